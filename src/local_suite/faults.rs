@@ -1,0 +1,71 @@
+//! Fault switches: each one breaks one promise of the user guide in a realistic
+//! way, so the self-check can prove the suite notices (`serve --fault NAME`).
+
+use std::collections::BTreeSet;
+
+macro_rules! faults {
+    ($($variant:ident = $name:literal, step $step:literal: $what:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Fault { $($variant),* }
+
+        impl Fault {
+            pub const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+            pub fn name(self) -> &'static str { match self { $(Fault::$variant => $name),* } }
+            /// The guide step whose promise this fault breaks.
+            pub fn step(self) -> u8 { match self { $(Fault::$variant => $step),* } }
+            pub fn description(self) -> &'static str { match self { $(Fault::$variant => $what),* } }
+        }
+    };
+}
+
+faults! {
+    MissingColumn = "missing-column", step 1: "User Tokens table has no Last Used column";
+    AdminListMissingNewToken = "admin-list-missing-new-token", step 1: "a new token never shows on Access Control → User Tokens";
+    RoleMissingFromMenu = "role-missing-from-menu", step 2: "the avatar dropdown shows the name but not the role";
+    ProfileMissingUserInfo = "profile-missing-user-info", step 3: "the Profile page has no User Info section";
+    ModalExtraField = "modal-extra-field", step 4: "the Create API Token modal has a third field";
+    NameFieldTruncates = "name-field-truncates", step 5: "the Token Name field keeps only 8 characters";
+    AcceptTodayExpiry = "accept-today-expiry", step 6: "today's date is accepted as an expiry";
+    AcceptPastExpiry = "accept-past-expiry", step 6: "past dates are accepted as an expiry";
+    LenientDateParsing = "lenient-date-parsing", step 6: "dates like 2027/4/11 are accepted";
+    AcceptEmptyName = "accept-empty-name", step 5: "an empty token name is accepted";
+    CreateNeverEnabled = "create-never-enabled", step 7: "the Create button stays disabled";
+    CopyTruncated = "copy-truncated", step 8: "Copy writes a truncated token to the clipboard";
+    CopyNothing = "copy-nothing", step 8: "Copy writes nothing to the clipboard";
+    TokenDoesNotAuthenticate = "token-does-not-authenticate", step 8: "the dialog shows a token that the API rejects";
+    TokenShownAfterClose = "token-shown-after-close", step 8: "the full token stays in the page after Close";
+    CloseDoesNotClose = "close-does-not-close", step 8: "Close leaves the Token Created dialog open";
+    NewRowMissingUntilReload = "new-row-missing-until-reload", step 8: "the new row appears only after a reload";
+    WrongStatus = "wrong-status", step 8: "live tokens show status Pending instead of Active";
+    ExpiryOffByOne = "expiry-off-by-one", step 8: "the table shows the expiry one day early";
+}
+
+/// The set of faults switched on for one server.
+#[derive(Clone, Debug, Default)]
+pub struct Faults(BTreeSet<Fault>);
+
+impl Faults {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn parse(names: &[String]) -> anyhow::Result<Self> {
+        let mut set = BTreeSet::new();
+        for name in names {
+            let fault = Fault::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| {
+                let known: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+                anyhow::anyhow!("unknown fault '{name}'; known faults: {}", known.join(", "))
+            })?;
+            set.insert(fault);
+        }
+        Ok(Self(set))
+    }
+
+    pub fn has(&self, fault: Fault) -> bool {
+        self.0.contains(&fault)
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|f| f.name()).collect()
+    }
+}

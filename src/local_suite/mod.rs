@@ -1,0 +1,263 @@
+//! The local AI Suite: a small, faithful copy of the DuploCloud AI Suite's User
+//! Tokens feature (same texts, same flow, real token semantics). The suite starts
+//! it in-process when no target URL is given; `cargo run -- serve` runs it alone.
+
+pub mod faults;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use rand::Rng;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::oneshot;
+
+pub use faults::{Fault, Faults};
+pub use store::{Clock, QA_EMAIL, QA_NAME, QA_PASSWORD, QA_ROLE, Store};
+
+const SESSION_COOKIE: &str = "aisuite_session";
+const INDEX_HTML: &str = include_str!("assets/index.html");
+const APP_JS: &str = include_str!("assets/app.js");
+const APP_CSS: &str = include_str!("assets/app.css");
+
+/// How to run the local AI Suite.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Freeze the app's clock on this date (deterministic pages).
+    pub today: Option<NaiveDate>,
+    /// Random extra delay, up to this many ms, on every API call.
+    pub latency_ms: u64,
+    pub faults: Faults,
+}
+
+#[derive(Clone)]
+struct App {
+    store: Arc<Store>,
+    latency_ms: u64,
+}
+
+/// A running local AI Suite; stop it with [`LocalSuite::stop`].
+pub struct LocalSuite {
+    pub url: String,
+    pub store: Arc<Store>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LocalSuite {
+    pub async fn start(options: Options) -> anyhow::Result<Self> {
+        let clock = options.today.map(Clock::Frozen).unwrap_or(Clock::System);
+        let store = Arc::new(Store::new(clock, options.faults.clone()));
+        let app = App { store: store.clone(), latency_ms: options.latency_ms };
+        let addr = SocketAddr::from(([127, 0, 0, 1], options.port));
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("could not listen on {addr}: is the port already in use? Pick another with --port"))?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, router(app)).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = server.await {
+                eprintln!("local AI Suite stopped with an error: {e}");
+            }
+        });
+        Ok(Self { url, store, shutdown: Some(tx), task })
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        // Open keep-alive connections from a browser could hold graceful
+        // shutdown forever: give it a moment, then abort.
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task).await.is_err() {
+            self.task.abort();
+        }
+    }
+}
+
+fn router(app: App) -> Router {
+    let api = Router::new()
+        .route("/api/login", post(login))
+        .route("/api/logout", post(logout))
+        .route("/api/me", get(me))
+        .route("/api/tokens", get(my_tokens).post(create_token))
+        .route("/api/tokens/{id}/revoke", post(revoke_token))
+        .route("/api/admin/tokens", get(all_tokens))
+        .route("/api/v1/me", get(bearer_me))
+        .layer(middleware::from_fn_with_state(app.clone(), latency));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], APP_JS) }))
+        .route("/assets/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS) }))
+        .route("/login", get(login_page))
+        .merge(api)
+        .fallback(get(app_page))
+        .with_state(app)
+}
+
+/// `--latency-ms`: a random delay so the suite's waits are exercised for real.
+/// (A server-side delay, not a wait in test code.)
+async fn latency(State(app): State<App>, req: Request, next: Next) -> Response {
+    if app.latency_ms > 0 {
+        let ms = rand::thread_rng().gen_range(0..=app.latency_ms);
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    next.run(req).await
+}
+
+fn session_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+fn signed_in(app: &App, headers: &HeaderMap) -> Option<store::User> {
+    app.store.session_user(&session_id(headers)?)
+}
+
+fn page(app: &App) -> Html<String> {
+    let config = json!({ "faults": app.store.faults.names() });
+    Html(INDEX_HTML.replace("/*CONFIG*/{}", &config.to_string()))
+}
+
+async fn login_page(State(app): State<App>) -> Html<String> {
+    page(&app)
+}
+
+/// Every app route: the SPA shell for a signed-in user, else the login page.
+async fn app_page(State(app): State<App>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    if signed_in(&app, &headers).is_none() {
+        let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next: String = next.chars().filter(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c)).collect();
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    page(&app).into_response()
+}
+
+fn unauthorized(message: &str) -> Response {
+    (StatusCode::UNAUTHORIZED, Json(json!({ "error": message }))).into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+}
+
+async fn login(State(app): State<App>, Json(form): Json<LoginForm>) -> Response {
+    match app.store.login(&form.email, &form.password) {
+        Some(session) => {
+            let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax");
+            ([(header::SET_COOKIE, cookie)], Json(json!({ "ok": true }))).into_response()
+        }
+        None => unauthorized("Incorrect email or password."),
+    }
+}
+
+async fn logout(State(app): State<App>, headers: HeaderMap) -> Response {
+    if let Some(s) = session_id(&headers) {
+        app.store.logout(&s);
+    }
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; Max-Age=0");
+    ([(header::SET_COOKIE, cookie)], Json(json!({ "ok": true }))).into_response()
+}
+
+async fn me(State(app): State<App>, headers: HeaderMap) -> Response {
+    match signed_in(&app, &headers) {
+        Some(u) => Json(json!({
+            "name": u.name, "email": u.email, "role": u.role, "today": app.store.today_iso(),
+        }))
+        .into_response(),
+        None => unauthorized("Sign in first."),
+    }
+}
+
+async fn my_tokens(State(app): State<App>, headers: HeaderMap) -> Response {
+    match signed_in(&app, &headers) {
+        Some(u) => Json(app.store.tokens_of(u.id)).into_response(),
+        None => unauthorized("Sign in first."),
+    }
+}
+
+async fn all_tokens(State(app): State<App>, headers: HeaderMap) -> Response {
+    if signed_in(&app, &headers).is_none() {
+        return unauthorized("Sign in first.");
+    }
+    let mut rows = app.store.all_tokens();
+    if app.store.faults.has(Fault::AdminListMissingNewToken) {
+        rows.retain(|r| r.user != QA_EMAIL);
+    }
+    Json(rows).into_response()
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    expiry: String,
+}
+
+async fn create_token(State(app): State<App>, headers: HeaderMap, Json(form): Json<CreateForm>) -> Response {
+    let Some(user) = signed_in(&app, &headers) else {
+        return unauthorized("Sign in first.");
+    };
+    match app.store.create(user.id, &form.name, &form.expiry) {
+        Ok(mut created) => {
+            if app.store.faults.has(Fault::TokenDoesNotAuthenticate) {
+                // The bug: the dialog shows a value that is not the stored one.
+                created.token = format!("{}{}", store::TOKEN_PREFIX, "x".repeat(store::TOKEN_RANDOM_LEN));
+            }
+            (StatusCode::CREATED, Json(created)).into_response()
+        }
+        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "errors": errors }))).into_response(),
+    }
+}
+
+async fn revoke_token(State(app): State<App>, headers: HeaderMap, Path(id): Path<u64>) -> Response {
+    let Some(user) = signed_in(&app, &headers) else {
+        return unauthorized("Sign in first.");
+    };
+    if app.store.revoke(user.id, id) {
+        Json(json!({ "ok": true })).into_response()
+    } else {
+        (StatusCode::NOT_FOUND, Json(json!({ "error": "No such token." }))).into_response()
+    }
+}
+
+/// The public REST API's identity endpoint: `Authorization: Bearer <token>`.
+async fn bearer_me(State(app): State<App>, headers: HeaderMap) -> Response {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return unauthorized("Missing Bearer token.");
+    };
+    match app.store.authenticate(value.trim()) {
+        Ok((user, token)) => Json(json!({ "user": user.email, "token": token.name })).into_response(),
+        Err(store::BearerError::Unknown) => unauthorized("Invalid token."),
+        Err(store::BearerError::Expired) => unauthorized("Token expired."),
+        Err(store::BearerError::Revoked) => unauthorized("Token revoked."),
+    }
+}
