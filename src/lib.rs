@@ -2,3 +2,6 @@
 //! specification. See README.md for how to run it.
 
 pub mod local_suite;
+pub mod config;
+pub mod locators;
+pub mod secret;

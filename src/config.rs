@@ -1,0 +1,304 @@
+//! Where the suite points and how it behaves: built-in defaults, overridden by
+//! the TOML file named in `AI_SUITE_CONFIG`, overridden by environment variables.
+//! See `ai-suite.example.toml` for every key.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::locators::Locators;
+use crate::secret::Secret;
+
+/// The file's shape. Unknown keys are errors, so a typo never silently does nothing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    pub target: TargetFile,
+    pub browser: BrowserFile,
+    pub run: RunFile,
+    pub timeouts: TimeoutsFile,
+    pub locators: BTreeMap<String, String>,
+    pub columns: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TargetFile {
+    pub url: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Path of the page that starts the guide (after sign-in), e.g. "/".
+    pub start_path: Option<String>,
+    /// The signed-in user's display name and role, as the avatar menu shows them.
+    pub user_name: Option<String>,
+    pub user_role: Option<String>,
+    pub session: SessionFile,
+    /// Freeze the local AI Suite's clock (only for the local AI Suite).
+    pub today: Option<NaiveDate>,
+}
+
+/// A pre-provisioned session for SSO targets: set before the first page.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionFile {
+    /// Cookies as `name=value` pairs.
+    pub cookies: BTreeMap<String, String>,
+    /// localStorage entries.
+    pub local_storage: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BrowserFile {
+    pub headed: Option<bool>,
+    pub webdriver_url: Option<String>,
+    pub chromedriver: Option<PathBuf>,
+    pub chromium: Option<PathBuf>,
+    pub window_width: Option<u32>,
+    pub window_height: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunFile {
+    pub concurrency: Option<usize>,
+    pub artifacts_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TimeoutsFile {
+    pub wait_ms: Option<u64>,
+    pub poll_ms: Option<u64>,
+    pub page_load_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Start the embedded local AI Suite.
+    Local { today: Option<NaiveDate> },
+    Remote { url: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub username: String,
+    pub password: Secret,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub target: Target,
+    pub credentials: Option<Credentials>,
+    pub session: SessionFile,
+    pub start_path: String,
+    pub user_name: Option<String>,
+    pub user_role: Option<String>,
+    pub headed: bool,
+    pub webdriver_url: Option<String>,
+    pub chromedriver: Option<PathBuf>,
+    pub chromium: Option<PathBuf>,
+    pub window: (u32, u32),
+    pub concurrency: usize,
+    pub artifacts_dir: PathBuf,
+    pub wait: Duration,
+    pub poll: Duration,
+    pub page_load: Duration,
+    pub locators: Locators,
+    /// Column key → header keyword (see [`crate::pages::table`]).
+    pub columns: BTreeMap<String, String>,
+}
+
+/// Reads the environment through a function, so tests need not touch the process env.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+pub fn process_env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(v: &str) -> anyhow::Result<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => bail!("'{other}' is not a yes/no value (use 1/0, true/false)"),
+    }
+}
+
+fn number<T: std::str::FromStr>(key: &str, v: &str) -> anyhow::Result<T> {
+    v.trim().parse().map_err(|_| anyhow::anyhow!("{key}='{v}' is not a number"))
+}
+
+impl Config {
+    /// Defaults < `AI_SUITE_CONFIG` file < environment.
+    pub fn load(env: Env) -> anyhow::Result<Self> {
+        let file = match env("AI_SUITE_CONFIG") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).with_context(|| {
+                    format!("AI_SUITE_CONFIG points at '{path}', which cannot be read; fix the path or unset it")
+                })?;
+                toml::from_str::<FileConfig>(&text).with_context(|| {
+                    format!("the config file '{path}' is not valid (see ai-suite.example.toml for the schema)")
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        Self::resolve(file, env)
+    }
+
+    pub fn resolve(file: FileConfig, env: Env) -> anyhow::Result<Self> {
+        let url = env("AI_SUITE_URL").or(file.target.url);
+        let target = match url {
+            None => Target::Local { today: file.target.today },
+            Some(url) => Target::Remote { url: validate_url(&url)? },
+        };
+        let username = env("AI_SUITE_USERNAME").or(file.target.username);
+        let password = env("AI_SUITE_PASSWORD").or(file.target.password);
+        let mut session = file.target.session;
+        if let Some(cookies) = env("AI_SUITE_SESSION_COOKIES") {
+            for pair in cookies.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                let (k, v) = pair
+                    .split_once('=')
+                    .context("AI_SUITE_SESSION_COOKIES must be 'name=value; name2=value2'")?;
+                session.cookies.insert(k.trim().to_string(), v.trim().to_string());
+            }
+        }
+        if let Some(json) = env("AI_SUITE_SESSION_STORAGE") {
+            let entries: BTreeMap<String, String> = serde_json::from_str(&json)
+                .context("AI_SUITE_SESSION_STORAGE must be a JSON object of string values")?;
+            session.local_storage.extend(entries);
+        }
+        let credentials = match (&target, username, password) {
+            (_, Some(username), Some(password)) => Some(Credentials { username, password: Secret::new(password) }),
+            (Target::Local { .. }, None, None) => Some(Credentials {
+                username: crate::local_suite::QA_EMAIL.into(),
+                password: Secret::new(crate::local_suite::QA_PASSWORD),
+            }),
+            (_, Some(_), None) => bail!("AI_SUITE_USERNAME is set but AI_SUITE_PASSWORD is not: set both, or neither"),
+            (_, None, Some(_)) => bail!("AI_SUITE_PASSWORD is set but AI_SUITE_USERNAME is not: set both, or neither"),
+            (Target::Remote { url }, None, None) => {
+                if session.cookies.is_empty() && session.local_storage.is_empty() {
+                    bail!(
+                        "AI_SUITE_URL is {url} but no way to sign in is configured: set AI_SUITE_USERNAME and \
+                         AI_SUITE_PASSWORD, or inject an SSO session with AI_SUITE_SESSION_COOKIES / \
+                         AI_SUITE_SESSION_STORAGE (or [target.session] in the config file)"
+                    );
+                }
+                None
+            }
+        };
+        let (user_name, user_role) = match target {
+            Target::Local { .. } => (
+                Some(crate::local_suite::QA_NAME.to_string()),
+                Some(crate::local_suite::QA_ROLE.to_string()),
+            ),
+            Target::Remote { .. } => (None, None),
+        };
+        let headed = match env("AI_SUITE_HEADED") {
+            Some(v) => flag(&v).context("AI_SUITE_HEADED")?,
+            None => file.browser.headed.unwrap_or(false),
+        };
+        let ms = |key: &str, file_value: Option<u64>, default: u64| -> anyhow::Result<Duration> {
+            let v = match env(key) {
+                Some(v) => number(key, &v)?,
+                None => file_value.unwrap_or(default),
+            };
+            Ok(Duration::from_millis(v))
+        };
+        let concurrency = match env("AI_SUITE_CONCURRENCY") {
+            Some(v) => number("AI_SUITE_CONCURRENCY", &v)?,
+            None => file.run.concurrency.unwrap_or(2),
+        };
+        if concurrency == 0 {
+            bail!("concurrency must be at least 1");
+        }
+        Ok(Self {
+            target,
+            credentials,
+            session,
+            start_path: file.target.start_path.unwrap_or_else(|| "/".into()),
+            user_name: env("AI_SUITE_USER_NAME").or(file.target.user_name).or(user_name),
+            user_role: env("AI_SUITE_USER_ROLE").or(file.target.user_role).or(user_role),
+            headed,
+            webdriver_url: env("WEBDRIVER_URL").or(file.browser.webdriver_url),
+            chromedriver: env("CHROMEDRIVER").map(PathBuf::from).or(file.browser.chromedriver),
+            chromium: env("CHROMIUM").map(PathBuf::from).or(file.browser.chromium),
+            window: (file.browser.window_width.unwrap_or(1280), file.browser.window_height.unwrap_or(800)),
+            concurrency,
+            artifacts_dir: env("AI_SUITE_ARTIFACTS")
+                .map(PathBuf::from)
+                .or(file.run.artifacts_dir)
+                .unwrap_or_else(|| PathBuf::from("target/e2e")),
+            wait: ms("AI_SUITE_TIMEOUT_MS", file.timeouts.wait_ms, 10_000)?,
+            poll: ms("AI_SUITE_POLL_MS", file.timeouts.poll_ms, 50)?,
+            page_load: ms("AI_SUITE_PAGE_LOAD_MS", file.timeouts.page_load_ms, 30_000)?,
+            locators: Locators::with_overrides(&file.locators).context("in [locators] of the config file")?,
+            columns: file.columns,
+        })
+    }
+
+    pub fn is_local(&self) -> bool {
+        matches!(self.target, Target::Local { .. })
+    }
+}
+
+fn validate_url(url: &str) -> anyhow::Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let ok = (trimmed.starts_with("http://") || trimmed.starts_with("https://"))
+        && trimmed.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
+    if !ok {
+        bail!("AI_SUITE_URL '{url}' is not an http(s) URL; use e.g. https://staging.example.com");
+    }
+    Ok(trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn defaults_point_at_the_local_suite() {
+        let c = Config::resolve(FileConfig::default(), &env_of(&[])).unwrap();
+        assert!(c.is_local());
+        assert_eq!(c.credentials.unwrap().username, crate::local_suite::QA_EMAIL);
+        assert_eq!(c.concurrency, 2);
+    }
+
+    #[test]
+    fn env_overrides_file() {
+        let file: FileConfig = toml::from_str("[target]\nurl = \"http://file.example\"\nusername = \"a\"\npassword = \"b\"\n[run]\nconcurrency = 3").unwrap();
+        let c = Config::resolve(file, &env_of(&[("AI_SUITE_URL", "https://env.example/"), ("AI_SUITE_CONCURRENCY", "1")])).unwrap();
+        assert!(matches!(c.target, Target::Remote { ref url } if url == "https://env.example"));
+        assert_eq!(c.concurrency, 1);
+    }
+
+    #[test]
+    fn bad_input_is_named() {
+        let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_URL", "staging")])).unwrap_err();
+        assert!(e.to_string().contains("not an http(s) URL"));
+        let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_URL", "https://x.example")])).unwrap_err();
+        assert!(e.to_string().contains("no way to sign in"));
+        let e = toml::from_str::<FileConfig>("[target]\nurll = 1").unwrap_err();
+        assert!(e.to_string().contains("unknown field"));
+        let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_HEADED", "maybe")])).unwrap_err();
+        assert!(format!("{e:#}").contains("not a yes/no"));
+    }
+
+    #[test]
+    fn session_injection_from_env() {
+        let c = Config::resolve(
+            FileConfig::default(),
+            &env_of(&[("AI_SUITE_URL", "https://x.example"), ("AI_SUITE_SESSION_COOKIES", "sid=abc; theme=dark")]),
+        )
+        .unwrap();
+        assert!(c.credentials.is_none());
+        assert_eq!(c.session.cookies.get("sid").map(String::as_str), Some("abc"));
+    }
+}

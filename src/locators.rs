@@ -1,0 +1,404 @@
+//! Every locator the suite uses, in one table, written the way a user reads the
+//! page: by role and accessible name, by label, by visible text. Any entry can be
+//! replaced from the config file's `[locators]` table without recompiling.
+//!
+//! Syntax of one locator (alternatives joined by ` || `, the first visible match wins):
+//! - `role=button[name="Create Token"]`: an element of that ARIA role (implicit
+//!   roles of HTML elements included) whose accessible name is exactly the text;
+//!   `name~="profile"` matches a case-insensitive substring instead;
+//! - `label=Token Name`: the form field labelled so (`<label for>`, a wrapping
+//!   label, `aria-label`, `aria-labelledby` or a placeholder);
+//! - `text=Access Control`: the innermost element whose visible text is exactly that;
+//! - `css=...` and `xpath=...`: escape hatches for unusual markup.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, bail};
+
+/// The built-in table: key, locator. Keys are what the config file overrides.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    // Sign-in form (local AI Suite, or any password form).
+    ("login.email", r#"label=Email || label=Username || label=Email address"#),
+    ("login.password", r#"label=Password"#),
+    ("login.submit", r#"role=button[name="Sign in"] || role=button[name="Log in"] || role=button[name="Login"]"#),
+    // Step 1: AI Admin → Access Control → User Tokens.
+    ("nav.access_control", r#"role=link[name="Access Control"] || role=button[name="Access Control"] || text=Access Control"#),
+    ("access_control.user_tokens_tab", r#"role=tab[name="User Tokens"] || role=link[name="User Tokens"] || role=button[name="User Tokens"] || text=User Tokens"#),
+    ("user_tokens.table", r#"role=table || role=grid"#),
+    // Step 2: the avatar in the top-right corner and its dropdown.
+    ("header.avatar", r#"role=button[name~="profile"] || role=button[name~="account"] || role=button[name~="user menu"] || css=header [class*="avatar"]"#),
+    ("profile_menu.panel", r#"role=menu || css=[class*="dropdown"] || css=[class*="menu"]"#),
+    ("profile_menu.profile", r#"role=menuitem[name="Profile"] || role=link[name="Profile"] || role=button[name="Profile"] || text=Profile"#),
+    // Step 3: the Profile page.
+    ("profile.user_info", r#"role=heading[name="User Info"] || text=User Info"#),
+    ("profile.api_tokens", r#"role=heading[name="API Tokens"] || text=API Tokens"#),
+    ("profile.tokens_table", r#"xpath=(//*[normalize-space(.)='API Tokens']/following::*[self::table or @role='table' or @role='grid'])[1]"#),
+    ("profile.create_token", r#"role=button[name="Create Token"]"#),
+    ("profile.revoke", r#"role=button[name~="revoke"]"#),
+    ("revoke_dialog.confirm", r#"role=dialog role=button[name="Revoke"]"#),
+    // Steps 4-7: the Create API Token modal.
+    ("create_token.dialog", r#"role=dialog[name="Create API Token"] || xpath=//*[contains(@class,'modal') or contains(@class,'dialog')][.//*[normalize-space(.)='Create API Token']]"#),
+    ("create_token.fields", r#"css=input:not([type=hidden]):not([type=button]):not([type=submit]), textarea, select"#),
+    ("create_token.name", r#"label=Token Name"#),
+    ("create_token.expiry", r#"label=Expiry Date"#),
+    ("create_token.submit", r#"role=button[name="Create"]"#),
+    ("create_token.cancel", r#"role=button[name="Cancel"]"#),
+    // Step 8: the Token Created dialog.
+    ("token_created.dialog", r#"role=dialog[name="Token Created"] || xpath=//*[contains(@class,'modal') or contains(@class,'dialog')][.//*[normalize-space(.)='Token Created']]"#),
+    ("token_created.value", r#"css=code, pre, input, textarea, [class*="token"]"#),
+    ("token_created.copy", r#"role=button[name="Copy"]"#),
+    ("token_created.close", r#"role=button[name="Close"]"#),
+];
+
+/// One parsed locator: a union of XPath alternatives, tried as one query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Locator {
+    /// The text from the table or config, shown in error messages.
+    pub source: String,
+    /// Absolute XPath (`//...`); [`Locator::scoped`] gives the relative form.
+    pub xpath: String,
+    scoped_xpath: String,
+}
+
+impl Locator {
+    pub fn parse(source: &str) -> anyhow::Result<Self> {
+        let mut abs = Vec::new();
+        let mut rel = Vec::new();
+        for alt in source.split(" || ").map(str::trim) {
+            if alt.is_empty() {
+                bail!("empty alternative in locator '{source}'");
+            }
+            // `role=dialog role=button[...]`: a chain, each part inside the previous one.
+            let mut chains = vec![String::new()];
+            for part in split_chain(alt) {
+                let options = part_to_xpath(&part).with_context(|| format!("in locator '{source}'"))?;
+                chains = chains.iter().flat_map(|c| options.iter().map(move |o| format!("{c}{o}"))).collect();
+            }
+            for chain in chains {
+                // A parenthesised XPath such as `(//a)[1]` cannot be made relative.
+                rel.push(if chain.starts_with('(') { chain.clone() } else { format!(".{chain}") });
+                abs.push(chain);
+            }
+        }
+        let union = |v: Vec<String>| v.iter().map(|x| format!("({x})")).collect::<Vec<_>>().join(" | ");
+        Ok(Self { source: source.to_string(), xpath: union(abs), scoped_xpath: union(rel) })
+    }
+
+    /// The XPath relative to a container element.
+    pub fn scoped(&self) -> &str {
+        &self.scoped_xpath
+    }
+}
+
+/// Splits `role=dialog role=button[name="Revoke"]` into its parts, keeping quoted spaces.
+fn split_chain(alt: &str) -> Vec<String> {
+    let kinds = ["role=", "label=", "text=", "css=", "xpath="];
+    if !alt.starts_with("role=") {
+        return vec![alt.to_string()];
+    }
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut in_quotes = false;
+    let mut chars = alt.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        }
+        if c == ' ' && !in_quotes && kinds.iter().any(|k| alt[i + 1..].starts_with(k)) {
+            parts.push(std::mem::take(&mut current));
+            continue;
+        }
+        current.push(c);
+    }
+    parts.push(current);
+    parts
+}
+
+/// An XPath string literal for any text (XPath 1.0 has no escape character).
+pub fn literal(s: &str) -> String {
+    if !s.contains('\'') {
+        format!("'{s}'")
+    } else if !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        let pieces: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", pieces.join(", \"'\", "))
+    }
+}
+
+const LOWER: &str = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+
+fn lower(expr: &str) -> String {
+    LOWER.replace("{}", expr)
+}
+
+/// XPath predicate for "the element's accessible name is `name`".
+fn name_predicate(name: &str, contains: bool) -> String {
+    let candidates = [
+        "normalize-space(.)",
+        "normalize-space(@aria-label)",
+        "normalize-space(@value)",
+        "normalize-space(@title)",
+    ];
+    // aria-labelledby points at the label: matched from the label's side.
+    let labelledby = |cmp: &str| format!("@aria-labelledby=//*[{cmp}]/@id");
+    if contains {
+        let n = literal(&name.to_lowercase());
+        let mut parts: Vec<String> =
+            candidates.iter().map(|c| format!("contains({}, {n})", lower(c))).collect();
+        parts.push(labelledby(&format!("contains({}, {n})", lower("normalize-space(.)"))));
+        format!("[{}]", parts.join(" or "))
+    } else {
+        let n = literal(name);
+        let mut parts: Vec<String> = candidates.iter().map(|c| format!("{c}={n}")).collect();
+        parts.push(labelledby(&format!("normalize-space(.)={n}")));
+        format!("[{}]", parts.join(" or "))
+    }
+}
+
+/// What an ARIA role matches, explicit or implicit.
+fn role_predicate(role: &str) -> anyhow::Result<String> {
+    let implicit = match role {
+        "button" => "self::button or (self::input and (@type='button' or @type='submit' or @type='reset'))",
+        "link" => "self::a[@href]",
+        "tab" => "false()",
+        "menu" => "false()",
+        "menuitem" => "false()",
+        "dialog" => "self::dialog[@open]",
+        "heading" => "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6",
+        "table" => "self::table",
+        "grid" => "false()",
+        "row" => "self::tr",
+        "cell" => "self::td",
+        "columnheader" => "self::th",
+        "textbox" => "self::textarea or (self::input and (not(@type) or @type='text' or @type='email' or @type='search' or @type='tel' or @type='url'))",
+        "navigation" => "self::nav",
+        "region" => "self::section[@aria-label or @aria-labelledby]",
+        "tablist" | "tabpanel" | "alert" | "status" | "alertdialog" | "menubar" => "false()",
+        other => bail!("unknown role '{other}'"),
+    };
+    let explicit = if role == "dialog" {
+        "@role='dialog' or @role='alertdialog'".to_string()
+    } else {
+        format!("@role='{role}'")
+    };
+    Ok(format!("[{explicit} or {implicit}]"))
+}
+
+fn part_to_xpath(part: &str) -> anyhow::Result<Vec<String>> {
+    let (kind, value) = part
+        .split_once('=')
+        .with_context(|| format!("'{part}' is not of the form kind=value (role=, label=, text=, css=, xpath=)"))?;
+    let value = value.trim();
+    Ok(vec![match kind.trim() {
+        "role" => {
+            let (role, name) = match value.split_once('[') {
+                None => (value, None),
+                Some((role, rest)) => {
+                    let inner = rest.strip_suffix(']').with_context(|| format!("missing ']' in '{part}'"))?;
+                    let (op, quoted) = if let Some(q) = inner.strip_prefix("name~=") {
+                        (true, q)
+                    } else if let Some(q) = inner.strip_prefix("name=") {
+                        (false, q)
+                    } else {
+                        bail!("only [name=\"...\"] or [name~=\"...\"] may follow a role, in '{part}'");
+                    };
+                    let name = quoted
+                        .strip_prefix('"')
+                        .and_then(|q| q.strip_suffix('"'))
+                        .with_context(|| format!("the name must be in double quotes, in '{part}'"))?;
+                    (role, Some((op, name)))
+                }
+            };
+            let mut x = format!("//*{}", role_predicate(role.trim())?);
+            if let Some((contains, name)) = name {
+                let mut pred = name_predicate(name, contains);
+                if ["dialog", "alertdialog", "region", "menu", "tabpanel"].contains(&role.trim()) && !contains {
+                    // Containers are often named only by the title they show.
+                    let n = literal(name);
+                    pred.insert_str(pred.len() - 1, &format!(" or .//*[normalize-space(.)={n}]"));
+                }
+                x.push_str(&pred);
+            }
+            x
+        }
+        "label" => {
+            let n = literal(value);
+            let field = "(self::input[not(@type='hidden')] or self::textarea or self::select or @role='textbox' or @contenteditable='true')";
+            let label_text = format!("normalize-space(translate(., '*', ''))={n}");
+            format!(
+                "//*[{field} and (@id=//label[{label_text}]/@for or ancestor::label[{label_text}] \
+                 or normalize-space(@aria-label)={n} or @aria-labelledby=//*[{label_text}]/@id \
+                 or normalize-space(@placeholder)={n})]"
+            )
+        }
+        "text" => {
+            let n = literal(value);
+            // The innermost element with exactly this text (not its ancestors).
+            format!("//*[normalize-space(.)={n} and not(.//*[normalize-space(.)={n}])]")
+        }
+        "css" => {
+            return value
+                .split(',')
+                .map(|sel| css_simple_to_xpath(sel.trim()).with_context(|| format!("unsupported CSS selector '{sel}'")))
+                .collect();
+        }
+        "xpath" => {
+            if !value.starts_with('/') && !value.starts_with('(') {
+                bail!("an xpath locator must start with '/' or '(', got '{value}'");
+            }
+            value.to_string()
+        }
+        other => bail!("unknown locator kind '{other}' (use role=, label=, text=, css= or xpath=)"),
+    }])
+}
+
+/// Translates a simple CSS selector (descendant combinators of `tag`, `.class`,
+/// `#id`, `[attr]`, `[attr=v]`, `[attr*=v]`, `:not(...)`) to XPath.
+fn css_simple_to_xpath(sel: &str) -> anyhow::Result<String> {
+    if sel.is_empty() {
+        bail!("empty selector");
+    }
+    let mut xpath = String::new();
+    for compound in sel.split_whitespace() {
+        xpath.push_str("//");
+        xpath.push_str(&compound_to_xpath(compound)?);
+    }
+    Ok(xpath)
+}
+
+fn compound_to_xpath(compound: &str) -> anyhow::Result<String> {
+    let bytes: Vec<char> = compound.chars().collect();
+    let mut i = 0;
+    let mut tag = String::new();
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == '-' || bytes[i] == '*') {
+        tag.push(bytes[i]);
+        i += 1;
+    }
+    let mut preds = Vec::new();
+    while i < bytes.len() {
+        match bytes[i] {
+            '.' | '#' => {
+                let kind = bytes[i];
+                i += 1;
+                let mut ident = String::new();
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == '-' || bytes[i] == '_') {
+                    ident.push(bytes[i]);
+                    i += 1;
+                }
+                preds.push(if kind == '.' {
+                    format!("contains(concat(' ', normalize-space(@class), ' '), {})", literal(&format!(" {ident} ")))
+                } else {
+                    format!("@id={}", literal(&ident))
+                });
+            }
+            '[' => {
+                let end = compound[i..].find(']').map(|e| i + e).context("missing ']'")?;
+                let inner: String = bytes[i + 1..end].iter().collect();
+                preds.push(attr_to_xpath(&inner)?);
+                i = end + 1;
+            }
+            ':' if compound[i..].starts_with(":not(") => {
+                let end = compound[i..].find(')').map(|e| i + e).context("missing ')'")?;
+                let inner: String = bytes[i + 5..end].iter().collect();
+                let inner_x = compound_to_xpath(&inner)?;
+                // inner_x is `tag[preds]` or `*[preds]`: negate its predicates.
+                let p = inner_x.trim_start_matches(|c| c != '[');
+                preds.push(format!("not(self::node(){p})"));
+                i = end + 1;
+            }
+            other => bail!("unsupported character '{other}'"),
+        }
+    }
+    let tag = if tag.is_empty() { "*".to_string() } else { tag };
+    Ok(format!("{tag}{}", preds.iter().map(|p| format!("[{p}]")).collect::<String>()))
+}
+
+fn attr_to_xpath(inner: &str) -> anyhow::Result<String> {
+    for (op, f) in [("*=", "contains"), ("^=", "starts-with"), ("=", "")] {
+        if let Some((name, value)) = inner.split_once(op) {
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            let lit = literal(value);
+            return Ok(if f.is_empty() { format!("@{}={lit}", name.trim()) } else { format!("{f}(@{}, {lit})", name.trim()) });
+        }
+    }
+    Ok(format!("@{}", inner.trim()))
+}
+
+/// The resolved table: defaults with config overrides applied and parsed.
+#[derive(Clone, Debug)]
+pub struct Locators {
+    map: BTreeMap<&'static str, Locator>,
+}
+
+impl Locators {
+    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> anyhow::Result<Self> {
+        let mut map = BTreeMap::new();
+        for (key, default) in DEFAULTS {
+            let source = overrides.get(*key).map(String::as_str).unwrap_or(default);
+            let locator = Locator::parse(source).with_context(|| format!("locator '{key}'"))?;
+            map.insert(*key, locator);
+        }
+        for key in overrides.keys() {
+            if !map.contains_key(key.as_str()) {
+                let known: Vec<&str> = DEFAULTS.iter().map(|(k, _)| *k).collect();
+                bail!("unknown locator key '{key}' in [locators]; known keys: {}", known.join(", "));
+            }
+        }
+        Ok(Self { map })
+    }
+
+    pub fn get(&self, key: &str) -> &Locator {
+        self.map.get(key).unwrap_or_else(|| panic!("locator '{key}' is not in locators::DEFAULTS"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_parses() {
+        let l = Locators::with_overrides(&BTreeMap::new()).unwrap();
+        assert!(l.get("create_token.name").xpath.contains("Token Name"));
+    }
+
+    #[test]
+    fn overrides_replace_and_unknown_keys_fail() {
+        let mut o = BTreeMap::new();
+        o.insert("profile.create_token".to_string(), "css=#new-token".to_string());
+        let l = Locators::with_overrides(&o).unwrap();
+        assert_eq!(l.get("profile.create_token").xpath, "(//*[@id='new-token'])");
+        o.insert("profile.nope".to_string(), "css=a".to_string());
+        let err = Locators::with_overrides(&o).unwrap_err().to_string();
+        assert!(err.contains("unknown locator key 'profile.nope'"), "{err}");
+    }
+
+    #[test]
+    fn bad_locators_say_why() {
+        assert!(format!("{:#}", Locator::parse("role=wibble").unwrap_err()).contains("unknown role"));
+        assert!(format!("{:#}", Locator::parse("frob=x").unwrap_err()).contains("unknown locator kind"));
+        assert!(format!("{:#}", Locator::parse("role=button[name=Create]").unwrap_err()).contains("double quotes"));
+    }
+
+    #[test]
+    fn literals_quote_anything() {
+        assert_eq!(literal("a"), "'a'");
+        assert_eq!(literal("it's"), "\"it's\"");
+        assert_eq!(literal("a'b\"c"), "concat('a', \"'\", 'b\"c')");
+    }
+
+    #[test]
+    fn chains_nest() {
+        let l = Locator::parse(r#"role=dialog role=button[name="Revoke"]"#).unwrap();
+        assert!(l.xpath.contains("dialog") && l.xpath.contains("'Revoke'"));
+        assert!(l.xpath.starts_with("(//*["));
+    }
+
+    #[test]
+    fn css_subset_translates() {
+        let l = Locator::parse(r#"css=header [class*="avatar"], input:not([type=hidden])"#).unwrap();
+        assert!(l.xpath.contains("contains(@class, 'avatar')"), "{}", l.xpath);
+        assert!(l.xpath.contains("not(self::node()[@type='hidden'])"), "{}", l.xpath);
+    }
+}
