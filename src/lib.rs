@@ -2,6 +2,13 @@
 //! specification. See README.md for how to run it.
 
 pub mod local_suite;
+pub mod browser;
 pub mod config;
+pub mod dates;
+pub mod evidence;
 pub mod locators;
+pub mod pages;
+pub mod runner;
 pub mod secret;
+pub mod steps;
+pub mod world;

@@ -1,9 +1,67 @@
-use ai_suite_e2e::local_suite::{self, Faults, LocalSuite};
+//! `cargo run` runs the whole suite against the local AI Suite (or AI_SUITE_URL);
+//! `cargo run -- serve` starts the local AI Suite alone; `--help` lists everything.
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let s = LocalSuite::start(local_suite::Options { port: 8080, faults: Faults::none(), ..Default::default() }).await?;
-    println!("{}", s.url);
+use ai_suite_e2e::local_suite::{self, Faults, LocalSuite, QA_EMAIL, QA_PASSWORD};
+use ai_suite_e2e::runner;
+use clap::Parser;
+
+/// Start the local AI Suite by itself, to click through the guide by hand.
+#[derive(Parser, Debug)]
+#[command(name = "ai-suite-e2e serve")]
+struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Freeze the app's clock on this date (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<chrono::NaiveDate>,
+    /// Add random latency, up to N ms, to every API call.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    latency_ms: u64,
+    /// Break one promise of the guide (repeatable); see the README for the list.
+    #[arg(long = "fault", value_name = "NAME")]
+    faults: Vec<String>,
+}
+
+const SUBCOMMANDS: &str = "\
+Other commands:
+  serve      start the local AI Suite alone (cargo run -- serve --help)
+
+Environment: AI_SUITE_URL, AI_SUITE_USERNAME, AI_SUITE_PASSWORD, AI_SUITE_CONFIG,
+AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_URL (see README.md).";
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let faults = Faults::parse(&args.faults)?;
+    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults })
+        .await?;
+    println!("Local AI Suite running at {}", suite.url);
+    println!("Sign in as {QA_EMAIL} / {QA_PASSWORD}   (Ctrl-C to stop)");
     tokio::signal::ctrl_c().await?;
+    suite.stop().await;
     Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let code = match args.get(1).map(String::as_str) {
+        Some("serve") => {
+            let serve_args = ServeArgs::parse_from(args.iter().skip(1));
+            match runtime.block_on(serve(serve_args)) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    runner::EXIT_COULD_NOT_RUN
+                }
+            }
+        }
+        Some("-h" | "--help") => {
+            let code = runtime.block_on(runner::run(args));
+            println!("\n{SUBCOMMANDS}");
+            code
+        }
+        _ => runtime.block_on(runner::run(args)),
+    };
+    drop(runtime);
+    std::process::exit(code);
 }

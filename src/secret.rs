@@ -45,6 +45,11 @@ impl std::fmt::Display for Secret {
     }
 }
 
+/// Every secret seen so far (for redacting screenshots and scanning artifacts).
+pub fn all() -> Vec<String> {
+    registry().lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
 /// Replaces every registered secret in `text`.
 pub fn redact(text: &str) -> String {
     let r = registry().lock().unwrap_or_else(|e| e.into_inner());

@@ -1,0 +1,172 @@
+//! The browser side: finding Chromium and ChromeDriver, running ChromeDriver,
+//! opening one isolated browser session per scenario.
+
+pub mod wait;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use thirtyfour::prelude::*;
+use thirtyfour::{ChromiumLikeCapabilities, TimeoutConfiguration};
+
+use crate::config::Config;
+
+pub const INSTALL_HINT: &str = "install them with: sudo apt-get install -y chromium chromium-driver";
+
+/// Finds an executable: the configured path, else the first name found on PATH.
+fn find_executable(configured: Option<&Path>, names: &[&str], what: &str, env_var: &str) -> anyhow::Result<PathBuf> {
+    if let Some(p) = configured {
+        if p.is_file() {
+            return Ok(p.to_path_buf());
+        }
+        bail!("{what} was configured at '{}' ({env_var}), but no file is there; fix the path or unset {env_var}", p.display());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
+        for name in names {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    bail!("{what} is not installed (looked for {} on PATH); {INSTALL_HINT} (or set {env_var})", names.join(", "))
+}
+
+pub fn find_chromium(config: &Config) -> anyhow::Result<PathBuf> {
+    find_executable(config.chromium.as_deref(), &["chromium", "chromium-browser", "google-chrome"], "Chromium", "CHROMIUM")
+}
+
+pub fn find_chromedriver(config: &Config) -> anyhow::Result<PathBuf> {
+    find_executable(config.chromedriver.as_deref(), &["chromedriver"], "ChromeDriver", "CHROMEDRIVER")
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").context("no free local port for ChromeDriver")?;
+    Ok(l.local_addr()?.port())
+}
+
+/// A WebDriver endpoint: our own ChromeDriver, or an external one (`WEBDRIVER_URL`).
+pub struct Driver {
+    pub url: String,
+    child: Option<tokio::process::Child>,
+    /// Chromium path for sessions we start; None for a remote WebDriver.
+    pub chromium: Option<PathBuf>,
+}
+
+impl Driver {
+    pub async fn start(config: &Config, run_dir: &Path) -> anyhow::Result<Self> {
+        if let Some(url) = &config.webdriver_url {
+            return Ok(Self { url: url.trim_end_matches('/').to_string(), child: None, chromium: None });
+        }
+        let chromium = find_chromium(config)?;
+        let chromedriver = find_chromedriver(config)?;
+        let port = free_port()?;
+        let tmp = run_dir.join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        let log = std::fs::File::create(run_dir.join("chromedriver.log"))?;
+        let mut child = tokio::process::Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .env("TMPDIR", &tmp)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            // Own process group: on the way out the whole tree (browsers too) is killed.
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("could not start ChromeDriver at {}", chromedriver.display()))?;
+        let addr = format!("127.0.0.1:{port}");
+        let mut poller = wait::Poller::new(Duration::from_secs(15), Duration::from_millis(20));
+        loop {
+            if let Some(status) = child.try_wait()? {
+                bail!("ChromeDriver exited at start ({status}); see {}", run_dir.join("chromedriver.log").display());
+            }
+            if tokio::net::TcpStream::connect(&addr).await.is_ok() {
+                break;
+            }
+            if !poller.tick().await {
+                let _ = child.start_kill();
+                return Err(poller.timed_out("ChromeDriver to listen"));
+            }
+        }
+        Ok(Self { url: format!("http://{addr}"), child: Some(child), chromium: Some(chromium) })
+    }
+
+    /// Stops ChromeDriver and every browser it started.
+    pub async fn stop(mut self) {
+        if let Some(mut child) = self.child.take() {
+            if let Some(pid) = child.id() {
+                // SAFETY: plain syscall on a process group we created.
+                unsafe {
+                    libc::kill(-(pid as i32), libc::SIGTERM);
+                }
+            }
+            if tokio::time::timeout(Duration::from_secs(3), child.wait()).await.is_err() {
+                let _ = child.kill().await;
+            }
+            if let Some(pid) = child.id() {
+                unsafe {
+                    libc::kill(-(pid as i32), libc::SIGKILL);
+                }
+            }
+        }
+    }
+}
+
+/// True when the target is on this machine: then the browser is also cut off
+/// from the outside world (faster, and nothing leaks out).
+pub fn is_loopback(url: &str) -> bool {
+    let host = url.split("://").nth(1).unwrap_or("").split(['/', ':']).next().unwrap_or("");
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Opens a fresh, isolated browser session.
+pub async fn new_session(config: &Config, driver: &Driver, base_url: &str, profile_dir: &Path) -> anyhow::Result<WebDriver> {
+    let mut caps = DesiredCapabilities::chrome();
+    if let Some(chromium) = &driver.chromium {
+        caps.set_binary(&chromium.to_string_lossy())?;
+    }
+    let (w, h) = config.window;
+    let mut args = vec![
+        "--no-sandbox".to_string(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-gpu".into(),
+        "--no-first-run".into(),
+        "--no-default-browser-check".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-extensions".into(),
+        "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication".into(),
+        "--hide-scrollbars".into(),
+        "--force-device-scale-factor=1".into(),
+        "--font-render-hinting=none".into(),
+        format!("--window-size={w},{h}"),
+    ];
+    if driver.chromium.is_some() {
+        args.push(format!("--user-data-dir={}", profile_dir.display()));
+    }
+    if !config.headed {
+        args.push("--headless=new".into());
+    }
+    if is_loopback(base_url) {
+        args.push("--proxy-server=http://127.0.0.1:9".into());
+    }
+    for a in &args {
+        caps.add_arg(a)?;
+    }
+    let driver = WebDriver::new(&driver.url, caps).await.with_context(|| {
+        format!("could not open a browser session at {} (is Chromium installed and matching ChromeDriver? {INSTALL_HINT})", driver.url)
+    })?;
+    driver
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(Duration::from_secs(10)),
+            Some(config.page_load),
+            Some(Duration::ZERO),
+        ))
+        .await?;
+    Ok(driver)
+}

@@ -1,0 +1,134 @@
+//! Evidence: a redacted screenshot after every step, named by feature, scenario
+//! and step, and the failure details (step, page URL, screenshot) for reports.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use image::{Rgba, RgbaImage};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::pages::Ui;
+
+/// Rectangles (CSS px) of everything secret on the page: password fields, any
+/// text node holding a known secret, the Token Created dialog's value, and
+/// whatever the `secret` locators of the config match.
+const SECRET_RECTS_JS: &str = r#"
+const [secrets, xpaths] = arguments;
+const rects = [];
+const add = (r) => { if (r.width > 0 && r.height > 0) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height }); };
+document.querySelectorAll('input[type=password]').forEach((el) => add(el.getBoundingClientRect()));
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const node = walker.currentNode;
+  if (secrets.some((s) => node.nodeValue.includes(s))) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) add(r);
+    if (node.parentElement) add(node.parentElement.getBoundingClientRect());
+  }
+}
+document.querySelectorAll('input, textarea').forEach((el) => {
+  if (secrets.some((s) => (el.value || '').includes(s))) add(el.getBoundingClientRect());
+});
+const all = (xp, ctx) => {
+  const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+  const out = [];
+  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
+  return out;
+};
+for (const [container, inner] of xpaths) {
+  for (const c of all(container, document)) for (const el of all(inner, c)) add(el.getBoundingClientRect());
+}
+return rects;
+"#;
+
+/// The fill colour of a redacted area.
+pub const REDACTION: Rgba<u8> = Rgba([40, 40, 48, 255]);
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Paints every rectangle (padded by 2 px) with the redaction colour.
+pub fn paint_over(img: &mut RgbaImage, rects: &[Rect]) {
+    let (iw, ih) = img.dimensions();
+    for r in rects {
+        let x0 = (r.x - 2.0).floor().max(0.0) as u32;
+        let y0 = (r.y - 2.0).floor().max(0.0) as u32;
+        let x1 = ((r.x + r.w + 2.0).ceil() as u32).min(iw);
+        let y1 = ((r.y + r.h + 2.0).ceil() as u32).min(ih);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                img.put_pixel(x, y, REDACTION);
+            }
+        }
+    }
+}
+
+/// Takes a viewport screenshot, paints over secrets in memory, writes the PNG.
+/// The unredacted image never touches the disk.
+pub async fn capture(ui: &Ui, path: &Path, secrets: &[String]) -> anyhow::Result<()> {
+    // The token value inside the Token Created dialog, even before the suite has read it.
+    let scoped = vec![json!([ui.locator("token_created.dialog").xpath, ui.locator("token_created.value").scoped()])];
+    let rects = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
+    let rects: Vec<Rect> = serde_json::from_value(rects.json().clone()).unwrap_or_default();
+    let png = ui.driver.screenshot_as_png().await.context("the browser could not take a screenshot")?;
+    let mut img = image::load_from_memory(&png).context("the screenshot is not a PNG")?.to_rgba8();
+    paint_over(&mut img, &rects);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    img.save(path).with_context(|| format!("could not write {}", path.display()))?;
+    Ok(())
+}
+
+/// `Step 4 — Click "Create Token"!` → `step-4-click-create-token`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    out.chars().take(60).collect::<String>().trim_end_matches('-').to_string()
+}
+
+/// Where one step's screenshot goes.
+pub fn step_path(run_dir: &Path, feature: &str, scenario: &str, index: usize, step_text: &str) -> PathBuf {
+    run_dir
+        .join("screenshots")
+        .join(slug(feature))
+        .join(slug(scenario))
+        .join(format!("{index:02}-{}.png", slug(step_text)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_file_safe() {
+        assert_eq!(slug("Step 4 — Click \"Create Token\"!"), "step-4-click-create-token");
+        assert_eq!(slug("  a  b "), "a-b");
+    }
+
+    #[test]
+    fn painted_rectangles_are_solid() {
+        let mut img = RgbaImage::from_pixel(20, 10, Rgba([255, 255, 255, 255]));
+        paint_over(&mut img, &[Rect { x: 5.0, y: 3.0, w: 4.0, h: 2.0 }]);
+        for y in 1..7 {
+            for x in 3..11 {
+                assert_eq!(*img.get_pixel(x, y), REDACTION, "({x},{y})");
+            }
+        }
+        assert_eq!(*img.get_pixel(0, 0), Rgba([255, 255, 255, 255]));
+    }
+}

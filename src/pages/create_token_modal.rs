@@ -1,0 +1,105 @@
+//! Steps 4-7: the "Create API Token" modal dialog.
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use thirtyfour::prelude::*;
+
+use super::Ui;
+
+pub struct CreateTokenModal<'a> {
+    ui: &'a Ui,
+    dialog: WebElement,
+}
+
+impl<'a> CreateTokenModal<'a> {
+    /// Waits for the dialog titled "Create API Token".
+    pub async fn wait_open(ui: &'a Ui) -> anyhow::Result<Self> {
+        let dialog = ui.find("create_token.dialog", "the Create API Token dialog").await?;
+        Ok(Self { ui, dialog })
+    }
+
+    /// Labels (or names) of the visible input fields in the dialog.
+    pub async fn field_labels(&self) -> anyhow::Result<Vec<String>> {
+        let fields = self.ui.find_all_visible("create_token.fields", Some(&self.dialog)).await?;
+        let mut labels = Vec::new();
+        for f in fields {
+            let ret = self
+                .ui
+                .driver
+                .execute(
+                    "const f = arguments[0]; const l = (f.labels && f.labels[0]) || f.closest('label'); \
+                     return ((l && l.innerText) || f.getAttribute('aria-label') || f.placeholder || f.name || '').trim();",
+                    vec![f.to_json()?],
+                )
+                .await?;
+            labels.push(ret.json().as_str().unwrap_or_default().to_string());
+        }
+        Ok(labels)
+    }
+
+    async fn name_field(&self) -> anyhow::Result<WebElement> {
+        self.ui.find_in("create_token.name", Some(&self.dialog), "the Token Name field").await
+    }
+
+    async fn expiry_field(&self) -> anyhow::Result<WebElement> {
+        self.ui.find_in("create_token.expiry", Some(&self.dialog), "the Expiry Date field").await
+    }
+
+    pub async fn enter_name(&self, name: &str) -> anyhow::Result<()> {
+        let f = self.name_field().await?;
+        self.ui.type_into(&f, name).await
+    }
+
+    pub async fn name_value(&self) -> anyhow::Result<String> {
+        self.ui.value_of(&self.name_field().await?).await
+    }
+
+    /// Enters the date as the field needs it: typed as YYYY-MM-DD into a text
+    /// field; set through the value property (with input/change events) on a
+    /// native date picker, where typed ISO text comes out in locale order.
+    pub async fn enter_expiry(&self, text: &str) -> anyhow::Result<()> {
+        let f = self.expiry_field().await?;
+        let kind = f.attr("type").await?.unwrap_or_default().to_lowercase();
+        if kind == "date" {
+            f.click().await?;
+            self.ui
+                .driver
+                .execute(
+                    "const [el, v] = arguments; \
+                     const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+                     set.call(el, v); \
+                     el.dispatchEvent(new Event('input', { bubbles: true })); \
+                     el.dispatchEvent(new Event('change', { bubbles: true }));",
+                    vec![f.to_json()?, text.into()],
+                )
+                .await
+                .context("could not set the date picker's value")?;
+            Ok(())
+        } else {
+            self.ui.type_into(&f, text).await
+        }
+    }
+
+    pub async fn enter_expiry_date(&self, date: NaiveDate) -> anyhow::Result<()> {
+        self.enter_expiry(&date.format("%Y-%m-%d").to_string()).await
+    }
+
+    pub async fn expiry_value(&self) -> anyhow::Result<String> {
+        self.ui.value_of(&self.expiry_field().await?).await
+    }
+
+    /// Waits for Create to be enabled, then clicks it.
+    pub async fn submit(&self) -> anyhow::Result<()> {
+        self.ui.wait_enabled("create_token.submit", Some(&self.dialog), "the Create button").await?;
+        self.ui.click("create_token.submit", Some(&self.dialog), "the Create button").await
+    }
+
+    pub async fn submit_is_enabled(&self) -> anyhow::Result<bool> {
+        let b = self.ui.find_in("create_token.submit", Some(&self.dialog), "the Create button").await?;
+        Ok(b.is_enabled().await?)
+    }
+
+    pub async fn wait_closed(&self) -> anyhow::Result<()> {
+        self.ui.wait_gone("create_token.dialog", "the Create API Token dialog").await
+    }
+}

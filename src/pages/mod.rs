@@ -1,0 +1,185 @@
+//! Page objects: one per screen of the guide. They own the locators (by key,
+//! from [`crate::locators`]) and the waits; steps only call their intent methods.
+
+pub mod access_control;
+pub mod create_token_modal;
+pub mod login;
+pub mod profile_menu;
+pub mod profile_page;
+pub mod table;
+pub mod token_created_dialog;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+use crate::browser::wait;
+use crate::config::Config;
+use crate::locators::Locator;
+
+/// Finds the first *visible* element matching an XPath, in one round trip.
+const FIND_VISIBLE_JS: &str = r#"
+const [xpath, scope, all] = arguments;
+const snap = document.evaluate(xpath, scope || document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+const out = [];
+for (let i = 0; i < snap.snapshotLength; i++) {
+  const el = snap.snapshotItem(i);
+  if (!(el instanceof Element)) continue;
+  const visible = el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+                                     : !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  if (visible && el.getClientRects().length) { out.push(el); if (!all) break; }
+}
+return all ? out : (out[0] || null);
+"#;
+
+/// What every page object holds: the session, the locator table, the timeouts.
+#[derive(Clone)]
+pub struct Ui {
+    pub driver: WebDriver,
+    pub config: Arc<Config>,
+    pub base_url: String,
+}
+
+impl Ui {
+    pub fn new(driver: WebDriver, config: Arc<Config>, base_url: String) -> Self {
+        Self { driver, config, base_url }
+    }
+
+    pub fn locator(&self, key: &str) -> &Locator {
+        self.config.locators.get(key)
+    }
+
+    fn timeout(&self) -> Duration {
+        self.config.wait
+    }
+
+    pub async fn goto(&self, path: &str) -> anyhow::Result<()> {
+        let url = format!("{}{}", self.base_url, path);
+        self.driver.goto(&url).await.with_context(|| format!("could not open {url}"))
+    }
+
+    pub async fn current_url(&self) -> String {
+        self.driver.current_url().await.map(|u| u.to_string()).unwrap_or_else(|_| "(unknown)".into())
+    }
+
+    /// One attempt: the first visible match of `key`, inside `scope` if given.
+    pub async fn try_find(&self, key: &str, scope: Option<&WebElement>) -> anyhow::Result<Option<WebElement>> {
+        self.try_find_xpath(self.locator(key), scope).await
+    }
+
+    async fn try_find_xpath(&self, loc: &Locator, scope: Option<&WebElement>) -> anyhow::Result<Option<WebElement>> {
+        let (xpath, scope_arg) = match scope {
+            Some(el) => (loc.scoped(), el.to_json()?),
+            None => (loc.xpath.as_str(), serde_json::Value::Null),
+        };
+        let ret = self.driver.execute(FIND_VISIBLE_JS, vec![json!(xpath), scope_arg, json!(false)]).await?;
+        if ret.json().is_null() {
+            return Ok(None);
+        }
+        Ok(Some(ret.element()?))
+    }
+
+    /// All visible matches of `key` inside `scope` (one attempt, no wait).
+    pub async fn find_all_visible(&self, key: &str, scope: Option<&WebElement>) -> anyhow::Result<Vec<WebElement>> {
+        let loc = self.locator(key);
+        let (xpath, scope_arg) = match scope {
+            Some(el) => (loc.scoped(), el.to_json()?),
+            None => (loc.xpath.as_str(), serde_json::Value::Null),
+        };
+        let ret = self.driver.execute(FIND_VISIBLE_JS, vec![json!(xpath), scope_arg, json!(true)]).await?;
+        Ok(ret.elements()?)
+    }
+
+    fn describe(&self, key: &str, what: &str) -> String {
+        format!("{what} (locator {key} = {})", self.locator(key).source)
+    }
+
+    /// Waits until `key` is visible and returns it.
+    pub async fn find(&self, key: &str, what: &str) -> anyhow::Result<WebElement> {
+        self.find_in(key, None, what).await
+    }
+
+    pub async fn find_in(&self, key: &str, scope: Option<&WebElement>, what: &str) -> anyhow::Result<WebElement> {
+        let desc = self.describe(key, what);
+        wait::until(&desc, self.timeout(), self.config.poll, || self.try_find(key, scope)).await
+    }
+
+    /// Waits until `key` is no longer visible.
+    pub async fn wait_gone(&self, key: &str, what: &str) -> anyhow::Result<()> {
+        let desc = self.describe(key, &format!("{what} to close"));
+        wait::until(&desc, self.timeout(), self.config.poll, || async {
+            Ok(self.try_find(key, None).await?.is_none().then_some(()))
+        })
+        .await
+    }
+
+    /// Waits until `key` is visible and enabled, then clicks it like a user.
+    pub async fn click(&self, key: &str, scope: Option<&WebElement>, what: &str) -> anyhow::Result<()> {
+        let desc = self.describe(key, &format!("{what} to be clickable"));
+        wait::until(&desc, self.timeout(), self.config.poll, || async {
+            let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
+            if !el.is_enabled().await? {
+                return Ok(None);
+            }
+            // A click intercepted by an overlay that is still animating is retried.
+            el.click().await?;
+            Ok(Some(()))
+        })
+        .await
+    }
+
+    /// Waits until `key` is visible and enabled; returns it.
+    pub async fn wait_enabled(&self, key: &str, scope: Option<&WebElement>, what: &str) -> anyhow::Result<WebElement> {
+        let desc = self.describe(key, &format!("{what} to be enabled"));
+        wait::until(&desc, self.timeout(), self.config.poll, || async {
+            let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
+            Ok(el.is_enabled().await?.then_some(el))
+        })
+        .await
+    }
+
+    /// Waits until some visible element's text is exactly `text` (inside `scope`).
+    pub async fn wait_text(&self, text: &str, scope: Option<&WebElement>) -> anyhow::Result<WebElement> {
+        let loc = Locator::parse(&format!("text={text}"))?;
+        wait::until(&format!("the text \"{text}\" to be shown"), self.timeout(), self.config.poll, || {
+            self.try_find_xpath(&loc, scope)
+        })
+        .await
+    }
+
+    /// Types into a field like a user: focus, select what is there, type.
+    pub async fn type_into(&self, field: &WebElement, text: &str) -> anyhow::Result<()> {
+        field.click().await?;
+        let current = field.prop("value").await?.unwrap_or_default();
+        if !current.is_empty() {
+            field.send_keys(Key::Control + "a").await?;
+            field.send_keys(Key::Backspace).await?;
+        }
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn value_of(&self, field: &WebElement) -> anyhow::Result<String> {
+        Ok(field.prop("value").await?.unwrap_or_default())
+    }
+
+    /// The page's visible text plus every attribute value: for "is this secret anywhere?".
+    pub async fn page_text_and_attributes(&self) -> anyhow::Result<String> {
+        let ret = self
+            .driver
+            .execute(
+                r#"const parts = [document.body.innerText];
+                   for (const el of document.querySelectorAll('*')) {
+                     for (const a of el.attributes) parts.push(a.value);
+                     if ('value' in el && typeof el.value === 'string') parts.push(el.value);
+                   }
+                   return parts.join('\n');"#,
+                vec![],
+            )
+            .await?;
+        Ok(ret.json().as_str().unwrap_or_default().to_string())
+    }
+}

@@ -1,0 +1,133 @@
+//! Step 3-4 and 8: the Profile page (User Info, the API Tokens table, Create Token).
+
+use super::Ui;
+use super::table::Table;
+use crate::browser::wait;
+
+pub struct ProfilePage<'a> {
+    ui: &'a Ui,
+}
+
+impl<'a> ProfilePage<'a> {
+    pub fn new(ui: &'a Ui) -> Self {
+        Self { ui }
+    }
+
+    /// Waits for both sections the guide names; returns the User Info text.
+    pub async fn wait_loaded(&self) -> anyhow::Result<String> {
+        let info = self.ui.find("profile.user_info", "the User Info section").await?;
+        self.ui.find("profile.api_tokens", "the API Tokens section").await?;
+        // The section's text: the heading's parent element holds the fields.
+        let section = info.parent().await?;
+        Ok(section.text().await?)
+    }
+
+    pub async fn tokens_table(&self) -> anyhow::Result<Table> {
+        let el = self.ui.find("profile.tokens_table", "the API Tokens table").await?;
+        Table::read(&self.ui.driver, &el).await
+    }
+
+    /// Waits until the API Tokens table has a row named `name` matching `pred`.
+    pub async fn wait_for_row(
+        &self,
+        name: &str,
+        what: &str,
+        pred: impl Fn(&std::collections::BTreeMap<&'static str, String>) -> bool,
+    ) -> anyhow::Result<std::collections::BTreeMap<&'static str, String>> {
+        let ui = self.ui;
+        let last: std::cell::RefCell<Option<Table>> = Default::default();
+        let r = wait::until(what, ui.config.wait, ui.config.poll, || async {
+            let t = self.tokens_table().await?;
+            let row = t.row_named(name, &ui.config.columns).filter(|r| pred(r));
+            *last.borrow_mut() = Some(t);
+            Ok(row)
+        })
+        .await;
+        r.map_err(|e| match last.into_inner() {
+            Some(t) => e.context(format!("the API Tokens table shows {:?}", crate::secret::redact(&format!("{:?}", t.rows)))),
+            None => e,
+        })
+    }
+
+    pub async fn click_create_token(&self) -> anyhow::Result<()> {
+        self.ui.click("profile.create_token", None, "the Create Token button").await
+    }
+
+    /// The Create Token button is on the right-hand side of the page.
+    pub async fn create_token_is_on_the_right(&self) -> anyhow::Result<bool> {
+        let b = self.ui.find("profile.create_token", "the Create Token button").await?;
+        let r = b.rect().await?;
+        let width: f64 = self.ui.driver.execute("return document.documentElement.clientWidth;", vec![]).await?.convert()?;
+        Ok(r.x + r.width / 2.0 > width / 2.0)
+    }
+
+    /// The Create Token button's background colour, as (r, g, b).
+    pub async fn create_token_colour(&self) -> anyhow::Result<(u8, u8, u8)> {
+        let b = self.ui.find("profile.create_token", "the Create Token button").await?;
+        let css = b.css_value("background-color").await?;
+        parse_rgb(&css).ok_or_else(|| anyhow::anyhow!("unreadable colour '{css}'"))
+    }
+
+    /// Revokes the token named `name` from its row (the suite's clean-up).
+    pub async fn revoke(&self, name: &str) -> anyhow::Result<()> {
+        let ui = self.ui;
+        let table = ui.find("profile.tokens_table", "the API Tokens table").await?;
+        let rows = table.find_all(thirtyfour::By::XPath(".//tr | .//*[@role='row']")).await?;
+        for row in rows {
+            let text = row.text().await.unwrap_or_default();
+            let cells: Vec<&str> = text.split(['\t', '\n']).map(str::trim).collect();
+            if !cells.contains(&name) {
+                continue;
+            }
+            ui.click("profile.revoke", Some(&row), &format!("the Revoke button of '{name}'")).await?;
+            // Some builds confirm first.
+            if let Some(confirm) = wait_briefly(ui, "revoke_dialog.confirm").await? {
+                confirm.click().await?;
+            }
+            self.wait_for_row(name, &format!("'{name}' to show status Revoked"), |r| {
+                r.get("status").map(String::as_str) == Some("Revoked")
+            })
+            .await?;
+            return Ok(());
+        }
+        anyhow::bail!("no row named '{name}' in the API Tokens table")
+    }
+}
+
+async fn wait_briefly(ui: &Ui, key: &str) -> anyhow::Result<Option<thirtyfour::WebElement>> {
+    let mut poller = wait::Poller::new(std::time::Duration::from_millis(1500), ui.config.poll);
+    while poller.tick().await {
+        if let Some(el) = ui.try_find(key, None).await? {
+            return Ok(Some(el));
+        }
+    }
+    Ok(None)
+}
+
+fn parse_rgb(css: &str) -> Option<(u8, u8, u8)> {
+    let inner = css.split_once('(')?.1.trim_end_matches(')');
+    let mut it = inner.split(',').map(|p| p.trim().parse::<f64>().ok());
+    Some((it.next()?? as u8, it.next()?? as u8, it.next()?? as u8))
+}
+
+/// "Purple": blue and red both clearly above green, blue the strongest.
+pub fn is_purple((r, g, b): (u8, u8, u8)) -> bool {
+    b as i32 > g as i32 + 60 && r as i32 > g as i32 + 20 && b >= r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purple_is_recognised() {
+        assert!(is_purple(parse_rgb("rgb(109, 74, 255)").unwrap()));
+        assert!(is_purple(parse_rgba_like()));
+        assert!(!is_purple((37, 99, 235)), "blue");
+        assert!(!is_purple((220, 38, 38)), "red");
+    }
+
+    fn parse_rgba_like() -> (u8, u8, u8) {
+        parse_rgb("rgba(124, 58, 237, 1)").unwrap()
+    }
+}

@@ -1,0 +1,447 @@
+//! Runs the feature suite: checks prerequisites, starts the local AI Suite (when
+//! no target URL is given) and ChromeDriver, runs cucumber with one browser
+//! session per scenario, cleans up every token it created, writes the reports,
+//! and prints `N passed, N failed, N skipped`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::Parser as _;
+use cucumber::{World as _, WriterExt as _, cli, event, writer};
+use futures::FutureExt as _;
+use thirtyfour::WebDriver;
+
+use crate::browser::{self, Driver};
+use crate::config::{Config, Target};
+use crate::local_suite::{self, LocalSuite};
+use crate::pages::Ui;
+use crate::world::AiSuiteWorld;
+
+/// Exit codes: the gate can tell "the product is broken" from "the run could not happen".
+pub const EXIT_PASSED: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_COULD_NOT_RUN: i32 = 3;
+
+pub const FEATURES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+
+/// The suite's own command-line flags, next to cucumber's (`--tags`, `--name`, ...).
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct RunFlags {
+    /// Show the browser window (needs a display) instead of running headless.
+    #[arg(long)]
+    pub headed: bool,
+    /// Freeze the local AI Suite's clock on this date (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Start the local AI Suite with these fault switches (self-check).
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+}
+
+/// Identifies a scenario across the before/after hooks.
+#[derive(Clone, Debug)]
+pub struct ScenarioKey {
+    pub id: String,
+    pub feature: String,
+    pub scenario: String,
+}
+
+impl ScenarioKey {
+    fn new(feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario) -> Self {
+        let path = feature.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+        Self {
+            id: format!("{path}:{}:{}", scenario.position.line, scenario.position.col),
+            feature: feature.name.clone(),
+            scenario: scenario.name.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScenarioResult {
+    pub key: ScenarioKey,
+    pub outcome: Outcome,
+    pub failure: Option<String>,
+    pub screenshots: Vec<(usize, String, PathBuf)>,
+}
+
+#[derive(Clone, Debug)]
+struct CreatedToken {
+    scenario_id: String,
+    name: String,
+    revoked: bool,
+}
+
+/// What every scenario of one run shares.
+pub struct RunContext {
+    pub config: Arc<Config>,
+    pub base_url: String,
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    local_today: Option<NaiveDate>,
+    driver: Driver,
+    sessions: Mutex<HashMap<String, WebDriver>>,
+    tokens: Mutex<Vec<CreatedToken>>,
+    results: Mutex<Vec<ScenarioResult>>,
+    failures: Mutex<HashMap<String, String>>,
+    screenshots: Mutex<HashMap<String, Vec<(usize, String, PathBuf)>>>,
+    counter: AtomicUsize,
+}
+
+static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl RunContext {
+    pub fn current() -> Option<Arc<RunContext>> {
+        lock(&CURRENT).clone()
+    }
+
+    /// The target's today: the local AI Suite's (possibly frozen) clock, else UTC.
+    pub fn today(&self) -> NaiveDate {
+        self.local_today.unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
+    /// A token name unique to this run and scenario: `QA-Test-Token-<run>-<n>`.
+    pub fn unique_name(&self, base: &str) -> String {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        format!("{base}-{}-{n}", self.run_id)
+    }
+
+    /// Remembers a token this scenario created, for the clean-up.
+    pub fn created_token(&self, key: &ScenarioKey, name: &str) {
+        lock(&self.tokens).push(CreatedToken { scenario_id: key.id.clone(), name: name.to_string(), revoked: false });
+    }
+
+    pub fn record_failure(&self, key: &ScenarioKey, message: &str) {
+        lock(&self.failures).insert(key.id.clone(), message.to_string());
+    }
+
+    pub fn on_screenshot(&self, key: &ScenarioKey, index: usize, step: &str, path: &Path) {
+        lock(&self.screenshots).entry(key.id.clone()).or_default().push((index, step.to_string(), path.to_path_buf()));
+    }
+
+    pub fn results(&self) -> Vec<ScenarioResult> {
+        lock(&self.results).clone()
+    }
+
+    async fn open_session(&self, key: &ScenarioKey) -> anyhow::Result<Ui> {
+        let profile = self.run_dir.join("profiles").join(format!("s{}", self.counter.fetch_add(1, Ordering::SeqCst)));
+        let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile).await?;
+        lock(&self.sessions).insert(key.id.clone(), driver.clone());
+        Ok(Ui::new(driver, self.config.clone(), self.base_url.clone()))
+    }
+
+    /// After a scenario: final screenshot if it failed, revoke its tokens, quit its browser.
+    async fn finish_scenario(&self, key: &ScenarioKey, outcome: Outcome) {
+        let driver = lock(&self.sessions).remove(&key.id);
+        if let Some(driver) = driver {
+            let ui = Ui::new(driver.clone(), self.config.clone(), self.base_url.clone());
+            if outcome == Outcome::Failed {
+                let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.scenario, 99, "final-state");
+                if crate::evidence::capture(&ui, &path, &crate::secret::all()).await.is_ok() {
+                    self.on_screenshot(key, 99, "final state", &path);
+                }
+            }
+            self.revoke_tokens(&ui, |t| t.scenario_id == key.id).await;
+            let _ = driver.quit().await;
+        }
+        let failure = lock(&self.failures).remove(&key.id);
+        let screenshots = lock(&self.screenshots).remove(&key.id).unwrap_or_default();
+        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, screenshots });
+    }
+
+    /// Revokes this run's tokens matching `which` through the UI (Profile → Revoke).
+    async fn revoke_tokens(&self, ui: &Ui, which: impl Fn(&CreatedToken) -> bool) -> (usize, usize) {
+        let pending: Vec<String> =
+            lock(&self.tokens).iter().filter(|t| !t.revoked && which(t)).map(|t| t.name.clone()).collect();
+        if pending.is_empty() {
+            return (0, 0);
+        }
+        let mut revoked = 0;
+        let opened = async {
+            crate::pages::login::LoginPage::new(ui).open_signed_in(&self.config.start_path, self.config.credentials.as_ref()).await?;
+            let menu = crate::pages::profile_menu::ProfileMenu::new(ui);
+            menu.open().await?;
+            menu.choose_profile().await?;
+            crate::pages::profile_page::ProfilePage::new(ui).wait_loaded().await.map(|_| ())
+        }
+        .await;
+        if let Err(e) = opened {
+            eprintln!("clean-up: could not open the Profile page to revoke {} token(s): {e:#}", pending.len());
+            return (0, pending.len());
+        }
+        let page = crate::pages::profile_page::ProfilePage::new(ui);
+        for name in &pending {
+            match page.revoke(name).await {
+                Ok(()) => {
+                    revoked += 1;
+                    for t in lock(&self.tokens).iter_mut().filter(|t| &t.name == name) {
+                        t.revoked = true;
+                    }
+                }
+                Err(e) => eprintln!("clean-up: could not revoke '{name}': {e:#}"),
+            }
+        }
+        (revoked, pending.len() - revoked)
+    }
+
+    /// The final sweep: anything still live gets revoked from a fresh session.
+    async fn sweep(&self) -> (usize, usize) {
+        let created = lock(&self.tokens).len();
+        let leftover = lock(&self.tokens).iter().filter(|t| !t.revoked).count();
+        if leftover > 0 {
+            let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into() };
+            if let Ok(ui) = self.open_session(&key).await {
+                self.revoke_tokens(&ui, |_| true).await;
+                let _ = ui.driver.clone().quit().await;
+                lock(&self.sessions).remove("sweep");
+            }
+        }
+        let still = lock(&self.tokens).iter().filter(|t| !t.revoked).count();
+        (created - still, still)
+    }
+}
+
+/// Drops arguments that `cargo test` passes to every test binary (libtest's)
+/// and that cucumber's CLI would reject; reports what it ignored.
+pub fn strip_libtest_args(args: Vec<String>) -> Vec<String> {
+    const FLAGS: &[&str] = &[
+        "--nocapture", "--show-output", "--quiet", "-q", "--exact", "--ignored", "--include-ignored",
+        "--test", "--bench", "--list", "--no-capture",
+    ];
+    const VALUED: &[&str] = &["--test-threads", "--logfile", "--skip", "--format", "-Z", "--report-time"];
+    const CUCUMBER_VALUED: &[&str] = &[
+        "-n", "--name", "--scenario-name", "-t", "--tags", "-i", "--input", "-c", "--concurrency", "--retry",
+        "--retry-after", "--retry-tag-filter", "--color", "--today", "--fault", "--junit-v",
+    ];
+    let mut out = Vec::new();
+    let mut it = args.into_iter();
+    if let Some(program) = it.next() {
+        out.push(program);
+    }
+    while let Some(arg) = it.next() {
+        let base = arg.split('=').next().unwrap_or("").to_string();
+        if FLAGS.contains(&arg.as_str()) {
+            continue;
+        }
+        if VALUED.contains(&base.as_str()) {
+            if !arg.contains('=') {
+                it.next();
+            }
+            continue;
+        }
+        if CUCUMBER_VALUED.contains(&base.as_str()) && !arg.contains('=') {
+            out.push(arg);
+            if let Some(v) = it.next() {
+                out.push(v);
+            }
+            continue;
+        }
+        if !arg.starts_with('-') {
+            eprintln!("note: ignoring the test filter '{arg}' from cargo; select scenarios with --name or --tags");
+            continue;
+        }
+        out.push(arg);
+    }
+    out
+}
+
+/// Runs the whole suite with these command-line arguments; returns the exit code.
+pub async fn run(args: Vec<String>) -> i32 {
+    let args = strip_libtest_args(args);
+    let opts = match Opts::try_parse_from(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_PASSED };
+        }
+    };
+    match run_with(opts).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", crate::secret::redact(&format!("{e:#}")));
+            eprintln!("0 passed, 0 failed, 0 skipped (the suite could not run)");
+            EXIT_COULD_NOT_RUN
+        }
+    }
+}
+
+type Opts = cli::Opts<
+    cucumber::parser::basic::Cli,
+    cucumber::runner::basic::Cli,
+    cli::Compose<cli::Compose<writer::basic::Cli, writer::junit::Cli>, cli::Empty>,
+    RunFlags,
+>;
+
+async fn run_with(opts: Opts) -> anyhow::Result<i32> {
+    let mut config = Config::load(&crate::config::process_env)?;
+    if opts.custom.headed {
+        config.headed = true;
+    }
+    if let (Some(today), Target::Local { today: t }) = (opts.custom.today, &mut config.target) {
+        *t = Some(today);
+    }
+    // Prerequisites first: nothing is started if the browser is missing.
+    if config.webdriver_url.is_none() {
+        browser::find_chromium(&config)?;
+        browser::find_chromedriver(&config)?;
+    }
+    let run_id: String = {
+        use rand::Rng;
+        let mut rng = rand::thread_rng();
+        (0..6).map(|_| (b'a' + rng.gen_range(0..26)) as char).collect()
+    };
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let run_dir = std::path::absolute(config.artifacts_dir.join(format!("run-{stamp}-{run_id}")))?;
+    std::fs::create_dir_all(&run_dir).with_context(|| format!("could not create the artifacts folder {}", run_dir.display()))?;
+
+    let mut local = None;
+    let (base_url, local_today) = match &config.target {
+        Target::Local { today } => {
+            let faults = local_suite::Faults::parse(&opts.custom.faults)?;
+            let suite = LocalSuite::start(local_suite::Options { today: *today, faults, ..Default::default() }).await?;
+            let url = suite.url.clone();
+            let today = suite.store.clock.today();
+            local = Some(suite);
+            (url, Some(today))
+        }
+        Target::Remote { url } => {
+            check_reachable(url).await?;
+            (url.clone(), None)
+        }
+    };
+    let driver = Driver::start(&config, &run_dir).await?;
+    let concurrency = config.concurrency;
+    let ctx = Arc::new(RunContext {
+        config: Arc::new(config),
+        base_url: base_url.clone(),
+        run_id,
+        run_dir: run_dir.clone(),
+        local_today,
+        driver,
+        sessions: Mutex::new(HashMap::new()),
+        tokens: Mutex::new(Vec::new()),
+        results: Mutex::new(Vec::new()),
+        failures: Mutex::new(HashMap::new()),
+        screenshots: Mutex::new(HashMap::new()),
+        counter: AtomicUsize::new(0),
+    });
+    *lock(&CURRENT) = Some(ctx.clone());
+    println!("target: {base_url}{}", if local.is_some() { " (local AI Suite)" } else { "" });
+    println!("artifacts: {}", run_dir.display());
+
+    let junit = std::fs::File::create(run_dir.join("junit.xml"))?;
+    let json = std::fs::File::create(run_dir.join("cucumber.json"))?;
+    let writer = writer::Basic::raw(std::io::stdout(), writer::Coloring::Auto, 0)
+        .summarized()
+        .tee::<AiSuiteWorld, _>(writer::JUnit::for_tee(junit, 0))
+        .tee::<AiSuiteWorld, _>(writer::Json::for_tee(json))
+        .normalized();
+    let finished = AiSuiteWorld::cucumber()
+        .max_concurrent_scenarios(concurrency)
+        .before(|feature, _rule, scenario, world| {
+            async move {
+                let key = ScenarioKey::new(feature, scenario);
+                world.scenario = Some(key.clone());
+                match world.run.open_session(&key).await {
+                    Ok(ui) => world.ui = Some(ui),
+                    Err(e) => {
+                        let message = crate::secret::redact(&format!("{e:#}"));
+                        world.run.record_failure(&key, &message);
+                        panic!("could not open a browser session: {message}");
+                    }
+                }
+            }
+            .boxed_local()
+        })
+        .after(|feature, _rule, scenario, finished, _world| {
+            async move {
+                let key = ScenarioKey::new(feature, scenario);
+                let outcome = match finished {
+                    event::ScenarioFinished::StepPassed => Outcome::Passed,
+                    event::ScenarioFinished::StepSkipped => Outcome::Skipped,
+                    _ => Outcome::Failed,
+                };
+                if let Some(ctx) = RunContext::current() {
+                    ctx.finish_scenario(&key, outcome).await;
+                }
+            }
+            .boxed_local()
+        })
+        .with_writer(writer)
+        .with_cli(opts)
+        .run(FEATURES_DIR)
+        .await;
+
+    let parsing_errors = cucumber::writer::Stats::<AiSuiteWorld>::parsing_errors(&finished);
+    let hook_errors = cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished);
+    let (cleaned, left) = ctx.sweep().await;
+    let results = ctx.results();
+    let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+    let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
+
+    *lock(&CURRENT) = None;
+    if let Ok(ctx) = Arc::try_unwrap(ctx) {
+        ctx.driver.stop().await;
+    }
+    if let Some(suite) = local {
+        suite.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(run_dir.join("profiles"));
+    let _ = std::fs::remove_dir_all(run_dir.join("tmp"));
+
+    println!();
+    for r in results.iter().filter(|r| r.outcome == Outcome::Failed) {
+        println!("FAILED: {} › {}", r.key.feature, r.key.scenario);
+        if let Some(f) = &r.failure {
+            println!("    {}", f.replace('\n', "\n    "));
+        }
+    }
+    println!("tokens created by this run: {cleaned} revoked{}", if left > 0 { format!(", {left} could NOT be revoked") } else { String::new() });
+    if parsing_errors > 0 {
+        println!("{parsing_errors} feature file(s) could not be parsed");
+    }
+    println!("reports: {}/junit.xml, {}/cucumber.json", run_dir.display(), run_dir.display());
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    let ok = failed == 0 && skipped == 0 && parsing_errors == 0 && hook_errors == 0 && passed > 0;
+    Ok(if ok { EXIT_PASSED } else { EXIT_FAILED })
+}
+
+/// Fails fast, with the cause, when the target does not answer.
+async fn check_reachable(url: &str) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
+    client.get(url).send().await.map_err(|e| {
+        anyhow::anyhow!("the target {url} is unreachable ({e}); check AI_SUITE_URL and that the server is up")
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn cargo_test_arguments_are_stripped() {
+        let out = strip_libtest_args(args(&["bin", "--nocapture", "--test-threads", "1", "--tags", "@smoke", "filter", "-c", "2"]));
+        assert_eq!(out, args(&["bin", "--tags", "@smoke", "-c", "2"]));
+    }
+}

@@ -1,0 +1,93 @@
+//! Steps 4-7: Create Token, the Create API Token modal, name, expiry, Create.
+
+use anyhow::{Context, ensure};
+use cucumber::gherkin::Step;
+use cucumber::{then, when};
+
+use super::expect_eq;
+use crate::pages::create_token_modal::CreateTokenModal;
+use crate::pages::profile_page::{ProfilePage, is_purple};
+use crate::world::AiSuiteWorld;
+
+#[when("I click the Create Token button on the right side")]
+async fn click_create_token(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let page = ProfilePage::new(w.ui()?);
+        ensure!(page.create_token_is_on_the_right().await?, "the Create Token button is not on the right side of the page");
+        let colour = page.create_token_colour().await?;
+        ensure!(is_purple(colour), "the Create Token button is not purple: its background is rgb{colour:?}");
+        page.click_create_token().await
+    })
+    .await
+}
+
+#[then("a Create API Token modal dialog opens with two fields: Token Name and Expiry Date")]
+async fn modal_opens(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let modal = CreateTokenModal::wait_open(w.ui()?).await?;
+        let labels = modal.field_labels().await?;
+        expect_eq("the dialog's fields", labels, vec!["Token Name".to_string(), "Expiry Date".to_string()])
+    })
+    .await
+}
+
+#[when(expr = "I type a descriptive token name such as {string}")]
+async fn enter_name(w: &mut AiSuiteWorld, step: &Step, example: String) {
+    w.step(step, async |w| {
+        // Unique per run and scenario, so runs never collide and clean-up finds it.
+        let name = w.run.unique_name(&example);
+        CreateTokenModal::wait_open(w.ui()?).await?.enter_name(&name).await?;
+        w.token_name = Some(name);
+        Ok(())
+    })
+    .await
+}
+
+#[then("the Token Name field holds the name I typed")]
+async fn name_kept(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let expected = w.token_name.clone().context("no name was typed")?;
+        let actual = CreateTokenModal::wait_open(w.ui()?).await?.name_value().await?;
+        expect_eq("the Token Name field", actual, expected)
+    })
+    .await
+}
+
+#[when(regex = r"^I enter a future expiry date in YYYY-MM-DD format: (.+)$")]
+async fn enter_expiry(w: &mut AiSuiteWorld, step: &Step, when: String) {
+    w.step(step, async |w| {
+        let date = crate::dates::resolve(&when, w.today())?;
+        CreateTokenModal::wait_open(w.ui()?).await?.enter_expiry_date(date).await?;
+        w.expiry = Some(date);
+        Ok(())
+    })
+    .await
+}
+
+#[then("the Expiry Date field holds that date")]
+async fn expiry_kept(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let expected = w.expiry.context("no expiry was entered")?.format("%Y-%m-%d").to_string();
+        let actual = CreateTokenModal::wait_open(w.ui()?).await?.expiry_value().await?;
+        expect_eq("the Expiry Date field", actual, expected)
+    })
+    .await
+}
+
+#[when("I review the token name and expiry date, then click Create")]
+async fn click_create(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?;
+        let modal = CreateTokenModal::wait_open(ui).await?;
+        let name = w.token_name.clone().context("no name was typed")?;
+        expect_eq("the Token Name before submitting", modal.name_value().await?, name.clone())?;
+        let expiry = w.expiry.context("no expiry was entered")?.format("%Y-%m-%d").to_string();
+        expect_eq("the Expiry Date before submitting", modal.expiry_value().await?, expiry)?;
+        modal.submit().await?;
+        // From here the token may exist: the clean-up must know it.
+        let key = w.scenario.clone().context("no scenario")?;
+        w.run.created_token(&key, &name);
+        modal.wait_closed().await
+    })
+    .await
+}

@@ -1,0 +1,69 @@
+//! Prerequisites and Step 1: signed in, AI Admin → Access Control → User Tokens.
+
+use anyhow::ensure;
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+
+use crate::pages::access_control::AccessControlPage;
+use crate::pages::login::LoginPage;
+use crate::pages::table::COLUMNS;
+use crate::world::AiSuiteWorld;
+
+#[given("I am signed in to the AI Suite admin panel")]
+async fn signed_in(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?;
+        let login = LoginPage::new(ui);
+        if !ui.config.session.cookies.is_empty() || !ui.config.session.local_storage.is_empty() {
+            login.inject_session(&ui.config.session).await?;
+        }
+        login.open_signed_in(&ui.config.start_path, ui.config.credentials.as_ref()).await
+    })
+    .await
+}
+
+#[when("I go to AI Admin → Access Control in the left-hand navigation")]
+async fn open_access_control(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| AccessControlPage::new(w.ui()?).open_from_navigation().await).await
+}
+
+#[when("I click the User Tokens tab at the top")]
+async fn open_user_tokens(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| AccessControlPage::new(w.ui()?).open_user_tokens_tab().await).await
+}
+
+#[then("it lists all existing API tokens with their name, token value, user, created date, last used, expiry, and status")]
+async fn lists_all_tokens(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?;
+        let table = AccessControlPage::new(ui).user_tokens_table().await?;
+        let keys: Vec<&str> = COLUMNS.iter().map(|(k, _)| *k).collect();
+        table.require_columns(&keys, &ui.config.columns)?;
+        for row in table.records(&ui.config.columns) {
+            let get = |k: &str| row.get(k).cloned().unwrap_or_default();
+            ensure!(!get("name").is_empty() && !get("user").is_empty(), "a token row lacks a name or a user: {row:?}");
+            ensure!(
+                ["Active", "Expired", "Revoked"].contains(&get("status").as_str()),
+                "a token row has the status {:?}, not Active, Expired or Revoked",
+                get("status")
+            );
+            let value = get("token");
+            ensure!(!value.is_empty(), "a token row shows no token value: {row:?}");
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[then("the list includes tokens of other users")]
+async fn includes_other_users(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?;
+        let table = AccessControlPage::new(ui).user_tokens_table().await?;
+        let users: std::collections::BTreeSet<String> =
+            table.records(&ui.config.columns).iter().filter_map(|r| r.get("user").cloned()).collect();
+        ensure!(users.len() >= 2, "the User Tokens tab should list every user's tokens, but it shows only users {users:?}");
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,108 @@
+//! The cucumber World: one per scenario, holding its browser session (through
+//! the page objects) and what the guide's steps carry forward (the token name,
+//! the expiry, the token value as a [`Secret`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use cucumber::gherkin::Step;
+
+use crate::pages::Ui;
+use crate::runner::{RunContext, ScenarioKey};
+use crate::secret::{Secret, redact};
+
+#[derive(cucumber::World)]
+#[world(init = Self::new)]
+pub struct AiSuiteWorld {
+    pub run: Arc<RunContext>,
+    pub ui: Option<Ui>,
+    pub scenario: Option<ScenarioKey>,
+    /// Steps taken so far in this scenario (numbers the screenshots).
+    pub step_index: usize,
+    pub token_name: Option<String>,
+    pub expiry: Option<NaiveDate>,
+    pub token: Option<Secret>,
+    /// Name and role the avatar menu showed (Step 2), checked again on the Profile page.
+    pub menu_identity: Option<(String, String)>,
+    /// The page's token rows before a rejected submission (validation scenarios).
+    pub rows_before: Option<usize>,
+}
+
+/// Printed by cucumber for a failed step with -vv: never the token value.
+impl fmt::Debug for AiSuiteWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AiSuiteWorld")
+            .field("scenario", &self.scenario.as_ref().map(|s| &s.scenario))
+            .field("step_index", &self.step_index)
+            .field("token_name", &self.token_name)
+            .field("expiry", &self.expiry)
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AiSuiteWorld {
+    async fn new() -> anyhow::Result<Self> {
+        let run = RunContext::current().context("the suite's run context is not set up (run through the runner)")?;
+        Ok(Self {
+            run,
+            ui: None,
+            scenario: None,
+            step_index: 0,
+            token_name: None,
+            expiry: None,
+            token: None,
+            menu_identity: None,
+            rows_before: None,
+        })
+    }
+
+    pub fn ui(&self) -> anyhow::Result<&Ui> {
+        self.ui.as_ref().context("no browser session for this scenario (the before hook failed)")
+    }
+
+    /// The target's today (the local AI Suite's clock, else UTC).
+    pub fn today(&self) -> NaiveDate {
+        self.run.today()
+    }
+
+    /// Every step goes through here: run the action, then capture a redacted
+    /// screenshot whether it passed or failed, then report a failure with its
+    /// evidence (the step, the page URL, the screenshot) and the full cause chain.
+    pub async fn step(&mut self, step: &Step, action: impl AsyncFnOnce(&mut Self) -> anyhow::Result<()>) {
+        let result = action(self).await;
+        self.step_index += 1;
+        let shot = self.capture(&step.value).await;
+        if let Err(e) = result {
+            let url = match &self.ui {
+                Some(ui) => ui.current_url().await,
+                None => "(no browser)".into(),
+            };
+            let screenshot = match &shot {
+                Ok(p) => p.display().to_string(),
+                Err(e) => format!("(none: {e:#})"),
+            };
+            let message = redact(&format!(
+                "{e:#}\n    step:       {} {}\n    page:       {url}\n    screenshot: {screenshot}",
+                step.keyword.trim(),
+                step.value
+            ));
+            if let Some(key) = &self.scenario {
+                self.run.record_failure(key, &message);
+            }
+            panic!("{message}");
+        }
+    }
+
+    async fn capture(&self, step_text: &str) -> anyhow::Result<std::path::PathBuf> {
+        let (Some(ui), Some(key)) = (&self.ui, &self.scenario) else {
+            anyhow::bail!("no browser session");
+        };
+        let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.scenario, self.step_index, step_text);
+        crate::evidence::capture(ui, &path, &crate::secret::all()).await?;
+        self.run.on_screenshot(key, self.step_index, step_text, &path);
+        Ok(path)
+    }
+}
