@@ -72,13 +72,9 @@ impl<'a> ProfilePage<'a> {
     pub async fn revoke(&self, name: &str) -> anyhow::Result<()> {
         let ui = self.ui;
         let table = ui.find("profile.tokens_table", "the API Tokens table").await?;
-        let rows = table.find_all(thirtyfour::By::XPath(".//tr | .//*[@role='row']")).await?;
-        for row in rows {
-            let text = row.text().await.unwrap_or_default();
-            let cells: Vec<&str> = text.split(['\t', '\n']).map(str::trim).collect();
-            if !cells.contains(&name) {
-                continue;
-            }
+        let n = crate::locators::literal(name);
+        let row_xpath = format!(".//tr[td[normalize-space(.)={n}]] | .//*[@role='row'][*[normalize-space(.)={n}]]");
+        if let Some(row) = table.find_all(thirtyfour::By::XPath(row_xpath)).await?.into_iter().next() {
             ui.click("profile.revoke", Some(&row), &format!("the Revoke button of '{name}'")).await?;
             // Some builds confirm first.
             if let Some(confirm) = wait_briefly(ui, "revoke_dialog.confirm").await? {
