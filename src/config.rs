@@ -292,6 +292,13 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_file_is_valid() {
+        let file: FileConfig = toml::from_str(include_str!("../ai-suite.example.toml")).unwrap();
+        let c = Config::resolve(file, &env_of(&[])).unwrap();
+        assert_eq!(c.window, (1280, 800));
+    }
+
+    #[test]
     fn session_injection_from_env() {
         let c = Config::resolve(
             FileConfig::default(),

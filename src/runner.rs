@@ -316,7 +316,7 @@ async fn run_with(opts: Opts) -> anyhow::Result<i32> {
             let faults = local_suite::Faults::parse(&opts.custom.faults)?;
             let suite = LocalSuite::start(local_suite::Options { today: *today, faults, ..Default::default() }).await?;
             let url = suite.url.clone();
-            let today = suite.store.clock.today();
+            let today = suite.store.clock().today();
             local = Some(suite);
             (url, Some(today))
         }

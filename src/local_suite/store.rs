@@ -127,7 +127,7 @@ struct Inner {
 
 pub struct Store {
     inner: Mutex<Inner>,
-    pub clock: Clock,
+    clock: Mutex<Clock>,
     pub faults: Faults,
 }
 
@@ -233,7 +233,7 @@ impl Store {
         ];
         let store = Store {
             inner: Mutex::new(Inner { users, sessions: HashMap::new(), tokens: Vec::new(), next_id: 1 }),
-            clock,
+            clock: Mutex::new(clock),
             faults,
         };
         // Seed data relative to today, so a frozen clock gives identical pages.
@@ -242,6 +242,15 @@ impl Store {
         store.insert_token(2, "ci-pipeline", today - days(30), today + days(60));
         store.insert_token(2, "old-laptop", today - days(120), today - days(10));
         store
+    }
+
+    pub fn clock(&self) -> Clock {
+        *self.clock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves the app's clock (the local AI Suite's own tests: expiry over time).
+    pub fn set_clock(&self, clock: Clock) {
+        *self.clock.lock().unwrap_or_else(|e| e.into_inner()) = clock;
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -328,7 +337,7 @@ impl Store {
 
     /// One user's tokens (the Profile page), newest first.
     pub fn tokens_of(&self, user_id: u32) -> Vec<TokenView> {
-        let today = self.clock.today();
+        let today = self.clock().today();
         let inner = self.lock();
         inner
             .tokens
@@ -341,14 +350,14 @@ impl Store {
 
     /// Every user's tokens (Access Control → User Tokens), newest first.
     pub fn all_tokens(&self) -> Vec<TokenView> {
-        let today = self.clock.today();
+        let today = self.clock().today();
         let inner = self.lock();
         inner.tokens.iter().rev().map(|t| self.view(&inner, t, today)).collect()
     }
 
     /// Validates and creates a token; the returned value is the only copy.
     pub fn create(&self, user_id: u32, raw_name: &str, raw_expiry: &str) -> Result<Created, FieldErrors> {
-        let today = self.clock.today();
+        let today = self.clock().today();
         let mut errors = FieldErrors::default();
         let name = {
             let inner = self.lock();
@@ -385,8 +394,8 @@ impl Store {
 
     /// Checks a Bearer token and records its use.
     pub fn authenticate(&self, value: &str) -> Result<(User, TokenView), BearerError> {
-        let today = self.clock.today();
-        let now = self.clock.now();
+        let today = self.clock().today();
+        let now = self.clock().now();
         let h = hash(value);
         let mut inner = self.lock();
         let t = inner.tokens.iter_mut().find(|t| t.hash == h).ok_or(BearerError::Unknown)?;
@@ -410,7 +419,7 @@ impl Store {
     }
 
     pub fn today_iso(&self) -> String {
-        let t = self.clock.today();
+        let t = self.clock().today();
         format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
     }
 }
