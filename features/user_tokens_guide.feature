@@ -1,4 +1,4 @@
-@smoke @docs
+@smoke @docs @clipboard @serial
 Feature: Create an API token from the User Tokens tab and the Profile page
   This document explains how to create a new API Token in the DuploCloud AI Suite,
   using the User Tokens tab and the Profile page.
@@ -28,7 +28,9 @@ Feature: Create an API token from the User Tokens tab and the Profile page
     When I review the token name and expiry date, then click Create
     # Step 8 — Copy the Token
     Then a Token Created confirmation dialog shows the full token value
-    When I click Copy to copy it to my clipboard, then click Close
+    When I click Copy to copy it to my clipboard
+    Then my clipboard holds exactly the full token value shown in the dialog
+    When I click Close
     Then the new token appears in the API Tokens table with Active status and the expiry date I set
     And the full token value is shown nowhere on the page
     And the new token also appears on Access Control → User Tokens

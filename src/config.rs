@@ -23,6 +23,25 @@ pub struct FileConfig {
     pub timeouts: TimeoutsFile,
     pub locators: BTreeMap<String, String>,
     pub columns: BTreeMap<String, String>,
+    pub api: ApiFile,
+}
+
+/// The target's Bearer-authenticated REST endpoint, used to prove a token works.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiFile {
+    pub method: String,
+    /// Path on the target (or a full URL).
+    pub path: String,
+    pub header: String,
+    /// Prefix of the header value; the token follows it after a space.
+    pub scheme: String,
+}
+
+impl Default for ApiFile {
+    fn default() -> Self {
+        Self { method: "GET".into(), path: "/api/v1/me".into(), header: "Authorization".into(), scheme: "Bearer".into() }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,6 +130,7 @@ pub struct Config {
     pub locators: Locators,
     /// Column key → header keyword (see [`crate::pages::table`]).
     pub columns: BTreeMap<String, String>,
+    pub api: ApiFile,
 }
 
 /// Reads the environment through a function, so tests need not touch the process env.
@@ -237,6 +257,7 @@ impl Config {
             page_load: ms("AI_SUITE_PAGE_LOAD_MS", file.timeouts.page_load_ms, 30_000)?,
             locators: Locators::with_overrides(&file.locators).context("in [locators] of the config file")?,
             columns: file.columns,
+            api: file.api,
         })
     }
 

@@ -2,6 +2,7 @@
 //! specification. See README.md for how to run it.
 
 pub mod local_suite;
+pub mod api;
 pub mod browser;
 pub mod config;
 pub mod dates;

@@ -43,6 +43,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
+    let display = ai_suite_e2e::browser::display::Display::prepare();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match args.get(1).map(String::as_str) {
         Some("serve") => {
@@ -56,12 +58,13 @@ fn main() {
             }
         }
         Some("-h" | "--help") => {
-            let code = runtime.block_on(runner::run(args));
+            let code = runtime.block_on(runner::run(args, &display));
             println!("\n{SUBCOMMANDS}");
             code
         }
-        _ => runtime.block_on(runner::run(args)),
+        _ => runtime.block_on(runner::run(args, &display)),
     };
     drop(runtime);
+    drop(display);
     std::process::exit(code);
 }

@@ -15,6 +15,8 @@ use cucumber::{World as _, WriterExt as _, cli, event, writer};
 use futures::FutureExt as _;
 use thirtyfour::WebDriver;
 
+use crate::browser::clipboard::{self, ClipboardPath};
+use crate::browser::display::Display;
 use crate::browser::{self, Driver};
 use crate::config::{Config, Target};
 use crate::local_suite::{self, LocalSuite};
@@ -49,6 +51,7 @@ pub struct ScenarioKey {
     pub id: String,
     pub feature: String,
     pub scenario: String,
+    pub tags: Vec<String>,
 }
 
 impl ScenarioKey {
@@ -58,6 +61,7 @@ impl ScenarioKey {
             id: format!("{path}:{}:{}", scenario.position.line, scenario.position.col),
             feature: feature.name.clone(),
             scenario: scenario.name.clone(),
+            tags: feature.tags.iter().chain(&scenario.tags).cloned().collect(),
         }
     }
 }
@@ -74,6 +78,7 @@ pub struct ScenarioResult {
     pub key: ScenarioKey,
     pub outcome: Outcome,
     pub failure: Option<String>,
+    pub clipboard: Option<ClipboardPath>,
     pub screenshots: Vec<(usize, String, PathBuf)>,
 }
 
@@ -92,6 +97,10 @@ pub struct RunContext {
     pub run_dir: PathBuf,
     local_today: Option<NaiveDate>,
     driver: Driver,
+    /// An X display for headed sessions (the OS clipboard), and how we got it.
+    display: Option<String>,
+    pub display_note: String,
+    clipboard_paths: Mutex<HashMap<String, ClipboardPath>>,
     sessions: Mutex<HashMap<String, WebDriver>>,
     tokens: Mutex<Vec<CreatedToken>>,
     results: Mutex<Vec<ScenarioResult>>,
@@ -127,6 +136,13 @@ impl RunContext {
         lock(&self.tokens).push(CreatedToken { scenario_id: key.id.clone(), name: name.to_string(), revoked: false });
     }
 
+    /// A scenario revoked its own token: the clean-up need not.
+    pub fn token_revoked(&self, name: &str) {
+        for t in lock(&self.tokens).iter_mut().filter(|t| t.name == name) {
+            t.revoked = true;
+        }
+    }
+
     pub fn record_failure(&self, key: &ScenarioKey, message: &str) {
         lock(&self.failures).insert(key.id.clone(), message.to_string());
     }
@@ -139,11 +155,28 @@ impl RunContext {
         lock(&self.results).clone()
     }
 
-    async fn open_session(&self, key: &ScenarioKey) -> anyhow::Result<Ui> {
+    /// Opens the scenario's browser. `@clipboard` scenarios get a headed browser
+    /// on the X display when there is one (the OS clipboard path); otherwise the
+    /// page's clipboard API is granted through CDP (the browser path).
+    async fn open_session(&self, key: &ScenarioKey) -> anyhow::Result<(Ui, ClipboardPath)> {
         let profile = self.run_dir.join("profiles").join(format!("s{}", self.counter.fetch_add(1, Ordering::SeqCst)));
-        let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile).await?;
+        let wants_clipboard = key.tags.iter().any(|t| t == "clipboard");
+        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some();
+        let headed = self.config.headed || os_clipboard;
+        let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
         lock(&self.sessions).insert(key.id.clone(), driver.clone());
-        Ok(Ui::new(driver, self.config.clone(), self.base_url.clone()))
+        let path = if os_clipboard {
+            ClipboardPath::Os
+        } else {
+            if wants_clipboard {
+                clipboard::grant_permissions(&driver, &self.base_url).await?;
+            }
+            ClipboardPath::Browser
+        };
+        if wants_clipboard {
+            lock(&self.clipboard_paths).insert(key.id.clone(), path);
+        }
+        Ok((Ui::new(driver, self.config.clone(), self.base_url.clone()), path))
     }
 
     /// After a scenario: final screenshot if it failed, revoke its tokens, quit its browser.
@@ -161,8 +194,9 @@ impl RunContext {
             let _ = driver.quit().await;
         }
         let failure = lock(&self.failures).remove(&key.id);
+        let clipboard = lock(&self.clipboard_paths).remove(&key.id);
         let screenshots = lock(&self.screenshots).remove(&key.id).unwrap_or_default();
-        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, screenshots });
+        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, screenshots });
     }
 
     /// Revokes this run's tokens matching `which` through the UI (Profile → Revoke).
@@ -205,8 +239,8 @@ impl RunContext {
         let created = lock(&self.tokens).len();
         let leftover = lock(&self.tokens).iter().filter(|t| !t.revoked).count();
         if leftover > 0 {
-            let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into() };
-            if let Ok(ui) = self.open_session(&key).await {
+            let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into(), tags: vec![] };
+            if let Ok((ui, _)) = self.open_session(&key).await {
                 self.revoke_tokens(&ui, |_| true).await;
                 let _ = ui.driver.clone().quit().await;
                 lock(&self.sessions).remove("sweep");
@@ -262,7 +296,7 @@ pub fn strip_libtest_args(args: Vec<String>) -> Vec<String> {
 }
 
 /// Runs the whole suite with these command-line arguments; returns the exit code.
-pub async fn run(args: Vec<String>) -> i32 {
+pub async fn run(args: Vec<String>, display: &Display) -> i32 {
     let args = strip_libtest_args(args);
     let opts = match Opts::try_parse_from(&args) {
         Ok(o) => o,
@@ -271,7 +305,7 @@ pub async fn run(args: Vec<String>) -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_PASSED };
         }
     };
-    match run_with(opts).await {
+    match run_with(opts, display).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {}", crate::secret::redact(&format!("{e:#}")));
@@ -288,7 +322,7 @@ type Opts = cli::Opts<
     RunFlags,
 >;
 
-async fn run_with(opts: Opts) -> anyhow::Result<i32> {
+async fn run_with(opts: Opts, display: &Display) -> anyhow::Result<i32> {
     let mut config = Config::load(&crate::config::process_env)?;
     if opts.custom.headed {
         config.headed = true;
@@ -334,6 +368,9 @@ async fn run_with(opts: Opts) -> anyhow::Result<i32> {
         run_dir: run_dir.clone(),
         local_today,
         driver,
+        display: display.name.clone(),
+        display_note: display.note.clone(),
+        clipboard_paths: Mutex::new(HashMap::new()),
         sessions: Mutex::new(HashMap::new()),
         tokens: Mutex::new(Vec::new()),
         results: Mutex::new(Vec::new()),
@@ -359,7 +396,10 @@ async fn run_with(opts: Opts) -> anyhow::Result<i32> {
                 let key = ScenarioKey::new(feature, scenario);
                 world.scenario = Some(key.clone());
                 match world.run.open_session(&key).await {
-                    Ok(ui) => world.ui = Some(ui),
+                    Ok((ui, clipboard)) => {
+                        world.ui = Some(ui);
+                        world.clipboard = clipboard;
+                    }
                     Err(e) => {
                         let message = crate::secret::redact(&format!("{e:#}"));
                         world.run.record_failure(&key, &message);

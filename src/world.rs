@@ -9,6 +9,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use cucumber::gherkin::Step;
 
+use crate::browser::clipboard::ClipboardPath;
 use crate::pages::Ui;
 use crate::runner::{RunContext, ScenarioKey};
 use crate::secret::{Secret, redact};
@@ -28,6 +29,11 @@ pub struct AiSuiteWorld {
     pub menu_identity: Option<(String, String)>,
     /// The page's token rows before a rejected submission (validation scenarios).
     pub rows_before: Option<usize>,
+    /// How this scenario reads the clipboard, and what it held before Copy.
+    pub clipboard: ClipboardPath,
+    pub clipboard_before: Option<Secret>,
+    /// The HTTP status of the last API call made with the token.
+    pub api_status: Option<u16>,
 }
 
 /// Printed by cucumber for a failed step with -vv: never the token value.
@@ -56,6 +62,9 @@ impl AiSuiteWorld {
             token: None,
             menu_identity: None,
             rows_before: None,
+            clipboard: ClipboardPath::Browser,
+            clipboard_before: None,
+            api_status: None,
         })
     }
 

@@ -3,8 +3,11 @@
 //! Cucumber's CLI works through it: `cargo test --test user_tokens -- --tags @smoke`.
 
 fn main() {
+    // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
+    let display = ai_suite_e2e::browser::display::Display::prepare();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let code = runtime.block_on(ai_suite_e2e::runner::run(std::env::args().collect()));
+    let code = runtime.block_on(ai_suite_e2e::runner::run(std::env::args().collect(), &display));
     drop(runtime);
+    drop(display);
     std::process::exit(code);
 }

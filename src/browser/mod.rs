@@ -1,6 +1,8 @@
 //! The browser side: finding Chromium and ChromeDriver, running ChromeDriver,
 //! opening one isolated browser session per scenario.
 
+pub mod clipboard;
+pub mod display;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -124,7 +126,13 @@ pub fn is_loopback(url: &str) -> bool {
 }
 
 /// Opens a fresh, isolated browser session.
-pub async fn new_session(config: &Config, driver: &Driver, base_url: &str, profile_dir: &Path) -> anyhow::Result<WebDriver> {
+pub async fn new_session(
+    config: &Config,
+    driver: &Driver,
+    base_url: &str,
+    profile_dir: &Path,
+    headed: bool,
+) -> anyhow::Result<WebDriver> {
     let mut caps = DesiredCapabilities::chrome();
     if let Some(chromium) = &driver.chromium {
         caps.set_binary(&chromium.to_string_lossy())?;
@@ -149,7 +157,7 @@ pub async fn new_session(config: &Config, driver: &Driver, base_url: &str, profi
     if driver.chromium.is_some() {
         args.push(format!("--user-data-dir={}", profile_dir.display()));
     }
-    if !config.headed {
+    if !headed {
         args.push("--headless=new".into());
     }
     if is_loopback(base_url) {
@@ -168,5 +176,21 @@ pub async fn new_session(config: &Config, driver: &Driver, base_url: &str, profi
             Some(Duration::ZERO),
         ))
         .await?;
+    // The same viewport headless or headed, whatever the window decorations:
+    // screenshots are comparable across modes and machines.
+    if driver_is_chromium(&driver).await {
+        driver
+            .cdp()
+            .send_raw(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({ "width": w, "height": h, "deviceScaleFactor": 1, "mobile": false }),
+            )
+            .await
+            .context("could not fix the viewport size")?;
+    }
     Ok(driver)
+}
+
+async fn driver_is_chromium(driver: &WebDriver) -> bool {
+    driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.is_ok()
 }

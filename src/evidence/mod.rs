@@ -78,11 +78,16 @@ pub async fn capture(ui: &Ui, path: &Path, secrets: &[String]) -> anyhow::Result
     let rects = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
     let rects: Vec<Rect> = serde_json::from_value(rects.json().clone()).unwrap_or_default();
     let png = ui.driver.screenshot_as_png().await.context("the browser could not take a screenshot")?;
-    let mut img = image::load_from_memory(&png).context("the screenshot is not a PNG")?.to_rgba8();
-    paint_over(&mut img, &rects);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
+    if rects.is_empty() {
+        // Nothing secret on screen: the browser's PNG is written as it is.
+        std::fs::write(path, &png).with_context(|| format!("could not write {}", path.display()))?;
+        return Ok(());
+    }
+    let mut img = image::load_from_memory(&png).context("the screenshot is not a PNG")?.to_rgba8();
+    paint_over(&mut img, &rects);
     img.save(path).with_context(|| format!("could not write {}", path.display()))?;
     Ok(())
 }

@@ -99,6 +99,11 @@ impl<'a> CreateTokenModal<'a> {
         Ok(b.is_enabled().await?)
     }
 
+    pub async fn cancel(&self) -> anyhow::Result<()> {
+        self.ui.click("create_token.cancel", Some(&self.dialog), "the Cancel button").await?;
+        self.wait_closed().await
+    }
+
     pub async fn wait_closed(&self) -> anyhow::Result<()> {
         self.ui.wait_gone("create_token.dialog", "the Create API Token dialog").await
     }

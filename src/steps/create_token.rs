@@ -2,7 +2,7 @@
 
 use anyhow::{Context, ensure};
 use cucumber::gherkin::Step;
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 
 use super::expect_eq;
 use crate::pages::create_token_modal::CreateTokenModal;
@@ -88,6 +88,65 @@ async fn click_create(w: &mut AiSuiteWorld, step: &Step) {
         let key = w.scenario.clone().context("no scenario")?;
         w.run.created_token(&key, &name);
         modal.wait_closed().await
+    })
+    .await
+}
+
+#[given("I have opened the Create API Token dialog from my Profile page")]
+async fn open_dialog(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?.clone();
+        let menu = crate::pages::profile_menu::ProfileMenu::new(&ui);
+        menu.open().await?;
+        menu.choose_profile().await?;
+        let page = ProfilePage::new(&ui);
+        page.wait_loaded().await?;
+        w.rows_before = Some(page.tokens_table().await?.rows.len());
+        page.click_create_token().await?;
+        CreateTokenModal::wait_open(&ui).await.map(|_| ())
+    })
+    .await
+}
+
+#[when(regex = r#"^I create a token named "([^"]*)" expiring (.+)$"#)]
+async fn create_named(w: &mut AiSuiteWorld, step: &Step, base: String, when: String) {
+    w.step(step, async |w| {
+        let name = w.run.unique_name(&base);
+        let date = crate::dates::resolve(&when, w.today())?;
+        let ui = w.ui()?.clone();
+        let modal = CreateTokenModal::wait_open(&ui).await?;
+        modal.enter_name(&name).await?;
+        modal.enter_expiry_date(date).await?;
+        modal.submit().await?;
+        let key = w.scenario.clone().context("no scenario")?;
+        w.run.created_token(&key, &name);
+        w.token_name = Some(name);
+        w.expiry = Some(date);
+        modal.wait_closed().await
+    })
+    .await
+}
+
+#[when("I click Cancel")]
+async fn click_cancel(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| CreateTokenModal::wait_open(w.ui()?).await?.cancel().await).await
+}
+
+#[then("the Create API Token dialog is closed")]
+async fn dialog_closed(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| w.ui()?.wait_gone("create_token.dialog", "the Create API Token dialog").await).await
+}
+
+#[then("no token with that name is listed")]
+async fn nothing_created(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let name = w.token_name.clone().context("no name was typed")?;
+        let table = ProfilePage::new(w.ui()?).tokens_table().await?;
+        ensure!(table.row_named(&name, &w.ui()?.config.columns).is_none(), "a token named '{name}' was created anyway");
+        if let Some(before) = w.rows_before {
+            expect_eq("the number of rows in the API Tokens table", table.rows.len(), before)?;
+        }
+        Ok(())
     })
     .await
 }

@@ -9,7 +9,9 @@ use crate::pages::access_control::AccessControlPage;
 use crate::pages::profile_menu::ProfileMenu;
 use crate::pages::profile_page::ProfilePage;
 use crate::pages::table::parse_shown_date;
+use crate::browser::clipboard;
 use crate::pages::token_created_dialog::TokenCreatedDialog;
+use crate::secret::Secret;
 use crate::world::AiSuiteWorld;
 
 #[then("a Token Created confirmation dialog shows the full token value")]
@@ -31,12 +33,103 @@ async fn dialog_shows_token(w: &mut AiSuiteWorld, step: &Step) {
     .await
 }
 
-#[when("I click Copy to copy it to my clipboard, then click Close")]
-async fn copy_and_close(w: &mut AiSuiteWorld, step: &Step) {
+#[when("I click Copy to copy it to my clipboard")]
+async fn click_copy(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
-        let dialog = TokenCreatedDialog::wait_open(w.ui()?).await?;
-        dialog.copy().await?;
-        dialog.close().await
+        let ui = w.ui()?;
+        // What the clipboard held before, so a Copy that writes nothing is caught.
+        let before = clipboard::read(w.clipboard, &ui.driver).await.unwrap_or_default();
+        TokenCreatedDialog::wait_open(ui).await?.copy().await?;
+        w.clipboard_before = Some(Secret::new(before));
+        Ok(())
+    })
+    .await
+}
+
+#[then("my clipboard holds exactly the full token value shown in the dialog")]
+async fn clipboard_holds_token(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?;
+        let shown = w.token.clone().context("no token value was shown")?;
+        let before = w.clipboard_before.clone().map(|s| s.expose().to_string());
+        let copied = clipboard::read_after_copy(w.clipboard, &ui.driver, before.as_deref(), ui.config.wait, ui.config.poll)
+            .await
+            .with_context(|| format!("after Copy (clipboard path: {})", w.clipboard.describe()))?;
+        let copied = Secret::new(copied);
+        let (c, s) = (copied.expose(), shown.expose());
+        ensure!(
+            c == s,
+            "the clipboard does not hold the token shown in the dialog (clipboard path: {}): {} characters copied, {} shown{}",
+            w.clipboard.describe(),
+            c.chars().count(),
+            s.chars().count(),
+            if s.starts_with(c) { "; the copy is a truncated prefix" } else { "" }
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[when("I click Close")]
+async fn click_close(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| TokenCreatedDialog::wait_open(w.ui()?).await?.close().await).await
+}
+
+#[when("I call the AI Suite API with the copied token")]
+async fn call_api(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let token = w.token.clone().context("no token value was shown")?;
+        let status = crate::api::call_with_token(&w.run.base_url, &w.run.config.api, &token).await?;
+        w.api_status = Some(status);
+        Ok(())
+    })
+    .await
+}
+
+#[then("the API accepts the token")]
+async fn api_accepts(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let status = w.api_status.context("the API was not called")?;
+        ensure!((200..300).contains(&status), "the API rejected the token the dialog showed: HTTP {status}");
+        Ok(())
+    })
+    .await
+}
+
+#[then("the API rejects the token")]
+async fn api_rejects(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let token = w.token.clone().context("no token value was shown")?;
+        let status = crate::api::call_with_token(&w.run.base_url, &w.run.config.api, &token).await?;
+        ensure!(status == 401 || status == 403, "the API should reject a revoked token with 401/403, got HTTP {status}");
+        Ok(())
+    })
+    .await
+}
+
+#[then(expr = "after a reload the token's Last Used is no longer {string}")]
+async fn last_used_changes(w: &mut AiSuiteWorld, step: &Step, never: String) {
+    w.step(step, async |w| {
+        let name = w.token_name.clone().context("no token was created")?;
+        let ui = w.ui()?;
+        ui.driver.refresh().await?;
+        ProfilePage::new(ui)
+            .wait_for_row(&name, &format!("'{name}' to show a Last Used other than {never:?} after a reload"), |r| {
+                r.get("last_used").is_some_and(|v| !v.is_empty() && *v != never)
+            })
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[when("I revoke the token from the API Tokens table")]
+async fn revoke(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let name = w.token_name.clone().context("no token was created")?;
+        ProfilePage::new(w.ui()?).revoke(&name).await?;
+        w.run.token_revoked(&name);
+        Ok(())
     })
     .await
 }

@@ -1,0 +1,81 @@
+//! An X display for headed browsers (the OS clipboard needs one): the existing
+//! `DISPLAY`, or our own Xvfb when Xvfb is installed. Must be prepared before
+//! the tokio runtime starts threads, because it sets `DISPLAY` for the process.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A display the run can use for headed sessions; stops our Xvfb on drop.
+pub struct Display {
+    pub name: Option<String>,
+    xvfb: Option<Child>,
+    /// Why there is no display, for the report.
+    pub note: String,
+}
+
+fn xvfb_binary() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path).chain([std::path::PathBuf::from("/usr/bin")]).map(|d| d.join("Xvfb")).find(|p| p.is_file())
+}
+
+impl Display {
+    /// Call from `main` before building the tokio runtime.
+    pub fn prepare() -> Self {
+        if let Ok(d) = std::env::var("DISPLAY") {
+            if !d.is_empty() {
+                return Self { name: Some(d.clone()), xvfb: None, note: format!("existing display {d}") };
+            }
+        }
+        let Some(xvfb) = xvfb_binary() else {
+            return Self {
+                name: None,
+                xvfb: None,
+                note: "no DISPLAY and Xvfb is not installed (sudo apt-get install -y xvfb): the clipboard is read \
+                       through the browser instead of the OS"
+                    .into(),
+            };
+        };
+        // A display number nobody uses.
+        let Some(n) = (99..199).find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        else {
+            return Self { name: None, xvfb: None, note: "no free X display number for Xvfb".into() };
+        };
+        let child = Command::new(&xvfb)
+            .args([format!(":{n}"), "-screen".into(), "0".into(), "1920x1080x24".into(), "-nolisten".into(), "tcp".into()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => return Self { name: None, xvfb: None, note: format!("Xvfb could not start: {e}") },
+        };
+        // Ready when its socket exists (a condition, polled; no runtime yet, so a blocking poll).
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !Path::new(&socket).exists() {
+            if Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
+                let _ = child.kill();
+                return Self { name: None, xvfb: None, note: "Xvfb did not come up within 10 s".into() };
+            }
+            std::thread::yield_now();
+        }
+        let name = format!(":{n}");
+        // SAFETY: called before any other thread exists (before the tokio runtime).
+        unsafe { std::env::set_var("DISPLAY", &name) };
+        Self { name: Some(name.clone()), xvfb: Some(child), note: format!("own Xvfb on {name}") }
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.xvfb.take() {
+            // SIGTERM, not SIGKILL: Xvfb then removes its lock file.
+            unsafe {
+                libc::kill(child.id() as i32, libc::SIGTERM);
+            }
+            let _ = child.wait();
+        }
+    }
+}
