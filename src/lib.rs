@@ -3,6 +3,7 @@
 
 pub mod local_suite;
 pub mod api;
+pub mod bench;
 pub mod browser;
 pub mod config;
 pub mod dates;

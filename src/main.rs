@@ -2,6 +2,7 @@
 //! `cargo run -- serve` starts the local AI Suite alone; `--help` lists everything.
 
 use ai_suite_e2e::local_suite::{self, Faults, LocalSuite, QA_EMAIL, QA_PASSWORD};
+use ai_suite_e2e::browser::display::Display;
 use ai_suite_e2e::runner;
 use clap::Parser;
 
@@ -23,9 +24,18 @@ struct ServeArgs {
     faults: Vec<String>,
 }
 
+/// Print speed figures: the main scenario N times, then the whole suite at 1 and 2 sessions.
+#[derive(Parser, Debug)]
+#[command(name = "ai-suite-e2e bench")]
+struct BenchArgs {
+    #[arg(long, default_value_t = 10)]
+    runs: usize,
+}
+
 const SUBCOMMANDS: &str = "\
 Other commands:
   serve      start the local AI Suite alone (cargo run -- serve --help)
+  bench      speed figures (cargo run --release -- bench --runs 10)
 
 Environment: AI_SUITE_URL, AI_SUITE_USERNAME, AI_SUITE_PASSWORD, AI_SUITE_CONFIG,
 AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_URL (see README.md).";
@@ -43,10 +53,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let command = args.get(1).map(String::as_str);
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
-    let display = ai_suite_e2e::browser::display::Display::prepare();
+    let display = if command == Some("serve") { None } else { Some(Display::prepare()) };
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let code = match args.get(1).map(String::as_str) {
+    let code = match command {
+        Some("bench") => {
+            let bench_args = BenchArgs::parse_from(args.iter().skip(1));
+            match runtime.block_on(ai_suite_e2e::bench::run(bench_args.runs, display.as_ref().expect("prepared"))) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    runner::EXIT_FAILED
+                }
+            }
+        }
         Some("serve") => {
             let serve_args = ServeArgs::parse_from(args.iter().skip(1));
             match runtime.block_on(serve(serve_args)) {
@@ -58,11 +79,11 @@ fn main() {
             }
         }
         Some("-h" | "--help") => {
-            let code = runtime.block_on(runner::run(args, &display));
+            let code = runtime.block_on(runner::run(args, display.as_ref().expect("prepared")));
             println!("\n{SUBCOMMANDS}");
             code
         }
-        _ => runtime.block_on(runner::run(args, &display)),
+        _ => runtime.block_on(runner::run(args, display.as_ref().expect("prepared"))),
     };
     drop(runtime);
     drop(display);

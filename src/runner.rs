@@ -4,7 +4,7 @@
 //! and prints `N passed, N failed, N skipped`.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -79,7 +79,24 @@ pub struct ScenarioResult {
     pub outcome: Outcome,
     pub failure: Option<String>,
     pub clipboard: Option<ClipboardPath>,
-    pub screenshots: Vec<(usize, String, PathBuf)>,
+    pub steps: Vec<StepRecord>,
+    /// From the before hook to the end of the after hook (session start to quit).
+    pub duration: std::time::Duration,
+    /// Opening the browser session; the after hook (clean-up and quit).
+    pub session_start: std::time::Duration,
+    pub teardown: std::time::Duration,
+}
+
+/// One step as it ran: for reports and the benchmark.
+#[derive(Clone, Debug)]
+pub struct StepRecord {
+    pub index: usize,
+    pub text: String,
+    pub passed: bool,
+    /// The step's own work, and the screenshot after it.
+    pub action: std::time::Duration,
+    pub capture: std::time::Duration,
+    pub screenshot: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug)]
@@ -105,7 +122,8 @@ pub struct RunContext {
     tokens: Mutex<Vec<CreatedToken>>,
     results: Mutex<Vec<ScenarioResult>>,
     failures: Mutex<HashMap<String, String>>,
-    screenshots: Mutex<HashMap<String, Vec<(usize, String, PathBuf)>>>,
+    steps: Mutex<HashMap<String, Vec<StepRecord>>>,
+    started: Mutex<HashMap<String, (std::time::Instant, std::time::Duration)>>,
     counter: AtomicUsize,
 }
 
@@ -147,8 +165,8 @@ impl RunContext {
         lock(&self.failures).insert(key.id.clone(), message.to_string());
     }
 
-    pub fn on_screenshot(&self, key: &ScenarioKey, index: usize, step: &str, path: &Path) {
-        lock(&self.screenshots).entry(key.id.clone()).or_default().push((index, step.to_string(), path.to_path_buf()));
+    pub fn record_step(&self, key: &ScenarioKey, step: StepRecord) {
+        lock(&self.steps).entry(key.id.clone()).or_default().push(step);
     }
 
     pub fn results(&self) -> Vec<ScenarioResult> {
@@ -159,12 +177,14 @@ impl RunContext {
     /// on the X display when there is one (the OS clipboard path); otherwise the
     /// page's clipboard API is granted through CDP (the browser path).
     async fn open_session(&self, key: &ScenarioKey) -> anyhow::Result<(Ui, ClipboardPath)> {
+        let t0 = std::time::Instant::now();
         let profile = self.run_dir.join("profiles").join(format!("s{}", self.counter.fetch_add(1, Ordering::SeqCst)));
         let wants_clipboard = key.tags.iter().any(|t| t == "clipboard");
         let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some();
         let headed = self.config.headed || os_clipboard;
         let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
         lock(&self.sessions).insert(key.id.clone(), driver.clone());
+        lock(&self.started).insert(key.id.clone(), (t0, t0.elapsed()));
         let path = if os_clipboard {
             ClipboardPath::Os
         } else {
@@ -181,13 +201,22 @@ impl RunContext {
 
     /// After a scenario: final screenshot if it failed, revoke its tokens, quit its browser.
     async fn finish_scenario(&self, key: &ScenarioKey, outcome: Outcome) {
+        let teardown_started = std::time::Instant::now();
         let driver = lock(&self.sessions).remove(&key.id);
         if let Some(driver) = driver {
             let ui = Ui::new(driver.clone(), self.config.clone(), self.base_url.clone());
             if outcome == Outcome::Failed {
                 let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.scenario, 99, "final-state");
                 if crate::evidence::capture(&ui, &path, &crate::secret::all()).await.is_ok() {
-                    self.on_screenshot(key, 99, "final state", &path);
+                    let record = StepRecord {
+                        index: 99,
+                        text: "final state".into(),
+                        passed: false,
+                        action: Default::default(),
+                        capture: Default::default(),
+                        screenshot: Some(path),
+                    };
+                    self.record_step(key, record);
                 }
             }
             self.revoke_tokens(&ui, |t| t.scenario_id == key.id).await;
@@ -195,8 +224,11 @@ impl RunContext {
         }
         let failure = lock(&self.failures).remove(&key.id);
         let clipboard = lock(&self.clipboard_paths).remove(&key.id);
-        let screenshots = lock(&self.screenshots).remove(&key.id).unwrap_or_default();
-        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, screenshots });
+        let steps = lock(&self.steps).remove(&key.id).unwrap_or_default();
+        let (duration, session_start) =
+            lock(&self.started).remove(&key.id).map(|(t, s)| (t.elapsed(), s)).unwrap_or_default();
+        let teardown = teardown_started.elapsed();
+        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, steps, duration, session_start, teardown });
     }
 
     /// Revokes this run's tokens matching `which` through the UI (Profile → Revoke).
@@ -295,22 +327,49 @@ pub fn strip_libtest_args(args: Vec<String>) -> Vec<String> {
     out
 }
 
+/// What one run produced.
+pub struct RunReport {
+    pub code: i32,
+    pub results: Vec<ScenarioResult>,
+    pub wall: std::time::Duration,
+    pub run_dir: PathBuf,
+    /// Local AI Suite only: this run's tokens still Active when it ended.
+    pub tokens_left_active: Option<usize>,
+}
+
 /// Runs the whole suite with these command-line arguments; returns the exit code.
 pub async fn run(args: Vec<String>, display: &Display) -> i32 {
+    run_report(args, display, false).await.code
+}
+
+/// Runs the suite; `quiet` sends cucumber's step-by-step output to `console.log`
+/// in the run's folder instead of stdout (the benchmark, the self-check).
+pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> RunReport {
+    let started = std::time::Instant::now();
+    let failed_to_run = |code| RunReport {
+        code,
+        results: vec![],
+        wall: started.elapsed(),
+        run_dir: PathBuf::new(),
+        tokens_left_active: None,
+    };
     let args = strip_libtest_args(args);
     let opts = match Opts::try_parse_from(&args) {
         Ok(o) => o,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_PASSED };
+            return failed_to_run(if e.use_stderr() { EXIT_USAGE } else { EXIT_PASSED });
         }
     };
-    match run_with(opts, display).await {
-        Ok(code) => code,
+    match run_with(opts, display, quiet).await {
+        Ok(mut report) => {
+            report.wall = started.elapsed();
+            report
+        }
         Err(e) => {
             eprintln!("error: {}", crate::secret::redact(&format!("{e:#}")));
             eprintln!("0 passed, 0 failed, 0 skipped (the suite could not run)");
-            EXIT_COULD_NOT_RUN
+            failed_to_run(EXIT_COULD_NOT_RUN)
         }
     }
 }
@@ -322,7 +381,7 @@ type Opts = cli::Opts<
     RunFlags,
 >;
 
-async fn run_with(opts: Opts, display: &Display) -> anyhow::Result<i32> {
+async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<RunReport> {
     let mut config = Config::load(&crate::config::process_env)?;
     if opts.custom.headed {
         config.headed = true;
@@ -375,7 +434,8 @@ async fn run_with(opts: Opts, display: &Display) -> anyhow::Result<i32> {
         tokens: Mutex::new(Vec::new()),
         results: Mutex::new(Vec::new()),
         failures: Mutex::new(HashMap::new()),
-        screenshots: Mutex::new(HashMap::new()),
+        steps: Mutex::new(HashMap::new()),
+        started: Mutex::new(HashMap::new()),
         counter: AtomicUsize::new(0),
     });
     *lock(&CURRENT) = Some(ctx.clone());
@@ -384,7 +444,9 @@ async fn run_with(opts: Opts, display: &Display) -> anyhow::Result<i32> {
 
     let junit = std::fs::File::create(run_dir.join("junit.xml"))?;
     let json = std::fs::File::create(run_dir.join("cucumber.json"))?;
-    let writer = writer::Basic::raw(std::io::stdout(), writer::Coloring::Auto, 0)
+    let console: Box<dyn std::io::Write> =
+        if quiet { Box::new(std::fs::File::create(run_dir.join("console.log"))?) } else { Box::new(std::io::stdout()) };
+    let writer = writer::Basic::raw(console, writer::Coloring::Auto, 0)
         .summarized()
         .tee::<AiSuiteWorld, _>(writer::JUnit::for_tee(junit, 0))
         .tee::<AiSuiteWorld, _>(writer::Json::for_tee(json))
@@ -435,31 +497,53 @@ async fn run_with(opts: Opts, display: &Display) -> anyhow::Result<i32> {
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
     let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
 
+    let run_prefix = format!("-{}-", ctx.run_id);
     *lock(&CURRENT) = None;
     if let Ok(ctx) = Arc::try_unwrap(ctx) {
         ctx.driver.stop().await;
     }
+    let mut tokens_left_active = None;
     if let Some(suite) = local {
+        let live = suite.store.all_tokens().into_iter().filter(|t| t.name.contains(&run_prefix) && t.status == "Active");
+        tokens_left_active = Some(live.count());
         suite.stop().await;
     }
     let _ = std::fs::remove_dir_all(run_dir.join("profiles"));
     let _ = std::fs::remove_dir_all(run_dir.join("tmp"));
 
-    println!();
+    let out = |line: String| {
+        if !quiet {
+            println!("{line}");
+        }
+    };
+    out(String::new());
     for r in results.iter().filter(|r| r.outcome == Outcome::Failed) {
-        println!("FAILED: {} › {}", r.key.feature, r.key.scenario);
+        out(format!("FAILED: {} › {}", r.key.feature, r.key.scenario));
         if let Some(f) = &r.failure {
-            println!("    {}", f.replace('\n', "\n    "));
+            out(format!("    {}", f.replace('\n', "\n    ")));
         }
     }
-    println!("tokens created by this run: {cleaned} revoked{}", if left > 0 { format!(", {left} could NOT be revoked") } else { String::new() });
-    if parsing_errors > 0 {
-        println!("{parsing_errors} feature file(s) could not be parsed");
+    for r in results.iter().filter(|r| r.clipboard.is_some()) {
+        let path = r.clipboard.map(|p| p.describe()).unwrap_or_default();
+        out(format!("clipboard: {path} — {} ({})", r.key.scenario, display.note));
     }
-    println!("reports: {}/junit.xml, {}/cucumber.json", run_dir.display(), run_dir.display());
-    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    out(format!(
+        "tokens created by this run: {cleaned} revoked{}",
+        if left > 0 { format!(", {left} could NOT be revoked") } else { String::new() }
+    ));
+    if parsing_errors > 0 {
+        out(format!("{parsing_errors} feature file(s) could not be parsed"));
+    }
+    out(format!("reports: {}/junit.xml, {}/cucumber.json", run_dir.display(), run_dir.display()));
+    out(format!("{passed} passed, {failed} failed, {skipped} skipped"));
     let ok = failed == 0 && skipped == 0 && parsing_errors == 0 && hook_errors == 0 && passed > 0;
-    Ok(if ok { EXIT_PASSED } else { EXIT_FAILED })
+    Ok(RunReport {
+        code: if ok { EXIT_PASSED } else { EXIT_FAILED },
+        results,
+        wall: Default::default(),
+        run_dir,
+        tokens_left_active,
+    })
 }
 
 /// Fails fast, with the cause, when the target does not answer.

@@ -81,9 +81,23 @@ impl AiSuiteWorld {
     /// screenshot whether it passed or failed, then report a failure with its
     /// evidence (the step, the page URL, the screenshot) and the full cause chain.
     pub async fn step(&mut self, step: &Step, action: impl AsyncFnOnce(&mut Self) -> anyhow::Result<()>) {
+        let started = std::time::Instant::now();
         let result = action(self).await;
+        let action_time = started.elapsed();
         self.step_index += 1;
+        let captured = std::time::Instant::now();
         let shot = self.capture(&step.value).await;
+        if let Some(key) = &self.scenario {
+            let record = crate::runner::StepRecord {
+                index: self.step_index,
+                text: format!("{} {}", step.keyword.trim(), step.value),
+                passed: result.is_ok(),
+                action: action_time,
+                capture: captured.elapsed(),
+                screenshot: shot.as_ref().ok().cloned(),
+            };
+            self.run.record_step(key, record);
+        }
         if let Err(e) = result {
             let url = match &self.ui {
                 Some(ui) => ui.current_url().await,
@@ -111,7 +125,6 @@ impl AiSuiteWorld {
         };
         let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.scenario, self.step_index, step_text);
         crate::evidence::capture(ui, &path, &crate::secret::all()).await?;
-        self.run.on_screenshot(key, self.step_index, step_text, &path);
         Ok(path)
     }
 }

@@ -1,0 +1,70 @@
+//! `cargo run --release -- bench [--runs N]`: speed figures, printed (never a
+//! timed test). Runs the main scenario N times (fresh browser session each
+//! time, a screenshot per step), then the whole suite at 1 and 2 sessions.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::browser::display::Display;
+use crate::runner::{self, EXIT_PASSED};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    if v.is_empty() {
+        return Duration::ZERO;
+    }
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:>7.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub async fn run(runs: usize, display: &Display) -> anyhow::Result<()> {
+    let main_args = |c: &str| -> Vec<String> {
+        ["bench", "--name", "following the user guide", "-c", c].iter().map(|s| s.to_string()).collect()
+    };
+    let mut scenario = Vec::new();
+    let mut session = Vec::new();
+    let mut teardown = Vec::new();
+    let mut steps: BTreeMap<usize, (String, Vec<Duration>, Vec<Duration>)> = BTreeMap::new();
+    for i in 0..runs {
+        let report = runner::run_report(main_args("1"), display, true).await;
+        anyhow::ensure!(report.code == EXIT_PASSED, "run {} of the main scenario failed; see {}", i + 1, report.run_dir.display());
+        for r in &report.results {
+            scenario.push(r.duration);
+            session.push(r.session_start);
+            teardown.push(r.teardown);
+            for s in &r.steps {
+                let e = steps.entry(s.index).or_insert_with(|| (s.text.clone(), vec![], vec![]));
+                e.1.push(s.action);
+                e.2.push(s.capture);
+            }
+        }
+    }
+    println!("main scenario (sign-in + Steps 1-8, fresh browser session, screenshot per step), {runs} runs:");
+    println!("  median wall time per scenario: {}", ms(median(scenario)));
+    println!("  median session start: {}   median after-hook (clean-up + quit): {}", ms(median(session)), ms(median(teardown)));
+    println!("  median per step (action / screenshot+redaction):");
+    for (i, (text, action, capture)) in steps {
+        let text: String = text.chars().take(70).collect();
+        println!("    {i:>2} {} / {}  {text}", ms(median(action)), ms(median(capture)));
+    }
+    for c in ["1", "2"] {
+        let args: Vec<String> = ["bench", "-c", c].iter().map(|s| s.to_string()).collect();
+        let report = runner::run_report(args, display, true).await;
+        anyhow::ensure!(report.code == EXIT_PASSED, "the whole suite failed at -c {c}; see {}", report.run_dir.display());
+        println!("whole suite, {} scenarios, {c} session(s): {:.2} s", report.results.len(), report.wall.as_secs_f64());
+        for r in &report.results {
+            let steps: Duration = r.steps.iter().map(|s| s.action + s.capture).sum();
+            println!(
+                "    {} session / {} steps / {} after-hook  {}",
+                ms(r.session_start),
+                ms(steps),
+                ms(r.teardown),
+                r.key.scenario
+            );
+        }
+    }
+    Ok(())
+}
