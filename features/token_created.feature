@@ -28,7 +28,6 @@ Feature: Step 8 — the token shown once is the one that works
     And the full token value is shown nowhere on the page
 
   Scenario: Cancel closes the dialog and creates nothing
-    When I type a descriptive token name such as "QA-Cancelled-Token"
-    And I click Cancel
+    When I type the token name "QA-Cancelled-Token" and click Cancel
     Then the Create API Token dialog is closed
     And no token with that name is listed

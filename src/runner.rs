@@ -104,6 +104,8 @@ struct CreatedToken {
     scenario_id: String,
     name: String,
     revoked: bool,
+    /// False when the clean-up found no such token (the form rejected it).
+    existed: bool,
 }
 
 /// What every scenario of one run shares.
@@ -118,6 +120,9 @@ pub struct RunContext {
     display: Option<String>,
     pub display_note: String,
     clipboard_paths: Mutex<HashMap<String, ClipboardPath>>,
+    profile_url: Mutex<Option<String>>,
+    /// Cookies of the first password sign-in, reused by later scenarios.
+    signed_in_cookies: Mutex<Option<Vec<thirtyfour::Cookie>>>,
     sessions: Mutex<HashMap<String, WebDriver>>,
     tokens: Mutex<Vec<CreatedToken>>,
     results: Mutex<Vec<ScenarioResult>>,
@@ -151,7 +156,18 @@ impl RunContext {
 
     /// Remembers a token this scenario created, for the clean-up.
     pub fn created_token(&self, key: &ScenarioKey, name: &str) {
-        lock(&self.tokens).push(CreatedToken { scenario_id: key.id.clone(), name: name.to_string(), revoked: false });
+        lock(&self.tokens).push(CreatedToken { scenario_id: key.id.clone(), name: name.to_string(), revoked: false, existed: true });
+    }
+
+    pub fn signed_in_cookies(&self) -> Option<Vec<thirtyfour::Cookie>> {
+        lock(&self.signed_in_cookies).clone()
+    }
+
+    pub fn remember_signed_in_cookies(&self, cookies: Vec<thirtyfour::Cookie>) {
+        for c in &cookies {
+            crate::secret::Secret::new(c.value.clone());
+        }
+        *lock(&self.signed_in_cookies) = Some(cookies);
     }
 
     /// A scenario revoked its own token: the clean-up need not.
@@ -239,25 +255,40 @@ impl RunContext {
             return (0, 0);
         }
         let mut revoked = 0;
-        let opened = async {
-            crate::pages::login::LoginPage::new(ui).open_signed_in(&self.config.start_path, self.config.credentials.as_ref()).await?;
-            let menu = crate::pages::profile_menu::ProfileMenu::new(ui);
-            menu.open().await?;
-            menu.choose_profile().await?;
-            crate::pages::profile_page::ProfilePage::new(ui).wait_loaded().await.map(|_| ())
-        }
-        .await;
+        let page = crate::pages::profile_page::ProfilePage::new(ui);
+        // The Profile page's address, once known, saves the walk through the menu.
+        let known = lock(&self.profile_url).clone();
+        let direct = match known {
+            Some(url) => ui.driver.goto(&url).await.is_ok() && page.wait_loaded().await.is_ok(),
+            None => false,
+        };
+        let opened = if direct {
+            Ok(())
+        } else {
+            async {
+                crate::pages::login::LoginPage::new(ui)
+                    .open_signed_in(&self.config.start_path, self.config.credentials.as_ref())
+                    .await?;
+                let menu = crate::pages::profile_menu::ProfileMenu::new(ui);
+                menu.open().await?;
+                menu.choose_profile().await?;
+                page.wait_loaded().await?;
+                *lock(&self.profile_url) = Some(ui.current_url().await);
+                anyhow::Ok(())
+            }
+            .await
+        };
         if let Err(e) = opened {
             eprintln!("clean-up: could not open the Profile page to revoke {} token(s): {e:#}", pending.len());
             return (0, pending.len());
         }
-        let page = crate::pages::profile_page::ProfilePage::new(ui);
         for name in &pending {
             match page.revoke(name).await {
-                Ok(()) => {
-                    revoked += 1;
+                Ok(created) => {
+                    revoked += usize::from(created);
                     for t in lock(&self.tokens).iter_mut().filter(|t| &t.name == name) {
                         t.revoked = true;
+                        t.existed = created;
                     }
                 }
                 Err(e) => eprintln!("clean-up: could not revoke '{name}': {e:#}"),
@@ -269,6 +300,7 @@ impl RunContext {
     /// The final sweep: anything still live gets revoked from a fresh session.
     async fn sweep(&self) -> (usize, usize) {
         let created = lock(&self.tokens).len();
+        // (Attempts the form rejected are counted out below.)
         let leftover = lock(&self.tokens).iter().filter(|t| !t.revoked).count();
         if leftover > 0 {
             let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into(), tags: vec![] };
@@ -278,8 +310,10 @@ impl RunContext {
                 lock(&self.sessions).remove("sweep");
             }
         }
-        let still = lock(&self.tokens).iter().filter(|t| !t.revoked).count();
-        (created - still, still)
+        let tokens = lock(&self.tokens);
+        let still = tokens.iter().filter(|t| !t.revoked).count();
+        let never = tokens.iter().filter(|t| !t.existed).count();
+        (created - still - never, still)
     }
 }
 
@@ -430,6 +464,8 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
         display: display.name.clone(),
         display_note: display.note.clone(),
         clipboard_paths: Mutex::new(HashMap::new()),
+        profile_url: Mutex::new(None),
+        signed_in_cookies: Mutex::new(None),
         sessions: Mutex::new(HashMap::new()),
         tokens: Mutex::new(Vec::new()),
         results: Mutex::new(Vec::new()),

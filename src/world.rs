@@ -27,13 +27,17 @@ pub struct AiSuiteWorld {
     pub token: Option<Secret>,
     /// Name and role the avatar menu showed (Step 2), checked again on the Profile page.
     pub menu_identity: Option<(String, String)>,
-    /// The page's token rows before a rejected submission (validation scenarios).
-    pub rows_before: Option<usize>,
     /// How this scenario reads the clipboard, and what it held before Copy.
     pub clipboard: ClipboardPath,
     pub clipboard_before: Option<Secret>,
     /// The HTTP status of the last API call made with the token.
     pub api_status: Option<u16>,
+    /// Validation scenarios: the expiry exactly as typed, and whether Create could be clicked.
+    pub typed_expiry: Option<String>,
+    pub submitted: Option<bool>,
+    /// Rows named like the token under test before it was submitted (other
+    /// scenarios create tokens concurrently: only this name is counted).
+    pub same_name_rows: usize,
 }
 
 /// Printed by cucumber for a failed step with -vv: never the token value.
@@ -61,10 +65,12 @@ impl AiSuiteWorld {
             expiry: None,
             token: None,
             menu_identity: None,
-            rows_before: None,
             clipboard: ClipboardPath::Browser,
             clipboard_before: None,
             api_status: None,
+            typed_expiry: None,
+            submitted: None,
+            same_name_rows: 0,
         })
     }
 

@@ -99,6 +99,70 @@ impl<'a> CreateTokenModal<'a> {
         Ok(b.is_enabled().await?)
     }
 
+    /// The inline error shown for a field: its `aria-describedby` /
+    /// `aria-errormessage` target, or an alert / error element in the field's
+    /// own container (up to the element that also holds its label).
+    pub async fn error_for(&self, key: &str, what: &str) -> anyhow::Result<Option<String>> {
+        let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
+        let ret = self
+            .ui
+            .driver
+            .execute(
+                r#"const f = arguments[0];
+                   const text = (el) => (el && el.offsetParent !== null ? (el.innerText || '').trim() : '');
+                   for (const attr of ['aria-errormessage', 'aria-describedby']) {
+                     for (const id of (f.getAttribute(attr) || '').split(/\s+/).filter(Boolean)) {
+                       const t = text(document.getElementById(id));
+                       if (t) return t;
+                     }
+                   }
+                   let box = f.parentElement;
+                   for (let i = 0; box && i < 3; i++, box = box.parentElement) {
+                     for (const el of box.querySelectorAll('[role=alert], [class*=error], [class*=invalid], [class*=help]')) {
+                       const t = text(el);
+                       if (t) return t;
+                     }
+                     if (box.querySelector('label')) break;
+                   }
+                   return null;"#,
+                vec![field.to_json()?],
+            )
+            .await?;
+        Ok(ret.json().as_str().map(str::to_string))
+    }
+
+    /// Waits for the inline error of a field.
+    pub async fn wait_error_for(&self, key: &str, what: &str) -> anyhow::Result<String> {
+        let desc = format!("an error message under {what}");
+        crate::browser::wait::until(&desc, self.ui.config.wait, self.ui.config.poll, || self.error_for(key, what)).await
+    }
+
+    pub async fn name_error(&self) -> anyhow::Result<String> {
+        self.wait_error_for("create_token.name", "the Token Name field").await
+    }
+
+    pub async fn expiry_error(&self) -> anyhow::Result<String> {
+        self.wait_error_for("create_token.expiry", "the Expiry Date field").await
+    }
+
+    /// Clicks Create if it becomes enabled; false when it stays disabled (the
+    /// form refuses to submit). The short wait is for a condition that should
+    /// hold at once: an empty form's Create button is disabled immediately.
+    pub async fn try_submit(&self) -> anyhow::Result<bool> {
+        let mut poller = crate::browser::wait::Poller::new(std::time::Duration::from_millis(1000), self.ui.config.poll);
+        while poller.tick().await {
+            if self.submit_is_enabled().await? {
+                self.ui.click("create_token.submit", Some(&self.dialog), "the Create button").await?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    pub async fn is_open(&self) -> anyhow::Result<bool> {
+        Ok(self.ui.try_find("create_token.dialog", None).await?.is_some())
+    }
+
     pub async fn cancel(&self) -> anyhow::Result<()> {
         self.ui.click("create_token.cancel", Some(&self.dialog), "the Cancel button").await?;
         self.wait_closed().await

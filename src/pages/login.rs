@@ -8,6 +8,9 @@ use super::Ui;
 use crate::browser::wait;
 use crate::config::Credentials;
 
+/// A page on the target's own origin that needs no sign-in.
+const ORIGIN_PAGE: &str = "/favicon.ico";
+
 pub struct LoginPage<'a> {
     ui: &'a Ui,
 }
@@ -19,8 +22,9 @@ impl<'a> LoginPage<'a> {
 
     /// Sets a pre-provisioned session (cookies, localStorage) on the target's origin.
     pub async fn inject_session(&self, session: &crate::config::SessionFile) -> anyhow::Result<()> {
-        // Cookies can only be set for the page's own origin: open it first.
-        self.ui.goto("/").await?;
+        // Cookies can only be set for the page's own origin: open it first, on
+        // a path that an SSO front door does not redirect to another domain.
+        self.ui.goto(ORIGIN_PAGE).await?;
         for (name, value) in &session.cookies {
             let mut cookie = Cookie::new(name.clone(), value.clone());
             cookie.set_path("/");
@@ -31,6 +35,15 @@ impl<'a> LoginPage<'a> {
                 .driver
                 .execute("localStorage.setItem(arguments[0], arguments[1]);", vec![key.clone().into(), value.clone().into()])
                 .await?;
+        }
+        Ok(())
+    }
+
+    /// Sets cookies captured from an earlier sign-in on the target's origin.
+    pub async fn inject_cookies(&self, cookies: Vec<Cookie>) -> anyhow::Result<()> {
+        self.ui.goto(ORIGIN_PAGE).await?;
+        for c in cookies {
+            self.ui.driver.add_cookie(c).await.context("could not restore the session cookie")?;
         }
         Ok(())
     }

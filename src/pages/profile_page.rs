@@ -69,24 +69,37 @@ impl<'a> ProfilePage<'a> {
     }
 
     /// Revokes the token named `name` from its row (the suite's clean-up).
-    pub async fn revoke(&self, name: &str) -> anyhow::Result<()> {
+    /// Ok(false) when the table has no such token (it was never created).
+    pub async fn revoke(&self, name: &str) -> anyhow::Result<bool> {
         let ui = self.ui;
-        let table = ui.find("profile.tokens_table", "the API Tokens table").await?;
+        let Some(row) = self.tokens_table().await?.row_named(name, &ui.config.columns) else {
+            return Ok(false);
+        };
+        if row.get("status").map(String::as_str) == Some("Revoked") {
+            return Ok(true);
+        }
         let n = crate::locators::literal(name);
         let row_xpath = format!(".//tr[td[normalize-space(.)={n}]] | .//*[@role='row'][*[normalize-space(.)={n}]]");
-        if let Some(row) = table.find_all(thirtyfour::By::XPath(row_xpath)).await?.into_iter().next() {
-            ui.click("profile.revoke", Some(&row), &format!("the Revoke button of '{name}'")).await?;
-            // Some builds confirm first.
-            if let Some(confirm) = wait_briefly(ui, "revoke_dialog.confirm").await? {
-                confirm.click().await?;
-            }
-            self.wait_for_row(name, &format!("'{name}' to show status Revoked"), |r| {
-                r.get("status").map(String::as_str) == Some("Revoked")
-            })
-            .await?;
-            return Ok(());
+        // The table re-renders after every change: find the row afresh on each attempt.
+        wait::until(&format!("the Revoke button of '{name}' (locator profile.revoke)"), ui.config.wait, ui.config.poll, || async {
+            let Some(table) = ui.try_find("profile.tokens_table", None).await? else { return Ok(None) };
+            let Some(row) = table.find_all(thirtyfour::By::XPath(row_xpath.clone())).await?.into_iter().next() else {
+                return Ok(None);
+            };
+            let Some(button) = ui.try_find("profile.revoke", Some(&row)).await? else { return Ok(None) };
+            button.click().await?;
+            Ok(Some(()))
+        })
+        .await?;
+        // Some builds confirm first.
+        if let Some(confirm) = wait_briefly(ui, "revoke_dialog.confirm").await? {
+            confirm.click().await?;
         }
-        anyhow::bail!("no row named '{name}' in the API Tokens table")
+        self.wait_for_row(name, &format!("'{name}' to show status Revoked"), |r| {
+            r.get("status").map(String::as_str) == Some("Revoked")
+        })
+        .await?;
+        Ok(true)
     }
 }
 

@@ -5,6 +5,7 @@ pub mod create_token;
 pub mod navigation;
 pub mod profile;
 pub mod token_created;
+pub mod validation;
 
 use anyhow::ensure;
 

@@ -14,10 +14,22 @@ async fn signed_in(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?;
         let login = LoginPage::new(ui);
-        if !ui.config.session.cookies.is_empty() || !ui.config.session.local_storage.is_empty() {
-            login.inject_session(&ui.config.session).await?;
+        let config = &ui.config;
+        if !config.session.cookies.is_empty() || !config.session.local_storage.is_empty() {
+            // SSO targets: the configured session, injected before the first page.
+            login.inject_session(&config.session).await?;
+            return login.open_signed_in(&config.start_path, None).await;
         }
-        login.open_signed_in(&ui.config.start_path, ui.config.credentials.as_ref()).await
+        // The first scenario signs in through the form; later ones reuse its
+        // session cookies (falling back to the form if they no longer work).
+        if let Some(cookies) = w.run.signed_in_cookies() {
+            login.inject_cookies(cookies).await?;
+        }
+        login.open_signed_in(&config.start_path, config.credentials.as_ref()).await?;
+        if w.run.signed_in_cookies().is_none() {
+            w.run.remember_signed_in_cookies(ui.driver.get_all_cookies().await?);
+        }
+        Ok(())
     })
     .await
 }

@@ -127,7 +127,7 @@ async fn last_used_changes(w: &mut AiSuiteWorld, step: &Step, never: String) {
 async fn revoke(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let name = w.token_name.clone().context("no token was created")?;
-        ProfilePage::new(w.ui()?).revoke(&name).await?;
+        ensure!(ProfilePage::new(w.ui()?).revoke(&name).await?, "no token named '{name}' to revoke");
         w.run.token_revoked(&name);
         Ok(())
     })

@@ -1,0 +1,79 @@
+@validation @destructive
+Feature: Step 5 and Step 6 — what the Create API Token form accepts
+  Important: The expiry date must be greater than today's date or the form will reject it.
+  A rejected form stays open, keeps what was typed, shows the reason under the field, and
+  creates nothing.
+
+  Background:
+    Given I am signed in to the AI Suite admin panel
+    And I have opened the Create API Token dialog from my Profile page
+
+  Scenario Outline: An expiry date of <case> is rejected
+    When I try to create a valid token name expiring "<expiry>"
+    Then the form rejects the expiry date with an error under the Expiry Date field
+    And the dialog stays open with the values I typed
+    And no token was created
+
+    Examples:
+      | case                      | expiry         |
+      | today                     | today          |
+      | yesterday                 | yesterday      |
+      | a year ago                | today - 1 year |
+      | slashes                   | 2030/04/11     |
+      | day first                 | 11-04-2030     |
+      | no zero padding           | 2030-4-11      |
+      | no separators             | 20300411       |
+      | free text                 | next week      |
+      | February 30               | 2030-02-30     |
+      | February 29, not leap     | 2030-02-29     |
+      | month 13                  | 2030-13-01     |
+
+  Scenario: An empty expiry date cannot be submitted
+    When I try to create a valid token name expiring ""
+    Then the form rejects the expiry date with an error under the Expiry Date field
+    And no token was created
+
+  Scenario Outline: An expiry date of <case> is accepted
+    When I create a token named "QA-Test-Token" expiring <expiry>
+    Then a Token Created confirmation dialog shows the full token value
+    When I click Close
+    Then the new token appears in the API Tokens table with Active status and the expiry date I set
+
+    Examples:
+      | case            | expiry           |
+      | tomorrow        | tomorrow         |
+      | far future      | today + 10 years |
+      | leap day        | 2028-02-29       |
+
+  Scenario Outline: A token name that is <case> is rejected
+    When I try to create a token named "<name>" expiring tomorrow
+    Then the form rejects the token name with an error under the Token Name field
+    And no token was created
+
+    Examples:
+      | case            | name |
+      | empty           |      |
+      | only whitespace |      |
+
+  Scenario: A 65-character token name is rejected
+    When I try to create a token whose name is 65 characters long, expiring tomorrow
+    Then the form rejects the token name with an error under the Token Name field
+    And the dialog stays open with the values I typed
+    And no token was created
+
+  Scenario: A 64-character token name is accepted
+    When I try to create a token whose name is 64 characters long, expiring tomorrow
+    Then a Token Created confirmation dialog shows the full token value
+
+  Scenario: The name of a live token cannot be used again
+    When I create a token named "QA-Duplicate" expiring tomorrow
+    And I click Close
+    And I try to create another token with the same name, expiring tomorrow
+    Then the form rejects the token name with an error under the Token Name field
+    And no token was created
+
+  Scenario: A name that looks like markup is stored and shown as plain text
+    When I create a token named "<img src=x onerror=window.__aiSuiteE2eInjected=true>" expiring tomorrow
+    Then a Token Created confirmation dialog shows the full token value
+    When I click Close
+    Then the name is shown as plain text, without running any markup

@@ -1,0 +1,148 @@
+//! The form's rules (Step 5 and Step 6's "Important" note): what is rejected
+//! stays in the open dialog with an inline error and creates nothing.
+
+use anyhow::{Context, ensure};
+use cucumber::gherkin::Step;
+use cucumber::{then, when};
+
+use super::expect_eq;
+use crate::pages::create_token_modal::CreateTokenModal;
+use crate::pages::profile_page::ProfilePage;
+use crate::world::AiSuiteWorld;
+
+/// Typed values and whether Create could be clicked, for the Then steps.
+async fn try_create(w: &mut AiSuiteWorld, name: String, expiry_text: String) -> anyhow::Result<()> {
+    let ui = w.ui()?.clone();
+    w.same_name_rows = rows_named(&ui, &name).await?;
+    let modal = CreateTokenModal::wait_open(&ui).await?;
+    modal.enter_name(&name).await?;
+    modal.enter_expiry(&expiry_text).await?;
+    let submitted = modal.try_submit().await?;
+    // If the rule is broken the token exists: the clean-up must know it.
+    let key = w.scenario.clone().context("no scenario")?;
+    if !name.trim().is_empty() {
+        w.run.created_token(&key, name.trim());
+    }
+    w.token_name = Some(name);
+    w.typed_expiry = Some(expiry_text);
+    w.submitted = Some(submitted);
+    Ok(())
+}
+
+#[when(regex = r#"^I try to create a valid token name expiring "([^"]*)"$"#)]
+async fn try_expiry(w: &mut AiSuiteWorld, step: &Step, expiry: String) {
+    w.step(step, async |w| {
+        // Relative words become dates; anything else is typed exactly as written.
+        let text = match crate::dates::resolve(&expiry, w.today()) {
+            Ok(d) if !expiry.contains('-') || expiry.starts_with("today") => d.format("%Y-%m-%d").to_string(),
+            _ => expiry.clone(),
+        };
+        let name = w.run.unique_name("QA-Test-Token");
+        try_create(w, name, text).await
+    })
+    .await
+}
+
+#[when(regex = r#"^I try to create a token named "([^"]*)" expiring tomorrow$"#)]
+async fn try_name(w: &mut AiSuiteWorld, step: &Step, name: String) {
+    w.step(step, async |w| {
+        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        try_create(w, name, tomorrow).await
+    })
+    .await
+}
+
+#[when(regex = r"^I try to create a token whose name is (\d+) characters long, expiring tomorrow$")]
+async fn try_long_name(w: &mut AiSuiteWorld, step: &Step, len: usize) {
+    w.step(step, async |w| {
+        let prefix = w.run.unique_name("QA");
+        ensure!(prefix.len() < len, "the unique prefix is longer than {len}");
+        let name = format!("{prefix}{}", "x".repeat(len - prefix.len()));
+        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        try_create(w, name, tomorrow).await
+    })
+    .await
+}
+
+#[when("I try to create another token with the same name, expiring tomorrow")]
+async fn try_duplicate(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?.clone();
+        ProfilePage::new(&ui).click_create_token().await?;
+        let name = w.token_name.clone().context("no first token")?;
+        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        try_create(w, name, tomorrow).await
+    })
+    .await
+}
+
+async fn rejected(w: &mut AiSuiteWorld, field: &str) -> anyhow::Result<()> {
+    let ui = w.ui()?.clone();
+    let modal = CreateTokenModal::wait_open(&ui).await.context("the dialog closed: the form accepted the values")?;
+    if w.submitted == Some(false) {
+        // Create stayed disabled: the form refuses the input without a click.
+        return Ok(());
+    }
+    let error = if field == "name" { modal.name_error().await? } else { modal.expiry_error().await? };
+    ensure!(error.chars().count() >= 5, "the error message under the field is not a clear sentence: {error:?}");
+    Ok(())
+}
+
+#[then("the form rejects the expiry date with an error under the Expiry Date field")]
+async fn expiry_rejected(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| rejected(w, "expiry").await).await
+}
+
+#[then("the form rejects the token name with an error under the Token Name field")]
+async fn name_rejected(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| rejected(w, "name").await).await
+}
+
+#[then("the dialog stays open with the values I typed")]
+async fn values_kept(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let modal = CreateTokenModal::wait_open(w.ui()?).await?;
+        let typed_name = w.token_name.clone().unwrap_or_default();
+        expect_eq("the Token Name field after the rejection", modal.name_value().await?, typed_name)?;
+        let typed_expiry = w.typed_expiry.clone().unwrap_or_default();
+        expect_eq("the Expiry Date field after the rejection", modal.expiry_value().await?, typed_expiry)
+    })
+    .await
+}
+
+#[then("no token was created")]
+async fn none_created(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?.clone();
+        let modal = CreateTokenModal::wait_open(&ui).await?;
+        modal.cancel().await?;
+        // After a reload, so a table that failed to refresh cannot hide a new row.
+        ui.driver.refresh().await?;
+        let page = ProfilePage::new(&ui);
+        page.wait_loaded().await?;
+        let name = w.token_name.clone().unwrap_or_default();
+        let now = rows_named(&ui, &name).await?;
+        ensure!(now <= w.same_name_rows, "a token named {name:?} was created although the form rejected it");
+        Ok(())
+    })
+    .await
+}
+
+/// Rows of the API Tokens table whose name is `name` (trimmed; blank names count as one kind).
+pub async fn rows_named(ui: &crate::pages::Ui, name: &str) -> anyhow::Result<usize> {
+    let table = ProfilePage::new(ui).tokens_table().await?;
+    Ok(table.records(&ui.config.columns).iter().filter(|r| r.get("name").map(|n| n.trim()) == Some(name.trim())).count())
+}
+
+#[then("the name is shown as plain text, without running any markup")]
+async fn plain_text(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let name = w.token_name.clone().context("no token was created")?;
+        let ui = w.ui()?;
+        ProfilePage::new(ui).wait_for_row(&name, &format!("the row named exactly {name:?}"), |_| true).await?;
+        let ran: bool = ui.driver.execute("return window.__aiSuiteE2eInjected === true;", vec![]).await?.convert()?;
+        ensure!(!ran, "the token name's markup was executed by the page");
+        Ok(())
+    })
+    .await
+}
