@@ -12,5 +12,6 @@ pub mod locators;
 pub mod pages;
 pub mod runner;
 pub mod secret;
+pub mod selfcheck;
 pub mod steps;
 pub mod world;

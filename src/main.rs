@@ -36,6 +36,8 @@ const SUBCOMMANDS: &str = "\
 Other commands:
   serve      start the local AI Suite alone (cargo run -- serve --help)
   bench      speed figures (cargo run --release -- bench --runs 10)
+  selfcheck  prove the suite catches every fault switch of the local AI Suite
+             (cargo run -- selfcheck [FAULT...]); prints a table
 
 Environment: AI_SUITE_URL, AI_SUITE_USERNAME, AI_SUITE_PASSWORD, AI_SUITE_CONFIG,
 AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_URL (see README.md).";
@@ -65,6 +67,22 @@ fn main() {
                 Err(e) => {
                     eprintln!("error: {e:#}");
                     runner::EXIT_FAILED
+                }
+            }
+        }
+        Some("selfcheck") => {
+            let names: Vec<String> = args.iter().skip(2).cloned().collect();
+            match local_suite::Faults::parse(&names) {
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    runner::EXIT_USAGE
+                }
+                Ok(_) => {
+                    let only: Vec<local_suite::Fault> =
+                        local_suite::Fault::ALL.iter().copied().filter(|f| names.iter().any(|n| n == f.name())).collect();
+                    let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, display.as_ref().expect("prepared")));
+                    println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
+                    if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0)) { 0 } else { runner::EXIT_FAILED }
                 }
             }
         }

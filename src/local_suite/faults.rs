@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 macro_rules! faults {
-    ($($variant:ident = $name:literal, step $step:literal: $what:literal;)*) => {
+    ($($variant:ident = $name:literal, step $step:literal, probe $probe:literal: $what:literal;)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Fault { $($variant),* }
 
@@ -14,30 +14,32 @@ macro_rules! faults {
             /// The guide step whose promise this fault breaks.
             pub fn step(self) -> u8 { match self { $(Fault::$variant => $step),* } }
             pub fn description(self) -> &'static str { match self { $(Fault::$variant => $what),* } }
+            /// The scenarios that must catch it: a tag expression (`@...`) or a scenario-name regex.
+            pub fn probe(self) -> &'static str { match self { $(Fault::$variant => $probe),* } }
         }
     };
 }
 
 faults! {
-    MissingColumn = "missing-column", step 1: "User Tokens table has no Last Used column";
-    AdminListMissingNewToken = "admin-list-missing-new-token", step 1: "a new token never shows on Access Control → User Tokens";
-    RoleMissingFromMenu = "role-missing-from-menu", step 2: "the avatar dropdown shows the name but not the role";
-    ProfileMissingUserInfo = "profile-missing-user-info", step 3: "the Profile page has no User Info section";
-    ModalExtraField = "modal-extra-field", step 4: "the Create API Token modal has a third field";
-    NameFieldTruncates = "name-field-truncates", step 5: "the Token Name field keeps only 8 characters";
-    AcceptTodayExpiry = "accept-today-expiry", step 6: "today's date is accepted as an expiry";
-    AcceptPastExpiry = "accept-past-expiry", step 6: "past dates are accepted as an expiry";
-    LenientDateParsing = "lenient-date-parsing", step 6: "dates like 2027/4/11 are accepted";
-    AcceptEmptyName = "accept-empty-name", step 5: "an empty token name is accepted";
-    CreateNeverEnabled = "create-never-enabled", step 7: "the Create button stays disabled";
-    CopyTruncated = "copy-truncated", step 8: "Copy writes a truncated token to the clipboard";
-    CopyNothing = "copy-nothing", step 8: "Copy writes nothing to the clipboard";
-    TokenDoesNotAuthenticate = "token-does-not-authenticate", step 8: "the dialog shows a token that the API rejects";
-    TokenShownAfterClose = "token-shown-after-close", step 8: "the full token stays in the page after Close";
-    CloseDoesNotClose = "close-does-not-close", step 8: "Close leaves the Token Created dialog open";
-    NewRowMissingUntilReload = "new-row-missing-until-reload", step 8: "the new row appears only after a reload";
-    WrongStatus = "wrong-status", step 8: "live tokens show status Pending instead of Active";
-    ExpiryOffByOne = "expiry-off-by-one", step 8: "the table shows the expiry one day early";
+    MissingColumn = "missing-column", step 1, probe "@smoke": "User Tokens table has no Last Used column";
+    AdminListMissingNewToken = "admin-list-missing-new-token", step 1, probe "following the user guide": "a new token never shows on Access Control → User Tokens";
+    RoleMissingFromMenu = "role-missing-from-menu", step 2, probe "@smoke": "the avatar dropdown shows the name but not the role";
+    ProfileMissingUserInfo = "profile-missing-user-info", step 3, probe "@smoke": "the Profile page has no User Info section";
+    ModalExtraField = "modal-extra-field", step 4, probe "following the user guide": "the Create API Token modal has a third field";
+    NameFieldTruncates = "name-field-truncates", step 5, probe "following the user guide": "the Token Name field keeps only 8 characters";
+    AcceptTodayExpiry = "accept-today-expiry", step 6, probe "expiry date of today is rejected": "today's date is accepted as an expiry";
+    AcceptPastExpiry = "accept-past-expiry", step 6, probe "expiry date of yesterday is rejected": "past dates are accepted as an expiry";
+    LenientDateParsing = "lenient-date-parsing", step 6, probe "expiry date of (slashes|no zero padding) is rejected": "dates like 2027/4/11 are accepted";
+    AcceptEmptyName = "accept-empty-name", step 5, probe "(empty token name|name of only spaces) is rejected": "an empty token name is accepted";
+    CreateNeverEnabled = "create-never-enabled", step 7, probe "following the user guide": "the Create button stays disabled";
+    CopyTruncated = "copy-truncated", step 8, probe "following the user guide": "Copy writes a truncated token to the clipboard";
+    CopyNothing = "copy-nothing", step 8, probe "following the user guide": "Copy writes nothing to the clipboard";
+    TokenDoesNotAuthenticate = "token-does-not-authenticate", step 8, probe "stops working once revoked": "the dialog shows a token that the API rejects";
+    TokenShownAfterClose = "token-shown-after-close", step 8, probe "following the user guide": "the full token stays in the page after Close";
+    CloseDoesNotClose = "close-does-not-close", step 8, probe "following the user guide": "Close leaves the Token Created dialog open";
+    NewRowMissingUntilReload = "new-row-missing-until-reload", step 8, probe "following the user guide": "the new row appears only after a reload";
+    WrongStatus = "wrong-status", step 8, probe "following the user guide": "live tokens show status Pending instead of Active";
+    ExpiryOffByOne = "expiry-off-by-one", step 8, probe "following the user guide": "the table shows the expiry one day early";
 }
 
 /// The set of faults switched on for one server.

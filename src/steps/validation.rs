@@ -64,6 +64,15 @@ async fn try_long_name(w: &mut AiSuiteWorld, step: &Step, len: usize) {
     .await
 }
 
+#[when(regex = r"^I try to create a token whose name is (\d+) spaces, expiring tomorrow$")]
+async fn try_blank_name(w: &mut AiSuiteWorld, step: &Step, spaces: usize) {
+    w.step(step, async |w| {
+        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        try_create(w, " ".repeat(spaces), tomorrow).await
+    })
+    .await
+}
+
 #[when("I try to create another token with the same name, expiring tomorrow")]
 async fn try_duplicate(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {

@@ -1,0 +1,68 @@
+//! The self-check: proof that the suite catches every fault switch of the local
+//! AI Suite. For each fault, the scenarios that should notice it run against a
+//! deliberately broken app; the fault is "caught" when the run fails. It also
+//! checks that no token of a failing run is left Active (clean-up on failure).
+
+use crate::browser::display::Display;
+use crate::local_suite::Fault;
+use crate::runner::{self, EXIT_FAILED, Outcome};
+
+pub struct Row {
+    pub fault: Fault,
+    pub caught: bool,
+    /// Scenarios that failed (the ones that caught it).
+    pub caught_by: Vec<String>,
+    pub tokens_left_active: Option<usize>,
+    pub run_dir: std::path::PathBuf,
+}
+
+fn args_for(fault: Fault) -> Vec<String> {
+    let probe = fault.probe();
+    let selector = if probe.starts_with('@') { "--tags" } else { "--name" };
+    ["selfcheck", selector, probe, "--fault", fault.name(), "--fail-fast"].iter().map(|s| s.to_string()).collect()
+}
+
+/// Runs the probes of `faults` (all when empty) one after the other.
+pub async fn run(faults: &[Fault], display: &Display) -> Vec<Row> {
+    let faults = if faults.is_empty() { Fault::ALL } else { faults };
+    let mut rows = Vec::new();
+    for &fault in faults {
+        let report = runner::run_report(args_for(fault), display, true).await;
+        let caught_by: Vec<String> =
+            report.results.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.key.scenario.clone()).collect();
+        rows.push(Row {
+            fault,
+            caught: report.code == EXIT_FAILED && !caught_by.is_empty(),
+            caught_by,
+            tokens_left_active: report.tokens_left_active,
+            run_dir: report.run_dir,
+        });
+        let row = rows.last().expect("just pushed");
+        println!(
+            "{:<30} step {}  {:<6} {}",
+            fault.name(),
+            fault.step(),
+            if row.caught { "caught" } else { "MISSED" },
+            row.caught_by.first().cloned().unwrap_or_else(|| format!("(see {})", row.run_dir.display()))
+        );
+    }
+    rows
+}
+
+/// The table, as printed at the end.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::from("| fault | guide step | what it breaks | caught | by scenario |\n|---|---|---|---|---|\n");
+    for r in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.fault.name(),
+            r.fault.step(),
+            r.fault.description(),
+            if r.caught { "yes" } else { "NO" },
+            r.caught_by.join("; ")
+        ));
+    }
+    let caught = rows.iter().filter(|r| r.caught).count();
+    out.push_str(&format!("\n{caught}/{} faults caught\n", rows.len()));
+    out
+}
