@@ -32,9 +32,48 @@ struct BenchArgs {
     runs: usize,
 }
 
+/// Regenerate the guide: run the @docs scenario in docs mode, rewrite the
+/// pictures in screenshots/ and the page docs/user-tokens.md.
+#[derive(Parser, Debug)]
+#[command(name = "ai-suite-e2e docs")]
+struct DocsArgs {
+    /// How the page links its pictures (GitBook: ../.gitbook/assets/).
+    #[arg(long, default_value = ai_suite_e2e::evidence::docs::DEFAULT_ASSETS)]
+    assets: String,
+    /// Where to write the page.
+    #[arg(long, default_value = ai_suite_e2e::evidence::docs::DOCS_PAGE)]
+    out: std::path::PathBuf,
+    /// Compare with the committed pictures instead of rewriting them.
+    #[arg(long)]
+    check: bool,
+}
+
+async fn docs(args: DocsArgs, display: &Display) -> i32 {
+    let mut run_args: Vec<String> = ["docs", "--docs", "--tags", "@docs"].iter().map(|s| s.to_string()).collect();
+    if !args.check {
+        run_args.push("--update-screenshots".into());
+    }
+    let code = runner::run(run_args, display).await;
+    if code != runner::EXIT_PASSED {
+        eprintln!("the docs scenario failed: the guide was not regenerated");
+        return code;
+    }
+    match ai_suite_e2e::evidence::docs::write(&args.out, &args.assets) {
+        Ok(()) => {
+            println!("wrote {} and the pictures in {}", args.out.display(), ai_suite_e2e::evidence::docs::SCREENSHOTS_DIR);
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            runner::EXIT_COULD_NOT_RUN
+        }
+    }
+}
+
 const SUBCOMMANDS: &str = "\
 Other commands:
   serve      start the local AI Suite alone (cargo run -- serve --help)
+  docs       regenerate the guide's pictures and docs/user-tokens.md (cargo run -- docs --help)
   bench      speed figures (cargo run --release -- bench --runs 10)
   selfcheck  prove the suite catches every fault switch of the local AI Suite
              (cargo run -- selfcheck [FAULT...]); prints a table
@@ -44,7 +83,7 @@ AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_U
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let faults = Faults::parse(&args.faults)?;
-    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults })
+    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults, ..Default::default() })
         .await?;
     println!("Local AI Suite running at {}", suite.url);
     println!("Sign in as {QA_EMAIL} / {QA_PASSWORD}   (Ctrl-C to stop)");
@@ -69,6 +108,10 @@ fn main() {
                     runner::EXIT_FAILED
                 }
             }
+        }
+        Some("docs") => {
+            let docs_args = DocsArgs::parse_from(args.iter().skip(1));
+            runtime.block_on(docs(docs_args, display.as_ref().expect("prepared")))
         }
         Some("selfcheck") => {
             let names: Vec<String> = args.iter().skip(2).cloned().collect();

@@ -43,7 +43,19 @@ pub struct RunFlags {
     /// Start the local AI Suite with these fault switches (self-check).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+    /// Docs mode: the local AI Suite with a frozen clock and fixed seed, the
+    /// guide's exact example values, headless; pictures are compared with
+    /// their baselines in screenshots/ (or rewritten with --update-screenshots).
+    #[arg(long)]
+    pub docs: bool,
+    /// Rewrite the guide's pictures in screenshots/ instead of comparing (env AI_SUITE_UPDATE_SCREENSHOTS=1).
+    #[arg(long)]
+    pub update_screenshots: bool,
 }
+
+/// The clock of docs mode: the guide's example expiry (2026-04-11) is today + 30 days.
+pub const DOCS_TODAY: &str = "2026-03-12";
+const DOCS_SEED: u64 = 20260411;
 
 /// Identifies a scenario across the before/after hooks.
 #[derive(Clone, Debug)]
@@ -108,6 +120,11 @@ struct CreatedToken {
     existed: bool,
 }
 
+#[derive(Clone, Copy, Debug)]
+pub struct DocsMode {
+    pub update: bool,
+}
+
 /// What every scenario of one run shares.
 pub struct RunContext {
     pub config: Arc<Config>,
@@ -120,6 +137,11 @@ pub struct RunContext {
     display: Option<String>,
     pub display_note: String,
     clipboard_paths: Mutex<HashMap<String, ClipboardPath>>,
+    /// Docs mode, and whether it rewrites the baselines.
+    pub docs: Option<DocsMode>,
+    /// The browser's product/version (baselines are only comparable within one).
+    browser_version: Mutex<Option<String>>,
+    warned_version: std::sync::atomic::AtomicBool,
     profile_url: Mutex<Option<String>>,
     /// Cookies of the first password sign-in, reused by later scenarios.
     signed_in_cookies: Mutex<Option<Vec<thirtyfour::Cookie>>>,
@@ -148,8 +170,12 @@ impl RunContext {
         self.local_today.unwrap_or_else(|| chrono::Utc::now().date_naive())
     }
 
-    /// A token name unique to this run and scenario: `QA-Test-Token-<run>-<n>`.
+    /// A token name unique to this run and scenario: `QA-Test-Token-<run>-<n>`;
+    /// in docs mode the guide's example exactly, for the pictures.
     pub fn unique_name(&self, base: &str) -> String {
+        if self.docs.is_some() {
+            return base.to_string();
+        }
         let n = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         format!("{base}-{}-{n}", self.run_id)
     }
@@ -181,6 +207,40 @@ impl RunContext {
         lock(&self.failures).insert(key.id.clone(), message.to_string());
     }
 
+    /// A guide picture: in docs mode, rewrite its baseline in screenshots/ or
+    /// compare the capture with it; in other modes nothing (names and dates differ).
+    pub fn picture(&self, picture: &crate::evidence::docs::Picture, capture: &std::path::Path) -> anyhow::Result<()> {
+        let Some(docs) = self.docs else { return Ok(()) };
+        // Every docs run keeps its own copy of the pictures (to compare two runs).
+        let own = self.run_dir.join("pictures");
+        std::fs::create_dir_all(&own)?;
+        std::fs::copy(capture, own.join(&picture.file))?;
+        let dir = std::path::Path::new(crate::evidence::docs::SCREENSHOTS_DIR);
+        let baseline = dir.join(&picture.file);
+        let version = lock(&self.browser_version).clone().unwrap_or_default();
+        let info = dir.join("BASELINE_BROWSER");
+        if docs.update {
+            std::fs::create_dir_all(dir)?;
+            std::fs::copy(capture, &baseline).with_context(|| format!("cannot write {}", baseline.display()))?;
+            std::fs::write(&info, format!("{version}\n"))?;
+            return Ok(());
+        }
+        // Pixels are only comparable within one browser build (as Playwright keys
+        // its snapshots by browser and platform).
+        let made_with = std::fs::read_to_string(&info).unwrap_or_default();
+        if made_with.trim() != version {
+            if !self.warned_version.swap(true, Ordering::SeqCst) {
+                println!(
+                    "visual comparison skipped: the baselines were made with {:?}, this browser is {version:?}; \
+                     run `cargo run -- docs` to refresh them",
+                    made_with.trim()
+                );
+            }
+            return Ok(());
+        }
+        crate::evidence::visual::check_against_baseline(capture, &baseline, &self.run_dir.join("visual"))
+    }
+
     pub fn record_step(&self, key: &ScenarioKey, step: StepRecord) {
         lock(&self.steps).entry(key.id.clone()).or_default().push(step);
     }
@@ -196,10 +256,17 @@ impl RunContext {
         let t0 = std::time::Instant::now();
         let profile = self.run_dir.join("profiles").join(format!("s{}", self.counter.fetch_add(1, Ordering::SeqCst)));
         let wants_clipboard = key.tags.iter().any(|t| t == "clipboard");
-        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some();
-        let headed = self.config.headed || os_clipboard;
+        // Docs mode stays headless: its pictures must not depend on a display.
+        let docs = self.docs.is_some();
+        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
+        let headed = (self.config.headed || os_clipboard) && !docs;
         let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
         lock(&self.sessions).insert(key.id.clone(), driver.clone());
+        if self.docs.is_some() && lock(&self.browser_version).is_none() {
+            let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
+            let product = v.and_then(|v| v["product"].as_str().map(str::to_string)).unwrap_or_else(|| "unknown".into());
+            *lock(&self.browser_version) = Some(product);
+        }
         lock(&self.started).insert(key.id.clone(), (t0, t0.elapsed()));
         let path = if os_clipboard {
             ClipboardPath::Os
@@ -223,7 +290,7 @@ impl RunContext {
             let ui = Ui::new(driver.clone(), self.config.clone(), self.base_url.clone());
             if outcome == Outcome::Failed {
                 let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.scenario, 99, "final-state");
-                if crate::evidence::capture(&ui, &path, &crate::secret::all()).await.is_ok() {
+                if crate::evidence::capture(&ui, &path, &crate::secret::all(), false).await.is_ok() {
                     let record = StepRecord {
                         index: 99,
                         text: "final state".into(),
@@ -420,6 +487,17 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
     if opts.custom.headed {
         config.headed = true;
     }
+    let docs = opts.custom.docs.then(|| DocsMode {
+        update: opts.custom.update_screenshots
+            || crate::config::process_env("AI_SUITE_UPDATE_SCREENSHOTS").is_some_and(|v| v != "0"),
+    });
+    if docs.is_some() {
+        let Target::Local { today } = &mut config.target else {
+            anyhow::bail!("docs mode runs against the local AI Suite only: unset AI_SUITE_URL");
+        };
+        today.get_or_insert(NaiveDate::parse_from_str(DOCS_TODAY, "%Y-%m-%d")?);
+        config.concurrency = 1;
+    }
     if let (Some(today), Target::Local { today: t }) = (opts.custom.today, &mut config.target) {
         *t = Some(today);
     }
@@ -441,7 +519,8 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
     let (base_url, local_today) = match &config.target {
         Target::Local { today } => {
             let faults = local_suite::Faults::parse(&opts.custom.faults)?;
-            let suite = LocalSuite::start(local_suite::Options { today: *today, faults, ..Default::default() }).await?;
+            let seed = docs.map(|_| DOCS_SEED);
+            let suite = LocalSuite::start(local_suite::Options { today: *today, faults, seed, ..Default::default() }).await?;
             let url = suite.url.clone();
             let today = suite.store.clock().today();
             local = Some(suite);
@@ -464,6 +543,9 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
         display: display.name.clone(),
         display_note: display.note.clone(),
         clipboard_paths: Mutex::new(HashMap::new()),
+        docs,
+        browser_version: Mutex::new(None),
+        warned_version: std::sync::atomic::AtomicBool::new(false),
         profile_url: Mutex::new(None),
         signed_in_cookies: Mutex::new(None),
         sessions: Mutex::new(HashMap::new()),
@@ -528,6 +610,7 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
 
     let parsing_errors = cucumber::writer::Stats::<AiSuiteWorld>::parsing_errors(&finished);
     let hook_errors = cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished);
+    drop(finished); // flushes and closes the report files
     let (cleaned, left) = ctx.sweep().await;
     let results = ctx.results();
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
@@ -546,6 +629,8 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
     }
     let _ = std::fs::remove_dir_all(run_dir.join("profiles"));
     let _ = std::fs::remove_dir_all(run_dir.join("tmp"));
+    // Every artifact is scanned for every secret the run saw (token values, passwords).
+    let leaks = crate::evidence::leaks(&run_dir, &crate::secret::all())?;
 
     let out = |line: String| {
         if !quiet {
@@ -571,8 +656,11 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
         out(format!("{parsing_errors} feature file(s) could not be parsed"));
     }
     out(format!("reports: {}/junit.xml, {}/cucumber.json", run_dir.display(), run_dir.display()));
+    for leak in &leaks {
+        out(format!("SECRET LEAKED: a token value or password is in {}", leak.display()));
+    }
     out(format!("{passed} passed, {failed} failed, {skipped} skipped"));
-    let ok = failed == 0 && skipped == 0 && parsing_errors == 0 && hook_errors == 0 && passed > 0;
+    let ok = failed == 0 && skipped == 0 && parsing_errors == 0 && hook_errors == 0 && passed > 0 && leaks.is_empty();
     Ok(RunReport {
         code: if ok { EXIT_PASSED } else { EXIT_FAILED },
         results,

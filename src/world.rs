@@ -88,11 +88,19 @@ impl AiSuiteWorld {
     /// evidence (the step, the page URL, the screenshot) and the full cause chain.
     pub async fn step(&mut self, step: &Step, action: impl AsyncFnOnce(&mut Self) -> anyhow::Result<()>) {
         let started = std::time::Instant::now();
-        let result = action(self).await;
+        let mut result = action(self).await;
         let action_time = started.elapsed();
         self.step_index += 1;
         let captured = std::time::Instant::now();
         let shot = self.capture(&step.value).await;
+        // A step whose doc string holds a guide picture: its screenshot is that picture.
+        if let (Ok(path), Some(doc)) = (&shot, &step.docstring) {
+            for picture in crate::evidence::docs::pictures(doc) {
+                if let Err(e) = self.run.picture(&picture, path) {
+                    result = result.and(Err(e));
+                }
+            }
+        }
         if let Some(key) = &self.scenario {
             let record = crate::runner::StepRecord {
                 index: self.step_index,
@@ -130,7 +138,7 @@ impl AiSuiteWorld {
             anyhow::bail!("no browser session");
         };
         let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.scenario, self.step_index, step_text);
-        crate::evidence::capture(ui, &path, &crate::secret::all()).await?;
+        crate::evidence::capture(ui, &path, &crate::secret::all(), self.run.docs.is_some()).await?;
         Ok(path)
     }
 }

@@ -1,6 +1,9 @@
 //! Evidence: a redacted screenshot after every step, named by feature, scenario
 //! and step, and the failure details (step, page URL, screenshot) for reports.
 
+pub mod docs;
+pub mod visual;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -16,20 +19,22 @@ use crate::pages::Ui;
 const SECRET_RECTS_JS: &str = r#"
 const [secrets, xpaths] = arguments;
 const rects = [];
-const add = (r) => { if (r.width > 0 && r.height > 0) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height }); };
-document.querySelectorAll('input[type=password]').forEach((el) => add(el.getBoundingClientRect()));
+// Only what is on screen: an element faded out to opacity 0 shows nothing.
+const shown = (el) => !el || !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+const add = (r, el) => { if (r.width > 0 && r.height > 0 && shown(el)) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height }); };
+document.querySelectorAll('input[type=password]').forEach((el) => add(el.getBoundingClientRect(), el));
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 while (walker.nextNode()) {
   const node = walker.currentNode;
   if (secrets.some((s) => node.nodeValue.includes(s))) {
     const range = document.createRange();
     range.selectNodeContents(node);
-    for (const r of range.getClientRects()) add(r);
-    if (node.parentElement) add(node.parentElement.getBoundingClientRect());
+    for (const r of range.getClientRects()) add(r, node.parentElement);
+    if (node.parentElement) add(node.parentElement.getBoundingClientRect(), node.parentElement);
   }
 }
 document.querySelectorAll('input, textarea').forEach((el) => {
-  if (secrets.some((s) => (el.value || '').includes(s))) add(el.getBoundingClientRect());
+  if (secrets.some((s) => (el.value || '').includes(s))) add(el.getBoundingClientRect(), el);
 });
 const all = (xp, ctx) => {
   const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
@@ -38,9 +43,20 @@ const all = (xp, ctx) => {
   return out;
 };
 for (const [container, inner] of xpaths) {
-  for (const c of all(container, document)) for (const el of all(inner, c)) add(el.getBoundingClientRect());
+  for (const c of all(container, document)) for (const el of all(inner, c)) add(el.getBoundingClientRect(), el);
 }
 return rects;
+"#;
+
+/// Freezes what would make two captures differ: transitions and animations
+/// jump to their end state, and the text caret is hidden.
+const FREEZE_JS: &str = r#"
+if (!document.getElementById('__e2e_freeze')) {
+  const s = document.createElement('style');
+  s.id = '__e2e_freeze';
+  s.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }';
+  document.head.appendChild(s);
+}
 "#;
 
 /// The fill colour of a redacted area.
@@ -72,9 +88,14 @@ pub fn paint_over(img: &mut RgbaImage, rects: &[Rect]) {
 
 /// Takes a viewport screenshot, paints over secrets in memory, writes the PNG.
 /// The unredacted image never touches the disk.
-pub async fn capture(ui: &Ui, path: &Path, secrets: &[String]) -> anyhow::Result<()> {
+/// `freeze` (docs mode) stops transitions first; never on other targets, whose
+/// scripts may wait for a `transitionend` that would then never come.
+pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool) -> anyhow::Result<()> {
     // The token value inside the Token Created dialog, even before the suite has read it.
     let scoped = vec![json!([ui.locator("token_created.dialog").xpath, ui.locator("token_created.value").scoped()])];
+    if freeze {
+        ui.driver.execute(FREEZE_JS, vec![]).await?;
+    }
     let rects = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
     let rects: Vec<Rect> = serde_json::from_value(rects.json().clone()).unwrap_or_default();
     let png = ui.driver.screenshot_as_png().await.context("the browser could not take a screenshot")?;
@@ -90,6 +111,26 @@ pub async fn capture(ui: &Ui, path: &Path, secrets: &[String]) -> anyhow::Result
     paint_over(&mut img, &rects);
     img.save(path).with_context(|| format!("could not write {}", path.display()))?;
     Ok(())
+}
+
+/// Files under `dir` whose bytes contain any of `secrets`.
+pub fn leaks(dir: &Path, secrets: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path)?;
+            if secrets.iter().any(|s| !s.is_empty() && bytes.windows(s.len()).any(|w| w == s.as_bytes())) {
+                found.push(path);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// `Step 4 — Click "Create Token"!` → `step-4-click-create-token`.
@@ -123,6 +164,17 @@ mod tests {
     fn slugs_are_file_safe() {
         assert_eq!(slug("Step 4 — Click \"Create Token\"!"), "step-4-click-create-token");
         assert_eq!(slug("  a  b "), "a-b");
+    }
+
+    #[test]
+    fn leaks_are_found_in_any_file() {
+        let dir = std::env::temp_dir().join(format!("ai-suite-e2e-leaks-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("clean.xml"), "<ok/>").unwrap();
+        std::fs::write(dir.join("sub/report.json"), "{\"msg\": \"dct_abcdefgh\"}").unwrap();
+        let found = leaks(&dir, &["dct_abcdefgh".to_string()]).unwrap();
+        assert_eq!(found, vec![dir.join("sub/report.json")]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct Options {
     /// Random extra delay, up to this many ms, on every API call.
     pub latency_ms: u64,
     pub faults: Faults,
+    /// Seed the token generator (docs mode: reproducible pictures; never for real use).
+    pub seed: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -59,7 +61,7 @@ pub struct LocalSuite {
 impl LocalSuite {
     pub async fn start(options: Options) -> anyhow::Result<Self> {
         let clock = options.today.map(Clock::Frozen).unwrap_or(Clock::System);
-        let store = Arc::new(Store::new(clock, options.faults.clone()));
+        let store = Arc::new(Store::with_seed(clock, options.faults.clone(), options.seed));
         let app = App { store: store.clone(), latency_ms: options.latency_ms };
         let addr = SocketAddr::from(([127, 0, 0, 1], options.port));
         let listener = tokio::net::TcpListener::bind(addr)

@@ -127,6 +127,9 @@ struct Inner {
 
 pub struct Store {
     inner: Mutex<Inner>,
+    /// Seeded in docs mode only, so the pictures of the guide are reproducible
+    /// (predictable tokens: never use a seed outside screenshots).
+    seeded: Option<Mutex<rand::rngs::StdRng>>,
     clock: Mutex<Clock>,
     pub faults: Faults,
 }
@@ -136,11 +139,7 @@ pub fn hash(value: &str) -> [u8; 32] {
 }
 
 fn random_string(len: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
+    rand::thread_rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
 }
 
 /// Validates a token name: trimmed, 1..=64 characters, unique among the
@@ -215,6 +214,10 @@ fn parse_lenient(s: &str) -> Option<NaiveDate> {
 
 impl Store {
     pub fn new(clock: Clock, faults: Faults) -> Self {
+        Self::with_seed(clock, faults, None)
+    }
+
+    pub fn with_seed(clock: Clock, faults: Faults, seed: Option<u64>) -> Self {
         let users = vec![
             User {
                 id: 1,
@@ -235,6 +238,7 @@ impl Store {
             inner: Mutex::new(Inner { users, sessions: HashMap::new(), tokens: Vec::new(), next_id: 1 }),
             clock: Mutex::new(clock),
             faults,
+            seeded: seed.map(|s| Mutex::new(<rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(s))),
         };
         // Seed data relative to today, so a frozen clock gives identical pages.
         let today = clock.today();
@@ -260,7 +264,14 @@ impl Store {
     }
 
     fn insert_token(&self, user_id: u32, name: &str, created: NaiveDate, expiry: NaiveDate) -> (u64, String) {
-        let value = format!("{TOKEN_PREFIX}{}", random_string(TOKEN_RANDOM_LEN));
+        let random = match &self.seeded {
+            Some(rng) => {
+                let mut rng = rng.lock().unwrap_or_else(|e| e.into_inner());
+                (&mut *rng).sample_iter(&Alphanumeric).take(TOKEN_RANDOM_LEN).map(char::from).collect()
+            }
+            None => random_string(TOKEN_RANDOM_LEN),
+        };
+        let value = format!("{TOKEN_PREFIX}{random}");
         let mut inner = self.lock();
         let id = inner.next_id;
         inner.next_id += 1;

@@ -88,6 +88,10 @@ impl<'a> CreateTokenModal<'a> {
         self.ui.value_of(&self.expiry_field().await?).await
     }
 
+    pub async fn wait_submit_enabled(&self) -> anyhow::Result<()> {
+        self.ui.wait_enabled("create_token.submit", Some(&self.dialog), "the Create button").await.map(|_| ())
+    }
+
     /// Waits for Create to be enabled, then clicks it.
     pub async fn submit(&self) -> anyhow::Result<()> {
         self.ui.wait_enabled("create_token.submit", Some(&self.dialog), "the Create button").await?;

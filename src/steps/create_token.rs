@@ -74,15 +74,24 @@ async fn expiry_kept(w: &mut AiSuiteWorld, step: &Step) {
     .await
 }
 
-#[when("I review the token name and expiry date, then click Create")]
-async fn click_create(w: &mut AiSuiteWorld, step: &Step) {
+#[then("the Create button is enabled, ready to submit")]
+async fn ready_to_submit(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
-        let ui = w.ui()?;
-        let modal = CreateTokenModal::wait_open(ui).await?;
+        let modal = CreateTokenModal::wait_open(w.ui()?).await?;
         let name = w.token_name.clone().context("no name was typed")?;
-        expect_eq("the Token Name before submitting", modal.name_value().await?, name.clone())?;
+        expect_eq("the Token Name before submitting", modal.name_value().await?, name)?;
         let expiry = w.expiry.context("no expiry was entered")?.format("%Y-%m-%d").to_string();
         expect_eq("the Expiry Date before submitting", modal.expiry_value().await?, expiry)?;
+        modal.wait_submit_enabled().await
+    })
+    .await
+}
+
+#[when("I click Create")]
+async fn click_create(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let modal = CreateTokenModal::wait_open(w.ui()?).await?;
+        let name = w.token_name.clone().context("no name was typed")?;
         modal.submit().await?;
         // From here the token may exist: the clean-up must know it.
         let key = w.scenario.clone().context("no scenario")?;

@@ -190,8 +190,10 @@ async fn not_shown_again(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let token = w.token.clone().context("no token value was shown")?;
         let ui = w.ui()?;
-        let everything = ui.page_text_and_attributes().await?;
-        ensure!(!everything.contains(token.expose()), "the full token value is still in the page after Close");
+        // A closing dialog may linger in the page for its animation: wait for it to go.
+        let gone = async || Ok((!ui.page_text_and_attributes().await?.contains(token.expose())).then_some(()));
+        crate::browser::wait::until("the full token value to leave the page after Close", ui.config.wait, ui.config.poll, gone)
+            .await?;
         ui.driver.refresh().await?;
         ProfileMenu::new(ui).avatar_is_top_right().await?;
         let everything = ui.page_text_and_attributes().await?;
