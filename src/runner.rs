@@ -29,6 +29,9 @@ pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_COULD_NOT_RUN: i32 = 3;
 
+/// The words every sign-in failure starts with (see pages::login).
+pub const SIGN_IN_FAILED: &str = "could not sign in:";
+
 pub const FEATURES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
 
 /// The suite's own command-line flags, next to cucumber's (`--tags`, `--name`, ...).
@@ -51,6 +54,9 @@ pub struct RunFlags {
     /// Rewrite the guide's pictures in screenshots/ instead of comparing (env AI_SUITE_UPDATE_SCREENSHOTS=1).
     #[arg(long)]
     pub update_screenshots: bool,
+    /// Fail the run when a scenario passed only on a retry (use with --retry N).
+    #[arg(long)]
+    pub fail_on_flaky: bool,
 }
 
 /// The clock of docs mode: the guide's example expiry (2026-04-11) is today + 30 days.
@@ -484,6 +490,7 @@ type Opts = cli::Opts<
 
 async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<RunReport> {
     let mut config = Config::load(&crate::config::process_env)?;
+    let opts_fail_on_flaky = opts.custom.fail_on_flaky;
     if opts.custom.headed {
         config.headed = true;
     }
@@ -612,9 +619,25 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
     let hook_errors = cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished);
     drop(finished); // flushes and closes the report files
     let (cleaned, left) = ctx.sweep().await;
-    let results = ctx.results();
+    let attempts = ctx.results();
+    // With --retry a scenario runs more than once: its last attempt counts, and
+    // one that failed before passing is flaky (reported, never silently green).
+    let mut results: Vec<ScenarioResult> = Vec::new();
+    let mut flaky_ids = Vec::new();
+    for r in &attempts {
+        match results.iter_mut().find(|x| x.key.id == r.key.id) {
+            Some(prev) => {
+                if prev.outcome == Outcome::Failed && r.outcome == Outcome::Passed {
+                    flaky_ids.push(r.key.id.clone());
+                }
+                *prev = r.clone();
+            }
+            None => results.push(r.clone()),
+        }
+    }
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
     let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
+    let flaky = flaky_ids.len();
 
     let run_prefix = format!("-{}-", ctx.run_id);
     *lock(&CURRENT) = None;
@@ -629,6 +652,21 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
     }
     let _ = std::fs::remove_dir_all(run_dir.join("profiles"));
     let _ = std::fs::remove_dir_all(run_dir.join("tmp"));
+    let report = crate::evidence::report::render(
+        &run_dir,
+        &crate::evidence::report::Summary {
+            target: &base_url,
+            passed,
+            failed,
+            skipped,
+            flaky,
+            tokens_revoked: cleaned,
+            tokens_left: left,
+            display_note: &display.note,
+        },
+        &results,
+    );
+    std::fs::write(run_dir.join("report.html"), report)?;
     // Every artifact is scanned for every secret the run saw (token values, passwords).
     let leaks = crate::evidence::leaks(&run_dir, &crate::secret::all())?;
 
@@ -655,14 +693,40 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
     if parsing_errors > 0 {
         out(format!("{parsing_errors} feature file(s) could not be parsed"));
     }
-    out(format!("reports: {}/junit.xml, {}/cucumber.json", run_dir.display(), run_dir.display()));
+    for r in results.iter().filter(|r| flaky_ids.contains(&r.key.id)) {
+        out(format!("FLAKY: {} › {} (failed, then passed on a retry)", r.key.feature, r.key.scenario));
+    }
+    out(format!("reports: {0}/report.html, {0}/junit.xml, {0}/cucumber.json", run_dir.display()));
     for leak in &leaks {
         out(format!("SECRET LEAKED: a token value or password is in {}", leak.display()));
     }
-    out(format!("{passed} passed, {failed} failed, {skipped} skipped"));
-    let ok = failed == 0 && skipped == 0 && parsing_errors == 0 && hook_errors == 0 && passed > 0 && leaks.is_empty();
+    let flaky_note = if flaky > 0 { format!(" ({flaky} flaky)") } else { String::new() };
+    out(format!("{passed} passed, {failed} failed, {skipped} skipped{flaky_note}"));
+    let flaky_fails = opts_fail_on_flaky && flaky > 0;
+    let ok = failed == 0
+        && skipped == 0
+        && parsing_errors == 0
+        && hook_errors == 0
+        && passed > 0
+        && leaks.is_empty()
+        && !flaky_fails;
+    // When every failure is the sign-in itself, the product was never tested.
+    let sign_in_only = failed > 0
+        && results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Failed)
+            .all(|r| r.failure.as_deref().is_some_and(|f| f.contains(SIGN_IN_FAILED)));
+    if sign_in_only {
+        out("the suite could not run: sign-in failed (see above)".into());
+    }
     Ok(RunReport {
-        code: if ok { EXIT_PASSED } else { EXIT_FAILED },
+        code: if ok {
+            EXIT_PASSED
+        } else if sign_in_only {
+            EXIT_COULD_NOT_RUN
+        } else {
+            EXIT_FAILED
+        },
         results,
         wall: Default::default(),
         run_dir,

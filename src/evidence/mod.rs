@@ -2,6 +2,7 @@
 //! and step, and the failure details (step, page URL, screenshot) for reports.
 
 pub mod docs;
+pub mod report;
 pub mod visual;
 
 use std::path::{Path, PathBuf};

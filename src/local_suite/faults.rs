@@ -40,6 +40,7 @@ faults! {
     NewRowMissingUntilReload = "new-row-missing-until-reload", step 8, probe "following the user guide": "the new row appears only after a reload";
     WrongStatus = "wrong-status", step 8, probe "following the user guide": "live tokens show status Pending instead of Active";
     ExpiryOffByOne = "expiry-off-by-one", step 8, probe "following the user guide": "the table shows the expiry one day early";
+    FlakyFirstCreate = "flaky-first-create", step 7, probe "following the user guide": "the first Create of the server's life fails with HTTP 500 (a flaky backend)";
 }
 
 /// The set of faults switched on for one server.

@@ -48,6 +48,8 @@ pub struct Options {
 struct App {
     store: Arc<Store>,
     latency_ms: u64,
+    /// Create requests served so far (the `flaky-first-create` fault).
+    creates: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// A running local AI Suite; stop it with [`LocalSuite::stop`].
@@ -62,7 +64,7 @@ impl LocalSuite {
     pub async fn start(options: Options) -> anyhow::Result<Self> {
         let clock = options.today.map(Clock::Frozen).unwrap_or(Clock::System);
         let store = Arc::new(Store::with_seed(clock, options.faults.clone(), options.seed));
-        let app = App { store: store.clone(), latency_ms: options.latency_ms };
+        let app = App { store: store.clone(), latency_ms: options.latency_ms, creates: Default::default() };
         let addr = SocketAddr::from(([127, 0, 0, 1], options.port));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -224,6 +226,10 @@ async fn create_token(State(app): State<App>, headers: HeaderMap, Json(form): Js
     let Some(user) = signed_in(&app, &headers) else {
         return unauthorized("Sign in first.");
     };
+    let nth = app.creates.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    if nth == 0 && app.store.faults.has(Fault::FlakyFirstCreate) {
+        return (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "Temporarily unavailable." }))).into_response();
+    }
     match app.store.create(user.id, &form.name, &form.expiry) {
         Ok(mut created) => {
             if app.store.faults.has(Fault::TokenDoesNotAuthenticate) {

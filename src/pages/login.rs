@@ -65,8 +65,9 @@ impl<'a> LoginPage<'a> {
         }
         let Some(creds) = credentials else {
             bail!(
-                "the target shows a sign-in form at {} although a session was injected: the session is invalid or expired; \
+                "{} the target shows a sign-in form at {} although a session was injected: the session is invalid or expired; \
                  provide a fresh one (AI_SUITE_SESSION_COOKIES / AI_SUITE_SESSION_STORAGE)",
+                crate::runner::SIGN_IN_FAILED,
                 ui.current_url().await
             );
         };
@@ -92,7 +93,8 @@ impl<'a> LoginPage<'a> {
         .await?;
         if let Err(message) = signed_in {
             bail!(
-                "sign-in as '{}' failed: the page says \"{}\"; check AI_SUITE_USERNAME and AI_SUITE_PASSWORD",
+                "{} signing in as '{}' failed: the page says \"{}\"; check AI_SUITE_USERNAME and AI_SUITE_PASSWORD",
+                crate::runner::SIGN_IN_FAILED,
                 creds.username,
                 message.trim()
             );

@@ -1,0 +1,82 @@
+//! Bad input gets one clear message naming the cause and the fix, and an exit
+//! code that tells "could not run" (3) and "bad command line" (2) from a failing
+//! product (1). These start no browser: each fails before anything is spawned.
+
+use std::process::Command;
+
+fn run(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ai-suite-e2e"));
+    cmd.args(args).env("AI_SUITE_ARTIFACTS", std::env::temp_dir().join("ai-suite-e2e-cli-tests"));
+    for var in ["AI_SUITE_URL", "AI_SUITE_CONFIG", "AI_SUITE_USERNAME", "AI_SUITE_PASSWORD", "CHROMEDRIVER", "CHROMIUM", "WEBDRIVER_URL"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the binary runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn an_unreachable_target_is_named() {
+    let (code, out) = run(&[("AI_SUITE_URL", "http://127.0.0.1:9"), ("AI_SUITE_USERNAME", "a"), ("AI_SUITE_PASSWORD", "b")], &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("the target http://127.0.0.1:9 is unreachable"), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+}
+
+#[test]
+fn a_bad_url_is_named() {
+    let (code, out) = run(&[("AI_SUITE_URL", "staging.example.com")], &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("is not an http(s) URL"), "{out}");
+}
+
+#[test]
+fn a_missing_driver_is_named_with_the_fix() {
+    let (code, out) = run(&[("CHROMEDRIVER", "/nonexistent/chromedriver")], &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("ChromeDriver was configured at '/nonexistent/chromedriver'"), "{out}");
+}
+
+#[test]
+fn a_malformed_config_file_is_named() {
+    let path = std::env::temp_dir().join(format!("ai-suite-bad-{}.toml", std::process::id()));
+    std::fs::write(&path, "[locators]\n\"profile.create_token\" = \"role=button[name=Create]\"\n").unwrap();
+    let (code, out) = run(&[("AI_SUITE_CONFIG", path.to_str().unwrap())], &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("locator 'profile.create_token'") && out.contains("double quotes"), "{out}");
+    std::fs::write(&path, "[target\nurl=").unwrap();
+    let (code, out) = run(&[("AI_SUITE_CONFIG", path.to_str().unwrap())], &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("is not valid (see ai-suite.example.toml"), "{out}");
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_bad_command_line_exits_2_and_cargo_test_arguments_do_not() {
+    let (code, out) = run(&[], &["--no-such-flag"]);
+    assert_eq!(code, 2, "{out}");
+    let (code, out) = run(&[], &["--help"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("--tags") && out.contains("serve") && out.contains("docs"), "{out}");
+}
+
+#[test]
+fn an_unknown_fault_is_named() {
+    let (code, out) = run(&[], &["serve", "--fault", "nope"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("unknown fault 'nope'; known faults: missing-column"), "{out}");
+}
+
+#[test]
+fn wrong_credentials_are_named_and_mean_could_not_run() {
+    let (code, out) = run(
+        &[("AI_SUITE_USERNAME", "qa@duplocloud.test"), ("AI_SUITE_PASSWORD", "wrong-password")],
+        &["--name", "avatar menu leads"],
+    );
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("could not sign in: signing in as 'qa@duplocloud.test' failed: the page says \"Incorrect email or password.\""), "{out}");
+    assert!(!out.contains("wrong-password"), "the password must never be printed: {out}");
+}
