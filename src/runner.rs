@@ -70,6 +70,8 @@ pub struct ScenarioKey {
     pub feature: String,
     pub scenario: String,
     pub tags: Vec<String>,
+    /// 0 for the first run of the scenario, n for its n-th retry.
+    pub attempt: usize,
 }
 
 impl ScenarioKey {
@@ -80,7 +82,13 @@ impl ScenarioKey {
             feature: feature.name.clone(),
             scenario: scenario.name.clone(),
             tags: feature.tags.iter().chain(&scenario.tags).cloned().collect(),
+            attempt: 0,
         }
+    }
+
+    /// The scenario's folder name for its evidence (retries get their own).
+    pub fn evidence_name(&self) -> String {
+        if self.attempt == 0 { self.scenario.clone() } else { format!("{} retry {}", self.scenario, self.attempt) }
     }
 }
 
@@ -143,6 +151,7 @@ pub struct RunContext {
     display: Option<String>,
     pub display_note: String,
     clipboard_paths: Mutex<HashMap<String, ClipboardPath>>,
+    attempts: Mutex<HashMap<String, usize>>,
     /// Docs mode, and whether it rewrites the baselines.
     pub docs: Option<DocsMode>,
     /// The browser's product/version (baselines are only comparable within one).
@@ -189,6 +198,18 @@ impl RunContext {
     /// Remembers a token this scenario created, for the clean-up.
     pub fn created_token(&self, key: &ScenarioKey, name: &str) {
         lock(&self.tokens).push(CreatedToken { scenario_id: key.id.clone(), name: name.to_string(), revoked: false, existed: true });
+    }
+
+    /// Counts the runs of a scenario (retries): 0 for the first.
+    fn next_attempt(&self, id: &str) -> usize {
+        let mut a = lock(&self.attempts);
+        let n = a.entry(id.to_string()).or_insert(0);
+        *n += 1;
+        *n - 1
+    }
+
+    fn current_attempt(&self, id: &str) -> usize {
+        lock(&self.attempts).get(id).map(|n| n.saturating_sub(1)).unwrap_or(0)
     }
 
     pub fn signed_in_cookies(&self) -> Option<Vec<thirtyfour::Cookie>> {
@@ -295,7 +316,7 @@ impl RunContext {
         if let Some(driver) = driver {
             let ui = Ui::new(driver.clone(), self.config.clone(), self.base_url.clone());
             if outcome == Outcome::Failed {
-                let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.scenario, 99, "final-state");
+                let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.evidence_name(), 99, "final-state");
                 if crate::evidence::capture(&ui, &path, &crate::secret::all(), false).await.is_ok() {
                     let record = StepRecord {
                         index: 99,
@@ -376,7 +397,7 @@ impl RunContext {
         // (Attempts the form rejected are counted out below.)
         let leftover = lock(&self.tokens).iter().filter(|t| !t.revoked).count();
         if leftover > 0 {
-            let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into(), tags: vec![] };
+            let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into(), tags: vec![], attempt: 0 };
             if let Ok((ui, _)) = self.open_session(&key).await {
                 self.revoke_tokens(&ui, |_| true).await;
                 let _ = ui.driver.clone().quit().await;
@@ -550,6 +571,7 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
         display: display.name.clone(),
         display_note: display.note.clone(),
         clipboard_paths: Mutex::new(HashMap::new()),
+        attempts: Mutex::new(HashMap::new()),
         docs,
         browser_version: Mutex::new(None),
         warned_version: std::sync::atomic::AtomicBool::new(false),
@@ -580,7 +602,8 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
         .max_concurrent_scenarios(concurrency)
         .before(|feature, _rule, scenario, world| {
             async move {
-                let key = ScenarioKey::new(feature, scenario);
+                let mut key = ScenarioKey::new(feature, scenario);
+                key.attempt = world.run.next_attempt(&key.id);
                 world.scenario = Some(key.clone());
                 match world.run.open_session(&key).await {
                     Ok((ui, clipboard)) => {
@@ -598,13 +621,14 @@ async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<
         })
         .after(|feature, _rule, scenario, finished, _world| {
             async move {
-                let key = ScenarioKey::new(feature, scenario);
+                let mut key = ScenarioKey::new(feature, scenario);
                 let outcome = match finished {
                     event::ScenarioFinished::StepPassed => Outcome::Passed,
                     event::ScenarioFinished::StepSkipped => Outcome::Skipped,
                     _ => Outcome::Failed,
                 };
                 if let Some(ctx) = RunContext::current() {
+                    key.attempt = ctx.current_attempt(&key.id);
                     ctx.finish_scenario(&key, outcome).await;
                 }
             }

@@ -137,7 +137,7 @@ impl AiSuiteWorld {
         let (Some(ui), Some(key)) = (&self.ui, &self.scenario) else {
             anyhow::bail!("no browser session");
         };
-        let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.scenario, self.step_index, step_text);
+        let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.evidence_name(), self.step_index, step_text);
         crate::evidence::capture(ui, &path, &crate::secret::all(), self.run.docs.is_some()).await?;
         Ok(path)
     }
