@@ -68,3 +68,32 @@ pub async fn run(runs: usize, display: &Display) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `cargo run -- repeat N [cucumber args]`: runs the suite N times and prints,
+/// per scenario, how often it passed, failed, or passed only on a retry.
+pub async fn repeat(times: usize, args: Vec<String>, display: &Display) -> anyhow::Result<bool> {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for i in 0..times {
+        let mut run_args = vec!["repeat".to_string()];
+        run_args.extend(args.iter().cloned());
+        let report = runner::run_report(run_args, display, true).await;
+        anyhow::ensure!(!report.results.is_empty(), "run {} ran no scenario (exit code {})", i + 1, report.code);
+        for r in &report.results {
+            let e = counts.entry(format!("{} › {}", r.key.feature, r.key.scenario)).or_default();
+            if r.outcome == runner::Outcome::Passed {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+        println!("run {}/{times}: exit {} ({})", i + 1, report.code, report.run_dir.display());
+    }
+    println!("\n| passed | failed | scenario |\n|---|---|---|");
+    for (name, (p, f)) in &counts {
+        println!("| {p} | {f} | {name} |");
+    }
+    let unstable = counts.values().filter(|(p, f)| *p > 0 && *f > 0).count();
+    let broken = counts.values().filter(|(p, f)| *p == 0 && *f > 0).count();
+    println!("\n{} scenarios: {unstable} flaky (passed and failed across runs), {broken} always failing", counts.len());
+    Ok(unstable == 0 && broken == 0)
+}

@@ -74,6 +74,7 @@ const SUBCOMMANDS: &str = "\
 Other commands:
   serve      start the local AI Suite alone (cargo run -- serve --help)
   docs       regenerate the guide's pictures and docs/user-tokens.md (cargo run -- docs --help)
+  repeat     run the suite N times, per-scenario pass/fail counts (cargo run -- repeat 5 [--tags ...])
   bench      speed figures (cargo run --release -- bench --runs 10)
   selfcheck  prove the suite catches every fault switch of the local AI Suite
              (cargo run -- selfcheck [FAULT...]); prints a table
@@ -106,6 +107,23 @@ fn main() {
                 Err(e) => {
                     eprintln!("error: {e:#}");
                     runner::EXIT_FAILED
+                }
+            }
+        }
+        Some("repeat") => {
+            let times: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0);
+            if times == 0 {
+                eprintln!("usage: cargo run -- repeat N [cucumber args], N >= 1");
+                runner::EXIT_USAGE
+            } else {
+                let rest: Vec<String> = args.iter().skip(3).cloned().collect();
+                match runtime.block_on(ai_suite_e2e::bench::repeat(times, rest, display.as_ref().expect("prepared"))) {
+                    Ok(true) => 0,
+                    Ok(false) => runner::EXIT_FAILED,
+                    Err(e) => {
+                        eprintln!("error: {e:#}");
+                        runner::EXIT_COULD_NOT_RUN
+                    }
                 }
             }
         }

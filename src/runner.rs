@@ -509,8 +509,19 @@ type Opts = cli::Opts<
     RunFlags,
 >;
 
-async fn run_with(opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<RunReport> {
+async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<RunReport> {
     let mut config = Config::load(&crate::config::process_env)?;
+    // Against a real target, scenarios that create many tokens (@destructive)
+    // run only when asked: by tags, or AI_SUITE_ALLOW_DESTRUCTIVE=1.
+    if !config.is_local()
+        && opts.tags_filter.is_none()
+        && opts.re_filter.is_none()
+        && crate::config::process_env("AI_SUITE_ALLOW_DESTRUCTIVE").is_none()
+    {
+        opts.tags_filter = Some("not @destructive".parse().map_err(|e| anyhow::anyhow!("tag filter: {e:?}"))?);
+        println!("note: @destructive scenarios are skipped against {}; set AI_SUITE_ALLOW_DESTRUCTIVE=1 or --tags to run them", 
+            match &config.target { Target::Remote { url } => url.as_str(), Target::Local { .. } => "" });
+    }
     let opts_fail_on_flaky = opts.custom.fail_on_flaky;
     if opts.custom.headed {
         config.headed = true;
