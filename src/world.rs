@@ -83,6 +83,11 @@ impl AiSuiteWorld {
         self.run.today()
     }
 
+    /// A date as the feature writes it ("tomorrow", "today + 30 days"), in YYYY-MM-DD.
+    pub fn iso_date(&self, when: &str) -> anyhow::Result<String> {
+        Ok(crate::dates::resolve(when, self.today())?.format("%Y-%m-%d").to_string())
+    }
+
     /// Every step goes through here: run the action, then capture a redacted
     /// screenshot whether it passed or failed, then report a failure with its
     /// evidence (the step, the page URL, the screenshot) and the full cause chain.

@@ -46,7 +46,7 @@ async fn try_expiry(w: &mut AiSuiteWorld, step: &Step, expiry: String) {
 #[when(regex = r#"^I try to create a token named "([^"]*)" expiring tomorrow$"#)]
 async fn try_name(w: &mut AiSuiteWorld, step: &Step, name: String) {
     w.step(step, async |w| {
-        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        let tomorrow = w.iso_date("tomorrow")?;
         try_create(w, name, tomorrow).await
     })
     .await
@@ -58,7 +58,7 @@ async fn try_long_name(w: &mut AiSuiteWorld, step: &Step, len: usize) {
         let prefix = w.run.unique_name("QA");
         ensure!(prefix.len() < len, "the unique prefix is longer than {len}");
         let name = format!("{prefix}{}", "x".repeat(len - prefix.len()));
-        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        let tomorrow = w.iso_date("tomorrow")?;
         try_create(w, name, tomorrow).await
     })
     .await
@@ -67,7 +67,7 @@ async fn try_long_name(w: &mut AiSuiteWorld, step: &Step, len: usize) {
 #[when(regex = r"^I try to create a token whose name is (\d+) spaces, expiring tomorrow$")]
 async fn try_blank_name(w: &mut AiSuiteWorld, step: &Step, spaces: usize) {
     w.step(step, async |w| {
-        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        let tomorrow = w.iso_date("tomorrow")?;
         try_create(w, " ".repeat(spaces), tomorrow).await
     })
     .await
@@ -79,7 +79,7 @@ async fn try_duplicate(w: &mut AiSuiteWorld, step: &Step) {
         let ui = w.ui()?.clone();
         ProfilePage::new(&ui).click_create_token().await?;
         let name = w.token_name.clone().context("no first token")?;
-        let tomorrow = crate::dates::resolve("tomorrow", w.today())?.format("%Y-%m-%d").to_string();
+        let tomorrow = w.iso_date("tomorrow")?;
         try_create(w, name, tomorrow).await
     })
     .await
