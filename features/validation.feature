@@ -12,6 +12,7 @@ Feature: Step 5 and Step 6 — what the Create API Token form accepts
     When I try to create a valid token name expiring "<expiry>"
     Then the form rejects the expiry date with an error under the Expiry Date field
     And the dialog stays open with the values I typed
+    And the server refuses the same values when the page is bypassed
     And no token was created
 
     Examples:
@@ -53,12 +54,14 @@ Feature: Step 5 and Step 6 — what the Create API Token form accepts
   Scenario: A token name of only spaces is rejected
     When I try to create a token whose name is 3 spaces, expiring tomorrow
     Then the form rejects the token name with an error under the Token Name field
+    And the server refuses the same values when the page is bypassed
     And no token was created
 
   Scenario: A 65-character token name is rejected
     When I try to create a token whose name is 65 characters long, expiring tomorrow
     Then the form rejects the token name with an error under the Token Name field
     And the dialog stays open with the values I typed
+    And the server refuses the same values when the page is bypassed
     And no token was created
 
   Scenario: A 64-character token name is accepted

@@ -21,3 +21,28 @@ pub async fn call_with_token(base_url: &str, api: &ApiFile, token: &Secret) -> a
         .with_context(|| format!("could not call the API at {url}"))?;
     Ok(response.status().as_u16())
 }
+
+/// Posts a token name and expiry straight to the create endpoint with the
+/// browser's session cookies (the page's checks bypassed); returns the status.
+pub async fn create_bypassing_the_page(
+    base_url: &str,
+    api: &ApiFile,
+    cookies: &[thirtyfour::Cookie],
+    name: &str,
+    expiry: &str,
+) -> anyhow::Result<u16> {
+    let url = if api.create_path.starts_with("http") { api.create_path.clone() } else { format!("{base_url}{}", api.create_path) };
+    let cookie_header: Vec<String> = cookies.iter().map(|c| format!("{}={}", c.name, c.value)).collect();
+    let mut body = serde_json::Map::new();
+    body.insert(api.create_name_field.clone(), name.into());
+    body.insert(api.create_expiry_field.clone(), expiry.into());
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
+    let response = client
+        .post(&url)
+        .header(reqwest::header::COOKIE, cookie_header.join("; "))
+        .json(&body)
+        .send()
+        .await
+        .with_context(|| format!("could not call the create endpoint at {url} ([api] create_path)"))?;
+    Ok(response.status().as_u16())
+}

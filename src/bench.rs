@@ -46,10 +46,30 @@ pub async fn run(runs: usize, display: &Display) -> anyhow::Result<()> {
     println!("  median wall time per scenario: {}", ms(median(scenario)));
     println!("  median session start: {}   median after-hook (clean-up + quit): {}", ms(median(session)), ms(median(teardown)));
     println!("  median per step (action / screenshot+redaction):");
-    for (i, (text, action, capture)) in steps {
+    for (i, (text, action, capture)) in steps.clone() {
         let text: String = text.chars().take(70).collect();
         println!("    {i:>2} {} / {}  {text}", ms(median(action)), ms(median(capture)));
     }
+    // Visual comparison of a 1280×800 picture with its baseline (decode both + compare).
+    let mut compare = Vec::new();
+    for e in std::fs::read_dir(crate::evidence::docs::SCREENSHOTS_DIR)?.flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "png") {
+            let t = std::time::Instant::now();
+            let a = image::open(&p)?.to_rgba8();
+            let b = image::open(&p)?.to_rgba8();
+            anyhow::ensure!(crate::evidence::visual::compare(&a, &b).matches(), "a picture differs from itself");
+            compare.push(t.elapsed());
+        }
+    }
+    let capture_all: Vec<Duration> = steps.values().flat_map(|(_, _, c)| c.iter().copied()).collect();
+    let (cap, cmp) = (median(capture_all), median(compare));
+    println!(
+        "  per step: capture + redaction + encode {} + compare with a baseline {} = {}",
+        ms(cap),
+        ms(cmp),
+        ms(cap + cmp)
+    );
     for c in ["1", "2"] {
         let args: Vec<String> = ["bench", "-c", c].iter().map(|s| s.to_string()).collect();
         let report = runner::run_report(args, display, true).await;

@@ -36,11 +36,24 @@ pub struct ApiFile {
     pub header: String,
     /// Prefix of the header value; the token follows it after a space.
     pub scheme: String,
+    /// The endpoint the Create form posts to, called with the browser's session
+    /// to prove the server enforces the rules too (JSON body with these fields).
+    pub create_path: String,
+    pub create_name_field: String,
+    pub create_expiry_field: String,
 }
 
 impl Default for ApiFile {
     fn default() -> Self {
-        Self { method: "GET".into(), path: "/api/v1/me".into(), header: "Authorization".into(), scheme: "Bearer".into() }
+        Self {
+            method: "GET".into(),
+            path: "/api/v1/me".into(),
+            header: "Authorization".into(),
+            scheme: "Bearer".into(),
+            create_path: "/api/tokens".into(),
+            create_name_field: "name".into(),
+            create_expiry_field: "expiry".into(),
+        }
     }
 }
 
@@ -58,6 +71,9 @@ pub struct TargetFile {
     pub session: SessionFile,
     /// Freeze the local AI Suite's clock (only for the local AI Suite).
     pub today: Option<NaiveDate>,
+    /// The target's time zone as a UTC offset ("+05:30"), for "today" in the
+    /// expiry rules; default UTC.
+    pub utc_offset: Option<String>,
 }
 
 /// A pre-provisioned session for SSO targets: set before the first page.
@@ -131,6 +147,8 @@ pub struct Config {
     /// Column key → header keyword (see [`crate::pages::table`]).
     pub columns: BTreeMap<String, String>,
     pub api: ApiFile,
+    /// The target's "today" is computed in this offset from UTC.
+    pub utc_offset: chrono::FixedOffset,
 }
 
 /// Reads the environment through a function, so tests need not touch the process env.
@@ -190,6 +208,10 @@ impl Config {
             let entries: BTreeMap<String, String> = serde_json::from_str(&json)
                 .context("AI_SUITE_SESSION_STORAGE must be a JSON object of string values")?;
             session.local_storage.extend(entries);
+        }
+        // Session values are credentials: never printed, painted over, scanned for.
+        for v in session.cookies.values().chain(session.local_storage.values()) {
+            Secret::new(v.clone());
         }
         let credentials = match (&target, username, password) {
             (_, Some(username), Some(password)) => Some(Credentials { username, password: Secret::new(password) }),
@@ -258,12 +280,29 @@ impl Config {
             locators: Locators::with_overrides(&file.locators).context("in [locators] of the config file")?,
             columns: file.columns,
             api: file.api,
+            utc_offset: parse_offset(env("AI_SUITE_UTC_OFFSET").or(file.target.utc_offset).as_deref().unwrap_or("+00:00"))?,
         })
     }
 
     pub fn is_local(&self) -> bool {
         matches!(self.target, Target::Local { .. })
     }
+}
+
+/// "+05:30", "-08:00", "Z" → a fixed offset.
+fn parse_offset(text: &str) -> anyhow::Result<chrono::FixedOffset> {
+    let t = text.trim();
+    if t == "Z" || t.eq_ignore_ascii_case("utc") {
+        return Ok(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    }
+    let (sign, rest) = match t.chars().next() {
+        Some('+') => (1, &t[1..]),
+        Some('-') => (-1, &t[1..]),
+        _ => bail!("the UTC offset '{text}' must look like +05:30 or -08:00"),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i32, i32) = (h.parse().ok().context("hours")?, m.parse().ok().context("minutes")?);
+    chrono::FixedOffset::east_opt(sign * (h * 3600 + m * 60)).with_context(|| format!("the UTC offset '{text}' is out of range"))
 }
 
 fn validate_url(url: &str) -> anyhow::Result<String> {
@@ -310,6 +349,14 @@ mod tests {
         assert!(e.to_string().contains("unknown field"));
         let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_HEADED", "maybe")])).unwrap_err();
         assert!(format!("{e:#}").contains("not a yes/no"));
+    }
+
+    #[test]
+    fn utc_offsets_parse() {
+        assert_eq!(parse_offset("+05:30").unwrap().local_minus_utc(), 19800);
+        assert_eq!(parse_offset("-08:00").unwrap().local_minus_utc(), -28800);
+        assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
+        assert!(parse_offset("5").is_err());
     }
 
     #[test]

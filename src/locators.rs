@@ -33,7 +33,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("profile.user_info", r#"role=heading[name="User Info"] || text=User Info"#),
     ("profile.api_tokens", r#"role=heading[name="API Tokens"] || text=API Tokens"#),
     ("profile.tokens_table", r#"xpath=(//*[normalize-space(.)='API Tokens']/following::*[self::table or @role='table' or @role='grid'])[1]"#),
-    ("profile.create_token", r#"role=button[name="Create Token"]"#),
+    ("profile.create_token", r#"role=button[name="Create Token"] || role=link[name="Create Token"] || text=Create Token"#),
     ("profile.revoke", r#"role=button[name~="revoke"]"#),
     ("revoke_dialog.confirm", r#"role=dialog role=button[name="Revoke"]"#),
     // Steps 4-7: the Create API Token modal.
@@ -41,13 +41,13 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("create_token.fields", r#"css=input:not([type=hidden]):not([type=button]):not([type=submit]), textarea, select"#),
     ("create_token.name", r#"label=Token Name"#),
     ("create_token.expiry", r#"label=Expiry Date"#),
-    ("create_token.submit", r#"role=button[name="Create"]"#),
-    ("create_token.cancel", r#"role=button[name="Cancel"]"#),
+    ("create_token.submit", r#"role=button[name="Create"] || text=Create"#),
+    ("create_token.cancel", r#"role=button[name="Cancel"] || text=Cancel"#),
     // Step 8: the Token Created dialog.
     ("token_created.dialog", r#"role=dialog[name="Token Created"] || xpath=//*[contains(@class,'modal') or contains(@class,'dialog')][.//*[normalize-space(.)='Token Created']]"#),
     ("token_created.value", r#"css=code, pre, input, textarea, [class*="token"]"#),
-    ("token_created.copy", r#"role=button[name="Copy"]"#),
-    ("token_created.close", r#"role=button[name="Close"]"#),
+    ("token_created.copy", r#"role=button[name="Copy"] || text=Copy"#),
+    ("token_created.close", r#"role=button[name="Close"] || text=Close"#),
 ];
 
 /// One parsed locator: a union of XPath alternatives, tried as one query.

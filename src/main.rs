@@ -22,6 +22,9 @@ struct ServeArgs {
     /// Break one promise of the guide (repeatable); see the README for the list.
     #[arg(long = "fault", value_name = "NAME")]
     faults: Vec<String>,
+    /// Serve another build with other markup: native-date-picker, div-markup.
+    #[arg(long = "variant", value_name = "NAME")]
+    variants: Vec<String>,
 }
 
 /// Print speed figures: the main scenario N times, then the whole suite at 1 and 2 sessions.
@@ -84,7 +87,7 @@ AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_U
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let faults = Faults::parse(&args.faults)?;
-    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults, ..Default::default() })
+    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults, variants: args.variants, ..Default::default() })
         .await?;
     println!("Local AI Suite running at {}", suite.url);
     println!("Sign in as {QA_EMAIL} / {QA_PASSWORD}   (Ctrl-C to stop)");

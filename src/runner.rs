@@ -54,6 +54,9 @@ pub struct RunFlags {
     /// Rewrite the guide's pictures in screenshots/ instead of comparing (env AI_SUITE_UPDATE_SCREENSHOTS=1).
     #[arg(long)]
     pub update_screenshots: bool,
+    /// Start the local AI Suite as another build with other markup (see README).
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
     /// Fail the run when a scenario passed only on a retry (use with --retry N).
     #[arg(long)]
     pub fail_on_flaky: bool,
@@ -180,9 +183,11 @@ impl RunContext {
         lock(&CURRENT).clone()
     }
 
-    /// The target's today: the local AI Suite's (possibly frozen) clock, else UTC.
+    /// The target's today: the local AI Suite's (possibly frozen) clock, else
+    /// now in the target's configured UTC offset. Asked afresh at every step, so
+    /// a run across midnight does not flake.
     pub fn today(&self) -> NaiveDate {
-        self.local_today.unwrap_or_else(|| chrono::Utc::now().date_naive())
+        self.local_today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&self.config.utc_offset).date_naive())
     }
 
     /// A token name unique to this run and scenario: `QA-Test-Token-<run>-<n>`;
@@ -421,7 +426,7 @@ pub fn strip_libtest_args(args: Vec<String>) -> Vec<String> {
     const VALUED: &[&str] = &["--test-threads", "--logfile", "--skip", "--format", "-Z", "--report-time"];
     const CUCUMBER_VALUED: &[&str] = &[
         "-n", "--name", "--scenario-name", "-t", "--tags", "-i", "--input", "-c", "--concurrency", "--retry",
-        "--retry-after", "--retry-tag-filter", "--color", "--today", "--fault", "--junit-v",
+        "--retry-after", "--retry-tag-filter", "--color", "--today", "--fault", "--variant", "--junit-v",
     ];
     let mut out = Vec::new();
     let mut it = args.into_iter();
@@ -559,7 +564,8 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         Target::Local { today } => {
             let faults = local_suite::Faults::parse(&opts.custom.faults)?;
             let seed = docs.map(|_| DOCS_SEED);
-            let suite = LocalSuite::start(local_suite::Options { today: *today, faults, seed, ..Default::default() }).await?;
+            let variants = opts.custom.variants.clone();
+            let suite = LocalSuite::start(local_suite::Options { today: *today, faults, seed, variants, ..Default::default() }).await?;
             let url = suite.url.clone();
             let today = suite.store.clock().today();
             local = Some(suite);

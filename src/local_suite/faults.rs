@@ -29,6 +29,7 @@ faults! {
     NameFieldTruncates = "name-field-truncates", step 5, probe "following the user guide": "the Token Name field keeps only 8 characters";
     AcceptTodayExpiry = "accept-today-expiry", step 6, probe "expiry date of today is rejected": "today's date is accepted as an expiry";
     AcceptPastExpiry = "accept-past-expiry", step 6, probe "expiry date of yesterday is rejected": "past dates are accepted as an expiry";
+    ServerTrustsPage = "server-trusts-page", step 6, probe "expiry date of yesterday is rejected": "the page rejects a past expiry but the server accepts it";
     LenientDateParsing = "lenient-date-parsing", step 6, probe "expiry date of (slashes|no zero padding) is rejected": "dates like 2027/4/11 are accepted";
     AcceptEmptyName = "accept-empty-name", step 5, probe "(empty token name|name of only spaces) is rejected": "an empty token name is accepted";
     CreateNeverEnabled = "create-never-enabled", step 7, probe "following the user guide": "the Create button stays disabled";

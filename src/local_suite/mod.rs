@@ -42,11 +42,31 @@ pub struct Options {
     pub faults: Faults,
     /// Seed the token generator (docs mode: reproducible pictures; never for real use).
     pub seed: Option<u64>,
+    /// Markup variants (same texts and flow, other markup), see [`VARIANTS`].
+    pub variants: Vec<String>,
+}
+
+/// Other builds of the same app, to prove the suite's locators and form
+/// handling do not depend on this build's markup.
+pub const VARIANTS: &[(&str, &str)] = &[
+    ("native-date-picker", "the Expiry Date is an <input type=date> (Chromium's date picker)"),
+    ("div-markup", "tables are ARIA grids of divs, the dialog has no aria-labelledby, the avatar is a div role=button"),
+];
+
+pub fn check_variants(names: &[String]) -> anyhow::Result<()> {
+    for n in names {
+        if !VARIANTS.iter().any(|(v, _)| v == n) {
+            let known: Vec<&str> = VARIANTS.iter().map(|(v, _)| *v).collect();
+            anyhow::bail!("unknown variant '{n}'; known variants: {}", known.join(", "));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone)]
 struct App {
     store: Arc<Store>,
+    variants: Arc<Vec<String>>,
     latency_ms: u64,
     /// Create requests served so far (the `flaky-first-create` fault).
     creates: Arc<std::sync::atomic::AtomicUsize>,
@@ -64,7 +84,8 @@ impl LocalSuite {
     pub async fn start(options: Options) -> anyhow::Result<Self> {
         let clock = options.today.map(Clock::Frozen).unwrap_or(Clock::System);
         let store = Arc::new(Store::with_seed(clock, options.faults.clone(), options.seed));
-        let app = App { store: store.clone(), latency_ms: options.latency_ms, creates: Default::default() };
+        check_variants(&options.variants)?;
+        let app = App { store: store.clone(), variants: Arc::new(options.variants.clone()), latency_ms: options.latency_ms, creates: Default::default() };
         let addr = SocketAddr::from(([127, 0, 0, 1], options.port));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -140,7 +161,7 @@ fn signed_in(app: &App, headers: &HeaderMap) -> Option<store::User> {
 }
 
 fn page(app: &App) -> Html<String> {
-    let config = json!({ "faults": app.store.faults.names() });
+    let config = json!({ "faults": app.store.faults.names(), "variants": *app.variants });
     Html(INDEX_HTML.replace("/*CONFIG*/{}", &config.to_string()))
 }
 

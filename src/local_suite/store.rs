@@ -171,7 +171,7 @@ pub fn validate_expiry(raw: &str, today: NaiveDate, faults: &Faults) -> Result<N
         parse_strict(s)?
     }
     .ok_or_else(|| "Enter a real calendar date (YYYY-MM-DD).".to_string())?;
-    let too_early = if faults.has(Fault::AcceptPastExpiry) {
+    let too_early = if faults.has(Fault::AcceptPastExpiry) || faults.has(Fault::ServerTrustsPage) {
         false
     } else if faults.has(Fault::AcceptTodayExpiry) {
         date < today

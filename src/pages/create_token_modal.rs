@@ -28,7 +28,10 @@ impl<'a> CreateTokenModal<'a> {
                 .driver
                 .execute(
                     "const f = arguments[0]; const l = (f.labels && f.labels[0]) || f.closest('label'); \
-                     return ((l && l.innerText) || f.getAttribute('aria-label') || f.placeholder || f.name || '').trim();",
+                     const by = (f.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean) \
+                       .map((id) => (document.getElementById(id) || {}).innerText || '').join(' '); \
+                     return ((l && l.innerText) || by || f.getAttribute('aria-label') || f.placeholder || f.name || '') \
+                       .replace('*', '').trim();",
                     vec![f.to_json()?],
                 )
                 .await?;
@@ -105,7 +108,7 @@ impl<'a> CreateTokenModal<'a> {
 
     /// The inline error shown for a field: its `aria-describedby` /
     /// `aria-errormessage` target, or an alert / error element in the field's
-    /// own container (up to the element that also holds its label).
+    /// own container (the largest ancestor that holds no other field).
     pub async fn error_for(&self, key: &str, what: &str) -> anyhow::Result<Option<String>> {
         let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
         let ret = self
@@ -120,13 +123,13 @@ impl<'a> CreateTokenModal<'a> {
                        if (t) return t;
                      }
                    }
+                   // The field's own container: the largest ancestor holding no other field.
+                   const fields = 'input:not([type=hidden]), textarea, select';
                    let box = f.parentElement;
-                   for (let i = 0; box && i < 3; i++, box = box.parentElement) {
-                     for (const el of box.querySelectorAll('[role=alert], [class*=error], [class*=invalid], [class*=help]')) {
-                       const t = text(el);
-                       if (t) return t;
-                     }
-                     if (box.querySelector('label')) break;
+                   while (box.parentElement && box.parentElement.querySelectorAll(fields).length === 1) box = box.parentElement;
+                   for (const el of box.querySelectorAll('[role=alert], [class*=error], [class*=invalid], [class*=danger], [class*=help]')) {
+                     const t = text(el);
+                     if (t) return t;
                    }
                    return null;"#,
                 vec![field.to_json()?],

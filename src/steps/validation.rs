@@ -143,6 +143,24 @@ pub async fn rows_named(ui: &crate::pages::Ui, name: &str) -> anyhow::Result<usi
     Ok(table.records(&ui.config.columns).iter().filter(|r| r.get("name").map(|n| n.trim()) == Some(name.trim())).count())
 }
 
+#[then("the server refuses the same values when the page is bypassed")]
+async fn server_refuses(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?;
+        let cookies = ui.driver.get_all_cookies().await?;
+        let name = w.token_name.clone().unwrap_or_default();
+        let expiry = w.typed_expiry.clone().unwrap_or_default();
+        let status = crate::api::create_bypassing_the_page(&w.run.base_url, &w.run.config.api, &cookies, &name, &expiry).await?;
+        ensure!(
+            (400..500).contains(&status) && status != 401 && status != 403 && status != 404,
+            "the server should refuse these values with a validation error (4xx), but answered HTTP {status}{}",
+            if (200..300).contains(&status) { ": it created the token, trusting the page's checks" } else { "" }
+        );
+        Ok(())
+    })
+    .await
+}
+
 #[then("the name is shown as plain text, without running any markup")]
 async fn plain_text(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {

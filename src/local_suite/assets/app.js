@@ -5,6 +5,9 @@
   const CONFIG = window.AI_SUITE_CONFIG || {};
   const FAULTS = new Set(CONFIG.faults || []);
   const fault = (name) => FAULTS.has(name);
+  // Markup variants: the same app built differently (see local_suite::VARIANTS).
+  const VARIANTS = new Set(CONFIG.variants || []);
+  const divs = VARIANTS.has("div-markup");
   const root = document.getElementById("root");
   let me = null;
 
@@ -73,6 +76,14 @@
   }
 
   function tokenTable(rows, columns, label) {
+    if (divs) {
+      const grid = `grid-template-columns: repeat(${columns.length}, auto)`;
+      const header = h("div", { role: "row", class: "grid-row", style: grid }, columns.map((c) => h("div", { role: "columnheader", class: "grid-head" }, c.title)));
+      const body = rows.length
+        ? rows.map((r) => h("div", { role: "row", class: "grid-row", style: grid }, columns.map((c) => h("div", { role: "cell", class: c.mono ? "mono" : null }, c.cell(r)))))
+        : [h("div", { class: "empty" }, "No tokens yet.")];
+      return h("div", { role: "table", "aria-label": label, class: "grid" }, h("div", { role: "rowgroup" }, header), h("div", { role: "rowgroup" }, body));
+    }
     const head = h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c.title)));
     const body = rows.length
       ? rows.map((r) => h("tr", {}, columns.map((c) => h("td", { class: c.mono ? "mono" : null }, c.cell(r)))))
@@ -81,7 +92,9 @@
   }
 
   function openModal(content, labelId) {
-    const dialog = h("div", { class: "dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": labelId }, content);
+    const dialog = divs
+      ? h("div", { class: "dialog modal-panel", role: "dialog", "aria-modal": "true" }, content)
+      : h("div", { class: "dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": labelId }, content);
     const backdrop = h("div", { class: "backdrop" }, dialog);
     document.body.append(backdrop);
     requestAnimationFrame(() => requestAnimationFrame(() => backdrop.classList.add("open")));
@@ -97,22 +110,28 @@
     };
   }
 
+  const title = (id, text) => divs ? h("div", { class: "modal-title" }, text) : h("h2", { id }, text);
+
   // --- layout -----------------------------------------------------------------
   function layout(title, content) {
     const path = location.pathname;
-    const link = (href, text) =>
-      h("a", { href, "aria-current": path === href ? "page" : null, onclick: (e) => { e.preventDefault(); navigate(href); } }, text);
-    const menu = h("div", { class: "menu", role: "menu", "aria-label": "Profile menu", hidden: true },
+    const link = (href, text) => divs
+      ? h("button", { type: "button", class: "nav-item", "aria-current": path === href ? "page" : null, onclick: () => navigate(href) }, h("span", {}, text))
+      : h("a", { href, "aria-current": path === href ? "page" : null, onclick: (e) => { e.preventDefault(); navigate(href); } }, text);
+    const item = (text, onclick) => divs
+      ? h("a", { href: "#", onclick: (e) => { e.preventDefault(); onclick(); } }, text)
+      : h("button", { role: "menuitem", type: "button", onclick }, text);
+    const menu = h("div", { class: divs ? "menu dropdown" : "menu", role: divs ? null : "menu", "aria-label": divs ? null : "Profile menu", hidden: true },
       h("div", { class: "menu-user" },
         h("div", { class: "menu-name" }, me.name),
         fault("role-missing-from-menu") ? null : h("div", { class: "menu-role" }, me.role)),
-      h("button", { role: "menuitem", type: "button", onclick: () => { hideMenu(); navigate("/profile"); } }, "Profile"),
-      h("button", { role: "menuitem", type: "button", onclick: signOut }, "Sign out"));
+      item("Profile", () => { hideMenu(); navigate("/profile"); }),
+      item("Sign out", signOut));
     const initials = me.name.split(/\s+/).map((p) => p[0]).join("").slice(0, 2).toUpperCase();
-    const avatar = h("button", {
-      class: "avatar", type: "button", "aria-label": "Open profile menu", "aria-haspopup": "menu", "aria-expanded": "false",
-      onclick: (e) => { e.stopPropagation(); menu.hidden ? showMenu() : hideMenu(); },
-    }, initials);
+    const toggle = (e) => { e.stopPropagation(); menu.hidden ? showMenu() : hideMenu(); };
+    const avatar = divs
+      ? h("div", { class: "avatar", role: "button", tabindex: "0", "aria-label": "Account", onclick: toggle }, initials)
+      : h("button", { class: "avatar", type: "button", "aria-label": "Open profile menu", "aria-haspopup": "menu", "aria-expanded": "false", onclick: toggle }, initials);
     function showMenu() { menu.hidden = false; avatar.setAttribute("aria-expanded", "true"); }
     function hideMenu() { menu.hidden = true; avatar.setAttribute("aria-expanded", "false"); }
     document.addEventListener("click", (e) => { if (!menu.contains(e.target)) hideMenu(); });
@@ -176,7 +195,9 @@
   function accessControlPage() {
     const panel = h("div", { role: "tabpanel" });
     const tabs = ["Users", "User Tokens", "Roles"];
-    const buttons = tabs.map((t) => h("button", { role: "tab", type: "button", "aria-selected": "false", onclick: () => select(t) }, t));
+    const buttons = tabs.map((t) => divs
+      ? h("a", { href: "#", class: "tab", "aria-selected": "false", onclick: (e) => { e.preventDefault(); select(t); } }, t)
+      : h("button", { role: "tab", type: "button", "aria-selected": "false", onclick: () => select(t) }, t));
     async function select(tab) {
       buttons.forEach((b) => b.setAttribute("aria-selected", String(b.textContent === tab)));
       panel.replaceChildren(h("p", { class: "empty" }, "Loading…"));
@@ -226,7 +247,9 @@
       tableHolder.replaceChildren(tokenTable(rows, columns, "API Tokens"));
     }
     refresh();
-    const createButton = h("button", { type: "button", class: "btn btn-primary", onclick: () => openCreateModal(() => rows, refresh) }, "Create Token");
+    const createButton = divs
+      ? h("a", { href: "#", class: "btn btn-primary", onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh); } }, "Create Token")
+      : h("button", { type: "button", class: "btn btn-primary", onclick: () => openCreateModal(() => rows, refresh) }, "Create Token");
     const userInfo = fault("profile-missing-user-info") ? null : h("section", { class: "card", "aria-labelledby": "user-info-title" },
       h("h2", { id: "user-info-title" }, "User Info"),
       h("dl", { class: "info" }, h("dt", {}, "Name"), h("dd", {}, me.name), h("dt", {}, "Email"), h("dd", {}, me.email),
@@ -239,7 +262,7 @@
 
   function confirmRevoke(row, refresh) {
     const modal = openModal([
-      h("h2", { id: "revoke-title" }, "Revoke Token"),
+      title("revoke-title", "Revoke Token"),
       h("p", {}, `Revoke "${row.name}"? Applications using it will stop working.`),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "btn", onclick: () => modal.close() }, "Cancel"),
@@ -252,6 +275,12 @@
   }
 
   function field(id, label, input) {
+    if (divs) {
+      const error = h("p", { class: "help is-danger" });
+      input.setAttribute("aria-labelledby", id + "-label");
+      input.removeAttribute("id");
+      return { el: h("div", { class: "field" }, h("div", { class: "label", id: id + "-label" }, label), input, error), error, input };
+    }
     const error = h("div", { class: "field-error", id: id + "-error", "aria-live": "polite" });
     input.setAttribute("aria-describedby", id + "-error");
     return { el: h("div", { class: "field" }, h("label", { for: id }, label), input, error), error, input };
@@ -259,12 +288,15 @@
 
   function openCreateModal(currentRows, refresh) {
     const name = field("token-name", "Token Name", h("input", { id: "token-name", type: "text", autocomplete: "off", maxlength: fault("name-field-truncates") ? "8" : null }));
-    const expiry = field("token-expiry", "Expiry Date", h("input", { id: "token-expiry", type: "text", placeholder: "YYYY-MM-DD", autocomplete: "off" }));
+    const expiry = field("token-expiry", "Expiry Date", VARIANTS.has("native-date-picker")
+      ? h("input", { id: "token-expiry", type: "date" })
+      : h("input", { id: "token-expiry", type: "text", placeholder: "YYYY-MM-DD", autocomplete: "off" }));
     const extra = fault("modal-extra-field") ? field("token-description", "Description", h("input", { id: "token-description", type: "text" })).el : null;
     const create = h("button", { type: "submit", class: "btn btn-primary", disabled: true }, "Create");
     const updateEnabled = () => { create.disabled = fault("create-never-enabled") || !name.input.value || !expiry.input.value; };
     name.input.addEventListener("input", updateEnabled);
     expiry.input.addEventListener("input", updateEnabled);
+    expiry.input.addEventListener("change", updateEnabled);
     const showError = (f, msg) => {
       f.error.textContent = msg || "";
       if (msg) f.input.setAttribute("aria-invalid", "true"); else f.input.removeAttribute("aria-invalid");
@@ -295,7 +327,7 @@
       },
     }, name.el, expiry.el, extra,
       h("div", { class: "actions" }, h("button", { type: "button", class: "btn", onclick: () => modal.close() }, "Cancel"), create));
-    modal = openModal([h("h2", { id: "create-title" }, "Create API Token"), form], "create-title");
+    modal = openModal([title("create-title", "Create API Token"), form], "create-title");
     setTimeout(() => name.input.focus(), 0);
   }
 
@@ -317,7 +349,7 @@
   function openCreatedDialog(token) {
     const status = h("div", { class: "copy-status", role: "status" });
     const modal = openModal([
-      h("h2", { id: "created-title" }, "Token Created"),
+      title("created-title", "Token Created"),
       h("div", { class: "warning" }, "Copy this token now — it will not be shown again."),
       h("div", { class: "token-box" }, h("code", { "aria-label": "Token value" }, token)),
       status,

@@ -1,0 +1,81 @@
+//! Other builds and other ways in: the suite, configured only as the README
+//! says, passes against builds of the AI Suite with other markup, and signs in
+//! to an SSO-style target through an injected session.
+
+use std::process::Command;
+
+use ai_suite_e2e::local_suite::{self, LocalSuite, QA_EMAIL, QA_PASSWORD};
+
+/// One suite run at a time: each starts browsers (and maybe an Xvfb) of its own.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn suite(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ai-suite-e2e"));
+    cmd.args(args);
+    for var in ["AI_SUITE_URL", "AI_SUITE_CONFIG", "AI_SUITE_USERNAME", "AI_SUITE_PASSWORD", "AI_SUITE_SESSION_COOKIES"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the binary runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn tail(text: &str) -> String {
+    text.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_build_with_a_native_date_picker_passes() {
+    let (code, out) = suite(&[], &["--variant", "native-date-picker", "--name", "following the user guide|expiry date of (yesterday|tomorrow)"]);
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(out.contains("3 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+}
+
+#[test]
+fn a_build_with_other_markup_passes_with_the_default_locators() {
+    let (code, out) = suite(
+        &[],
+        &["--variant", "div-markup", "--name", "following the user guide|avatar menu|lists every user|expiry date of yesterday|Cancel closes|works, records"],
+    );
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(out.contains("6 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_injected_session_signs_in_without_a_password() {
+    let target = LocalSuite::start(local_suite::Options::default()).await.unwrap();
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/api/login", target.url))
+        .json(&serde_json::json!({"email": QA_EMAIL, "password": QA_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let url = target.url.clone();
+    let run = move |cookie: String| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            suite(
+                &[
+                    ("AI_SUITE_URL", &url),
+                    ("AI_SUITE_SESSION_COOKIES", &cookie),
+                    ("AI_SUITE_USER_NAME", "Quinn Avery"),
+                    ("AI_SUITE_USER_ROLE", "Administrator"),
+                ],
+                &["--name", "avatar menu leads"],
+            )
+        })
+    };
+    let (code, out) = run(cookie.clone()).await.unwrap();
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(!out.contains(cookie.split('=').nth(1).unwrap()), "the session cookie must never be printed");
+    let (code, out) = run("aisuite_session=no-such-session-4711".into()).await.unwrap();
+    assert_eq!(code, 3, "{}", tail(&out));
+    assert!(out.contains("although a session was injected: the session is invalid or expired"), "{}", tail(&out));
+    target.stop().await;
+}
