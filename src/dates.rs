@@ -4,6 +4,32 @@
 use anyhow::{Context, bail};
 use chrono::{Days, Months, NaiveDate};
 
+/// The Gherkin parameter type `{date}`: a date relative to the target's today
+/// (resolved when the step runs, so a run across midnight does not flake) or
+/// an absolute YYYY-MM-DD.
+#[derive(Clone, Debug, PartialEq, cucumber::Parameter)]
+#[param(
+    name = "date",
+    regex = r"today(?: [+-] \d+ (?:days?|months?|years?))?|tomorrow|yesterday|\d{4}-\d{2}-\d{2}"
+)]
+pub struct RelativeDate(pub String);
+
+impl std::str::FromStr for RelativeDate {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        // Checked against any day: the shape is what matters here.
+        resolve(s, NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date"))?;
+        Ok(Self(s.to_string()))
+    }
+}
+
+impl RelativeDate {
+    pub fn on(&self, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+        resolve(&self.0, today)
+    }
+}
+
 pub fn resolve(text: &str, today: NaiveDate) -> anyhow::Result<NaiveDate> {
     let t = text.trim().to_lowercase();
     match t.as_str() {

@@ -48,6 +48,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("token_created.value", r#"css=code, pre, input, textarea, [class*="token"]"#),
     ("token_created.copy", r#"role=button[name="Copy"] || text=Copy"#),
     ("token_created.close", r#"role=button[name="Close"] || text=Close"#),
+    // Dynamic regions the guide's picture comparison ignores (timestamps and the like).
+    ("visual.mask", r#"css=time, [class*="timestamp"], [class*="relative-time"]"#),
 ];
 
 /// One parsed locator: a union of XPath alternatives, tried as one query.

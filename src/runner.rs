@@ -241,7 +241,12 @@ impl RunContext {
 
     /// A guide picture: in docs mode, rewrite its baseline in screenshots/ or
     /// compare the capture with it; in other modes nothing (names and dates differ).
-    pub fn picture(&self, picture: &crate::evidence::docs::Picture, capture: &std::path::Path) -> anyhow::Result<()> {
+    pub fn picture(
+        &self,
+        picture: &crate::evidence::docs::Picture,
+        capture: &std::path::Path,
+        masks: &[crate::evidence::Rect],
+    ) -> anyhow::Result<()> {
         let Some(docs) = self.docs else { return Ok(()) };
         // Every docs run keeps its own copy of the pictures (to compare two runs).
         let own = self.run_dir.join("pictures");
@@ -270,7 +275,7 @@ impl RunContext {
             }
             return Ok(());
         }
-        crate::evidence::visual::check_against_baseline(capture, &baseline, &self.run_dir.join("visual"))
+        crate::evidence::visual::check_against_baseline(capture, &baseline, &self.run_dir.join("visual"), masks)
     }
 
     pub fn record_step(&self, key: &ScenarioKey, step: StepRecord) {

@@ -99,9 +99,9 @@ impl AiSuiteWorld {
         let captured = std::time::Instant::now();
         let shot = self.capture(&step.value).await;
         // A step whose doc string holds a guide picture: its screenshot is that picture.
-        if let (Ok(path), Some(doc)) = (&shot, &step.docstring) {
+        if let (Ok((path, masks)), Some(doc)) = (&shot, &step.docstring) {
             for picture in crate::evidence::docs::pictures(doc) {
-                if let Err(e) = self.run.picture(&picture, path) {
+                if let Err(e) = self.run.picture(&picture, path, masks) {
                     result = result.and(Err(e));
                 }
             }
@@ -113,7 +113,7 @@ impl AiSuiteWorld {
                 passed: result.is_ok(),
                 action: action_time,
                 capture: captured.elapsed(),
-                screenshot: shot.as_ref().ok().cloned(),
+                screenshot: shot.as_ref().ok().map(|(p, _)| p.clone()),
             };
             self.run.record_step(key, record);
         }
@@ -123,7 +123,7 @@ impl AiSuiteWorld {
                 None => "(no browser)".into(),
             };
             let screenshot = match &shot {
-                Ok(p) => p.display().to_string(),
+                Ok((p, _)) => p.display().to_string(),
                 Err(e) => format!("(none: {e:#})"),
             };
             let message = redact(&format!(
@@ -138,12 +138,13 @@ impl AiSuiteWorld {
         }
     }
 
-    async fn capture(&self, step_text: &str) -> anyhow::Result<std::path::PathBuf> {
+    /// The step's screenshot and the dynamic regions to ignore when comparing it.
+    async fn capture(&self, step_text: &str) -> anyhow::Result<(std::path::PathBuf, Vec<crate::evidence::Rect>)> {
         let (Some(ui), Some(key)) = (&self.ui, &self.scenario) else {
             anyhow::bail!("no browser session");
         };
         let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.evidence_name(), self.step_index, step_text);
-        crate::evidence::capture(ui, &path, &crate::secret::all(), self.run.docs.is_some()).await?;
-        Ok(path)
+        let masks = crate::evidence::capture(ui, &path, &crate::secret::all(), self.run.docs.is_some()).await?;
+        Ok((path, masks))
     }
 }

@@ -152,6 +152,10 @@ pub async fn new_session(
         "--hide-scrollbars".into(),
         "--force-device-scale-factor=1".into(),
         "--font-render-hinting=none".into(),
+        // One raster thread: tiles rastered in a varying order left anti-aliased
+        // corners one level apart between runs (pictures must be byte-stable).
+        "--num-raster-threads=1".into(),
+        "--disable-partial-raster".into(),
         format!("--window-size={w},{h}"),
     ];
     if driver.chromium.is_some() {

@@ -60,6 +60,24 @@ if (!document.getElementById('__e2e_freeze')) {
 }
 "#;
 
+const SETTLED_JS: &str = r#"
+const done = arguments[arguments.length - 1];
+document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));
+"#;
+
+/// Rectangles of the visible elements matching an XPath (the visual masks).
+const MASK_RECTS_JS: &str = r#"
+const snap = document.evaluate(arguments[0], document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+const out = [];
+for (let i = 0; i < snap.snapshotLength; i++) {
+  const el = snap.snapshotItem(i);
+  if (!(el instanceof Element) || (el.checkVisibility && !el.checkVisibility())) continue;
+  const r = el.getBoundingClientRect();
+  if (r.width > 0 && r.height > 0) out.push({ x: r.left, y: r.top, w: r.width, h: r.height });
+}
+return out;
+"#;
+
 /// The fill colour of a redacted area.
 pub const REDACTION: Rgba<u8> = Rgba([40, 40, 48, 255]);
 
@@ -91,27 +109,48 @@ pub fn paint_over(img: &mut RgbaImage, rects: &[Rect]) {
 /// The unredacted image never touches the disk.
 /// `freeze` (docs mode) stops transitions first; never on other targets, whose
 /// scripts may wait for a `transitionend` that would then never come.
-pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool) -> anyhow::Result<()> {
+/// Returns the rectangles of the `visual.mask` regions (dynamic content that a
+/// picture comparison must ignore).
+pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool) -> anyhow::Result<Vec<Rect>> {
     // The token value inside the Token Created dialog, even before the suite has read it.
     let scoped = vec![json!([ui.locator("token_created.dialog").xpath, ui.locator("token_created.value").scoped()])];
     if freeze {
         ui.driver.execute(FREEZE_JS, vec![]).await?;
+        // A settled frame: fonts loaded and two frames painted since the last change.
+        ui.driver.set_script_timeout(std::time::Duration::from_secs(5)).await?;
+        ui.driver.execute_async(SETTLED_JS, vec![]).await.context("the page did not paint a settled frame")?;
     }
     let rects = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
     let rects: Vec<Rect> = serde_json::from_value(rects.json().clone()).unwrap_or_default();
-    let png = ui.driver.screenshot_as_png().await.context("the browser could not take a screenshot")?;
+    let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator("visual.mask").xpath)]).await?;
+    let masks: Vec<Rect> = serde_json::from_value(masks.json().clone()).unwrap_or_default();
+    let png = if freeze {
+        // Docs mode: a fresh full raster of the page (captureBeyondViewport
+        // re-renders everything), so partial repaints cannot leave a pixel
+        // anti-aliased differently from one run to the next.
+        let shot = ui
+            .driver
+            .cdp()
+            .send_raw("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": true }))
+            .await
+            .context("the browser could not take a screenshot")?;
+        let data = shot["data"].as_str().context("the screenshot has no data")?;
+        base64_decode(data)?
+    } else {
+        ui.driver.screenshot_as_png().await.context("the browser could not take a screenshot")?
+    };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     if rects.is_empty() {
         // Nothing secret on screen: the browser's PNG is written as it is.
         std::fs::write(path, &png).with_context(|| format!("could not write {}", path.display()))?;
-        return Ok(());
+        return Ok(masks);
     }
     let mut img = image::load_from_memory(&png).context("the screenshot is not a PNG")?.to_rgba8();
     paint_over(&mut img, &rects);
     img.save(path).with_context(|| format!("could not write {}", path.display()))?;
-    Ok(())
+    Ok(masks)
 }
 
 /// Files under `dir` whose bytes contain any of `secrets`.
@@ -132,6 +171,11 @@ pub fn leaks(dir: &Path, secrets: &[String]) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(found)
+}
+
+fn base64_decode(data: &str) -> anyhow::Result<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(data).context("the screenshot is not base64")
 }
 
 /// `Step 4 — Click "Create Token"!` → `step-4-click-create-token`.

@@ -27,6 +27,15 @@ impl Comparison {
 }
 
 pub fn compare(expected: &RgbaImage, actual: &RgbaImage) -> Comparison {
+    compare_masked(expected, actual, &[])
+}
+
+/// Like [`compare`], ignoring the pixels inside `masks` (dynamic regions).
+pub fn compare_masked(expected: &RgbaImage, actual: &RgbaImage, masks: &[super::Rect]) -> Comparison {
+    let masked = |x: u32, y: u32| {
+        let (x, y) = (x as f64, y as f64);
+        masks.iter().any(|r| x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h)
+    };
     if expected.dimensions() != actual.dimensions() {
         let (w, h) = actual.dimensions();
         return Comparison { differing: (w * h) as usize, total: (w * h) as usize, diff: Some(actual.clone()) };
@@ -36,7 +45,7 @@ pub fn compare(expected: &RgbaImage, actual: &RgbaImage) -> Comparison {
     let mut differing = 0;
     for (x, y, e) in expected.enumerate_pixels() {
         let a = actual.get_pixel(x, y);
-        let moved = e.0.iter().zip(a.0.iter()).any(|(p, q)| p.abs_diff(*q) > CHANNEL_TOLERANCE);
+        let moved = !masked(x, y) && e.0.iter().zip(a.0.iter()).any(|(p, q)| p.abs_diff(*q) > CHANNEL_TOLERANCE);
         if moved {
             differing += 1;
             diff.put_pixel(x, y, Rgba([255, 0, 0, 255]));
@@ -54,7 +63,7 @@ pub fn compare(expected: &RgbaImage, actual: &RgbaImage) -> Comparison {
 
 /// Compares `actual` (a PNG file) with `baseline`; on a difference writes
 /// `<name>.expected.png`, `<name>.actual.png`, `<name>.diff.png` into `out_dir`.
-pub fn check_against_baseline(actual: &Path, baseline: &Path, out_dir: &Path) -> anyhow::Result<()> {
+pub fn check_against_baseline(actual: &Path, baseline: &Path, out_dir: &Path, masks: &[super::Rect]) -> anyhow::Result<()> {
     if !baseline.exists() {
         bail!(
             "no baseline {} for this picture: run `cargo run -- docs` (or set AI_SUITE_UPDATE_SCREENSHOTS=1) to create it",
@@ -63,7 +72,7 @@ pub fn check_against_baseline(actual: &Path, baseline: &Path, out_dir: &Path) ->
     }
     let expected = image::open(baseline).with_context(|| format!("cannot read {}", baseline.display()))?.to_rgba8();
     let got = image::open(actual).with_context(|| format!("cannot read {}", actual.display()))?.to_rgba8();
-    let c = compare(&expected, &got);
+    let c = compare_masked(&expected, &got, masks);
     if c.matches() {
         return Ok(());
     }
@@ -124,12 +133,15 @@ mod tests {
         }
         base.save(dir.join("pic.png")).unwrap();
         changed.save(dir.join("now.png")).unwrap();
-        let e = check_against_baseline(&dir.join("now.png"), &dir.join("pic.png"), &dir.join("out")).unwrap_err();
+        let e = check_against_baseline(&dir.join("now.png"), &dir.join("pic.png"), &dir.join("out"), &[]).unwrap_err();
         assert!(e.to_string().contains("50 of 20000 pixels changed"), "{e}");
         for f in ["pic.expected.png", "pic.actual.png", "pic.diff.png"] {
             assert!(dir.join("out").join(f).exists(), "{f}");
         }
-        check_against_baseline(&dir.join("pic.png"), &dir.join("pic.png"), &dir.join("out")).unwrap();
+        check_against_baseline(&dir.join("pic.png"), &dir.join("pic.png"), &dir.join("out"), &[]).unwrap();
+        // A masked dynamic region may change freely.
+        let mask = crate::evidence::Rect { x: 0.0, y: 0.0, w: 100.0, h: 20.0 };
+        check_against_baseline(&dir.join("now.png"), &dir.join("pic.png"), &dir.join("out"), &[mask]).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

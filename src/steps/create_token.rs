@@ -5,6 +5,7 @@ use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 
 use super::expect_eq;
+use crate::dates::RelativeDate;
 use crate::pages::create_token_modal::CreateTokenModal;
 use crate::pages::profile_page::{ProfilePage, is_purple};
 use crate::world::AiSuiteWorld;
@@ -53,10 +54,10 @@ async fn name_kept(w: &mut AiSuiteWorld, step: &Step) {
     .await
 }
 
-#[when(regex = r"^I enter a future expiry date in YYYY-MM-DD format: (.+)$")]
-async fn enter_expiry(w: &mut AiSuiteWorld, step: &Step, when: String) {
+#[when(expr = "I enter a future expiry date in YYYY-MM-DD format: {date}")]
+async fn enter_expiry(w: &mut AiSuiteWorld, step: &Step, when: RelativeDate) {
     w.step(step, async |w| {
-        let date = crate::dates::resolve(&when, w.today())?;
+        let date = when.on(w.today())?;
         CreateTokenModal::wait_open(w.ui()?).await?.enter_expiry_date(date).await?;
         w.expiry = Some(date);
         Ok(())
@@ -116,11 +117,11 @@ async fn open_dialog(w: &mut AiSuiteWorld, step: &Step) {
     .await
 }
 
-#[when(regex = r#"^I create a token named "([^"]*)" expiring (.+)$"#)]
-async fn create_named(w: &mut AiSuiteWorld, step: &Step, base: String, when: String) {
+#[when(expr = "I create a token named {string} expiring {date}")]
+async fn create_named(w: &mut AiSuiteWorld, step: &Step, base: String, when: RelativeDate) {
     w.step(step, async |w| {
         let name = w.run.unique_name(&base);
-        let date = crate::dates::resolve(&when, w.today())?;
+        let date = when.on(w.today())?;
         let ui = w.ui()?.clone();
         let modal = CreateTokenModal::wait_open(&ui).await?;
         modal.enter_name(&name).await?;
