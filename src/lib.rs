@@ -10,6 +10,7 @@ pub mod dates;
 pub mod evidence;
 pub mod locators;
 pub mod pages;
+pub mod run_context;
 pub mod runner;
 pub mod secret;
 pub mod selfcheck;

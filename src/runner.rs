@@ -3,24 +3,19 @@
 //! session per scenario, cleans up every token it created, writes the reports,
 //! and prints `N passed, N failed, N skipped`.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Parser as _;
 use cucumber::{World as _, WriterExt as _, cli, event, writer};
 use futures::FutureExt as _;
-use thirtyfour::WebDriver;
 
-use crate::browser::clipboard::{self, ClipboardPath};
 use crate::browser::display::Display;
 use crate::browser::{self, Driver};
 use crate::config::{Config, Target};
 use crate::local_suite::{self, LocalSuite};
-use crate::pages::Ui;
 use crate::world::AiSuiteWorld;
 
 /// Exit codes: the gate can tell "the product is broken" from "the run could not happen".
@@ -31,6 +26,9 @@ pub const EXIT_COULD_NOT_RUN: i32 = 3;
 
 /// The words every sign-in failure starts with (see pages::login).
 pub const SIGN_IN_FAILED: &str = "could not sign in:";
+
+pub use crate::run_context::{DocsMode, Outcome, RunContext, ScenarioKey, ScenarioResult, StepRecord};
+use crate::run_context::{CURRENT, lock};
 
 pub const FEATURES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
 
@@ -65,361 +63,6 @@ pub struct RunFlags {
 /// The clock of docs mode: the guide's example expiry (2026-04-11) is today + 30 days.
 pub const DOCS_TODAY: &str = "2026-03-12";
 const DOCS_SEED: u64 = 20260411;
-
-/// Identifies a scenario across the before/after hooks.
-#[derive(Clone, Debug)]
-pub struct ScenarioKey {
-    pub id: String,
-    pub feature: String,
-    pub scenario: String,
-    pub tags: Vec<String>,
-    /// 0 for the first run of the scenario, n for its n-th retry.
-    pub attempt: usize,
-}
-
-impl ScenarioKey {
-    fn new(feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario) -> Self {
-        let path = feature.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
-        Self {
-            id: format!("{path}:{}:{}", scenario.position.line, scenario.position.col),
-            feature: feature.name.clone(),
-            scenario: scenario.name.clone(),
-            tags: feature.tags.iter().chain(&scenario.tags).cloned().collect(),
-            attempt: 0,
-        }
-    }
-
-    /// The scenario's folder name for its evidence (retries get their own).
-    pub fn evidence_name(&self) -> String {
-        if self.attempt == 0 { self.scenario.clone() } else { format!("{} retry {}", self.scenario, self.attempt) }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Passed,
-    Failed,
-    Skipped,
-}
-
-#[derive(Clone, Debug)]
-pub struct ScenarioResult {
-    pub key: ScenarioKey,
-    pub outcome: Outcome,
-    pub failure: Option<String>,
-    pub clipboard: Option<ClipboardPath>,
-    pub steps: Vec<StepRecord>,
-    /// From the before hook to the end of the after hook (session start to quit).
-    pub duration: std::time::Duration,
-    /// Opening the browser session; the after hook (clean-up and quit).
-    pub session_start: std::time::Duration,
-    pub teardown: std::time::Duration,
-}
-
-/// One step as it ran: for reports and the benchmark.
-#[derive(Clone, Debug)]
-pub struct StepRecord {
-    pub index: usize,
-    pub text: String,
-    pub passed: bool,
-    /// The step's own work, and the screenshot after it.
-    pub action: std::time::Duration,
-    pub capture: std::time::Duration,
-    pub screenshot: Option<PathBuf>,
-}
-
-#[derive(Clone, Debug)]
-struct CreatedToken {
-    scenario_id: String,
-    name: String,
-    revoked: bool,
-    /// False when the clean-up found no such token (the form rejected it).
-    existed: bool,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct DocsMode {
-    pub update: bool,
-}
-
-/// What every scenario of one run shares.
-pub struct RunContext {
-    pub config: Arc<Config>,
-    pub base_url: String,
-    pub run_id: String,
-    pub run_dir: PathBuf,
-    local_today: Option<NaiveDate>,
-    driver: Driver,
-    /// An X display for headed sessions (the OS clipboard), and how we got it.
-    display: Option<String>,
-    pub display_note: String,
-    clipboard_paths: Mutex<HashMap<String, ClipboardPath>>,
-    attempts: Mutex<HashMap<String, usize>>,
-    /// Docs mode, and whether it rewrites the baselines.
-    pub docs: Option<DocsMode>,
-    /// The browser's product/version (baselines are only comparable within one).
-    browser_version: Mutex<Option<String>>,
-    warned_version: std::sync::atomic::AtomicBool,
-    profile_url: Mutex<Option<String>>,
-    /// Cookies of the first password sign-in, reused by later scenarios.
-    signed_in_cookies: Mutex<Option<Vec<thirtyfour::Cookie>>>,
-    sessions: Mutex<HashMap<String, WebDriver>>,
-    tokens: Mutex<Vec<CreatedToken>>,
-    results: Mutex<Vec<ScenarioResult>>,
-    failures: Mutex<HashMap<String, String>>,
-    steps: Mutex<HashMap<String, Vec<StepRecord>>>,
-    started: Mutex<HashMap<String, (std::time::Instant, std::time::Duration)>>,
-    counter: AtomicUsize,
-}
-
-static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl RunContext {
-    pub fn current() -> Option<Arc<RunContext>> {
-        lock(&CURRENT).clone()
-    }
-
-    /// The target's today: the local AI Suite's (possibly frozen) clock, else
-    /// now in the target's configured UTC offset. Asked afresh at every step, so
-    /// a run across midnight does not flake.
-    pub fn today(&self) -> NaiveDate {
-        self.local_today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&self.config.utc_offset).date_naive())
-    }
-
-    /// A token name unique to this run and scenario: `QA-Test-Token-<run>-<n>`;
-    /// in docs mode the guide's example exactly, for the pictures.
-    pub fn unique_name(&self, base: &str) -> String {
-        if self.docs.is_some() {
-            return base.to_string();
-        }
-        let n = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
-        format!("{base}-{}-{n}", self.run_id)
-    }
-
-    /// Remembers a token this scenario created, for the clean-up.
-    pub fn created_token(&self, key: &ScenarioKey, name: &str) {
-        lock(&self.tokens).push(CreatedToken { scenario_id: key.id.clone(), name: name.to_string(), revoked: false, existed: true });
-    }
-
-    /// Counts the runs of a scenario (retries): 0 for the first.
-    fn next_attempt(&self, id: &str) -> usize {
-        let mut a = lock(&self.attempts);
-        let n = a.entry(id.to_string()).or_insert(0);
-        *n += 1;
-        *n - 1
-    }
-
-    fn current_attempt(&self, id: &str) -> usize {
-        lock(&self.attempts).get(id).map(|n| n.saturating_sub(1)).unwrap_or(0)
-    }
-
-    pub fn signed_in_cookies(&self) -> Option<Vec<thirtyfour::Cookie>> {
-        lock(&self.signed_in_cookies).clone()
-    }
-
-    pub fn remember_signed_in_cookies(&self, cookies: Vec<thirtyfour::Cookie>) {
-        for c in &cookies {
-            crate::secret::Secret::new(c.value.clone());
-        }
-        *lock(&self.signed_in_cookies) = Some(cookies);
-    }
-
-    /// A scenario revoked its own token: the clean-up need not.
-    pub fn token_revoked(&self, name: &str) {
-        for t in lock(&self.tokens).iter_mut().filter(|t| t.name == name) {
-            t.revoked = true;
-        }
-    }
-
-    pub fn record_failure(&self, key: &ScenarioKey, message: &str) {
-        lock(&self.failures).insert(key.id.clone(), message.to_string());
-    }
-
-    /// A guide picture: in docs mode, rewrite its baseline in screenshots/ or
-    /// compare the capture with it; in other modes nothing (names and dates differ).
-    pub fn picture(
-        &self,
-        picture: &crate::evidence::docs::Picture,
-        capture: &std::path::Path,
-        masks: &[crate::evidence::Rect],
-    ) -> anyhow::Result<()> {
-        let Some(docs) = self.docs else { return Ok(()) };
-        // Every docs run keeps its own copy of the pictures (to compare two runs).
-        let own = self.run_dir.join("pictures");
-        std::fs::create_dir_all(&own)?;
-        std::fs::copy(capture, own.join(&picture.file))?;
-        let dir = std::path::Path::new(crate::evidence::docs::SCREENSHOTS_DIR);
-        let baseline = dir.join(&picture.file);
-        let version = lock(&self.browser_version).clone().unwrap_or_default();
-        let info = dir.join("BASELINE_BROWSER");
-        if docs.update {
-            std::fs::create_dir_all(dir)?;
-            std::fs::copy(capture, &baseline).with_context(|| format!("cannot write {}", baseline.display()))?;
-            std::fs::write(&info, format!("{version}\n"))?;
-            return Ok(());
-        }
-        // Pixels are only comparable within one browser build (as Playwright keys
-        // its snapshots by browser and platform).
-        let made_with = std::fs::read_to_string(&info).unwrap_or_default();
-        if made_with.trim() != version {
-            if !self.warned_version.swap(true, Ordering::SeqCst) {
-                println!(
-                    "visual comparison skipped: the baselines were made with {:?}, this browser is {version:?}; \
-                     run `cargo run -- docs` to refresh them",
-                    made_with.trim()
-                );
-            }
-            return Ok(());
-        }
-        crate::evidence::visual::check_against_baseline(capture, &baseline, &self.run_dir.join("visual"), masks)
-    }
-
-    pub fn record_step(&self, key: &ScenarioKey, step: StepRecord) {
-        lock(&self.steps).entry(key.id.clone()).or_default().push(step);
-    }
-
-    pub fn results(&self) -> Vec<ScenarioResult> {
-        lock(&self.results).clone()
-    }
-
-    /// Opens the scenario's browser. `@clipboard` scenarios get a headed browser
-    /// on the X display when there is one (the OS clipboard path); otherwise the
-    /// page's clipboard API is granted through CDP (the browser path).
-    async fn open_session(&self, key: &ScenarioKey) -> anyhow::Result<(Ui, ClipboardPath)> {
-        let t0 = std::time::Instant::now();
-        let profile = self.run_dir.join("profiles").join(format!("s{}", self.counter.fetch_add(1, Ordering::SeqCst)));
-        let wants_clipboard = key.tags.iter().any(|t| t == "clipboard");
-        // Docs mode stays headless: its pictures must not depend on a display.
-        let docs = self.docs.is_some();
-        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
-        let headed = (self.config.headed || os_clipboard) && !docs;
-        let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
-        lock(&self.sessions).insert(key.id.clone(), driver.clone());
-        if self.docs.is_some() && lock(&self.browser_version).is_none() {
-            let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
-            let product = v.and_then(|v| v["product"].as_str().map(str::to_string)).unwrap_or_else(|| "unknown".into());
-            *lock(&self.browser_version) = Some(product);
-        }
-        lock(&self.started).insert(key.id.clone(), (t0, t0.elapsed()));
-        let path = if os_clipboard {
-            ClipboardPath::Os
-        } else {
-            if wants_clipboard {
-                clipboard::grant_permissions(&driver, &self.base_url).await?;
-            }
-            ClipboardPath::Browser
-        };
-        if wants_clipboard {
-            lock(&self.clipboard_paths).insert(key.id.clone(), path);
-        }
-        Ok((Ui::new(driver, self.config.clone(), self.base_url.clone()), path))
-    }
-
-    /// After a scenario: final screenshot if it failed, revoke its tokens, quit its browser.
-    async fn finish_scenario(&self, key: &ScenarioKey, outcome: Outcome) {
-        let teardown_started = std::time::Instant::now();
-        let driver = lock(&self.sessions).remove(&key.id);
-        if let Some(driver) = driver {
-            let ui = Ui::new(driver.clone(), self.config.clone(), self.base_url.clone());
-            if outcome == Outcome::Failed {
-                let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.evidence_name(), 99, "final-state");
-                if crate::evidence::capture(&ui, &path, &crate::secret::all(), false).await.is_ok() {
-                    let record = StepRecord {
-                        index: 99,
-                        text: "final state".into(),
-                        passed: false,
-                        action: Default::default(),
-                        capture: Default::default(),
-                        screenshot: Some(path),
-                    };
-                    self.record_step(key, record);
-                }
-            }
-            self.revoke_tokens(&ui, |t| t.scenario_id == key.id).await;
-            let _ = driver.quit().await;
-        }
-        let failure = lock(&self.failures).remove(&key.id);
-        let clipboard = lock(&self.clipboard_paths).remove(&key.id);
-        let steps = lock(&self.steps).remove(&key.id).unwrap_or_default();
-        let (duration, session_start) =
-            lock(&self.started).remove(&key.id).map(|(t, s)| (t.elapsed(), s)).unwrap_or_default();
-        let teardown = teardown_started.elapsed();
-        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, steps, duration, session_start, teardown });
-    }
-
-    /// Revokes this run's tokens matching `which` through the UI (Profile → Revoke).
-    async fn revoke_tokens(&self, ui: &Ui, which: impl Fn(&CreatedToken) -> bool) -> (usize, usize) {
-        let pending: Vec<String> =
-            lock(&self.tokens).iter().filter(|t| !t.revoked && which(t)).map(|t| t.name.clone()).collect();
-        if pending.is_empty() {
-            return (0, 0);
-        }
-        let mut revoked = 0;
-        let page = crate::pages::profile_page::ProfilePage::new(ui);
-        // The Profile page's address, once known, saves the walk through the menu.
-        let known = lock(&self.profile_url).clone();
-        let direct = match known {
-            Some(url) => ui.driver.goto(&url).await.is_ok() && page.wait_loaded().await.is_ok(),
-            None => false,
-        };
-        let opened = if direct {
-            Ok(())
-        } else {
-            async {
-                crate::pages::login::LoginPage::new(ui)
-                    .open_signed_in(&self.config.start_path, self.config.credentials.as_ref())
-                    .await?;
-                let menu = crate::pages::profile_menu::ProfileMenu::new(ui);
-                menu.open().await?;
-                menu.choose_profile().await?;
-                page.wait_loaded().await?;
-                *lock(&self.profile_url) = Some(ui.current_url().await);
-                anyhow::Ok(())
-            }
-            .await
-        };
-        if let Err(e) = opened {
-            eprintln!("clean-up: could not open the Profile page to revoke {} token(s): {e:#}", pending.len());
-            return (0, pending.len());
-        }
-        for name in &pending {
-            match page.revoke(name).await {
-                Ok(created) => {
-                    revoked += usize::from(created);
-                    for t in lock(&self.tokens).iter_mut().filter(|t| &t.name == name) {
-                        t.revoked = true;
-                        t.existed = created;
-                    }
-                }
-                Err(e) => eprintln!("clean-up: could not revoke '{name}': {e:#}"),
-            }
-        }
-        (revoked, pending.len() - revoked)
-    }
-
-    /// The final sweep: anything still live gets revoked from a fresh session.
-    async fn sweep(&self) -> (usize, usize) {
-        let created = lock(&self.tokens).len();
-        // (Attempts the form rejected are counted out below.)
-        let leftover = lock(&self.tokens).iter().filter(|t| !t.revoked).count();
-        if leftover > 0 {
-            let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into(), tags: vec![], attempt: 0 };
-            if let Ok((ui, _)) = self.open_session(&key).await {
-                self.revoke_tokens(&ui, |_| true).await;
-                let _ = ui.driver.clone().quit().await;
-                lock(&self.sessions).remove("sweep");
-            }
-        }
-        let tokens = lock(&self.tokens);
-        let still = tokens.iter().filter(|t| !t.revoked).count();
-        let never = tokens.iter().filter(|t| !t.existed).count();
-        (created - still - never, still)
-    }
-}
 
 /// Drops arguments that `cargo test` passes to every test binary (libtest's)
 /// and that cucumber's CLI would reject; reports what it ignored.
@@ -583,30 +226,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     };
     let driver = Driver::start(&config, &run_dir).await?;
     let concurrency = config.concurrency;
-    let ctx = Arc::new(RunContext {
-        config: Arc::new(config),
-        base_url: base_url.clone(),
-        run_id,
-        run_dir: run_dir.clone(),
-        local_today,
-        driver,
-        display: display.name.clone(),
-        display_note: display.note.clone(),
-        clipboard_paths: Mutex::new(HashMap::new()),
-        attempts: Mutex::new(HashMap::new()),
-        docs,
-        browser_version: Mutex::new(None),
-        warned_version: std::sync::atomic::AtomicBool::new(false),
-        profile_url: Mutex::new(None),
-        signed_in_cookies: Mutex::new(None),
-        sessions: Mutex::new(HashMap::new()),
-        tokens: Mutex::new(Vec::new()),
-        results: Mutex::new(Vec::new()),
-        failures: Mutex::new(HashMap::new()),
-        steps: Mutex::new(HashMap::new()),
-        started: Mutex::new(HashMap::new()),
-        counter: AtomicUsize::new(0),
-    });
+    let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, driver, display, docs));
     *lock(&CURRENT) = Some(ctx.clone());
     println!("target: {base_url}{}", if local.is_some() { " (local AI Suite)" } else { "" });
     println!("artifacts: {}", run_dir.display());
@@ -688,7 +308,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     let run_prefix = format!("-{}-", ctx.run_id);
     *lock(&CURRENT) = None;
     if let Ok(ctx) = Arc::try_unwrap(ctx) {
-        ctx.driver.stop().await;
+        ctx.into_driver().stop().await;
     }
     let mut tokens_left_active = None;
     if let Some(suite) = local {
