@@ -2,20 +2,14 @@
 //! code that tells "could not run" (3) and "bad command line" (2) from a failing
 //! product (1). These start no browser: each fails before anything is spawned.
 
-use std::process::Command;
+mod common;
 
 fn run(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ai-suite-e2e"));
-    cmd.args(args).env("AI_SUITE_ARTIFACTS", std::env::temp_dir().join("ai-suite-e2e-cli-tests"));
-    for var in ["AI_SUITE_URL", "AI_SUITE_CONFIG", "AI_SUITE_USERNAME", "AI_SUITE_PASSWORD", "CHROMEDRIVER", "CHROMIUM", "WEBDRIVER_URL"] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("the binary runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
+    let artifacts = std::env::temp_dir().join("ai-suite-e2e-cli-tests");
+    let artifacts = artifacts.to_str().expect("a UTF-8 temp path");
+    let mut env = env.to_vec();
+    env.push(("AI_SUITE_ARTIFACTS", artifacts));
+    common::run_binary(&env, args)
 }
 
 #[test]

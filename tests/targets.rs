@@ -2,27 +2,10 @@
 //! says, passes against builds of the AI Suite with other markup, and signs in
 //! to an SSO-style target through an injected session.
 
-use std::process::Command;
-
 use ai_suite_e2e::local_suite::{self, LocalSuite, QA_EMAIL, QA_PASSWORD};
 
-/// One suite run at a time: each starts browsers (and maybe an Xvfb) of its own.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn suite(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ai-suite-e2e"));
-    cmd.args(args);
-    for var in ["AI_SUITE_URL", "AI_SUITE_CONFIG", "AI_SUITE_USERNAME", "AI_SUITE_PASSWORD", "AI_SUITE_SESSION_COOKIES"] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("the binary runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
-}
+mod common;
+use common::run_binary as suite;
 
 fn tail(text: &str) -> String {
     text.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
