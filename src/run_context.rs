@@ -223,8 +223,14 @@ impl RunContext {
 
     /// A scenario revoked its own token: the clean-up need not.
     pub fn token_revoked(&self, name: &str) {
+        self.mark_revoked(name, true);
+    }
+
+    /// Done with a token: revoked, or (`existed` false) never created at all.
+    fn mark_revoked(&self, name: &str, existed: bool) {
         for t in lock(&self.tokens).iter_mut().filter(|t| t.name == name) {
             t.revoked = true;
+            t.existed = existed;
         }
     }
 
@@ -292,7 +298,7 @@ impl RunContext {
         let headed = (self.config.headed || os_clipboard) && !docs;
         let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
         lock(&self.sessions).insert(key.id.clone(), driver.clone());
-        if self.docs.is_some() && lock(&self.browser_version).is_none() {
+        if docs && lock(&self.browser_version).is_none() {
             let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
             let product = v.and_then(|v| v["product"].as_str().map(str::to_string)).unwrap_or_else(|| "unknown".into());
             *lock(&self.browser_version) = Some(product);
@@ -345,13 +351,13 @@ impl RunContext {
     }
 
     /// Revokes this run's tokens matching `which` through the UI (Profile → Revoke).
-    async fn revoke_tokens(&self, ui: &Ui, which: impl Fn(&CreatedToken) -> bool) -> (usize, usize) {
+    /// What is left is counted by [`RunContext::sweep`].
+    async fn revoke_tokens(&self, ui: &Ui, which: impl Fn(&CreatedToken) -> bool) {
         let pending: Vec<String> =
             lock(&self.tokens).iter().filter(|t| !t.revoked && which(t)).map(|t| t.name.clone()).collect();
         if pending.is_empty() {
-            return (0, 0);
+            return;
         }
-        let mut revoked = 0;
         let page = crate::pages::profile_page::ProfilePage::new(ui);
         // The Profile page's address, once known, saves the walk through the menu.
         let known = lock(&self.profile_url).clone();
@@ -377,21 +383,14 @@ impl RunContext {
         };
         if let Err(e) = opened {
             eprintln!("clean-up: could not open the Profile page to revoke {} token(s): {e:#}", pending.len());
-            return (0, pending.len());
+            return;
         }
         for name in &pending {
             match page.revoke(name).await {
-                Ok(created) => {
-                    revoked += usize::from(created);
-                    for t in lock(&self.tokens).iter_mut().filter(|t| &t.name == name) {
-                        t.revoked = true;
-                        t.existed = created;
-                    }
-                }
+                Ok(existed) => self.mark_revoked(name, existed),
                 Err(e) => eprintln!("clean-up: could not revoke '{name}': {e:#}"),
             }
         }
-        (revoked, pending.len() - revoked)
     }
 
     /// The final sweep: anything still live gets revoked from a fresh session.

@@ -59,6 +59,22 @@ where
     })
 }
 
+/// Polls `check` for at most `timeout`; `None` when it never held. For
+/// conditions that may rightly never come (an optional confirmation dialog).
+pub async fn within<T, F, Fut>(timeout: Duration, interval: Duration, mut check: F) -> anyhow::Result<Option<T>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = anyhow::Result<Option<T>>>,
+{
+    let mut poller = Poller::new(timeout, interval);
+    while poller.tick().await {
+        if let Some(v) = check().await? {
+            return Ok(Some(v));
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,8 +122,13 @@ pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool) -> 
     }
     let rects = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
     let rects: Vec<Rect> = serde_json::from_value(rects.json().clone()).unwrap_or_default();
-    let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator("visual.mask").xpath)]).await?;
-    let masks: Vec<Rect> = serde_json::from_value(masks.json().clone()).unwrap_or_default();
+    // Masks matter only to the docs pictures' comparison: not asked for otherwise.
+    let masks: Vec<Rect> = if freeze {
+        let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator("visual.mask").xpath)]).await?;
+        serde_json::from_value(masks.json().clone()).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let png = if freeze {
         // Docs mode: a fresh full raster of the page (captureBeyondViewport
         // re-renders everything), so partial repaints cannot leave a pixel

@@ -156,18 +156,12 @@ impl<'a> CreateTokenModal<'a> {
     /// form refuses to submit). The short wait is for a condition that should
     /// hold at once: an empty form's Create button is disabled immediately.
     pub async fn try_submit(&self) -> anyhow::Result<bool> {
-        let mut poller = crate::browser::wait::Poller::new(std::time::Duration::from_millis(1000), self.ui.config.poll);
-        while poller.tick().await {
-            if self.submit_is_enabled().await? {
-                self.ui.click("create_token.submit", Some(&self.dialog), "the Create button").await?;
-                return Ok(true);
-            }
+        let enabled = async || Ok(self.submit_is_enabled().await?.then_some(()));
+        if crate::browser::wait::within(std::time::Duration::from_millis(1000), self.ui.config.poll, enabled).await?.is_none() {
+            return Ok(false);
         }
-        Ok(false)
-    }
-
-    pub async fn is_open(&self) -> anyhow::Result<bool> {
-        Ok(self.ui.try_find("create_token.dialog", None).await?.is_some())
+        self.ui.click("create_token.submit", Some(&self.dialog), "the Create button").await?;
+        Ok(true)
     }
 
     pub async fn cancel(&self) -> anyhow::Result<()> {

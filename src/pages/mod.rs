@@ -15,6 +15,7 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::json;
 use thirtyfour::prelude::*;
+use thirtyfour::session::scriptret::ScriptRet;
 
 use crate::browser::wait;
 use crate::config::Config;
@@ -71,11 +72,7 @@ impl Ui {
     }
 
     async fn try_find_xpath(&self, loc: &Locator, scope: Option<&WebElement>) -> anyhow::Result<Option<WebElement>> {
-        let (xpath, scope_arg) = match scope {
-            Some(el) => (loc.scoped(), el.to_json()?),
-            None => (loc.xpath.as_str(), serde_json::Value::Null),
-        };
-        let ret = self.driver.execute(FIND_VISIBLE_JS, vec![json!(xpath), scope_arg, json!(false)]).await?;
+        let ret = self.find_visible(loc, scope, false).await?;
         if ret.json().is_null() {
             return Ok(None);
         }
@@ -84,13 +81,16 @@ impl Ui {
 
     /// All visible matches of `key` inside `scope` (one attempt, no wait).
     pub async fn find_all_visible(&self, key: &str, scope: Option<&WebElement>) -> anyhow::Result<Vec<WebElement>> {
-        let loc = self.locator(key);
+        Ok(self.find_visible(self.locator(key), scope, true).await?.elements()?)
+    }
+
+    /// Runs [`FIND_VISIBLE_JS`] for a locator, relative to `scope` when given.
+    async fn find_visible(&self, loc: &Locator, scope: Option<&WebElement>, all: bool) -> anyhow::Result<ScriptRet> {
         let (xpath, scope_arg) = match scope {
             Some(el) => (loc.scoped(), el.to_json()?),
             None => (loc.xpath.as_str(), serde_json::Value::Null),
         };
-        let ret = self.driver.execute(FIND_VISIBLE_JS, vec![json!(xpath), scope_arg, json!(true)]).await?;
-        Ok(ret.elements()?)
+        Ok(self.driver.execute(FIND_VISIBLE_JS, vec![json!(xpath), scope_arg, json!(all)]).await?)
     }
 
     fn describe(&self, key: &str, what: &str) -> String {
@@ -137,15 +137,6 @@ impl Ui {
         wait::until(&desc, self.timeout(), self.config.poll, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
             Ok(el.is_enabled().await?.then_some(el))
-        })
-        .await
-    }
-
-    /// Waits until some visible element's text is exactly `text` (inside `scope`).
-    pub async fn wait_text(&self, text: &str, scope: Option<&WebElement>) -> anyhow::Result<WebElement> {
-        let loc = Locator::parse(&format!("text={text}"))?;
-        wait::until(&format!("the text \"{text}\" to be shown"), self.timeout(), self.config.poll, || {
-            self.try_find_xpath(&loc, scope)
         })
         .await
     }

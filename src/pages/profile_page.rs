@@ -2,6 +2,8 @@
 
 use super::Ui;
 use super::table::Table;
+use std::time::Duration;
+
 use crate::browser::wait;
 
 pub struct ProfilePage<'a> {
@@ -92,7 +94,8 @@ impl<'a> ProfilePage<'a> {
         })
         .await?;
         // Some builds confirm first.
-        if let Some(confirm) = wait_briefly(ui, "revoke_dialog.confirm").await? {
+        let confirm = wait::within(Duration::from_millis(1500), ui.config.poll, || ui.try_find("revoke_dialog.confirm", None));
+        if let Some(confirm) = confirm.await? {
             confirm.click().await?;
         }
         self.wait_for_row(name, &format!("'{name}' to show status Revoked"), |r| {
@@ -101,16 +104,6 @@ impl<'a> ProfilePage<'a> {
         .await?;
         Ok(true)
     }
-}
-
-async fn wait_briefly(ui: &Ui, key: &str) -> anyhow::Result<Option<thirtyfour::WebElement>> {
-    let mut poller = wait::Poller::new(std::time::Duration::from_millis(1500), ui.config.poll);
-    while poller.tick().await {
-        if let Some(el) = ui.try_find(key, None).await? {
-            return Ok(Some(el));
-        }
-    }
-    Ok(None)
 }
 
 fn parse_rgb(css: &str) -> Option<(u8, u8, u8)> {
