@@ -90,6 +90,8 @@ pub struct SessionFile {
 #[serde(default, deny_unknown_fields)]
 pub struct BrowserFile {
     pub headed: Option<bool>,
+    /// "cdp" (default on Chromium) or "webdriver".
+    pub input: Option<String>,
     pub webdriver_url: Option<String>,
     pub chromedriver: Option<PathBuf>,
     pub chromium: Option<PathBuf>,
@@ -134,6 +136,8 @@ pub struct Config {
     pub user_name: Option<String>,
     pub user_role: Option<String>,
     pub headed: bool,
+    /// How clicks and typing reach the page.
+    pub input: crate::browser::input::InputMode,
     pub webdriver_url: Option<String>,
     pub chromedriver: Option<PathBuf>,
     pub chromium: Option<PathBuf>,
@@ -265,6 +269,10 @@ impl Config {
             user_name: env("AI_SUITE_USER_NAME").or(file.target.user_name).or(user_name),
             user_role: env("AI_SUITE_USER_ROLE").or(file.target.user_role).or(user_role),
             headed,
+            input: match env("AI_SUITE_INPUT").or(file.browser.input) {
+                Some(v) => v.parse().context("AI_SUITE_INPUT / [browser] input")?,
+                None => Default::default(),
+            },
             webdriver_url: env("WEBDRIVER_URL").or(file.browser.webdriver_url),
             chromedriver: env("CHROMEDRIVER").map(PathBuf::from).or(file.browser.chromedriver),
             chromium: env("CHROMIUM").map(PathBuf::from).or(file.browser.chromium),

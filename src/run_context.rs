@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use thirtyfour::WebDriver;
 
 use crate::browser::clipboard::{self, ClipboardPath};
 use crate::browser::display::Display;
@@ -114,7 +113,7 @@ pub struct RunContext {
     profile_url: Mutex<Option<String>>,
     /// Cookies of the first password sign-in, reused by later scenarios.
     signed_in_cookies: Mutex<Option<Vec<thirtyfour::Cookie>>>,
-    sessions: Mutex<HashMap<String, WebDriver>>,
+    sessions: Mutex<HashMap<String, Ui>>,
     tokens: Mutex<Vec<CreatedToken>>,
     results: Mutex<Vec<ScenarioResult>>,
     failures: Mutex<HashMap<String, String>>,
@@ -296,8 +295,10 @@ impl RunContext {
         let docs = self.docs.is_some();
         let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
         let headed = (self.config.headed || os_clipboard) && !docs;
-        let driver = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
-        lock(&self.sessions).insert(key.id.clone(), driver.clone());
+        let session = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
+        let driver = session.driver.clone();
+        let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input);
+        lock(&self.sessions).insert(key.id.clone(), ui.clone());
         if docs && lock(&self.browser_version).is_none() {
             let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
             let product = v.and_then(|v| v["product"].as_str().map(str::to_string)).unwrap_or_else(|| "unknown".into());
@@ -315,15 +316,14 @@ impl RunContext {
         if wants_clipboard {
             lock(&self.clipboard_paths).insert(key.id.clone(), path);
         }
-        Ok((Ui::new(driver, self.config.clone(), self.base_url.clone()), path))
+        Ok((ui, path))
     }
 
     /// After a scenario: final screenshot if it failed, revoke its tokens, quit its browser.
     pub(crate) async fn finish_scenario(&self, key: &ScenarioKey, outcome: Outcome) {
         let teardown_started = std::time::Instant::now();
-        let driver = lock(&self.sessions).remove(&key.id);
-        if let Some(driver) = driver {
-            let ui = Ui::new(driver.clone(), self.config.clone(), self.base_url.clone());
+        let ui = lock(&self.sessions).remove(&key.id);
+        if let Some(ui) = ui {
             if outcome == Outcome::Failed {
                 let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.evidence_name(), 99, "final-state");
                 if crate::evidence::capture(&ui, &path, &crate::secret::all(), false).await.is_ok() {
@@ -339,7 +339,7 @@ impl RunContext {
                 }
             }
             self.revoke_tokens(&ui, |t| t.scenario_id == key.id).await;
-            let _ = driver.quit().await;
+            let _ = ui.driver.quit().await;
         }
         let failure = lock(&self.failures).remove(&key.id);
         let clipboard = lock(&self.clipboard_paths).remove(&key.id);

@@ -3,6 +3,7 @@
 
 pub mod clipboard;
 pub mod display;
+pub mod input;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -125,6 +126,13 @@ pub fn is_loopback(url: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
+/// A fresh browser session, and how to act on it.
+pub struct Session {
+    pub driver: WebDriver,
+    /// DevTools input when the browser speaks DevTools and the config allows it.
+    pub input: input::InputMode,
+}
+
 /// Opens a fresh, isolated browser session.
 pub async fn new_session(
     config: &Config,
@@ -132,7 +140,7 @@ pub async fn new_session(
     base_url: &str,
     profile_dir: &Path,
     headed: bool,
-) -> anyhow::Result<WebDriver> {
+) -> anyhow::Result<Session> {
     let mut caps = DesiredCapabilities::chrome();
     if let Some(chromium) = &driver.chromium {
         caps.set_binary(&chromium.to_string_lossy())?;
@@ -182,7 +190,8 @@ pub async fn new_session(
         .await?;
     // The same viewport headless or headed, whatever the window decorations:
     // screenshots are comparable across modes and machines.
-    if driver_is_chromium(&driver).await {
+    let chromium = driver_is_chromium(&driver).await;
+    if chromium {
         driver
             .cdp()
             .send_raw(
@@ -192,7 +201,8 @@ pub async fn new_session(
             .await
             .context("could not fix the viewport size")?;
     }
-    Ok(driver)
+    let input = if chromium { config.input } else { input::InputMode::WebDriver };
+    Ok(Session { driver, input })
 }
 
 async fn driver_is_chromium(driver: &WebDriver) -> bool {

@@ -64,7 +64,7 @@ impl<'a> CreateTokenModal<'a> {
         let f = self.expiry_field().await?;
         let kind = f.attr("type").await?.unwrap_or_default().to_lowercase();
         if kind == "date" {
-            f.click().await?;
+            self.ui.click_element(&f, "the Expiry Date field").await?;
             self.ui
                 .driver
                 .execute(

@@ -17,6 +17,7 @@ use serde_json::json;
 use thirtyfour::prelude::*;
 use thirtyfour::session::scriptret::ScriptRet;
 
+use crate::browser::input::{self, InputMode};
 use crate::browser::wait;
 use crate::config::Config;
 use crate::locators::Locator;
@@ -42,11 +43,13 @@ pub struct Ui {
     pub driver: WebDriver,
     pub config: Arc<Config>,
     pub base_url: String,
+    /// How clicks and typing reach the page (DevTools events, or WebDriver's).
+    pub input: InputMode,
 }
 
 impl Ui {
-    pub fn new(driver: WebDriver, config: Arc<Config>, base_url: String) -> Self {
-        Self { driver, config, base_url }
+    pub fn new(driver: WebDriver, config: Arc<Config>, base_url: String, input: InputMode) -> Self {
+        Self { driver, config, base_url, input }
     }
 
     pub fn locator(&self, key: &str) -> &Locator {
@@ -116,19 +119,27 @@ impl Ui {
         .await
     }
 
-    /// Waits until `key` is visible and enabled, then clicks it like a user.
+    /// Waits until `key` is visible, enabled, still and uncovered, then clicks it like a user.
     pub async fn click(&self, key: &str, scope: Option<&WebElement>, what: &str) -> anyhow::Result<()> {
         let desc = self.describe(key, &format!("{what} to be clickable"));
         wait::until(&desc, self.timeout(), self.config.poll, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
-            if !el.is_enabled().await? {
-                return Ok(None);
-            }
-            // A click intercepted by an overlay that is still animating is retried.
-            el.click().await?;
-            Ok(Some(()))
+            self.try_click(&el).await
         })
         .await
+    }
+
+    /// Clicks an element already found, once it is actionable.
+    pub async fn click_element(&self, el: &WebElement, what: &str) -> anyhow::Result<()> {
+        wait::until(&format!("{what} to be clickable"), self.timeout(), self.config.poll, || self.try_click(el)).await
+    }
+
+    /// One attempt; `Ok(None)` (try again) with the reason kept for the timeout message.
+    pub async fn try_click(&self, el: &WebElement) -> anyhow::Result<Option<()>> {
+        match input::try_click(&self.driver, self.input, el).await? {
+            Ok(()) => Ok(Some(())),
+            Err(reason) => Err(anyhow::anyhow!(reason)),
+        }
     }
 
     /// Waits until `key` is visible and enabled; returns it.
@@ -141,16 +152,10 @@ impl Ui {
         .await
     }
 
-    /// Types into a field like a user: focus, select what is there, type.
+    /// Types into a field like a user: click it, select what is there, type.
     pub async fn type_into(&self, field: &WebElement, text: &str) -> anyhow::Result<()> {
-        field.click().await?;
-        let current = field.prop("value").await?.unwrap_or_default();
-        if !current.is_empty() {
-            field.send_keys(Key::Control + "a").await?;
-            field.send_keys(Key::Backspace).await?;
-        }
-        field.send_keys(text).await?;
-        Ok(())
+        self.click_element(field, "the field").await?;
+        input::type_text(&self.driver, self.input, field, text).await
     }
 
     pub async fn value_of(&self, field: &WebElement) -> anyhow::Result<String> {

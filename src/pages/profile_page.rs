@@ -89,14 +89,13 @@ impl<'a> ProfilePage<'a> {
                 return Ok(None);
             };
             let Some(button) = ui.try_find("profile.revoke", Some(&row)).await? else { return Ok(None) };
-            button.click().await?;
-            Ok(Some(()))
+            ui.try_click(&button).await
         })
         .await?;
         // Some builds confirm first.
         let confirm = wait::within(Duration::from_millis(1500), ui.config.poll, || ui.try_find("revoke_dialog.confirm", None));
         if let Some(confirm) = confirm.await? {
-            confirm.click().await?;
+            ui.click_element(&confirm, "the revoke confirmation").await?;
         }
         self.wait_for_row(name, &format!("'{name}' to show status Revoked"), |r| {
             r.get("status").map(String::as_str) == Some("Revoked")

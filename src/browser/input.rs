@@ -1,0 +1,121 @@
+//! Acting on the page like a user, fast: trusted mouse and keyboard events sent
+//! through the DevTools protocol (as Playwright does), after the suite's own
+//! actionability checks. A WebDriver click costs ~25 DevTools round trips in
+//! ChromeDriver (100-150 ms here); this costs one script and two events.
+//! Browsers without DevTools (a Firefox grid) or `AI_SUITE_INPUT=webdriver`
+//! use WebDriver's own click and typing instead.
+
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+/// How the suite clicks and types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum InputMode {
+    /// Trusted events through the DevTools protocol (Chromium only).
+    #[default]
+    Cdp,
+    /// WebDriver's element click and send-keys.
+    WebDriver,
+}
+
+impl std::str::FromStr for InputMode {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cdp" | "devtools" => Ok(Self::Cdp),
+            "webdriver" => Ok(Self::WebDriver),
+            other => anyhow::bail!("'{other}' is not an input mode (use cdp or webdriver)"),
+        }
+    }
+}
+
+/// Is the element ready for a click, and where? In one round trip: scrolled
+/// into view, enabled, not moving (no running transition on it or an
+/// ancestor), and the topmost element at its centre (not covered by an
+/// overlay). Returns `[x, y]` in CSS px, or a string saying why not yet.
+pub const CLICK_POINT_JS: &str = r#"
+const el = arguments[0];
+if (!el || !el.isConnected) return 'the element is no longer on the page';
+if (el.disabled || el.getAttribute('aria-disabled') === 'true') return 'the element is disabled';
+let r = el.getBoundingClientRect();
+if (r.width === 0 || r.height === 0) return 'the element has no size';
+if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) {
+  el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+  r = el.getBoundingClientRect();
+}
+const moving = document.getAnimations().some((a) => a.playState === 'running' && a.effect && a.effect.target
+  && a.effect.target.contains && a.effect.target.contains(el));
+if (moving) return 'the element is still animating';
+const x = r.left + Math.min(r.width / 2, Math.max(1, r.width - 1)), y = r.top + r.height / 2;
+const hit = document.elementFromPoint(x, y);
+const ok = hit && (hit === el || el.contains(hit) || (hit.control && hit.control === el)
+  || (el.labels && Array.from(el.labels).includes(hit)));
+if (!ok) {
+  const d = hit ? hit.tagName.toLowerCase() + (hit.className && typeof hit.className === 'string' ? '.' + hit.className.trim().split(/\s+/).join('.') : '') : 'nothing';
+  return 'another element would receive the click: ' + d;
+}
+return [x, y];
+"#;
+
+/// Focuses a field and selects what it holds, so typing replaces it.
+const FOCUS_SELECT_JS: &str = r#"
+const el = arguments[0];
+if (document.activeElement !== el) el.focus();
+if (el.value && el.select) el.select();
+return document.activeElement === el;
+"#;
+
+/// Clicks `el` once it is actionable; `Ok(Err(reason))` while it is not.
+pub async fn try_click(driver: &WebDriver, mode: InputMode, el: &WebElement) -> anyhow::Result<Result<(), String>> {
+    match mode {
+        InputMode::WebDriver => {
+            if !el.is_enabled().await? {
+                return Ok(Err("the element is disabled".into()));
+            }
+            el.click().await?;
+            Ok(Ok(()))
+        }
+        InputMode::Cdp => {
+            let ret = driver.execute(CLICK_POINT_JS, vec![el.to_json()?]).await?;
+            let point = ret.json();
+            let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
+                return Ok(Err(point.as_str().unwrap_or("the element cannot be clicked").to_string()));
+            };
+            let cdp = driver.cdp();
+            for kind in ["mousePressed", "mouseReleased"] {
+                cdp.send_raw(
+                    "Input.dispatchMouseEvent",
+                    json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 }),
+                )
+                .await?;
+            }
+            Ok(Ok(()))
+        }
+    }
+}
+
+/// Types `text` into a field the user has just clicked, replacing what it held.
+pub async fn type_text(driver: &WebDriver, mode: InputMode, field: &WebElement, text: &str) -> anyhow::Result<()> {
+    match mode {
+        InputMode::WebDriver => {
+            let current = field.prop("value").await?.unwrap_or_default();
+            if !current.is_empty() {
+                field.send_keys(Key::Control + "a").await?;
+                field.send_keys(Key::Backspace).await?;
+            }
+            field.send_keys(text).await?;
+        }
+        InputMode::Cdp => {
+            let focused = driver.execute(FOCUS_SELECT_JS, vec![field.to_json()?]).await?;
+            anyhow::ensure!(focused.json().as_bool() == Some(true), "the field could not take the keyboard focus");
+            if text.is_empty() {
+                // Nothing to insert: clear the selection like a Delete key press.
+                driver.cdp().send_raw("Input.dispatchKeyEvent", json!({ "type": "keyDown", "key": "Delete", "code": "Delete", "windowsVirtualKeyCode": 46 })).await?;
+                driver.cdp().send_raw("Input.dispatchKeyEvent", json!({ "type": "keyUp", "key": "Delete", "code": "Delete", "windowsVirtualKeyCode": 46 })).await?;
+            } else {
+                driver.cdp().send_raw("Input.insertText", json!({ "text": text })).await?;
+            }
+        }
+    }
+    Ok(())
+}
