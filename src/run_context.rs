@@ -120,6 +120,8 @@ pub struct RunContext {
     steps: Mutex<HashMap<String, Vec<StepRecord>>>,
     started: Mutex<HashMap<String, (std::time::Instant, std::time::Duration)>>,
     counter: AtomicUsize,
+    /// Screenshots being written in the background.
+    pub writes: crate::evidence::Writes,
 }
 
 pub(crate) static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
@@ -163,6 +165,7 @@ impl RunContext {
             steps: Mutex::new(HashMap::new()),
             started: Mutex::new(HashMap::new()),
             counter: AtomicUsize::new(0),
+            writes: Default::default(),
         }
     }
 
@@ -297,7 +300,7 @@ impl RunContext {
         let headed = (self.config.headed || os_clipboard) && !docs;
         let session = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
         let driver = session.driver.clone();
-        let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input);
+        let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium);
         lock(&self.sessions).insert(key.id.clone(), ui.clone());
         if docs && lock(&self.browser_version).is_none() {
             let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
@@ -326,7 +329,7 @@ impl RunContext {
         if let Some(ui) = ui {
             if outcome == Outcome::Failed {
                 let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.evidence_name(), 99, "final-state");
-                if crate::evidence::capture(&ui, &path, &crate::secret::all(), false).await.is_ok() {
+                if crate::evidence::capture(&ui, &path, &crate::secret::all(), false, Some(&self.writes)).await.is_ok() {
                     let record = StepRecord {
                         index: 99,
                         text: "final state".into(),

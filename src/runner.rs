@@ -285,6 +285,9 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     let hook_errors = cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished);
     drop(finished); // flushes and closes the report files
     let (cleaned, left) = ctx.sweep().await;
+    for e in ctx.writes.flush().await {
+        eprintln!("a screenshot could not be written: {e}");
+    }
     let attempts = ctx.results();
     // With --retry a scenario runs more than once: its last attempt counts, and
     // one that failed before passing is flaky (reported, never silently green).

@@ -144,7 +144,10 @@ impl AiSuiteWorld {
             anyhow::bail!("no browser session");
         };
         let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.evidence_name(), self.step_index, step_text);
-        let masks = crate::evidence::capture(ui, &path, &crate::secret::all(), self.run.docs.is_some()).await?;
+        // Docs mode compares the picture at once; otherwise the file is written in the background.
+        let docs = self.run.docs.is_some();
+        let writes = (!docs).then_some(&self.run.writes);
+        let masks = crate::evidence::capture(ui, &path, &crate::secret::all(), docs, writes).await?;
         Ok((path, masks))
     }
 }

@@ -131,6 +131,7 @@ pub struct Session {
     pub driver: WebDriver,
     /// DevTools input when the browser speaks DevTools and the config allows it.
     pub input: input::InputMode,
+    pub chromium: bool,
 }
 
 /// Opens a fresh, isolated browser session.
@@ -202,7 +203,7 @@ pub async fn new_session(
             .context("could not fix the viewport size")?;
     }
     let input = if chromium { config.input } else { input::InputMode::WebDriver };
-    Ok(Session { driver, input })
+    Ok(Session { driver, input, chromium })
 }
 
 async fn driver_is_chromium(driver: &WebDriver) -> bool {

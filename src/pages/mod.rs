@@ -45,11 +45,13 @@ pub struct Ui {
     pub base_url: String,
     /// How clicks and typing reach the page (DevTools events, or WebDriver's).
     pub input: InputMode,
+    /// The browser speaks DevTools (Chromium): screenshots are taken through it.
+    pub chromium: bool,
 }
 
 impl Ui {
-    pub fn new(driver: WebDriver, config: Arc<Config>, base_url: String, input: InputMode) -> Self {
-        Self { driver, config, base_url, input }
+    pub fn new(driver: WebDriver, config: Arc<Config>, base_url: String, input: InputMode, chromium: bool) -> Self {
+        Self { driver, config, base_url, input, chromium }
     }
 
     pub fn locator(&self, key: &str) -> &Locator {
