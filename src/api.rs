@@ -46,3 +46,43 @@ pub async fn create_bypassing_the_page(
         .with_context(|| format!("could not call the create endpoint at {url} ([api] create_path)"))?;
     Ok(response.status().as_u16())
 }
+
+/// The clean-up's fast path: revokes the signed-in user's tokens named in
+/// `names` through the target's REST API (`[api] tokens_path` lists them as
+/// JSON objects with `id`, `name`, `status`; `[api] revoke_path` revokes one,
+/// `{id}` replaced). Returns, per name, whether such a token existed.
+pub async fn revoke_by_name(
+    base_url: &str,
+    api: &ApiFile,
+    cookies: &[thirtyfour::Cookie],
+    names: &[String],
+) -> anyhow::Result<Vec<(String, bool)>> {
+    let (Some(list), Some(revoke)) = (&api.tokens_path, &api.revoke_path) else {
+        anyhow::bail!("no [api] tokens_path / revoke_path configured");
+    };
+    let url = |p: &str| if p.starts_with("http") { p.to_string() } else { format!("{base_url}{p}") };
+    let cookie_header: Vec<String> = cookies.iter().map(|c| format!("{}={}", c.name, c.value)).collect();
+    let cookie_header = cookie_header.join("; ");
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
+    let response = client.get(url(list)).header(reqwest::header::COOKIE, &cookie_header).send().await?;
+    anyhow::ensure!(response.status().is_success(), "listing tokens at {list} gave HTTP {}", response.status());
+    let rows: Vec<serde_json::Value> = response.json().await.with_context(|| format!("{list} did not return a JSON list"))?;
+    let mut done = Vec::new();
+    for name in names {
+        let mine: Vec<&serde_json::Value> = rows.iter().filter(|r| r["name"].as_str() == Some(name.as_str())).collect();
+        for row in &mine {
+            if row["status"].as_str() == Some("Revoked") {
+                continue;
+            }
+            let id = match &row["id"] {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let response =
+                client.post(url(&revoke.replace("{id}", &id))).header(reqwest::header::COOKIE, &cookie_header).send().await?;
+            anyhow::ensure!(response.status().is_success(), "revoking '{name}' gave HTTP {}", response.status());
+        }
+        done.push((name.clone(), !mine.is_empty()));
+    }
+    Ok(done)
+}

@@ -41,6 +41,12 @@ pub struct ApiFile {
     pub create_path: String,
     pub create_name_field: String,
     pub create_expiry_field: String,
+    /// The clean-up's fast path (set for the local AI Suite; unset elsewhere
+    /// means the clean-up revokes through the Profile page): the signed-in
+    /// user's tokens as a JSON list of `{id, name, status}`, and the revoke
+    /// endpoint (POST, `{id}` replaced).
+    pub tokens_path: Option<String>,
+    pub revoke_path: Option<String>,
 }
 
 impl Default for ApiFile {
@@ -53,6 +59,8 @@ impl Default for ApiFile {
             create_path: "/api/tokens".into(),
             create_name_field: "name".into(),
             create_expiry_field: "expiry".into(),
+            tokens_path: None,
+            revoke_path: None,
         }
     }
 }
@@ -261,6 +269,11 @@ impl Config {
         if concurrency == 0 {
             bail!("concurrency must be at least 1");
         }
+        let mut api = file.api;
+        if matches!(target, Target::Local { .. }) {
+            api.tokens_path.get_or_insert_with(|| "/api/tokens".into());
+            api.revoke_path.get_or_insert_with(|| "/api/tokens/{id}/revoke".into());
+        }
         Ok(Self {
             target,
             credentials,
@@ -287,7 +300,7 @@ impl Config {
             page_load: ms("AI_SUITE_PAGE_LOAD_MS", file.timeouts.page_load_ms, 30_000)?,
             locators: Locators::with_overrides(&file.locators).context("in [locators] of the config file")?,
             columns: file.columns,
-            api: file.api,
+            api,
             utc_offset: parse_offset(env("AI_SUITE_UTC_OFFSET").or(file.target.utc_offset).as_deref().unwrap_or("+00:00"))?,
         })
     }

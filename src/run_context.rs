@@ -120,6 +120,8 @@ pub struct RunContext {
     steps: Mutex<HashMap<String, Vec<StepRecord>>>,
     started: Mutex<HashMap<String, (std::time::Instant, std::time::Duration)>>,
     counter: AtomicUsize,
+    /// Browser sessions quitting in the background.
+    quits: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// Screenshots being written in the background.
     pub writes: crate::evidence::Writes,
 }
@@ -166,6 +168,7 @@ impl RunContext {
             started: Mutex::new(HashMap::new()),
             counter: AtomicUsize::new(0),
             writes: Default::default(),
+            quits: Mutex::new(Vec::new()),
         }
     }
 
@@ -292,13 +295,12 @@ impl RunContext {
     /// page's clipboard API is granted through CDP (the browser path).
     pub(crate) async fn open_session(&self, key: &ScenarioKey) -> anyhow::Result<(Ui, ClipboardPath)> {
         let t0 = std::time::Instant::now();
-        let profile = self.run_dir.join("profiles").join(format!("s{}", self.counter.fetch_add(1, Ordering::SeqCst)));
         let wants_clipboard = key.tags.iter().any(|t| t == "clipboard");
         // Docs mode stays headless: its pictures must not depend on a display.
         let docs = self.docs.is_some();
         let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
         let headed = (self.config.headed || os_clipboard) && !docs;
-        let session = browser::new_session(&self.config, &self.driver, &self.base_url, &profile, headed).await?;
+        let session = browser::new_session(&self.config, &self.driver, &self.base_url, headed).await?;
         let driver = session.driver.clone();
         let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium);
         lock(&self.sessions).insert(key.id.clone(), ui.clone());
@@ -342,7 +344,11 @@ impl RunContext {
                 }
             }
             self.revoke_tokens(&ui, |t| t.scenario_id == key.id).await;
-            let _ = ui.driver.quit().await;
+            // Quitting takes ~150 ms: off the scenario's path, awaited before the run ends.
+            let quit = tokio::spawn(async move {
+                let _ = ui.driver.quit().await;
+            });
+            lock(&self.quits).push(quit);
         }
         let failure = lock(&self.failures).remove(&key.id);
         let clipboard = lock(&self.clipboard_paths).remove(&key.id);
@@ -353,13 +359,35 @@ impl RunContext {
         lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, steps, duration, session_start, teardown });
     }
 
-    /// Revokes this run's tokens matching `which` through the UI (Profile → Revoke).
+    /// Waits for the sessions quitting in the background.
+    pub(crate) async fn quitted(&self) {
+        let quits: Vec<_> = std::mem::take(&mut *lock(&self.quits));
+        for q in quits {
+            let _ = q.await;
+        }
+    }
+
+    /// Revokes this run's tokens matching `which`: through the target's API
+    /// with the browser's session when `[api]` has a revoke endpoint, else (or
+    /// if that fails) through the UI (Profile → Revoke).
     /// What is left is counted by [`RunContext::sweep`].
     async fn revoke_tokens(&self, ui: &Ui, which: impl Fn(&CreatedToken) -> bool) {
         let pending: Vec<String> =
             lock(&self.tokens).iter().filter(|t| !t.revoked && which(t)).map(|t| t.name.clone()).collect();
         if pending.is_empty() {
             return;
+        }
+        if self.config.api.revoke_path.is_some() {
+            let cookies = ui.driver.get_all_cookies().await.unwrap_or_default();
+            match crate::api::revoke_by_name(&self.base_url, &self.config.api, &cookies, &pending).await {
+                Ok(done) => {
+                    for (name, existed) in done {
+                        self.mark_revoked(&name, existed);
+                    }
+                    return;
+                }
+                Err(e) => eprintln!("clean-up: the API could not revoke the tokens ({e:#}); revoking them on the Profile page"),
+            }
         }
         let page = crate::pages::profile_page::ProfilePage::new(ui);
         // The Profile page's address, once known, saves the walk through the menu.

@@ -285,6 +285,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     let hook_errors = cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished);
     drop(finished); // flushes and closes the report files
     let (cleaned, left) = ctx.sweep().await;
+    ctx.quitted().await;
     for e in ctx.writes.flush().await {
         eprintln!("a screenshot could not be written: {e}");
     }
@@ -319,7 +320,6 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         tokens_left_active = Some(live.count());
         suite.stop().await;
     }
-    let _ = std::fs::remove_dir_all(run_dir.join("profiles"));
     let _ = std::fs::remove_dir_all(run_dir.join("tmp"));
     let report = crate::evidence::report::render(
         &run_dir,
