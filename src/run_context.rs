@@ -120,6 +120,8 @@ pub struct RunContext {
     steps: Mutex<HashMap<String, Vec<StepRecord>>>,
     started: Mutex<HashMap<String, (std::time::Instant, std::time::Duration)>>,
     counter: AtomicUsize,
+    /// Fresh sessions started ahead of need (set by [`RunContext::plan`]).
+    pool: std::sync::OnceLock<browser::pool::Pool>,
     /// Browser sessions quitting in the background.
     quits: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// Screenshots being written in the background.
@@ -169,6 +171,7 @@ impl RunContext {
             counter: AtomicUsize::new(0),
             writes: Default::default(),
             quits: Mutex::new(Vec::new()),
+            pool: std::sync::OnceLock::new(),
         }
     }
 
@@ -290,17 +293,43 @@ impl RunContext {
         lock(&self.results).clone()
     }
 
+    /// (headed, OS clipboard) for a scenario with these tags. Docs mode stays
+    /// headless: its pictures must not depend on a display.
+    fn browser_kind(&self, tags: &[String]) -> (bool, bool) {
+        let docs = self.docs.is_some();
+        let wants_clipboard = tags.iter().any(|t| t == "clipboard");
+        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
+        ((self.config.headed || os_clipboard) && !docs, os_clipboard)
+    }
+
+    /// Starts the browsers of the first planned scenarios (tags of each, in
+    /// the order they will run) while the run gets going.
+    pub(crate) fn plan(&self, scenarios: &[Vec<String>]) {
+        let kinds = scenarios.iter().map(|tags| self.browser_kind(tags).0).collect();
+        let launcher = browser::pool::Launcher {
+            config: self.config.clone(),
+            driver_url: self.driver.url.clone(),
+            chromium: self.driver.chromium.clone(),
+            base_url: self.base_url.clone(),
+        };
+        let _ = self.pool.set(browser::pool::Pool::new(launcher, kinds, self.config.concurrency));
+    }
+
     /// Opens the scenario's browser. `@clipboard` scenarios get a headed browser
     /// on the X display when there is one (the OS clipboard path); otherwise the
     /// page's clipboard API is granted through CDP (the browser path).
     pub(crate) async fn open_session(&self, key: &ScenarioKey) -> anyhow::Result<(Ui, ClipboardPath)> {
         let t0 = std::time::Instant::now();
         let wants_clipboard = key.tags.iter().any(|t| t == "clipboard");
-        // Docs mode stays headless: its pictures must not depend on a display.
         let docs = self.docs.is_some();
-        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
-        let headed = (self.config.headed || os_clipboard) && !docs;
-        let session = browser::new_session(&self.config, &self.driver, &self.base_url, headed).await?;
+        let (headed, os_clipboard) = self.browser_kind(&key.tags);
+        let session = match self.pool.get() {
+            Some(pool) => pool.take(headed).await?,
+            None => {
+                let d = &self.driver;
+                browser::new_session(&self.config, &d.url, d.chromium.as_deref(), &self.base_url, headed).await?
+            }
+        };
         let driver = session.driver.clone();
         let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium);
         lock(&self.sessions).insert(key.id.clone(), ui.clone());
@@ -359,8 +388,12 @@ impl RunContext {
         lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, steps, duration, session_start, teardown });
     }
 
-    /// Waits for the sessions quitting in the background.
+    /// Waits for the sessions quitting in the background, and quits the
+    /// started sessions no scenario asked for.
     pub(crate) async fn quitted(&self) {
+        if let Some(pool) = self.pool.get() {
+            pool.drain().await;
+        }
         let quits: Vec<_> = std::mem::take(&mut *lock(&self.quits));
         for q in quits {
             let _ = q.await;

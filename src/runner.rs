@@ -155,6 +155,53 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
     }
 }
 
+/// The tags of each scenario the run will execute, in file order, with
+/// cucumber's own filters (`--name` / `--tags`) applied: the browser pool
+/// starts sessions of the right kind ahead of need. An estimate is enough (a
+/// wrong guess costs one browser start).
+fn planned_scenarios(opts: &Opts) -> Vec<Vec<String>> {
+    use cucumber::tag::Ext as _;
+    let mut files: Vec<_> = std::fs::read_dir(FEATURES_DIR)
+        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "feature")).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut planned = Vec::new();
+    for path in files {
+        let Ok(feature) = cucumber::gherkin::Feature::parse_path(&path, Default::default()) else { continue };
+        let scenarios = feature.scenarios.iter().chain(feature.rules.iter().flat_map(|r| &r.scenarios));
+        for scenario in scenarios {
+            // An outline runs once per example row, its name filled in from the row.
+            let mut runs: Vec<(String, Vec<String>)> = Vec::new();
+            for ex in &scenario.examples {
+                let Some(table) = &ex.table else { continue };
+                let header = &table.rows[0];
+                for row in table.rows.iter().skip(1) {
+                    let mut name = scenario.name.clone();
+                    for (k, v) in header.iter().zip(row) {
+                        name = name.replace(&format!("<{k}>"), v);
+                    }
+                    runs.push((name, ex.tags.clone()));
+                }
+            }
+            if scenario.examples.is_empty() {
+                runs.push((scenario.name.clone(), Vec::new()));
+            }
+            for (name, example_tags) in runs {
+                let tags: Vec<String> = feature.tags.iter().chain(&scenario.tags).chain(&example_tags).cloned().collect();
+                let selected = match (&opts.re_filter, &opts.tags_filter) {
+                    (Some(re), _) => re.is_match(&name),
+                    (None, Some(t)) => t.eval(tags.iter()),
+                    (None, None) => true,
+                };
+                if selected {
+                    planned.push(tags);
+                }
+            }
+        }
+    }
+    planned
+}
+
 type Opts = cli::Opts<
     cucumber::parser::basic::Cli,
     cucumber::runner::basic::Cli,
@@ -231,6 +278,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     println!("target: {base_url}{}", if local.is_some() { " (local AI Suite)" } else { "" });
     println!("artifacts: {}", run_dir.display());
 
+    ctx.plan(&planned_scenarios(&opts));
     let junit = std::fs::File::create(run_dir.join("junit.xml"))?;
     let json = std::fs::File::create(run_dir.join("cucumber.json"))?;
     let console: Box<dyn std::io::Write> =

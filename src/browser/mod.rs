@@ -4,6 +4,7 @@
 pub mod clipboard;
 pub mod display;
 pub mod input;
+pub mod pool;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -139,12 +140,13 @@ pub struct Session {
 /// a profile folder of our own made the first DevTools call 200-400 ms slower.
 pub async fn new_session(
     config: &Config,
-    driver: &Driver,
+    driver_url: &str,
+    chromium: Option<&Path>,
     base_url: &str,
     headed: bool,
 ) -> anyhow::Result<Session> {
     let mut caps = DesiredCapabilities::chrome();
-    if let Some(chromium) = &driver.chromium {
+    if let Some(chromium) = chromium {
         caps.set_binary(&chromium.to_string_lossy())?;
     }
     let (w, h) = config.window;
@@ -177,8 +179,8 @@ pub async fn new_session(
     for a in &args {
         caps.add_arg(a)?;
     }
-    let driver = WebDriver::new(&driver.url, caps).await.with_context(|| {
-        format!("could not open a browser session at {} (is Chromium installed and matching ChromeDriver? {INSTALL_HINT})", driver.url)
+    let driver = WebDriver::new(driver_url, caps).await.with_context(|| {
+        format!("could not open a browser session at {driver_url} (is Chromium installed and matching ChromeDriver? {INSTALL_HINT})")
     })?;
     driver
         .update_timeouts(TimeoutConfiguration::new(
