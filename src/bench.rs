@@ -20,7 +20,7 @@ fn ms(d: Duration) -> String {
     format!("{:>7.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-pub async fn run(runs: usize, display: &Display) -> anyhow::Result<()> {
+pub async fn run(runs: usize, main_only: bool, display: &Display) -> anyhow::Result<()> {
     let main_args = |c: &str| -> Vec<String> {
         ["bench", "--name", "following the user guide", "-c", c].iter().map(|s| s.to_string()).collect()
     };
@@ -70,6 +70,9 @@ pub async fn run(runs: usize, display: &Display) -> anyhow::Result<()> {
         ms(cmp),
         ms(cap + cmp)
     );
+    if main_only {
+        return Ok(());
+    }
     for c in ["1", "2"] {
         let args: Vec<String> = ["bench", "-c", c].iter().map(|s| s.to_string()).collect();
         let report = runner::run_report(args, display, true).await;

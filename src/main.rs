@@ -33,6 +33,9 @@ struct ServeArgs {
 struct BenchArgs {
     #[arg(long, default_value_t = 10)]
     runs: usize,
+    /// Only the main scenario (skip the whole-suite runs).
+    #[arg(long)]
+    main_only: bool,
 }
 
 /// Regenerate the guide: run the @docs scenario in docs mode, rewrite the
@@ -105,7 +108,7 @@ fn main() {
     let code = match command {
         Some("bench") => {
             let bench_args = BenchArgs::parse_from(args.iter().skip(1));
-            match runtime.block_on(ai_suite_e2e::bench::run(bench_args.runs, display.as_ref().expect("prepared"))) {
+            match runtime.block_on(ai_suite_e2e::bench::run(bench_args.runs, bench_args.main_only, display.as_ref().expect("prepared"))) {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("error: {e:#}");

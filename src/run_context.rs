@@ -360,7 +360,7 @@ impl RunContext {
         if let Some(ui) = ui {
             if outcome == Outcome::Failed {
                 let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.evidence_name(), 99, "final-state");
-                if crate::evidence::capture(&ui, &path, &crate::secret::all(), false, Some(&self.writes)).await.is_ok() {
+                if crate::evidence::capture(&ui, &path, &crate::secret::all(), false, Some(&self.writes), None).await.is_ok() {
                     let record = StepRecord {
                         index: 99,
                         text: "final state".into(),

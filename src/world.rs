@@ -38,6 +38,8 @@ pub struct AiSuiteWorld {
     /// Rows named like the token under test before it was submitted (other
     /// scenarios create tokens concurrently: only this name is counted).
     pub same_name_rows: usize,
+    /// The last screenshot's image: reused when the page has not changed since.
+    pub last_capture: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 /// Printed by cucumber for a failed step with -vv: never the token value.
@@ -71,6 +73,7 @@ impl AiSuiteWorld {
             typed_expiry: None,
             submitted: None,
             same_name_rows: 0,
+            last_capture: None,
         })
     }
 
@@ -97,7 +100,8 @@ impl AiSuiteWorld {
         let action_time = started.elapsed();
         self.step_index += 1;
         let captured = std::time::Instant::now();
-        let shot = self.capture(&step.value).await;
+        // A failed step always gets a fresh capture: it is the evidence.
+        let shot = self.capture(&step.value, result.is_err()).await;
         // A step whose doc string holds a guide picture: its screenshot is that picture.
         if let (Ok((path, masks)), Some(doc)) = (&shot, &step.docstring) {
             for picture in crate::evidence::docs::pictures(doc) {
@@ -139,7 +143,7 @@ impl AiSuiteWorld {
     }
 
     /// The step's screenshot and the dynamic regions to ignore when comparing it.
-    async fn capture(&self, step_text: &str) -> anyhow::Result<(std::path::PathBuf, Vec<crate::evidence::Rect>)> {
+    async fn capture(&mut self, step_text: &str, fresh: bool) -> anyhow::Result<(std::path::PathBuf, Vec<crate::evidence::Rect>)> {
         let (Some(ui), Some(key)) = (&self.ui, &self.scenario) else {
             anyhow::bail!("no browser session");
         };
@@ -147,7 +151,9 @@ impl AiSuiteWorld {
         // Docs mode compares the picture at once; otherwise the file is written in the background.
         let docs = self.run.docs.is_some();
         let writes = (!docs).then_some(&self.run.writes);
-        let masks = crate::evidence::capture(ui, &path, &crate::secret::all(), docs, writes).await?;
-        Ok((path, masks))
+        let previous = if fresh { None } else { self.last_capture.take() };
+        let shot = crate::evidence::capture(ui, &path, &crate::secret::all(), docs, writes, previous).await?;
+        self.last_capture = Some(shot.png);
+        Ok((path, shot.masks))
     }
 }

@@ -22,7 +22,7 @@ async fn html_in_browser(report: &Path) -> anyhow::Result<(String, String, bool)
     let dir = std::env::temp_dir().join(format!("ai-suite-e2e-report-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let driver = browser::Driver::start(&config, &dir).await?;
-    let session = browser::new_session(&config, &driver, "file://", &dir.join("profile"), false).await?;
+    let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "file://", false).await?.driver;
     session.goto(format!("file://{}", report.display())).await?;
     let summary = session.find(thirtyfour::By::Id("summary")).await?.text().await?;
     let first = session.find(thirtyfour::By::Css("section h2")).await?.text().await?;

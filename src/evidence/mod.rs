@@ -46,7 +46,25 @@ const all = (xp, ctx) => {
 for (const [container, inner] of xpaths) {
   for (const c of all(container, document)) for (const el of all(inner, c)) add(el.getBoundingClientRect(), el);
 }
-return rects;
+// Has the page changed since the last capture? A watcher of our own (not a
+// hook in the target) notes DOM changes, typing, focus, scrolling, hovering,
+// images and fonts arriving;
+// a new document has no watcher yet, and a running animation counts as change.
+const seen = window.__e2eWatch;
+if (!seen) {
+  window.__e2eWatch = { changed: true };
+  const mark = () => { window.__e2eWatch.changed = true; };
+  new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  for (const type of ['input', 'change', 'focusin', 'focusout', 'scroll', 'mouseover', 'mouseout', 'select', 'load', 'error'])
+    document.addEventListener(type, mark, true);
+  window.addEventListener('resize', mark);
+  if (document.fonts) document.fonts.addEventListener('loadingdone', mark);
+}
+const moving = document.getAnimations().some((a) => a.playState === 'running');
+const changed = !seen || window.__e2eWatch.changed || moving || window.__e2eWatch.moving;
+window.__e2eWatch.changed = false;
+window.__e2eWatch.moving = moving;
+return { rects, changed };
 "#;
 
 /// Freezes what would make two captures differ: transitions and animations
@@ -80,6 +98,19 @@ return out;
 
 /// The fill colour of a redacted area.
 pub const REDACTION: Rgba<u8> = Rgba([40, 40, 48, 255]);
+
+#[derive(Debug, Deserialize)]
+struct SecretsOnScreen {
+    rects: Vec<Rect>,
+    changed: bool,
+}
+
+/// A step's capture: the dynamic regions to ignore when comparing it, and the
+/// browser's image (kept so that an unchanged page is not captured again).
+pub struct Captured {
+    pub masks: Vec<Rect>,
+    pub png: std::sync::Arc<Vec<u8>>,
+}
 
 #[derive(Debug, Deserialize, Clone, Copy)]
 pub struct Rect {
@@ -150,12 +181,21 @@ fn write_redacted(png: &[u8], rects: &[Rect], path: &Path) -> anyhow::Result<()>
 
 /// Takes a viewport screenshot and has it redacted and written: in the
 /// background through `writes` when given (the next step goes on meanwhile),
-/// else before returning.
+/// else before returning. With `previous` (the last capture of this page),
+/// a page that has not changed since is not captured again: the same image
+/// is written under this step's name.
 /// `freeze` (docs mode) stops transitions first; never on other targets, whose
 /// scripts may wait for a `transitionend` that would then never come.
 /// Returns the rectangles of the `visual.mask` regions (dynamic content that a
 /// picture comparison must ignore).
-pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool, writes: Option<&Writes>) -> anyhow::Result<Vec<Rect>> {
+pub async fn capture(
+    ui: &Ui,
+    path: &Path,
+    secrets: &[String],
+    freeze: bool,
+    writes: Option<&Writes>,
+    previous: Option<std::sync::Arc<Vec<u8>>>,
+) -> anyhow::Result<Captured> {
     // The token value inside the Token Created dialog, even before the suite has read it.
     let scoped = vec![json!([ui.locator("token_created.dialog").xpath, ui.locator("token_created.value").scoped()])];
     if freeze {
@@ -164,8 +204,9 @@ pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool, wri
         ui.driver.set_script_timeout(std::time::Duration::from_secs(5)).await?;
         ui.driver.execute_async(SETTLED_JS, vec![]).await.context("the page did not paint a settled frame")?;
     }
-    let rects = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
-    let rects: Vec<Rect> = serde_json::from_value(rects.json().clone()).unwrap_or_default();
+    let ret = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
+    let SecretsOnScreen { rects, changed } =
+        serde_json::from_value(ret.json().clone()).unwrap_or(SecretsOnScreen { rects: Vec::new(), changed: true });
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
     let masks: Vec<Rect> = if freeze {
         let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator("visual.mask").xpath)]).await?;
@@ -173,7 +214,23 @@ pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool, wri
     } else {
         Vec::new()
     };
-    let png = if ui.chromium {
+    let png = match previous {
+        Some(png) if !changed && !freeze => png,
+        _ => std::sync::Arc::new(screenshot(ui, freeze).await?),
+    };
+    match writes {
+        Some(writes) => {
+            let (path, png) = (path.to_path_buf(), png.clone());
+            writes.spawn(move || write_redacted(&png, &rects, &path));
+        }
+        None => write_redacted(&png, &rects, path)?,
+    }
+    Ok(Captured { masks, png })
+}
+
+/// The viewport as PNG bytes.
+async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
+    Ok(if ui.chromium {
         // Docs mode: a fresh full raster of the page (captureBeyondViewport
         // re-renders everything), so partial repaints cannot leave a pixel
         // anti-aliased differently from one run to the next. Evidence: the
@@ -188,15 +245,7 @@ pub async fn capture(ui: &Ui, path: &Path, secrets: &[String], freeze: bool, wri
         base64_decode(data)?
     } else {
         ui.driver.screenshot_as_png().await.context("the browser could not take a screenshot")?
-    };
-    match writes {
-        Some(writes) => {
-            let path = path.to_path_buf();
-            writes.spawn(move || write_redacted(&png, &rects, &path));
-        }
-        None => write_redacted(&png, &rects, path)?,
-    }
-    Ok(masks)
+    })
 }
 
 /// Files under `dir` whose bytes contain any of `secrets`.
