@@ -30,8 +30,8 @@ impl std::str::FromStr for InputMode {
 }
 
 /// Is the element ready for a click, and where? In one round trip: scrolled
-/// into view, enabled, not moving (no running transition on it or an
-/// ancestor), and the topmost element at its centre (not covered by an
+/// into view, enabled, not moving (no running finite transition or animation
+/// on it or an ancestor), and the topmost element at its centre (not covered by an
 /// overlay). Returns `[x, y]` in CSS px, or a string saying why not yet.
 pub const CLICK_POINT_JS: &str = r#"
 const el = arguments[0];
@@ -43,8 +43,9 @@ if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) {
   el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
   r = el.getBoundingClientRect();
 }
+// (An endless animation, like a pulsing call to action, never settles: not waited for.)
 const moving = document.getAnimations().some((a) => a.playState === 'running' && a.effect && a.effect.target
-  && a.effect.target.contains && a.effect.target.contains(el));
+  && a.effect.target.contains && a.effect.target.contains(el) && a.effect.getComputedTiming().iterations !== Infinity);
 if (moving) return 'the element is still animating';
 const x = r.left + Math.min(r.width / 2, Math.max(1, r.width - 1)), y = r.top + r.height / 2;
 const hit = document.elementFromPoint(x, y);
