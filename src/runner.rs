@@ -468,6 +468,26 @@ mod tests {
         v.iter().map(|s| s.to_string()).collect()
     }
 
+    fn planned(cli: &[&str]) -> Vec<Vec<String>> {
+        let opts = Opts::try_parse_from(args(cli)).expect("valid arguments");
+        planned_scenarios(&opts)
+    }
+
+    #[test]
+    fn the_plan_follows_cucumbers_filters() {
+        let all = planned(&["bin"]);
+        let validation = planned(&["bin", "--tags", "@validation"]);
+        let main = planned(&["bin", "--name", "following the user guide"]);
+        let outline = planned(&["bin", "--name", "expiry date of (yesterday|tomorrow)"]);
+        assert!(all.len() > validation.len() + main.len(), "{} scenarios in all", all.len());
+        assert!(validation.iter().all(|t| t.iter().any(|t| t == "validation")));
+        assert_eq!(main.len(), 1);
+        assert!(main[0].iter().any(|t| t == "clipboard"), "the main scenario needs the clipboard: {:?}", main[0]);
+        // Outline rows are planned one by one, with their names filled in.
+        assert_eq!(outline.len(), 2);
+        assert!(planned(&["bin", "--tags", "@nosuchtag"]).is_empty());
+    }
+
     #[test]
     fn cargo_test_arguments_are_stripped() {
         let out = strip_libtest_args(args(&["bin", "--nocapture", "--test-threads", "1", "--tags", "@smoke", "filter", "-c", "2"]));
