@@ -6,14 +6,27 @@ use anyhow::Context;
 use crate::config::ApiFile;
 use crate::secret::Secret;
 
+/// A configured path on the target, or a full URL as it is.
+fn endpoint(base_url: &str, path: &str) -> String {
+    if path.starts_with("http") { path.to_string() } else { format!("{base_url}{path}") }
+}
+
+/// The browser's session cookies as a `Cookie` header value.
+fn cookie_header(cookies: &[thirtyfour::Cookie]) -> String {
+    cookies.iter().map(|c| format!("{}={}", c.name, c.value)).collect::<Vec<_>>().join("; ")
+}
+
+fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?)
+}
+
 /// Calls the configured endpoint with `token`; returns the HTTP status.
 pub async fn call_with_token(base_url: &str, api: &ApiFile, token: &Secret) -> anyhow::Result<u16> {
-    let url = if api.path.starts_with("http") { api.path.clone() } else { format!("{base_url}{}", api.path) };
+    let url = endpoint(base_url, &api.path);
     let method = reqwest::Method::from_bytes(api.method.to_uppercase().as_bytes())
         .with_context(|| format!("[api] method '{}' is not an HTTP method", api.method))?;
     let value = if api.scheme.is_empty() { token.expose().to_string() } else { format!("{} {}", api.scheme, token.expose()) };
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
-    let response = client
+    let response = client()?
         .request(method, &url)
         .header(api.header.as_str(), value)
         .send()
@@ -31,15 +44,13 @@ pub async fn create_bypassing_the_page(
     name: &str,
     expiry: &str,
 ) -> anyhow::Result<u16> {
-    let url = if api.create_path.starts_with("http") { api.create_path.clone() } else { format!("{base_url}{}", api.create_path) };
-    let cookie_header: Vec<String> = cookies.iter().map(|c| format!("{}={}", c.name, c.value)).collect();
+    let url = endpoint(base_url, &api.create_path);
     let mut body = serde_json::Map::new();
     body.insert(api.create_name_field.clone(), name.into());
     body.insert(api.create_expiry_field.clone(), expiry.into());
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
-    let response = client
+    let response = client()?
         .post(&url)
-        .header(reqwest::header::COOKIE, cookie_header.join("; "))
+        .header(reqwest::header::COOKIE, cookie_header(cookies))
         .json(&body)
         .send()
         .await
@@ -60,11 +71,9 @@ pub async fn revoke_by_name(
     let (Some(list), Some(revoke)) = (&api.tokens_path, &api.revoke_path) else {
         anyhow::bail!("no [api] tokens_path / revoke_path configured");
     };
-    let url = |p: &str| if p.starts_with("http") { p.to_string() } else { format!("{base_url}{p}") };
-    let cookie_header: Vec<String> = cookies.iter().map(|c| format!("{}={}", c.name, c.value)).collect();
-    let cookie_header = cookie_header.join("; ");
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
-    let response = client.get(url(list)).header(reqwest::header::COOKIE, &cookie_header).send().await?;
+    let cookie_header = cookie_header(cookies);
+    let client = client()?;
+    let response = client.get(endpoint(base_url, list)).header(reqwest::header::COOKIE, &cookie_header).send().await?;
     anyhow::ensure!(response.status().is_success(), "listing tokens at {list} gave HTTP {}", response.status());
     let rows: Vec<serde_json::Value> = response.json().await.with_context(|| format!("{list} did not return a JSON list"))?;
     let mut done = Vec::new();
@@ -79,7 +88,7 @@ pub async fn revoke_by_name(
                 other => other.to_string(),
             };
             let response =
-                client.post(url(&revoke.replace("{id}", &id))).header(reqwest::header::COOKIE, &cookie_header).send().await?;
+                client.post(endpoint(base_url, &revoke.replace("{id}", &id))).header(reqwest::header::COOKIE, &cookie_header).send().await?;
             anyhow::ensure!(response.status().is_success(), "revoking '{name}' gave HTTP {}", response.status());
         }
         done.push((name.clone(), !mine.is_empty()));

@@ -192,7 +192,6 @@ pub async fn new_session(
     // The same viewport headless or headed, whatever the window decorations:
     // screenshots are comparable across modes and machines.
     let chromium = driver_is_chromium(&driver).await;
-
     if chromium {
         driver
             .cdp()

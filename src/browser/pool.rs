@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use super::Session;
 use crate::config::Config;
+use crate::run_context::lock;
 
 type Starting = JoinHandle<anyhow::Result<Session>>;
 
@@ -39,10 +40,6 @@ pub struct Pool {
     warm: Mutex<Vec<(bool, Starting)>>,
     /// How many to keep starting ahead.
     ahead: usize,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Pool {

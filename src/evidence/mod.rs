@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::pages::Ui;
+use crate::run_context::lock;
 
 /// Rectangles (CSS px) of everything secret on the page: password fields, any
 /// text node holding a known secret, the Token Created dialog's value, and
@@ -146,12 +147,12 @@ pub struct Writes {
 impl Writes {
     pub fn spawn(&self, job: impl FnOnce() -> anyhow::Result<()> + Send + 'static) {
         let handle = tokio::task::spawn_blocking(job);
-        self.pending.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
+        lock(&self.pending).push(handle);
     }
 
     /// Waits for every pending write; returns the errors.
     pub async fn flush(&self) -> Vec<String> {
-        let handles: Vec<_> = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        let handles: Vec<_> = std::mem::take(&mut *lock(&self.pending));
         let mut errors = Vec::new();
         for h in handles {
             match h.await {
