@@ -298,7 +298,7 @@ impl RunContext {
     fn browser_kind(&self, tags: &[String]) -> (bool, bool) {
         let docs = self.docs.is_some();
         let wants_clipboard = tags.iter().any(|t| t == "clipboard");
-        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
+        let os_clipboard = std::env::var_os("EXP_HEADLESS").is_none() && wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
         ((self.config.headed || os_clipboard) && !docs, os_clipboard)
     }
 
@@ -333,7 +333,7 @@ impl RunContext {
             }
         };
         let driver = session.driver.clone();
-        let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium);
+        let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools);
         lock(&self.sessions).insert(key.id.clone(), ui.clone());
         if docs && lock(&self.browser_version).is_none() {
             let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();

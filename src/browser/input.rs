@@ -8,6 +8,8 @@
 use serde_json::json;
 use thirtyfour::prelude::*;
 
+use super::page::{Element, Page};
+
 /// How the suite clicks and types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum InputMode {
@@ -67,24 +69,22 @@ return document.activeElement === el;
 "#;
 
 /// Clicks `el` once it is actionable; `Ok(Err(reason))` while it is not.
-pub async fn try_click(driver: &WebDriver, mode: InputMode, el: &WebElement) -> anyhow::Result<Result<(), String>> {
-    match mode {
-        InputMode::WebDriver => {
+pub async fn try_click(page: &Page, mode: InputMode, el: &Element) -> anyhow::Result<Result<(), String>> {
+    match (mode, el) {
+        (InputMode::WebDriver, Element::WebDriver(el)) => {
             if !el.is_enabled().await? {
                 return Ok(Err("the element is disabled".into()));
             }
             el.click().await?;
             Ok(Ok(()))
         }
-        InputMode::Cdp => {
-            let ret = driver.execute(CLICK_POINT_JS, vec![el.to_json()?]).await?;
-            let point = ret.json();
+        _ => {
+            let point = page.eval(CLICK_POINT_JS, vec![el.into()]).await?;
             let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
                 return Ok(Err(point.as_str().unwrap_or("the element cannot be clicked").to_string()));
             };
-            let cdp = driver.cdp();
             for kind in ["mousePressed", "mouseReleased"] {
-                cdp.send_raw(
+                page.cdp(
                     "Input.dispatchMouseEvent",
                     json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 }),
                 )
@@ -96,9 +96,9 @@ pub async fn try_click(driver: &WebDriver, mode: InputMode, el: &WebElement) -> 
 }
 
 /// Types `text` into a field the user has just clicked, replacing what it held.
-pub async fn type_text(driver: &WebDriver, mode: InputMode, field: &WebElement, text: &str) -> anyhow::Result<()> {
-    match mode {
-        InputMode::WebDriver => {
+pub async fn type_text(page: &Page, mode: InputMode, field: &Element, text: &str) -> anyhow::Result<()> {
+    match (mode, field) {
+        (InputMode::WebDriver, Element::WebDriver(field)) => {
             let current = field.prop("value").await?.unwrap_or_default();
             if !current.is_empty() {
                 field.send_keys(Key::Control + "a").await?;
@@ -106,15 +106,17 @@ pub async fn type_text(driver: &WebDriver, mode: InputMode, field: &WebElement, 
             }
             field.send_keys(text).await?;
         }
-        InputMode::Cdp => {
-            let focused = driver.execute(FOCUS_SELECT_JS, vec![field.to_json()?]).await?;
-            anyhow::ensure!(focused.json().as_bool() == Some(true), "the field could not take the keyboard focus");
+        _ => {
+            let focused = page.eval(FOCUS_SELECT_JS, vec![field.into()]).await?;
+            anyhow::ensure!(focused.as_bool() == Some(true), "the field could not take the keyboard focus");
             if text.is_empty() {
                 // Nothing to insert: clear the selection like a Delete key press.
-                driver.cdp().send_raw("Input.dispatchKeyEvent", json!({ "type": "keyDown", "key": "Delete", "code": "Delete", "windowsVirtualKeyCode": 46 })).await?;
-                driver.cdp().send_raw("Input.dispatchKeyEvent", json!({ "type": "keyUp", "key": "Delete", "code": "Delete", "windowsVirtualKeyCode": 46 })).await?;
+                for kind in ["keyDown", "keyUp"] {
+                    page.cdp("Input.dispatchKeyEvent", json!({ "type": kind, "key": "Delete", "code": "Delete", "windowsVirtualKeyCode": 46 }))
+                        .await?;
+                }
             } else {
-                driver.cdp().send_raw("Input.insertText", json!({ "text": text })).await?;
+                page.cdp("Input.insertText", json!({ "text": text })).await?;
             }
         }
     }

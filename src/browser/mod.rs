@@ -2,8 +2,10 @@
 //! opening one isolated browser session per scenario.
 
 pub mod clipboard;
+pub mod devtools;
 pub mod display;
 pub mod input;
+pub mod page;
 pub mod pool;
 pub mod wait;
 
@@ -73,6 +75,7 @@ impl Driver {
         let log = std::fs::File::create(run_dir.join("chromedriver.log"))?;
         let mut child = tokio::process::Command::new(&chromedriver)
             .arg(format!("--port={port}"))
+            .args(std::env::var("EXP_CDLOG").ok().map(|_| vec!["--verbose".to_string(), "--readable-timestamp".to_string()]).unwrap_or_default())
             .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -133,6 +136,8 @@ pub struct Session {
     /// DevTools input when the browser speaks DevTools and the config allows it.
     pub input: input::InputMode,
     pub chromium: bool,
+    /// The direct DevTools connection to the tab (own ChromeDriver, DevTools input).
+    pub devtools: Option<devtools::DevTools>,
 }
 
 /// Opens a fresh, isolated browser session. ChromeDriver gives every session
@@ -146,6 +151,7 @@ pub async fn new_session(
     headed: bool,
 ) -> anyhow::Result<Session> {
     let mut caps = DesiredCapabilities::chrome();
+    let own_driver = chromium.is_some();
     if let Some(chromium) = chromium {
         caps.set_binary(&chromium.to_string_lossy())?;
     }
@@ -176,6 +182,8 @@ pub async fn new_session(
     if is_loopback(base_url) {
         args.push("--proxy-server=http://127.0.0.1:9".into());
     }
+    if let Ok(x) = std::env::var("EXP_ARGS") { args.extend(x.split_whitespace().map(String::from)); }
+    if let Ok(x) = std::env::var("EXP_DROP") { args.retain(|a| !x.split_whitespace().any(|d| a.starts_with(d))); }
     for a in &args {
         caps.add_arg(a)?;
     }
@@ -203,9 +211,22 @@ pub async fn new_session(
             .context("could not fix the viewport size")?;
     }
     let input = if chromium { config.input } else { input::InputMode::WebDriver };
-    Ok(Session { driver, input, chromium })
+    // Only to a browser our own ChromeDriver started: a remote WebDriver's
+    // "localhost" DevTools address is on another machine (or worse, another browser).
+    let devtools = if chromium && input == input::InputMode::Cdp && own_driver {
+        devtools::DevTools::connect(&driver, config.wait.max(Duration::from_secs(10))).await.unwrap_or(None)
+    } else {
+        None
+    };
+    Ok(Session { driver, input, chromium, devtools })
 }
 
+/// Chromium (or Chrome, Edge) speaks DevTools: told by the capabilities the
+/// session was created with, else asked.
 async fn driver_is_chromium(driver: &WebDriver) -> bool {
+    let caps = serde_json::to_value(driver.handle().capabilities()).unwrap_or_default();
+    if caps.get("goog:chromeOptions").is_some() || caps.get("ms:edgeOptions").is_some() {
+        return true;
+    }
     driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.is_ok()
 }

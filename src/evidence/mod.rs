@@ -205,9 +205,9 @@ pub async fn capture(
         ui.driver.set_script_timeout(std::time::Duration::from_secs(5)).await?;
         ui.driver.execute_async(SETTLED_JS, vec![]).await.context("the page did not paint a settled frame")?;
     }
-    let ret = ui.driver.execute(SECRET_RECTS_JS, vec![json!(secrets), json!(scoped)]).await?;
+    let ret = ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into()]).await?;
     let SecretsOnScreen { rects, changed } =
-        serde_json::from_value(ret.json().clone()).unwrap_or(SecretsOnScreen { rects: Vec::new(), changed: true });
+        serde_json::from_value(ret).unwrap_or(SecretsOnScreen { rects: Vec::new(), changed: true });
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
     let masks: Vec<Rect> = if freeze {
         let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator("visual.mask").xpath)]).await?;
@@ -241,7 +241,7 @@ async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
         } else {
             json!({ "format": "png", "optimizeForSpeed": true })
         };
-        let shot = ui.driver.cdp().send_raw("Page.captureScreenshot", params).await.context("the browser could not take a screenshot")?;
+        let shot = ui.page.cdp("Page.captureScreenshot", params).await.context("the browser could not take a screenshot")?;
         let data = shot["data"].as_str().context("the screenshot has no data")?;
         base64_decode(data)?
     } else {

@@ -26,7 +26,7 @@ impl<'a> AccessControlPage<'a> {
         let ui = self.ui;
         crate::browser::wait::until("the User Tokens table to list tokens", ui.config.wait, ui.config.poll, || async {
             let Some(el) = ui.try_find("user_tokens.table", None).await? else { return Ok(None) };
-            let t = Table::read(&ui.driver, &el).await?;
+            let t = Table::read(&ui.page, &el).await?;
             Ok((!t.rows.is_empty()).then_some(t))
         })
         .await

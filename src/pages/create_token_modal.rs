@@ -2,13 +2,13 @@
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use thirtyfour::prelude::*;
+use crate::browser::page::Element;
 
 use super::Ui;
 
 pub struct CreateTokenModal<'a> {
     ui: &'a Ui,
-    dialog: WebElement,
+    dialog: Element,
 }
 
 impl<'a> CreateTokenModal<'a> {
@@ -25,26 +25,26 @@ impl<'a> CreateTokenModal<'a> {
         for f in fields {
             let ret = self
                 .ui
-                .driver
-                .execute(
+                .page
+                .eval(
                     "const f = arguments[0]; const l = (f.labels && f.labels[0]) || f.closest('label'); \
                      const by = (f.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean) \
                        .map((id) => (document.getElementById(id) || {}).innerText || '').join(' '); \
                      return ((l && l.innerText) || by || f.getAttribute('aria-label') || f.placeholder || f.name || '') \
                        .replace('*', '').trim();",
-                    vec![f.to_json()?],
+                    vec![(&f).into()],
                 )
                 .await?;
-            labels.push(ret.json().as_str().unwrap_or_default().to_string());
+            labels.push(ret.as_str().unwrap_or_default().to_string());
         }
         Ok(labels)
     }
 
-    async fn name_field(&self) -> anyhow::Result<WebElement> {
+    async fn name_field(&self) -> anyhow::Result<Element> {
         self.ui.find_in("create_token.name", Some(&self.dialog), "the Token Name field").await
     }
 
-    async fn expiry_field(&self) -> anyhow::Result<WebElement> {
+    async fn expiry_field(&self) -> anyhow::Result<Element> {
         self.ui.find_in("create_token.expiry", Some(&self.dialog), "the Expiry Date field").await
     }
 
@@ -62,18 +62,18 @@ impl<'a> CreateTokenModal<'a> {
     /// native date picker, where typed ISO text comes out in locale order.
     pub async fn enter_expiry(&self, text: &str) -> anyhow::Result<()> {
         let f = self.expiry_field().await?;
-        let kind = f.attr("type").await?.unwrap_or_default().to_lowercase();
+        let kind = self.ui.page.attr(&f, "type").await?.unwrap_or_default().to_lowercase();
         if kind == "date" {
             self.ui.click_element(&f, "the Expiry Date field").await?;
             self.ui
-                .driver
-                .execute(
+                .page
+                .eval(
                     "const [el, v] = arguments; \
                      const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
                      set.call(el, v); \
                      el.dispatchEvent(new Event('input', { bubbles: true })); \
                      el.dispatchEvent(new Event('change', { bubbles: true }));",
-                    vec![f.to_json()?, text.into()],
+                    vec![(&f).into(), text.into()],
                 )
                 .await
                 .context("could not set the date picker's value")?;
@@ -103,7 +103,7 @@ impl<'a> CreateTokenModal<'a> {
 
     pub async fn submit_is_enabled(&self) -> anyhow::Result<bool> {
         let b = self.ui.find_in("create_token.submit", Some(&self.dialog), "the Create button").await?;
-        Ok(b.is_enabled().await?)
+        self.ui.page.is_enabled(&b).await
     }
 
     /// The inline error shown for a field: its `aria-describedby` /
@@ -113,8 +113,8 @@ impl<'a> CreateTokenModal<'a> {
         let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
         let ret = self
             .ui
-            .driver
-            .execute(
+            .page
+            .eval(
                 r#"const f = arguments[0];
                    const text = (el) => (el && el.offsetParent !== null ? (el.innerText || '').trim() : '');
                    for (const attr of ['aria-errormessage', 'aria-describedby']) {
@@ -132,10 +132,10 @@ impl<'a> CreateTokenModal<'a> {
                      if (t) return t;
                    }
                    return null;"#,
-                vec![field.to_json()?],
+                vec![(&field).into()],
             )
             .await?;
-        Ok(ret.json().as_str().map(str::to_string))
+        Ok(ret.as_str().map(str::to_string))
     }
 
     /// Waits for the inline error of a field.

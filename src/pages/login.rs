@@ -81,14 +81,15 @@ impl<'a> LoginPage<'a> {
                 return Ok(Some(Ok(())));
             }
             // Still on the form with an error shown: wrong credentials.
-            let alert = ui.driver.find_all(By::Css("[role=alert], .error, .form-error")).await?;
-            for a in alert {
-                let text = a.text().await.unwrap_or_default();
-                if !text.trim().is_empty() {
-                    return Ok(Some(Err(text)));
-                }
-            }
-            Ok(None)
+            let alert = ui
+                .page
+                .eval(
+                    "for (const a of document.querySelectorAll('[role=alert], .error, .form-error')) { \
+                       const t = (a.innerText || '').trim(); if (t) return t; } return null;",
+                    vec![],
+                )
+                .await?;
+            Ok(alert.as_str().map(|text| Err(text.to_string())))
         })
         .await?;
         if let Err(message) = signed_in {

@@ -15,9 +15,10 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::json;
 use thirtyfour::prelude::*;
-use thirtyfour::session::scriptret::ScriptRet;
 
+use crate::browser::devtools::DevTools;
 use crate::browser::input::{self, InputMode};
+use crate::browser::page::{Element, Page};
 use crate::browser::wait;
 use crate::config::Config;
 use crate::locators::Locator;
@@ -37,6 +38,15 @@ for (let i = 0; i < snap.snapshotLength; i++) {
 return all ? out : (out[0] || null);
 "#;
 
+/// The arguments of [`FIND_VISIBLE_JS`].
+fn find_args(xpath: &str, scope: Option<&Element>, all: bool) -> Vec<crate::browser::page::Arg> {
+    let scope = match scope {
+        Some(el) => el.into(),
+        None => serde_json::Value::Null.into(),
+    };
+    vec![xpath.into(), scope, json!(all).into()]
+}
+
 /// What every page object holds: the session, the locator table, the timeouts.
 #[derive(Clone)]
 pub struct Ui {
@@ -47,11 +57,21 @@ pub struct Ui {
     pub input: InputMode,
     /// The browser speaks DevTools (Chromium): screenshots are taken through it.
     pub chromium: bool,
+    /// Scripts, elements and DevTools commands (directly when connected).
+    pub page: Page,
 }
 
 impl Ui {
-    pub fn new(driver: WebDriver, config: Arc<Config>, base_url: String, input: InputMode, chromium: bool) -> Self {
-        Self { driver, config, base_url, input, chromium }
+    pub fn new(
+        driver: WebDriver,
+        config: Arc<Config>,
+        base_url: String,
+        input: InputMode,
+        chromium: bool,
+        devtools: Option<DevTools>,
+    ) -> Self {
+        let page = Page::new(driver.clone(), devtools);
+        Self { driver, config, base_url, input, chromium, page }
     }
 
     pub fn locator(&self, key: &str) -> &Locator {
@@ -72,30 +92,22 @@ impl Ui {
     }
 
     /// One attempt: the first visible match of `key`, inside `scope` if given.
-    pub async fn try_find(&self, key: &str, scope: Option<&WebElement>) -> anyhow::Result<Option<WebElement>> {
-        self.try_find_xpath(self.locator(key), scope).await
+    pub async fn try_find(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        let loc = self.locator(key);
+        let xpath = if scope.is_some() { loc.scoped() } else { loc.xpath.as_str() };
+        self.try_find_xpath(xpath, scope).await
     }
 
-    async fn try_find_xpath(&self, loc: &Locator, scope: Option<&WebElement>) -> anyhow::Result<Option<WebElement>> {
-        let ret = self.find_visible(loc, scope, false).await?;
-        if ret.json().is_null() {
-            return Ok(None);
-        }
-        Ok(Some(ret.element()?))
+    /// One attempt: the first visible match of a raw XPath, relative to `scope` when given.
+    pub async fn try_find_xpath(&self, xpath: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        self.page.eval_element(FIND_VISIBLE_JS, find_args(xpath, scope, false)).await
     }
 
     /// All visible matches of `key` inside `scope` (one attempt, no wait).
-    pub async fn find_all_visible(&self, key: &str, scope: Option<&WebElement>) -> anyhow::Result<Vec<WebElement>> {
-        Ok(self.find_visible(self.locator(key), scope, true).await?.elements()?)
-    }
-
-    /// Runs [`FIND_VISIBLE_JS`] for a locator, relative to `scope` when given.
-    async fn find_visible(&self, loc: &Locator, scope: Option<&WebElement>, all: bool) -> anyhow::Result<ScriptRet> {
-        let (xpath, scope_arg) = match scope {
-            Some(el) => (loc.scoped(), el.to_json()?),
-            None => (loc.xpath.as_str(), serde_json::Value::Null),
-        };
-        Ok(self.driver.execute(FIND_VISIBLE_JS, vec![json!(xpath), scope_arg, json!(all)]).await?)
+    pub async fn find_all_visible(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
+        let loc = self.locator(key);
+        let xpath = if scope.is_some() { loc.scoped() } else { loc.xpath.as_str() };
+        self.page.eval_elements(FIND_VISIBLE_JS, find_args(xpath, scope, true)).await
     }
 
     fn describe(&self, key: &str, what: &str) -> String {
@@ -103,11 +115,11 @@ impl Ui {
     }
 
     /// Waits until `key` is visible and returns it.
-    pub async fn find(&self, key: &str, what: &str) -> anyhow::Result<WebElement> {
+    pub async fn find(&self, key: &str, what: &str) -> anyhow::Result<Element> {
         self.find_in(key, None, what).await
     }
 
-    pub async fn find_in(&self, key: &str, scope: Option<&WebElement>, what: &str) -> anyhow::Result<WebElement> {
+    pub async fn find_in(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, what);
         wait::until(&desc, self.timeout(), self.config.poll, || self.try_find(key, scope)).await
     }
@@ -122,7 +134,7 @@ impl Ui {
     }
 
     /// Waits until `key` is visible, enabled, still and uncovered, then clicks it like a user.
-    pub async fn click(&self, key: &str, scope: Option<&WebElement>, what: &str) -> anyhow::Result<()> {
+    pub async fn click(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<()> {
         let desc = self.describe(key, &format!("{what} to be clickable"));
         wait::until(&desc, self.timeout(), self.config.poll, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
@@ -132,43 +144,43 @@ impl Ui {
     }
 
     /// Clicks an element already found, once it is actionable.
-    pub async fn click_element(&self, el: &WebElement, what: &str) -> anyhow::Result<()> {
+    pub async fn click_element(&self, el: &Element, what: &str) -> anyhow::Result<()> {
         wait::until(&format!("{what} to be clickable"), self.timeout(), self.config.poll, || self.try_click(el)).await
     }
 
     /// One attempt; `Ok(None)` (try again) with the reason kept for the timeout message.
-    pub async fn try_click(&self, el: &WebElement) -> anyhow::Result<Option<()>> {
-        match input::try_click(&self.driver, self.input, el).await? {
+    pub async fn try_click(&self, el: &Element) -> anyhow::Result<Option<()>> {
+        match input::try_click(&self.page, self.input, el).await? {
             Ok(()) => Ok(Some(())),
             Err(reason) => Err(anyhow::anyhow!(reason)),
         }
     }
 
     /// Waits until `key` is visible and enabled; returns it.
-    pub async fn wait_enabled(&self, key: &str, scope: Option<&WebElement>, what: &str) -> anyhow::Result<WebElement> {
+    pub async fn wait_enabled(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, &format!("{what} to be enabled"));
         wait::until(&desc, self.timeout(), self.config.poll, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
-            Ok(el.is_enabled().await?.then_some(el))
+            Ok(self.page.is_enabled(&el).await?.then_some(el))
         })
         .await
     }
 
     /// Types into a field like a user: click it, select what is there, type.
-    pub async fn type_into(&self, field: &WebElement, text: &str) -> anyhow::Result<()> {
+    pub async fn type_into(&self, field: &Element, text: &str) -> anyhow::Result<()> {
         self.click_element(field, "the field").await?;
-        input::type_text(&self.driver, self.input, field, text).await
+        input::type_text(&self.page, self.input, field, text).await
     }
 
-    pub async fn value_of(&self, field: &WebElement) -> anyhow::Result<String> {
-        Ok(field.prop("value").await?.unwrap_or_default())
+    pub async fn value_of(&self, field: &Element) -> anyhow::Result<String> {
+        Ok(self.page.prop(field, "value").await?.unwrap_or_default())
     }
 
     /// The page's visible text plus every attribute value: for "is this secret anywhere?".
     pub async fn page_text_and_attributes(&self) -> anyhow::Result<String> {
         let ret = self
-            .driver
-            .execute(
+            .page
+            .eval(
                 r#"const parts = [document.body.innerText];
                    for (const el of document.querySelectorAll('*')) {
                      for (const a of el.attributes) parts.push(a.value);
@@ -178,6 +190,6 @@ impl Ui {
                 vec![],
             )
             .await?;
-        Ok(ret.json().as_str().unwrap_or_default().to_string())
+        Ok(ret.as_str().unwrap_or_default().to_string())
     }
 }

@@ -15,13 +15,13 @@ impl<'a> ProfileMenu<'a> {
     pub async fn open(&self) -> anyhow::Result<String> {
         self.ui.click("header.avatar", None, "the profile avatar in the top-right corner").await?;
         let panel = self.ui.find("profile_menu.panel", "the profile dropdown").await?;
-        Ok(panel.text().await?)
+        self.ui.page.text(&panel).await
     }
 
     /// True when the avatar sits in the top-right corner of the window.
     pub async fn avatar_is_top_right(&self) -> anyhow::Result<bool> {
         let avatar = self.ui.find("header.avatar", "the profile avatar").await?;
-        let r = avatar.rect().await?;
+        let r = self.ui.page.rect(&avatar).await?;
         let (w, _) = self.ui.config.window;
         Ok(r.x + r.width / 2.0 > w as f64 * 0.75 && r.y + r.height / 2.0 < 120.0)
     }

@@ -20,13 +20,13 @@ impl<'a> ProfilePage<'a> {
         let info = self.ui.find("profile.user_info", "the User Info section").await?;
         self.ui.find("profile.api_tokens", "the API Tokens section").await?;
         // The section's text: the heading's parent element holds the fields.
-        let section = info.parent().await?;
-        Ok(section.text().await?)
+        let section = self.ui.page.parent(&info).await?;
+        self.ui.page.text(&section).await
     }
 
     pub async fn tokens_table(&self) -> anyhow::Result<Table> {
         let el = self.ui.find("profile.tokens_table", "the API Tokens table").await?;
-        Table::read(&self.ui.driver, &el).await
+        Table::read(&self.ui.page, &el).await
     }
 
     /// Waits until the API Tokens table has a row named `name` matching `pred`.
@@ -58,15 +58,15 @@ impl<'a> ProfilePage<'a> {
     /// The Create Token button is on the right-hand side of the page.
     pub async fn create_token_is_on_the_right(&self) -> anyhow::Result<bool> {
         let b = self.ui.find("profile.create_token", "the Create Token button").await?;
-        let r = b.rect().await?;
-        let width: f64 = self.ui.driver.execute("return document.documentElement.clientWidth;", vec![]).await?.convert()?;
+        let r = self.ui.page.rect(&b).await?;
+        let width = self.ui.page.eval("return document.documentElement.clientWidth;", vec![]).await?.as_f64().unwrap_or(0.0);
         Ok(r.x + r.width / 2.0 > width / 2.0)
     }
 
     /// The Create Token button's background colour, as (r, g, b).
     pub async fn create_token_colour(&self) -> anyhow::Result<(u8, u8, u8)> {
         let b = self.ui.find("profile.create_token", "the Create Token button").await?;
-        let css = b.css_value("background-color").await?;
+        let css = self.ui.page.css(&b, "background-color").await?;
         parse_rgb(&css).ok_or_else(|| anyhow::anyhow!("unreadable colour '{css}'"))
     }
 
@@ -85,9 +85,7 @@ impl<'a> ProfilePage<'a> {
         // The table re-renders after every change: find the row afresh on each attempt.
         wait::until(&format!("the Revoke button of '{name}' (locator profile.revoke)"), ui.config.wait, ui.config.poll, || async {
             let Some(table) = ui.try_find("profile.tokens_table", None).await? else { return Ok(None) };
-            let Some(row) = table.find_all(thirtyfour::By::XPath(row_xpath.clone())).await?.into_iter().next() else {
-                return Ok(None);
-            };
+            let Some(row) = ui.try_find_xpath(&row_xpath, Some(&table)).await? else { return Ok(None) };
             let Some(button) = ui.try_find("profile.revoke", Some(&row)).await? else { return Ok(None) };
             ui.try_click(&button).await
         })

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use thirtyfour::prelude::*;
+use crate::browser::page::{Element, Page};
 
 const READ_TABLE_JS: &str = r#"
 const t = arguments[0];
@@ -36,9 +36,9 @@ pub struct Table {
 }
 
 impl Table {
-    pub async fn read(driver: &WebDriver, table: &WebElement) -> anyhow::Result<Self> {
-        let ret = driver.execute(READ_TABLE_JS, vec![table.to_json()?]).await?;
-        let t: Table = serde_json::from_value(ret.json().clone()).context("could not read the table")?;
+    pub async fn read(page: &Page, table: &Element) -> anyhow::Result<Self> {
+        let ret = page.eval(READ_TABLE_JS, vec![table.into()]).await?;
+        let t: Table = serde_json::from_value(ret).context("could not read the table")?;
         Ok(t)
     }
 

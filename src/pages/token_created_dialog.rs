@@ -1,13 +1,13 @@
 //! Step 8: the "Token Created" dialog, shown once with the full token value.
 
-use thirtyfour::prelude::*;
+use crate::browser::page::Element;
 
 use super::Ui;
 use crate::secret::Secret;
 
 pub struct TokenCreatedDialog<'a> {
     ui: &'a Ui,
-    dialog: WebElement,
+    dialog: Element,
 }
 
 impl<'a> TokenCreatedDialog<'a> {
@@ -19,15 +19,15 @@ impl<'a> TokenCreatedDialog<'a> {
     /// The full token value shown in the dialog (kept as a [`Secret`]).
     pub async fn token_value(&self) -> anyhow::Result<Secret> {
         let el = self.ui.find_in("token_created.value", Some(&self.dialog), "the token value").await?;
-        let text = match el.prop("value").await? {
+        let text = match self.ui.page.prop(&el, "value").await? {
             Some(v) if !v.is_empty() => v,
-            _ => el.text().await?,
+            _ => self.ui.page.text(&el).await?,
         };
         Ok(Secret::new(text.trim()))
     }
 
     pub async fn text(&self) -> anyhow::Result<String> {
-        Ok(self.dialog.text().await?)
+        self.ui.page.text(&self.dialog).await
     }
 
     pub async fn copy(&self) -> anyhow::Result<()> {
