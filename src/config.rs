@@ -296,7 +296,7 @@ impl Config {
                 .or(file.run.artifacts_dir)
                 .unwrap_or_else(|| PathBuf::from("target/e2e")),
             wait: ms("AI_SUITE_TIMEOUT_MS", file.timeouts.wait_ms, 10_000)?,
-            poll: ms("AI_SUITE_POLL_MS", file.timeouts.poll_ms, 50)?,
+            poll: ms("AI_SUITE_POLL_MS", file.timeouts.poll_ms, 20)?,
             page_load: ms("AI_SUITE_PAGE_LOAD_MS", file.timeouts.page_load_ms, 30_000)?,
             locators: Locators::with_overrides(&file.locators).context("in [locators] of the config file")?,
             columns: file.columns,

@@ -62,3 +62,34 @@ async fn an_injected_session_signs_in_without_a_password() {
     assert!(out.contains("although a session was injected: the session is invalid or expired"), "{}", tail(&out));
     target.stop().await;
 }
+
+/// The channels besides the direct DevTools one: WebDriver alone (any
+/// browser, `AI_SUITE_INPUT=webdriver`), and a remote WebDriver (a grid),
+/// whose browsers' DevTools endpoints are not reachable from here.
+#[test]
+fn the_suite_passes_through_webdriver_alone() {
+    let (code, out) = suite(&[("AI_SUITE_INPUT", "webdriver")], &["--name", "following the user guide|avatar menu"]);
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+}
+
+#[test]
+fn the_suite_passes_through_a_remote_webdriver() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut driver = std::process::Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("chromedriver is installed");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    let url = format!("http://127.0.0.1:{port}");
+    let (code, out) = suite(&[("WEBDRIVER_URL", &url)], &["--name", "avatar menu|lists every user"]);
+    let _ = driver.kill();
+    let _ = driver.wait();
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+}

@@ -83,13 +83,9 @@ pub async fn try_click(page: &Page, mode: InputMode, el: &Element) -> anyhow::Re
             let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
                 return Ok(Err(point.as_str().unwrap_or("the element cannot be clicked").to_string()));
             };
-            for kind in ["mousePressed", "mouseReleased"] {
-                page.cdp(
-                    "Input.dispatchMouseEvent",
-                    json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 }),
-                )
+            let event = |kind| json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 });
+            page.cdp_all(vec![("Input.dispatchMouseEvent", event("mousePressed")), ("Input.dispatchMouseEvent", event("mouseReleased"))])
                 .await?;
-            }
             Ok(Ok(()))
         }
     }
@@ -111,10 +107,8 @@ pub async fn type_text(page: &Page, mode: InputMode, field: &Element, text: &str
             anyhow::ensure!(focused.as_bool() == Some(true), "the field could not take the keyboard focus");
             if text.is_empty() {
                 // Nothing to insert: clear the selection like a Delete key press.
-                for kind in ["keyDown", "keyUp"] {
-                    page.cdp("Input.dispatchKeyEvent", json!({ "type": kind, "key": "Delete", "code": "Delete", "windowsVirtualKeyCode": 46 }))
-                        .await?;
-                }
+                let key = |kind| json!({ "type": kind, "key": "Delete", "code": "Delete", "windowsVirtualKeyCode": 46 });
+                page.cdp_all(vec![("Input.dispatchKeyEvent", key("keyDown")), ("Input.dispatchKeyEvent", key("keyUp"))]).await?;
             } else {
                 page.cdp("Input.insertText", json!({ "text": text })).await?;
             }

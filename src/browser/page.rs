@@ -82,6 +82,22 @@ impl Page {
         }
     }
 
+    /// DevTools commands in order. On the direct connection they are sent
+    /// at once (the tab handles them in order) and their answers awaited together.
+    pub async fn cdp_all(&self, commands: Vec<(&str, Value)>) -> anyhow::Result<()> {
+        match &self.devtools {
+            Some(d) => {
+                futures::future::try_join_all(commands.into_iter().map(|(m, p)| d.send(m, p))).await?;
+            }
+            None => {
+                for (m, p) in commands {
+                    self.driver.cdp().send_raw(m, p).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Runs a script and returns its JSON result.
     pub async fn eval(&self, js: &str, args: Vec<Arg>) -> anyhow::Result<Value> {
         self.run(js, args, Want::Value).await.map(|r| r.0)
