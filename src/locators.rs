@@ -101,8 +101,7 @@ fn split_chain(alt: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut in_quotes = false;
-    let mut chars = alt.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in alt.char_indices() {
         if c == '"' {
             in_quotes = !in_quotes;
         }

@@ -298,7 +298,7 @@ impl RunContext {
     fn browser_kind(&self, tags: &[String]) -> (bool, bool) {
         let docs = self.docs.is_some();
         let wants_clipboard = tags.iter().any(|t| t == "clipboard");
-        let os_clipboard = std::env::var_os("EXP_HEADLESS").is_none() && wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
+        let os_clipboard = wants_clipboard && self.display.is_some() && self.driver.chromium.is_some() && !docs;
         ((self.config.headed || os_clipboard) && !docs, os_clipboard)
     }
 

@@ -111,18 +111,12 @@ impl DevTools {
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         crate::run_context::lock(&inner.pending).insert(id, tx);
-        let what = params_hint(&params);
         let message = json!({ "id": id, "method": method, "params": params }).to_string();
         if inner.out.send(Message::text(message)).is_err() {
             crate::run_context::lock(&inner.pending).remove(&id);
             bail!("the tab's DevTools connection is closed (did the browser quit?)");
         }
-        let t0 = std::time::Instant::now();
-        let r = tokio::time::timeout(inner.timeout, rx).await;
-        if std::env::var_os("EXP_TRACE").is_some() {
-            eprintln!("TRACE {:?} {method} {:.1}ms {what}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() % 100000, t0.elapsed().as_secs_f64()*1000.0);
-        }
-        match r {
+        match tokio::time::timeout(inner.timeout, rx).await {
             Ok(Ok(Ok(v))) => Ok(v),
             Ok(Ok(Err(message))) => bail!("DevTools {method}: {message}"),
             Ok(Err(_)) => bail!("the tab's DevTools connection closed before answering {method} (did the browser quit?)"),
@@ -134,7 +128,3 @@ impl DevTools {
     }
 }
 
-fn params_hint(p: &Value) -> String {
-    let e = p["expression"].as_str().or(p["functionDeclaration"].as_str()).unwrap_or("");
-    e.chars().filter(|c| *c != '\n').skip(14).take(50).collect()
-}

@@ -22,10 +22,10 @@ fn xvfb_binary() -> Option<std::path::PathBuf> {
 impl Display {
     /// Call from `main` before building the tokio runtime.
     pub fn prepare() -> Self {
-        if let Ok(d) = std::env::var("DISPLAY") {
-            if !d.is_empty() {
-                return Self { name: Some(d.clone()), xvfb: None, note: format!("existing display {d}") };
-            }
+        if let Ok(d) = std::env::var("DISPLAY")
+            && !d.is_empty()
+        {
+            return Self { name: Some(d.clone()), xvfb: None, note: format!("existing display {d}") };
         }
         let Some(xvfb) = xvfb_binary() else {
             return Self {

@@ -75,7 +75,6 @@ impl Driver {
         let log = std::fs::File::create(run_dir.join("chromedriver.log"))?;
         let mut child = tokio::process::Command::new(&chromedriver)
             .arg(format!("--port={port}"))
-            .args(std::env::var("EXP_CDLOG").ok().map(|_| vec!["--verbose".to_string(), "--readable-timestamp".to_string()]).unwrap_or_default())
             .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -182,8 +181,6 @@ pub async fn new_session(
     if is_loopback(base_url) {
         args.push("--proxy-server=http://127.0.0.1:9".into());
     }
-    if let Ok(x) = std::env::var("EXP_ARGS") { args.extend(x.split_whitespace().map(String::from)); }
-    if let Ok(x) = std::env::var("EXP_DROP") { args.retain(|a| !x.split_whitespace().any(|d| a.starts_with(d))); }
     for a in &args {
         caps.add_arg(a)?;
     }
@@ -214,7 +211,15 @@ pub async fn new_session(
     // Only to a browser our own ChromeDriver started: a remote WebDriver's
     // "localhost" DevTools address is on another machine (or worse, another browser).
     let devtools = if chromium && input == input::InputMode::Cdp && own_driver {
-        devtools::DevTools::connect(&driver, config.wait.max(Duration::from_secs(10))).await.unwrap_or(None)
+        match devtools::DevTools::connect(&driver, config.wait.max(Duration::from_secs(10))).await {
+            Ok(d) => d,
+            Err(e) => {
+                // Still correct through WebDriver, only slower: said once per run.
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| eprintln!("note: no direct DevTools connection to the browser ({e:#}); scripts go through WebDriver (slower)"));
+                None
+            }
+        }
     } else {
         None
     };

@@ -152,7 +152,7 @@ pub fn validate_name(raw: &str, live_names: &[&str], faults: &Faults) -> Result<
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(format!("Token name must be {MAX_NAME_CHARS} characters or fewer."));
     }
-    if live_names.iter().any(|n| *n == name) {
+    if live_names.contains(&name) {
         return Err("You already have an active token with this name.".into());
     }
     Ok(name.to_string())
