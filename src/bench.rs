@@ -42,7 +42,11 @@ pub async fn run(runs: usize, main_only: bool, display: &Display) -> anyhow::Res
             }
         }
     }
-    println!("main scenario (sign-in + Steps 1-8, fresh browser session, screenshot per step), {runs} runs:");
+    let motion = match crate::config::Config::load(&crate::config::process_env) {
+        Ok(c) if c.reduced_motion => "reduced motion asked for",
+        _ => "the app's own transitions",
+    };
+    println!("main scenario (sign-in + Steps 1-8, fresh browser session, screenshot per step, {motion}), {runs} runs:");
     println!("  median wall time per scenario: {}", ms(median(scenario)));
     println!("  median session start: {}   median after-hook (clean-up + quit): {}", ms(median(session)), ms(median(teardown)));
     println!("  median per step (action / screenshot+redaction):");

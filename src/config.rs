@@ -98,6 +98,8 @@ pub struct SessionFile {
 #[serde(default, deny_unknown_fields)]
 pub struct BrowserFile {
     pub headed: Option<bool>,
+    /// Ask pages for reduced motion (`prefers-reduced-motion: reduce`).
+    pub reduced_motion: Option<bool>,
     /// "cdp" (default on Chromium) or "webdriver".
     pub input: Option<String>,
     pub webdriver_url: Option<String>,
@@ -144,6 +146,8 @@ pub struct Config {
     pub user_name: Option<String>,
     pub user_role: Option<String>,
     pub headed: bool,
+    /// Pages are told the user prefers reduced motion (Chromium only).
+    pub reduced_motion: bool,
     /// How clicks and typing reach the page.
     pub input: crate::browser::input::InputMode,
     pub webdriver_url: Option<String>,
@@ -255,6 +259,10 @@ impl Config {
             Some(v) => flag(&v).context("AI_SUITE_HEADED")?,
             None => file.browser.headed.unwrap_or(false),
         };
+        let reduced_motion = match env("AI_SUITE_REDUCED_MOTION") {
+            Some(v) => flag(&v).context("AI_SUITE_REDUCED_MOTION")?,
+            None => file.browser.reduced_motion.unwrap_or(false),
+        };
         let ms = |key: &str, file_value: Option<u64>, default: u64| -> anyhow::Result<Duration> {
             let v = match env(key) {
                 Some(v) => number(key, &v)?,
@@ -282,6 +290,7 @@ impl Config {
             user_name: env("AI_SUITE_USER_NAME").or(file.target.user_name).or(user_name),
             user_role: env("AI_SUITE_USER_ROLE").or(file.target.user_role).or(user_role),
             headed,
+            reduced_motion,
             input: match env("AI_SUITE_INPUT").or(file.browser.input) {
                 Some(v) => v.parse().context("AI_SUITE_INPUT / [browser] input")?,
                 None => Default::default(),
@@ -350,6 +359,17 @@ mod tests {
         assert!(c.is_local());
         assert_eq!(c.credentials.unwrap().username, crate::local_suite::QA_EMAIL);
         assert_eq!(c.concurrency, 2);
+        assert!(!c.reduced_motion, "the app's own transitions are exercised unless asked otherwise");
+    }
+
+    #[test]
+    fn reduced_motion_comes_from_file_or_env() {
+        let file: FileConfig = toml::from_str("[browser]\nreduced_motion = true").unwrap();
+        assert!(Config::resolve(file, &env_of(&[])).unwrap().reduced_motion);
+        let file: FileConfig = toml::from_str("[browser]\nreduced_motion = true").unwrap();
+        assert!(!Config::resolve(file, &env_of(&[("AI_SUITE_REDUCED_MOTION", "0")])).unwrap().reduced_motion);
+        let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_REDUCED_MOTION", "sometimes")])).unwrap_err();
+        assert!(format!("{e:#}").contains("AI_SUITE_REDUCED_MOTION"), "{e:#}");
     }
 
     #[test]

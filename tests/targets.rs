@@ -73,6 +73,15 @@ fn the_suite_passes_through_webdriver_alone() {
     assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
 }
 
+/// With reduced motion asked for, the local AI Suite's dialogs come and go at
+/// once (it honours the preference), and every check still holds.
+#[test]
+fn the_suite_passes_with_reduced_motion() {
+    let (code, out) = suite(&[("AI_SUITE_REDUCED_MOTION", "1")], &["--name", "following the user guide|Cancel closes"]);
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+}
+
 #[test]
 fn the_suite_passes_through_a_remote_webdriver() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

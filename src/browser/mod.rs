@@ -206,6 +206,16 @@ pub async fn new_session(
             )
             .await
             .context("could not fix the viewport size")?;
+        if config.reduced_motion {
+            driver
+                .cdp()
+                .send_raw(
+                    "Emulation.setEmulatedMedia",
+                    serde_json::json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
+                )
+                .await
+                .context("could not ask for reduced motion")?;
+        }
     }
     let input = if chromium { config.input } else { input::InputMode::WebDriver };
     // Only to a browser our own ChromeDriver started: a remote WebDriver's

@@ -104,6 +104,7 @@
         backdrop.classList.remove("open");
         let done = false;
         const remove = () => { if (!done) { done = true; backdrop.remove(); } };
+        if (matchMedia("(prefers-reduced-motion: reduce)").matches) return remove();
         backdrop.addEventListener("transitionend", remove, { once: true });
         setTimeout(remove, 400);
       },
