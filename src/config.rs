@@ -363,6 +363,13 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_is_valid() {
+        let file: FileConfig = toml::from_str(include_str!("../ai-suite.example.toml")).expect("ai-suite.example.toml parses");
+        let c = Config::resolve(file, &env_of(&[])).expect("ai-suite.example.toml resolves");
+        assert_eq!(c.poll, Duration::from_millis(20));
+    }
+
+    #[test]
     fn reduced_motion_comes_from_file_or_env() {
         let file: FileConfig = toml::from_str("[browser]\nreduced_motion = true").unwrap();
         assert!(Config::resolve(file, &env_of(&[])).unwrap().reduced_motion);
