@@ -93,9 +93,13 @@ impl Ui {
 
     /// One attempt: the first visible match of `key`, inside `scope` if given.
     pub async fn try_find(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        self.try_find_xpath(self.xpath(key, scope), scope).await
+    }
+
+    /// The XPath of `key`: relative when searching inside `scope`.
+    fn xpath(&self, key: &str, scope: Option<&Element>) -> &str {
         let loc = self.locator(key);
-        let xpath = if scope.is_some() { loc.scoped() } else { loc.xpath.as_str() };
-        self.try_find_xpath(xpath, scope).await
+        if scope.is_some() { loc.scoped() } else { loc.xpath.as_str() }
     }
 
     /// One attempt: the first visible match of a raw XPath, relative to `scope` when given.
@@ -105,9 +109,7 @@ impl Ui {
 
     /// All visible matches of `key` inside `scope` (one attempt, no wait).
     pub async fn find_all_visible(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
-        let loc = self.locator(key);
-        let xpath = if scope.is_some() { loc.scoped() } else { loc.xpath.as_str() };
-        self.page.eval_elements(FIND_VISIBLE_JS, find_args(xpath, scope, true)).await
+        self.page.eval_elements(FIND_VISIBLE_JS, find_args(self.xpath(key, scope), scope, true)).await
     }
 
     fn describe(&self, key: &str, what: &str) -> String {
