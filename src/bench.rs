@@ -43,8 +43,9 @@ pub async fn run(runs: usize, main_only: bool, display: &Display) -> anyhow::Res
         }
     }
     let motion = match crate::config::Config::load(&crate::config::process_env) {
-        Ok(c) if c.reduced_motion => "reduced motion asked for",
-        _ => "the app's own transitions",
+        Ok(c) if c.reduced_motion => "reduced motion asked for".to_string(),
+        Ok(c) if c.animation_speed != 1.0 => format!("the app's transitions at {}× speed", c.animation_speed),
+        _ => "the app's transitions in real time".to_string(),
     };
     println!("main scenario (sign-in + Steps 1-8, fresh browser session, screenshot per step, {motion}), {runs} runs:");
     println!("  median wall time per scenario: {}", ms(median(scenario)));

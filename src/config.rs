@@ -100,6 +100,8 @@ pub struct BrowserFile {
     pub headed: Option<bool>,
     /// Ask pages for reduced motion (`prefers-reduced-motion: reduce`).
     pub reduced_motion: Option<bool>,
+    /// Playback rate of the page's CSS transitions and animations (1 = real time).
+    pub animation_speed: Option<f64>,
     /// "cdp" (default on Chromium) or "webdriver".
     pub input: Option<String>,
     pub webdriver_url: Option<String>,
@@ -148,6 +150,8 @@ pub struct Config {
     pub headed: bool,
     /// Pages are told the user prefers reduced motion (Chromium only).
     pub reduced_motion: bool,
+    /// Playback rate of CSS transitions and animations (Chromium only; 1 = real time).
+    pub animation_speed: f64,
     /// How clicks and typing reach the page.
     pub input: crate::browser::input::InputMode,
     pub webdriver_url: Option<String>,
@@ -173,6 +177,9 @@ pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 pub fn process_env(key: &str) -> Option<String> {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty())
 }
+
+/// CSS transitions and animations run this many times faster than real time.
+pub const DEFAULT_ANIMATION_SPEED: f64 = 10.0;
 
 fn flag(v: &str) -> anyhow::Result<bool> {
     match v.trim().to_ascii_lowercase().as_str() {
@@ -263,6 +270,16 @@ impl Config {
             Some(v) => flag(&v).context("AI_SUITE_REDUCED_MOTION")?,
             None => file.browser.reduced_motion.unwrap_or(false),
         };
+        let animation_speed = match env("AI_SUITE_ANIMATION_SPEED") {
+            Some(v) => number("AI_SUITE_ANIMATION_SPEED", &v)?,
+            None => file.browser.animation_speed.unwrap_or(DEFAULT_ANIMATION_SPEED),
+        };
+        if !(animation_speed.is_finite() && (1.0..=100.0).contains(&animation_speed)) {
+            bail!(
+                "the animation speed (AI_SUITE_ANIMATION_SPEED / [browser] animation_speed) is {animation_speed}: \
+                 use a factor from 1 (real time) to 100"
+            );
+        }
         let ms = |key: &str, file_value: Option<u64>, default: u64| -> anyhow::Result<Duration> {
             let v = match env(key) {
                 Some(v) => number(key, &v)?,
@@ -291,6 +308,7 @@ impl Config {
             user_role: env("AI_SUITE_USER_ROLE").or(file.target.user_role).or(user_role),
             headed,
             reduced_motion,
+            animation_speed,
             input: match env("AI_SUITE_INPUT").or(file.browser.input) {
                 Some(v) => v.parse().context("AI_SUITE_INPUT / [browser] input")?,
                 None => Default::default(),
@@ -360,6 +378,20 @@ mod tests {
         assert_eq!(c.credentials.unwrap().username, crate::local_suite::QA_EMAIL);
         assert_eq!(c.concurrency, 2);
         assert!(!c.reduced_motion, "the app's own transitions are exercised unless asked otherwise");
+        assert_eq!(c.animation_speed, DEFAULT_ANIMATION_SPEED);
+    }
+
+    #[test]
+    fn animation_speed_comes_from_file_or_env_and_is_checked() {
+        let file: FileConfig = toml::from_str("[browser]\nanimation_speed = 1").unwrap();
+        assert_eq!(Config::resolve(file, &env_of(&[])).unwrap().animation_speed, 1.0);
+        let file: FileConfig = toml::from_str("[browser]\nanimation_speed = 1").unwrap();
+        assert_eq!(Config::resolve(file, &env_of(&[("AI_SUITE_ANIMATION_SPEED", "20")])).unwrap().animation_speed, 20.0);
+        for bad in ["0", "0.5", "fast", "1000", "NaN", "-3"] {
+            let env = move |k: &str| (k == "AI_SUITE_ANIMATION_SPEED").then(|| bad.to_string());
+            let e = Config::resolve(FileConfig::default(), &env).unwrap_err();
+            assert!(format!("{e:#}").contains("AI_SUITE_ANIMATION_SPEED"), "{bad}: {e:#}");
+        }
     }
 
     #[test]
@@ -367,6 +399,8 @@ mod tests {
         let file: FileConfig = toml::from_str(include_str!("../ai-suite.example.toml")).expect("ai-suite.example.toml parses");
         let c = Config::resolve(file, &env_of(&[])).expect("ai-suite.example.toml resolves");
         assert_eq!(c.poll, Duration::from_millis(20));
+        assert_eq!(c.window, (1280, 800));
+        assert_eq!(c.animation_speed, DEFAULT_ANIMATION_SPEED, "the example shows the default");
     }
 
     #[test]
@@ -405,13 +439,6 @@ mod tests {
         assert_eq!(parse_offset("-08:00").unwrap().local_minus_utc(), -28800);
         assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
         assert!(parse_offset("5").is_err());
-    }
-
-    #[test]
-    fn the_example_config_file_is_valid() {
-        let file: FileConfig = toml::from_str(include_str!("../ai-suite.example.toml")).unwrap();
-        let c = Config::resolve(file, &env_of(&[])).unwrap();
-        assert_eq!(c.window, (1280, 800));
     }
 
     #[test]

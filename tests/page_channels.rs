@@ -98,6 +98,19 @@ async fn devtools_and_webdriver_read_the_page_alike() {
     let e = direct.text(&old).await.unwrap_err();
     assert!(e.to_string().contains("stale element"), "{e:#}");
 
+    // The session's animation speed (set once, on the tab's own connection)
+    // holds on every page since, not only the first.
+    let rate = direct
+        .cdp("Animation.getPlaybackRate", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        rate["playbackRate"].as_f64(),
+        Some(config.animation_speed),
+        "after two page loads"
+    );
+    assert!(config.animation_speed > 1.0, "the default speeds animations up");
+
     session.driver.quit().await.unwrap();
     driver.stop().await;
     target.stop().await;

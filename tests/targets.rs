@@ -82,6 +82,15 @@ fn the_suite_passes_with_reduced_motion() {
     assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
 }
 
+/// By default CSS transitions run 10× faster; at real time (as a user sees
+/// them) the dialogs take their 180 ms to come and go, and every check still holds.
+#[test]
+fn the_suite_passes_with_animations_in_real_time() {
+    let (code, out) = suite(&[("AI_SUITE_ANIMATION_SPEED", "1")], &["--name", "following the user guide|Cancel closes"]);
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+}
+
 #[test]
 fn the_suite_passes_through_a_remote_webdriver() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

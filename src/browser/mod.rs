@@ -194,29 +194,7 @@ pub async fn new_session(
             Some(Duration::ZERO),
         ))
         .await?;
-    // The same viewport headless or headed, whatever the window decorations:
-    // screenshots are comparable across modes and machines.
     let chromium = driver_is_chromium(&driver).await;
-    if chromium {
-        driver
-            .cdp()
-            .send_raw(
-                "Emulation.setDeviceMetricsOverride",
-                serde_json::json!({ "width": w, "height": h, "deviceScaleFactor": 1, "mobile": false }),
-            )
-            .await
-            .context("could not fix the viewport size")?;
-        if config.reduced_motion {
-            driver
-                .cdp()
-                .send_raw(
-                    "Emulation.setEmulatedMedia",
-                    serde_json::json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
-                )
-                .await
-                .context("could not ask for reduced motion")?;
-        }
-    }
     let input = if chromium { config.input } else { input::InputMode::WebDriver };
     // Only to a browser our own ChromeDriver started: a remote WebDriver's
     // "localhost" DevTools address is on another machine (or worse, another browser).
@@ -233,7 +211,61 @@ pub async fn new_session(
     } else {
         None
     };
+    if chromium {
+        emulate(config, &driver, devtools.as_ref()).await?;
+    }
     Ok(Session { driver, input, chromium, devtools })
+}
+
+/// The page's conditions, set once per session (they last across navigations):
+/// the same viewport headless or headed, whatever the window decorations
+/// (screenshots are comparable across modes and machines); reduced motion when
+/// asked for; CSS transitions and animations at the configured speed.
+async fn emulate(config: &Config, driver: &WebDriver, devtools: Option<&devtools::DevTools>) -> anyhow::Result<()> {
+    let (w, h) = config.window;
+    let mut commands = vec![(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": w, "height": h, "deviceScaleFactor": 1, "mobile": false }),
+        "could not fix the viewport size",
+    )];
+    if config.reduced_motion {
+        commands.push((
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
+            "could not ask for reduced motion",
+        ));
+    }
+    // Transitions still run and their end events still fire, only faster. Set
+    // through ChromeDriver's own DevTools client the rate is lost at the first
+    // cross-site navigation; the tab's own connection keeps it.
+    if config.animation_speed != 1.0 {
+        match devtools {
+            Some(_) => commands.push((
+                "Animation.setPlaybackRate",
+                serde_json::json!({ "playbackRate": config.animation_speed }),
+                "could not set the animation speed",
+            )),
+            None => {
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| {
+                    eprintln!(
+                        "note: CSS transitions and animations run in real time here: the animation speed needs the \
+                         direct DevTools connection (the suite's own ChromeDriver and DevTools input)"
+                    )
+                });
+            }
+        }
+    }
+    let sent = commands.iter().map(|(method, params, _)| async move {
+        match devtools {
+            Some(d) => d.send(method, params.clone()).await.map(|_| ()),
+            None => driver.cdp().send_raw(method, params.clone()).await.map(|_| ()).map_err(Into::into),
+        }
+    });
+    for (result, (_, _, what)) in futures::future::join_all(sent).await.into_iter().zip(&commands) {
+        result.context(*what)?;
+    }
+    Ok(())
 }
 
 /// Chromium (or Chrome, Edge) speaks DevTools: told by the capabilities the
