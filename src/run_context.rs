@@ -413,7 +413,7 @@ impl RunContext {
             return;
         }
         if self.config.api.revoke_path.is_some() {
-            let cookies = ui.driver.get_all_cookies().await.unwrap_or_default();
+            let cookies = ui.page.cookies().await.unwrap_or_default();
             match crate::api::revoke_by_name(&self.base_url, &self.config.api, &cookies, &pending).await {
                 Ok(done) => {
                     for (name, existed) in done {

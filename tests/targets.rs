@@ -63,6 +63,32 @@ async fn an_injected_session_signs_in_without_a_password() {
     target.stop().await;
 }
 
+/// The first scenario signs in through the form; the next ones start with its
+/// session cookies set before their first page, and sign in no more.
+#[tokio::test(flavor = "multi_thread")]
+async fn later_scenarios_reuse_the_first_sign_in() {
+    let target = LocalSuite::start(local_suite::Options::default()).await.unwrap();
+    let url = target.url.clone();
+    let (code, out) = tokio::task::spawn_blocking(move || {
+        suite(
+            &[
+                ("AI_SUITE_URL", &url),
+                ("AI_SUITE_USERNAME", QA_EMAIL),
+                ("AI_SUITE_PASSWORD", QA_PASSWORD),
+                ("AI_SUITE_USER_NAME", "Quinn Avery"),
+                ("AI_SUITE_USER_ROLE", "Administrator"),
+            ],
+            &["-c", "1", "--name", "avatar menu leads|lists every user|empty token name"],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{}", tail(&out));
+    assert!(out.contains("3 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    assert_eq!(target.store.session_count(), 1, "three scenarios, one sign-in through the form");
+    target.stop().await;
+}
+
 /// The channels besides the direct DevTools one: WebDriver alone (any
 /// browser, `AI_SUITE_INPUT=webdriver`), and a remote WebDriver (a grid),
 /// whose browsers' DevTools endpoints are not reachable from here.

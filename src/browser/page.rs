@@ -98,6 +98,24 @@ impl Page {
         Ok(())
     }
 
+    /// The cookies the open page sees: one DevTools call on the direct
+    /// connection, else WebDriver's (which costs ChromeDriver several).
+    pub async fn cookies(&self) -> anyhow::Result<Vec<Cookie>> {
+        let Some(d) = &self.devtools else { return Ok(self.driver.get_all_cookies().await?) };
+        let got = d.send("Network.getCookies", json!({})).await?;
+        Ok(got["cookies"].as_array().into_iter().flatten().map(cookie_from_devtools).collect())
+    }
+
+    /// Sets cookies for `url` before any page of it is open: true when done
+    /// (direct DevTools connection); false when this channel can only set
+    /// them on an open page of that origin (WebDriver).
+    pub async fn set_cookies_ahead(&self, url: &str, cookies: &[Cookie]) -> anyhow::Result<bool> {
+        let Some(d) = &self.devtools else { return Ok(false) };
+        let params: Vec<Value> = cookies.iter().map(|c| cookie_to_devtools(c, url)).collect();
+        d.send("Network.setCookies", json!({ "cookies": params })).await?;
+        Ok(true)
+    }
+
     /// Runs a script and returns its JSON result.
     pub async fn eval(&self, js: &str, args: Vec<Arg>) -> anyhow::Result<Value> {
         self.run(js, args, Want::Value).await.map(|r| r.0)
@@ -260,11 +278,82 @@ fn node(remote: &Value) -> anyhow::Result<Option<Element>> {
 }
 
 /// An element whose page has gone (navigation, reload) is stale, as in WebDriver.
+/// A DevTools `Network.Cookie` as WebDriver's cookie.
+fn cookie_from_devtools(c: &Value) -> Cookie {
+    let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+    let mut cookie = Cookie::new(text("name"), text("value"));
+    cookie.set_path(text("path"));
+    cookie.set_domain(text("domain"));
+    cookie.set_secure(c["secure"].as_bool().unwrap_or(false));
+    cookie.set_http_only(c["httpOnly"].as_bool().unwrap_or(false));
+    // Session cookies have no expiry (DevTools says -1).
+    if let Some(expires) = c["expires"].as_f64().filter(|e| *e > 0.0 && c["session"].as_bool() != Some(true)) {
+        cookie.set_expiry(expires as i64);
+    }
+    match c["sameSite"].as_str() {
+        Some("Strict") => cookie.set_same_site(SameSite::Strict),
+        Some("Lax") => cookie.set_same_site(SameSite::Lax),
+        Some("None") => cookie.set_same_site(SameSite::None),
+        _ => {}
+    }
+    cookie
+}
+
+/// WebDriver's cookie as a DevTools `Network.CookieParam` for `url`: a
+/// host-only cookie stays host-only; a domain cookie (".example.com") keeps its domain.
+fn cookie_to_devtools(c: &Cookie, url: &str) -> Value {
+    let mut p = json!({ "name": c.name, "value": c.value, "url": url, "path": c.path.as_deref().unwrap_or("/") });
+    if let Some(domain) = c.domain.as_deref().filter(|d| d.starts_with('.')) {
+        p["domain"] = json!(domain);
+    }
+    if let Some(secure) = c.secure {
+        p["secure"] = json!(secure);
+    }
+    if let Some(http_only) = c.http_only {
+        p["httpOnly"] = json!(http_only);
+    }
+    if let Some(expiry) = c.expiry {
+        p["expires"] = json!(expiry);
+    }
+    match &c.same_site {
+        Some(SameSite::Strict) => p["sameSite"] = json!("Strict"),
+        Some(SameSite::Lax) => p["sameSite"] = json!("Lax"),
+        Some(SameSite::None) => p["sameSite"] = json!("None"),
+        _ => {}
+    }
+    p
+}
+
 fn stale(e: anyhow::Error) -> anyhow::Error {
     let text = e.to_string();
     if text.contains("Cannot find context") || text.contains("Could not find object") {
         anyhow!("stale element: it is no longer on the page ({text})")
     } else {
         e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_cross_between_devtools_and_webdriver_intact() {
+        let session = json!({ "name": "aisuite_session", "value": "abc", "domain": "127.0.0.1", "path": "/",
+            "expires": -1, "size": 18, "httpOnly": true, "secure": false, "session": true, "sameSite": "Lax" });
+        let c = cookie_from_devtools(&session);
+        assert_eq!((c.name.as_str(), c.value.as_str(), c.path.as_deref()), ("aisuite_session", "abc", Some("/")));
+        assert_eq!((c.http_only, c.secure, c.expiry), (Some(true), Some(false), None), "a session cookie has no expiry");
+        let p = cookie_to_devtools(&c, "http://127.0.0.1:8080");
+        assert_eq!(p["url"], "http://127.0.0.1:8080");
+        assert_eq!(p.get("domain"), None, "a host-only cookie stays host-only");
+        assert_eq!((p["httpOnly"].clone(), p["sameSite"].clone()), (json!(true), json!("Lax")));
+        assert_eq!(p.get("expires"), None);
+
+        let lasting = json!({ "name": "pref", "value": "1", "domain": ".example.com", "path": "/app",
+            "expires": 1_900_000_000.5, "httpOnly": false, "secure": true, "session": false });
+        let p = cookie_to_devtools(&cookie_from_devtools(&lasting), "https://staging.example.com");
+        assert_eq!((p["domain"].clone(), p["path"].clone()), (json!(".example.com"), json!("/app")));
+        assert_eq!((p["expires"].clone(), p["secure"].clone()), (json!(1_900_000_000), json!(true)));
     }
 }

@@ -301,6 +301,11 @@ impl Store {
         Some(session)
     }
 
+    /// Sign-in sessions open now (one per successful sign-in not signed out).
+    pub fn session_count(&self) -> usize {
+        self.lock().sessions.len()
+    }
+
     pub fn logout(&self, session: &str) {
         self.lock().sessions.remove(session);
     }

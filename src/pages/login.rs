@@ -39,8 +39,12 @@ impl<'a> LoginPage<'a> {
         Ok(())
     }
 
-    /// Sets cookies captured from an earlier sign-in on the target's origin.
+    /// Sets cookies captured from an earlier sign-in on the target's origin:
+    /// before the first page when the channel can, else on a page of the origin.
     pub async fn inject_cookies(&self, cookies: Vec<Cookie>) -> anyhow::Result<()> {
+        if self.ui.page.set_cookies_ahead(&self.ui.base_url, &cookies).await.context("could not restore the session cookies")? {
+            return Ok(());
+        }
         self.ui.goto(ORIGIN_PAGE).await?;
         for c in cookies {
             self.ui.driver.add_cookie(c).await.context("could not restore the session cookie")?;

@@ -27,7 +27,7 @@ async fn signed_in(w: &mut AiSuiteWorld, step: &Step) {
         }
         login.open_signed_in(&config.start_path, config.credentials.as_ref()).await?;
         if w.run.signed_in_cookies().is_none() {
-            w.run.remember_signed_in_cookies(ui.driver.get_all_cookies().await?);
+            w.run.remember_signed_in_cookies(ui.page.cookies().await?);
         }
         Ok(())
     })

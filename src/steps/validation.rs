@@ -147,7 +147,7 @@ pub async fn rows_named(ui: &crate::pages::Ui, name: &str) -> anyhow::Result<usi
 async fn server_refuses(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?;
-        let cookies = ui.driver.get_all_cookies().await?;
+        let cookies = ui.page.cookies().await?;
         let name = w.token_name.clone().unwrap_or_default();
         let expiry = w.typed_expiry.clone().unwrap_or_default();
         let status = crate::api::create_bypassing_the_page(&w.run.base_url, &w.run.config.api, &cookies, &name, &expiry).await?;
