@@ -20,7 +20,40 @@ fn ms(d: Duration) -> String {
     format!("{:>7.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-pub async fn run(runs: usize, main_only: bool, display: &Display) -> anyhow::Result<()> {
+/// The Playwright script of the same flow, for comparison on this machine.
+const PLAYWRIGHT_FLOW: &str = "bench/playwright-flow.js";
+
+/// Checks that node and playwright-core are there, and starts a local AI
+/// Suite of its own for the Playwright runs.
+async fn playwright_target() -> anyhow::Result<crate::local_suite::LocalSuite> {
+    let resolves = std::process::Command::new("node")
+        .args(["-e", "require.resolve('playwright-core', { paths: ['bench'] })"])
+        .output()
+        .map_err(|e| anyhow::anyhow!("--playwright needs Node.js ({e}); install it: sudo apt-get install -y nodejs npm"))?;
+    anyhow::ensure!(
+        resolves.status.success(),
+        "--playwright needs playwright-core under bench/: npm install --prefix bench playwright-core"
+    );
+    crate::local_suite::LocalSuite::start(crate::local_suite::Options::default()).await
+}
+
+/// One run of the Playwright flow: its total wall time (launch, flow, close).
+async fn playwright_run(url: &str) -> anyhow::Result<Duration> {
+    let out = tokio::process::Command::new("node").args([PLAYWRIGHT_FLOW, url]).output().await?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    anyhow::ensure!(out.status.success(), "{PLAYWRIGHT_FLOW} failed: {}{}", text, String::from_utf8_lossy(&out.stderr));
+    let ms: u64 = text
+        .split_whitespace()
+        .skip_while(|w| *w != "total")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("{PLAYWRIGHT_FLOW} printed no total: {text}"))?;
+    Ok(Duration::from_millis(ms))
+}
+
+pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Display) -> anyhow::Result<()> {
+    let playwright_target = if playwright { Some(playwright_target().await?) } else { None };
+    let mut playwright_times = Vec::new();
     let main_args = |c: &str| -> Vec<String> {
         ["bench", "--name", "following the user guide", "-c", c].iter().map(|s| s.to_string()).collect()
     };
@@ -31,6 +64,10 @@ pub async fn run(runs: usize, main_only: bool, display: &Display) -> anyhow::Res
     for i in 0..runs {
         let report = runner::run_report(main_args("1"), display, true).await;
         anyhow::ensure!(report.code == EXIT_PASSED, "run {} of the main scenario failed; see {}", i + 1, report.run_dir.display());
+        // Interleaved: both see the machine in the same minutes.
+        if let Some(target) = &playwright_target {
+            playwright_times.push(playwright_run(&target.url).await?);
+        }
         for r in &report.results {
             scenario.push(r.duration);
             session.push(r.session_start);
@@ -48,7 +85,17 @@ pub async fn run(runs: usize, main_only: bool, display: &Display) -> anyhow::Res
         _ => "the app's transitions in real time".to_string(),
     };
     println!("main scenario (sign-in + Steps 1-8, fresh browser session, screenshot per step, {motion}), {runs} runs:");
-    println!("  median wall time per scenario: {}", ms(median(scenario)));
+    let ours = median(scenario);
+    println!("  median wall time per scenario: {}", ms(ours));
+    if let Some(target) = playwright_target {
+        target.stop().await;
+        let theirs = median(playwright_times);
+        println!(
+            "  Playwright, same flow ({PLAYWRIGHT_FLOW}), one run after each of ours: median {} — this suite takes {:.2}× its time",
+            ms(theirs),
+            ours.as_secs_f64() / theirs.as_secs_f64()
+        );
+    }
     println!("  median session start: {}   median after-hook (clean-up + quit): {}", ms(median(session)), ms(median(teardown)));
     println!("  median per step (action / screenshot+redaction):");
     for (i, (text, action, capture)) in steps.clone() {

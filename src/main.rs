@@ -36,6 +36,11 @@ struct BenchArgs {
     /// Only the main scenario (skip the whole-suite runs).
     #[arg(long)]
     main_only: bool,
+    /// Also run bench/playwright-flow.js (the same flow in Playwright), one
+    /// run after each of ours, and print both medians and their ratio. Needs
+    /// node and `npm install --prefix bench playwright-core`.
+    #[arg(long)]
+    playwright: bool,
 }
 
 /// Regenerate the guide: run the @docs scenario in docs mode, rewrite the
@@ -108,7 +113,7 @@ fn main() {
     let code = match command {
         Some("bench") => {
             let bench_args = BenchArgs::parse_from(args.iter().skip(1));
-            match runtime.block_on(ai_suite_e2e::bench::run(bench_args.runs, bench_args.main_only, display.as_ref().expect("prepared"))) {
+            match runtime.block_on(ai_suite_e2e::bench::run(bench_args.runs, bench_args.main_only, bench_args.playwright, display.as_ref().expect("prepared"))) {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("error: {e:#}");
