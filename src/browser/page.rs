@@ -277,7 +277,6 @@ fn node(remote: &Value) -> anyhow::Result<Option<Element>> {
     Ok(Some(Element::DevTools(id.to_string())))
 }
 
-/// An element whose page has gone (navigation, reload) is stale, as in WebDriver.
 /// A DevTools `Network.Cookie` as WebDriver's cookie.
 fn cookie_from_devtools(c: &Value) -> Cookie {
     let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
@@ -324,6 +323,7 @@ fn cookie_to_devtools(c: &Cookie, url: &str) -> Value {
     p
 }
 
+/// An element whose page has gone (navigation, reload) is stale, as in WebDriver.
 fn stale(e: anyhow::Error) -> anyhow::Error {
     let text = e.to_string();
     if text.contains("Cannot find context") || text.contains("Could not find object") {
