@@ -17,13 +17,19 @@ use crate::run_context::lock;
 
 /// Rectangles (CSS px) of everything secret on the page: password fields, any
 /// text node holding a known secret, the Token Created dialog's value, and
-/// whatever the `secret` locators of the config match.
+/// whatever the `secret` locators of the config match; each with the element
+/// it belongs to, and whether it shows (an element at opacity 0 does not,
+/// but it may by the time the frame is made). With a third argument, only the
+/// rectangles (the change watcher is left alone): the capture looks again once
+/// the frame is made (see [`cover`]).
 const SECRET_RECTS_JS: &str = r#"
-const [secrets, xpaths] = arguments;
+const [secrets, xpaths, rectsOnly] = arguments;
 const rects = [];
-// Only what is on screen: an element faded out to opacity 0 shows nothing.
 const shown = (el) => !el || !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
-const add = (r, el) => { if (r.width > 0 && r.height > 0 && shown(el)) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height }); };
+// The same element has the same id in both looks.
+const ids = window.__e2eIds || (window.__e2eIds = { map: new WeakMap(), next: 0 });
+const idOf = (el) => { if (!el) return 0; if (!ids.map.has(el)) ids.map.set(el, ++ids.next); return ids.map.get(el); };
+const add = (r, el) => { if (r.width > 0 && r.height > 0) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height, id: idOf(el), shown: shown(el) }); };
 document.querySelectorAll('input[type=password]').forEach((el) => add(el.getBoundingClientRect(), el));
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 while (walker.nextNode()) {
@@ -47,6 +53,7 @@ const all = (xp, ctx) => {
 for (const [container, inner] of xpaths) {
   for (const c of all(container, document)) for (const el of all(inner, c)) add(el.getBoundingClientRect(), el);
 }
+if (rectsOnly) return { rects, changed: false };
 // Has the page changed since the last capture? A watcher of our own (not a
 // hook in the target) notes DOM changes, typing, focus, scrolling, hovering,
 // images and fonts arriving;
@@ -102,8 +109,26 @@ pub const REDACTION: Rgba<u8> = Rgba([40, 40, 48, 255]);
 
 #[derive(Debug, Deserialize)]
 struct SecretsOnScreen {
-    rects: Vec<Rect>,
+    rects: Vec<SecretRect>,
     changed: bool,
+}
+
+/// Where a secret is: its element (an id of the suite's own, the same in both
+/// looks around a capture) and whether it shows.
+#[derive(Debug, Deserialize, Clone, Copy)]
+pub struct SecretRect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub id: u64,
+    pub shown: bool,
+}
+
+impl SecretRect {
+    fn rect(&self) -> Rect {
+        Rect { x: self.x, y: self.y, w: self.w, h: self.h }
+    }
 }
 
 /// A step's capture: the dynamic regions to ignore when comparing it, and the
@@ -119,6 +144,41 @@ pub struct Rect {
     pub y: f64,
     pub w: f64,
     pub h: f64,
+}
+
+/// What to paint over when the secrets were at `before` just ahead of the
+/// frame and at `after` just behind it: every one that showed either time,
+/// and for each element found both times and shown at least once (fading in,
+/// say), all the way it moved between the two: an opening dialog slides and
+/// fades monotonically, so in the frame it was somewhere in between.
+pub fn cover(before: &[SecretRect], after: &[SecretRect]) -> Vec<Rect> {
+    let mut paint: Vec<Rect> = before.iter().chain(after).filter(|r| r.shown).map(SecretRect::rect).collect();
+    // One element's rectangles (a text over several lines) as one box.
+    let span = |rects: &[SecretRect], id: u64| -> Option<(Rect, bool)> {
+        rects.iter().filter(|r| r.id == id).fold(None, |acc: Option<(Rect, bool)>, r| {
+            Some(match acc {
+                None => (r.rect(), r.shown),
+                Some((b, shown)) => (hull(&b, &r.rect()), shown || r.shown),
+            })
+        })
+    };
+    let mut ids: Vec<u64> = after.iter().map(|r| r.id).filter(|id| *id != 0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        if let (Some((b, shown_before)), Some((a, shown_after))) = (span(before, id), span(after, id)) {
+            if shown_before || shown_after {
+                paint.push(hull(&b, &a));
+            }
+        }
+    }
+    paint
+}
+
+/// The smallest rectangle holding both.
+fn hull(a: &Rect, b: &Rect) -> Rect {
+    let (x, y) = (a.x.min(b.x), a.y.min(b.y));
+    Rect { x, y, w: (a.x + a.w).max(b.x + b.w) - x, h: (a.y + a.h).max(b.y + b.h) - y }
 }
 
 /// Paints every rectangle (padded by 2 px) with the redaction colour.
@@ -215,9 +275,16 @@ pub async fn capture(
     } else {
         Vec::new()
     };
-    let png = match previous {
-        Some(png) if !changed && !freeze => png,
-        _ => std::sync::Arc::new(screenshot(ui, freeze).await?),
+    let (png, rects) = match previous {
+        Some(png) if !changed && !freeze => (png, cover(&rects, &[])),
+        _ => {
+            let png = std::sync::Arc::new(screenshot(ui, freeze).await?);
+            // Where the secrets are once the frame is made: a secret that moved
+            // in between was somewhere between here and there.
+            let again = ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into(), json!(true).into()]).await?;
+            let after: Vec<SecretRect> = serde_json::from_value(again["rects"].clone()).unwrap_or_default();
+            (png, cover(&rects, &after))
+        }
     };
     match writes {
         Some(writes) => {
@@ -316,6 +383,23 @@ mod tests {
         let found = leaks(&dir, &["dct_abcdefgh".to_string()]).unwrap();
         assert_eq!(found, vec![dir.join("sub/report.json")]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_moving_secret_is_covered_along_its_way() {
+        let r = |x, y, w, h, id, shown| SecretRect { x, y, w, h, id, shown };
+        let at = |v: &Vec<Rect>| v.iter().map(|r| (r.x, r.y, r.w, r.h)).collect::<Vec<_>>();
+        // Sliding up 20 px and growing: both ends, and the way between.
+        let covered = cover(&[r(100.0, 300.0, 50.0, 20.0, 1, true)], &[r(100.0, 280.0, 60.0, 20.0, 1, true)]);
+        assert_eq!(at(&covered), [(100.0, 300.0, 50.0, 20.0), (100.0, 280.0, 60.0, 20.0), (100.0, 280.0, 60.0, 40.0)]);
+        // Fading in while sliding: transparent before, shown after: the way between too.
+        let covered = cover(&[r(0.0, 50.0, 10.0, 10.0, 7, false)], &[r(0.0, 40.0, 10.0, 10.0, 7, true)]);
+        assert_eq!(at(&covered), [(0.0, 40.0, 10.0, 10.0), (0.0, 40.0, 10.0, 20.0)]);
+        // Transparent both times (a closed dialog left in the page): nothing to paint.
+        assert!(cover(&[r(0.0, 0.0, 5.0, 5.0, 3, false)], &[r(0.0, 0.0, 5.0, 5.0, 3, false)]).is_empty());
+        // Appeared in between, or another element: each as found.
+        assert_eq!(at(&cover(&[], &[r(1.0, 2.0, 3.0, 4.0, 9, true)])), [(1.0, 2.0, 3.0, 4.0)]);
+        assert_eq!(cover(&[r(0.0, 0.0, 1.0, 1.0, 1, true)], &[r(5.0, 5.0, 1.0, 1.0, 2, true)]).len(), 2);
     }
 
     #[test]
