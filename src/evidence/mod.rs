@@ -166,10 +166,10 @@ pub fn cover(before: &[SecretRect], after: &[SecretRect]) -> Vec<Rect> {
     ids.sort_unstable();
     ids.dedup();
     for id in ids {
-        if let (Some((b, shown_before)), Some((a, shown_after))) = (span(before, id), span(after, id)) {
-            if shown_before || shown_after {
-                paint.push(hull(&b, &a));
-            }
+        if let (Some((b, shown_before)), Some((a, shown_after))) = (span(before, id), span(after, id))
+            && (shown_before || shown_after)
+        {
+            paint.push(hull(&b, &a));
         }
     }
     paint
