@@ -267,7 +267,7 @@ pub async fn capture(
     }
     let ret = ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into()]).await?;
     let SecretsOnScreen { rects, changed } =
-        serde_json::from_value(ret).unwrap_or(SecretsOnScreen { rects: Vec::new(), changed: true });
+        serde_json::from_value(ret).context("could not tell where the secrets are on the page (no screenshot taken)")?;
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
     let masks: Vec<Rect> = if freeze {
         let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator("visual.mask").xpath)]).await?;
@@ -282,7 +282,8 @@ pub async fn capture(
             // Where the secrets are once the frame is made: a secret that moved
             // in between was somewhere between here and there.
             let again = ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into(), json!(true).into()]).await?;
-            let after: Vec<SecretRect> = serde_json::from_value(again["rects"].clone()).unwrap_or_default();
+            let after: Vec<SecretRect> = serde_json::from_value(again["rects"].clone())
+                .context("could not tell where the secrets are on the page (the screenshot is not written)")?;
             (png, cover(&rects, &after))
         }
     };
