@@ -5,8 +5,8 @@
 //! itself ~2 ms). The hot path — finding, checking, clicking, typing,
 //! screenshots — therefore talks to the tab itself over the WebSocket that
 //! ChromeDriver reports as `goog:chromeOptions.debuggerAddress`, as Playwright
-//! and Puppeteer do. Chromium accepts several DevTools clients at once, so
-//! ChromeDriver keeps working for navigation, cookies and everything else.
+//! and Puppeteer do (cookies too). Chromium accepts several DevTools clients
+//! at once, so ChromeDriver keeps working for navigation and everything else.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -212,7 +212,7 @@ pub async fn new_session(
         None
     };
     if chromium {
-        emulate(config, &driver, devtools.as_ref()).await?;
+        emulate(config, &page::Page::new(driver.clone(), devtools.clone())).await?;
     }
     Ok(Session { driver, input, chromium, devtools })
 }
@@ -221,7 +221,7 @@ pub async fn new_session(
 /// the same viewport headless or headed, whatever the window decorations
 /// (screenshots are comparable across modes and machines); reduced motion when
 /// asked for; CSS transitions and animations at the configured speed.
-async fn emulate(config: &Config, driver: &WebDriver, devtools: Option<&devtools::DevTools>) -> anyhow::Result<()> {
+async fn emulate(config: &Config, page: &page::Page) -> anyhow::Result<()> {
     let (w, h) = config.window;
     let mut commands = vec![(
         "Emulation.setDeviceMetricsOverride",
@@ -239,7 +239,7 @@ async fn emulate(config: &Config, driver: &WebDriver, devtools: Option<&devtools
     // through ChromeDriver's own DevTools client the rate is lost at the first
     // cross-site navigation; the tab's own connection keeps it.
     if config.animation_speed != 1.0 {
-        match devtools {
+        match page.devtools {
             Some(_) => commands.push((
                 "Animation.setPlaybackRate",
                 serde_json::json!({ "playbackRate": config.animation_speed }),
@@ -256,12 +256,7 @@ async fn emulate(config: &Config, driver: &WebDriver, devtools: Option<&devtools
             }
         }
     }
-    let sent = commands.iter().map(|(method, params, _)| async move {
-        match devtools {
-            Some(d) => d.send(method, params.clone()).await.map(|_| ()),
-            None => driver.cdp().send_raw(method, params.clone()).await.map(|_| ()).map_err(Into::into),
-        }
-    });
+    let sent = commands.iter().map(|(method, params, _)| page.cdp(method, params.clone()));
     for (result, (_, _, what)) in futures::future::join_all(sent).await.into_iter().zip(&commands) {
         result.context(*what)?;
     }
