@@ -265,7 +265,9 @@ pub async fn capture(
         ui.driver.set_script_timeout(std::time::Duration::from_secs(5)).await?;
         ui.driver.execute_async(SETTLED_JS, vec![]).await.context("the page did not paint a settled frame")?;
     }
-    let ret = ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into()]).await?;
+    // Where the secrets are (with `true`: only that, the change watcher untouched).
+    let look = |rects_only: bool| ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into(), json!(rects_only).into()]);
+    let ret = look(false).await?;
     let SecretsOnScreen { rects, changed } =
         serde_json::from_value(ret).context("could not tell where the secrets are on the page (no screenshot taken)")?;
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
@@ -281,7 +283,7 @@ pub async fn capture(
             let png = std::sync::Arc::new(screenshot(ui, freeze).await?);
             // Where the secrets are once the frame is made: a secret that moved
             // in between was somewhere between here and there.
-            let again = ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into(), json!(true).into()]).await?;
+            let again = look(true).await?;
             let after: Vec<SecretRect> = serde_json::from_value(again["rects"].clone())
                 .context("could not tell where the secrets are on the page (the screenshot is not written)")?;
             (png, cover(&rects, &after))
