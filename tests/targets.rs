@@ -11,11 +11,16 @@ fn tail(text: &str) -> String {
     text.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
 }
 
+/// The run exited 0 and its summary says all `scenarios` passed.
+fn all_passed(code: i32, out: &str, scenarios: usize) {
+    assert_eq!(code, 0, "{}", tail(out));
+    assert!(out.contains(&format!("{scenarios} passed, 0 failed, 0 skipped")), "{}", tail(out));
+}
+
 #[test]
 fn a_build_with_a_native_date_picker_passes() {
     let (code, out) = suite(&[], &["--variant", "native-date-picker", "--name", "following the user guide|expiry date of (yesterday|tomorrow)"]);
-    assert_eq!(code, 0, "{}", tail(&out));
-    assert!(out.contains("3 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    all_passed(code, &out, 3);
 }
 
 #[test]
@@ -24,8 +29,7 @@ fn a_build_with_other_markup_passes_with_the_default_locators() {
         &[],
         &["--variant", "div-markup", "--name", "following the user guide|avatar menu|lists every user|expiry date of yesterday|Cancel closes|works, records"],
     );
-    assert_eq!(code, 0, "{}", tail(&out));
-    assert!(out.contains("6 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    all_passed(code, &out, 6);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -83,8 +87,7 @@ async fn later_scenarios_reuse_the_first_sign_in() {
     })
     .await
     .unwrap();
-    assert_eq!(code, 0, "{}", tail(&out));
-    assert!(out.contains("3 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    all_passed(code, &out, 3);
     assert_eq!(target.store.session_count(), 1, "three scenarios, one sign-in through the form");
     target.stop().await;
 }
@@ -95,8 +98,7 @@ async fn later_scenarios_reuse_the_first_sign_in() {
 #[test]
 fn the_suite_passes_through_webdriver_alone() {
     let (code, out) = suite(&[("AI_SUITE_INPUT", "webdriver")], &["--name", "following the user guide|avatar menu"]);
-    assert_eq!(code, 0, "{}", tail(&out));
-    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    all_passed(code, &out, 2);
 }
 
 /// With reduced motion asked for, the local AI Suite's dialogs come and go at
@@ -104,8 +106,7 @@ fn the_suite_passes_through_webdriver_alone() {
 #[test]
 fn the_suite_passes_with_reduced_motion() {
     let (code, out) = suite(&[("AI_SUITE_REDUCED_MOTION", "1")], &["--name", "following the user guide|Cancel closes"]);
-    assert_eq!(code, 0, "{}", tail(&out));
-    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    all_passed(code, &out, 2);
 }
 
 /// By default CSS transitions run 10× faster; at real time (as a user sees
@@ -113,8 +114,7 @@ fn the_suite_passes_with_reduced_motion() {
 #[test]
 fn the_suite_passes_with_animations_in_real_time() {
     let (code, out) = suite(&[("AI_SUITE_ANIMATION_SPEED", "1")], &["--name", "following the user guide|Cancel closes"]);
-    assert_eq!(code, 0, "{}", tail(&out));
-    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    all_passed(code, &out, 2);
 }
 
 #[test]
@@ -134,6 +134,5 @@ fn the_suite_passes_through_a_remote_webdriver() {
     let (code, out) = suite(&[("WEBDRIVER_URL", &url)], &["--name", "avatar menu|lists every user"]);
     let _ = driver.kill();
     let _ = driver.wait();
-    assert_eq!(code, 0, "{}", tail(&out));
-    assert!(out.contains("2 passed, 0 failed, 0 skipped"), "{}", tail(&out));
+    all_passed(code, &out, 2);
 }
