@@ -1,4 +1,3 @@
-@destructive
 Feature: Step 8 — the token shown once is the one that works
   A Token Created confirmation dialog appears showing the full token value. Copy the token
   now — it will not be shown again. The token authenticates against the AI Suite's REST API

@@ -1,4 +1,4 @@
-@validation @destructive
+@validation
 Feature: Step 5 and Step 6 — what the Create API Token form accepts
   Important: The expiry date must be greater than today's date or the form will reject it.
   A rejected form stays open, keeps what was typed, shows the reason under the field, and
@@ -34,6 +34,8 @@ Feature: Step 5 and Step 6 — what the Create API Token form accepts
     Then the form rejects the expiry date with an error under the Expiry Date field
     And no token was created
 
+  # Each example leaves a revoked token on the target: opt in against staging.
+  @destructive
   Scenario Outline: An expiry date of <case> is accepted
     When I create a token named "QA-Test-Token" expiring <expiry>
     Then a Token Created confirmation dialog shows the full token value

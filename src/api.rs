@@ -20,6 +20,16 @@ fn client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?)
 }
 
+/// A request with the browser's session: its cookies, and the configured
+/// session header for apps that keep their session out of cookies.
+fn with_session(request: reqwest::RequestBuilder, api: &ApiFile, cookies: &[thirtyfour::Cookie]) -> reqwest::RequestBuilder {
+    let request = request.header(reqwest::header::COOKIE, cookie_header(cookies));
+    match &api.session_header_value {
+        Some((name, value)) => request.header(name.as_str(), value.expose()),
+        None => request,
+    }
+}
+
 /// Calls the configured endpoint with `token`; returns the HTTP status.
 pub async fn call_with_token(base_url: &str, api: &ApiFile, token: &Secret) -> anyhow::Result<u16> {
     let url = endpoint(base_url, &api.path);
@@ -48,14 +58,26 @@ pub async fn create_bypassing_the_page(
     let mut body = serde_json::Map::new();
     body.insert(api.create_name_field.clone(), name.into());
     body.insert(api.create_expiry_field.clone(), expiry.into());
-    let response = client()?
-        .post(&url)
-        .header(reqwest::header::COOKIE, cookie_header(cookies))
+    let response = with_session(client()?.post(&url), api, cookies)
         .json(&body)
         .send()
         .await
         .with_context(|| format!("could not call the create endpoint at {url} ([api] create_path)"))?;
     Ok(response.status().as_u16())
+}
+
+/// The token list in an API answer: a bare list, one under `tokens`, `data`
+/// or `items`, or where `pointer` (a JSON pointer) says.
+pub fn token_rows(answer: &serde_json::Value, pointer: Option<&str>) -> anyhow::Result<Vec<serde_json::Value>> {
+    let found = match pointer {
+        Some(p) => answer.pointer(p).with_context(|| format!("the answer has nothing at [api] tokens_pointer {p:?}"))?,
+        None if answer.is_array() => answer,
+        None => ["tokens", "data", "items"].iter().find_map(|k| answer.get(k).filter(|v| v.is_array())).with_context(|| {
+            let keys: Vec<&String> = answer.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+            format!("the answer is neither a JSON list nor an object holding one under tokens, data or items (its keys: {keys:?}); set [api] tokens_pointer")
+        })?,
+    };
+    found.as_array().cloned().with_context(|| format!("the value at {pointer:?} is not a JSON list"))
 }
 
 /// The clean-up's fast path: revokes the signed-in user's tokens named in
@@ -68,30 +90,64 @@ pub async fn revoke_by_name(
     cookies: &[thirtyfour::Cookie],
     names: &[String],
 ) -> anyhow::Result<Vec<(String, bool)>> {
+    let revoked = revoke_matching(base_url, api, cookies, |n| names.iter().any(|x| x == n)).await?;
+    Ok(names.iter().map(|n| (n.clone(), revoked.seen.contains(n))).collect())
+}
+
+/// What [`revoke_matching`] did: names it saw, names it revoked.
+pub struct Revoked {
+    pub seen: Vec<String>,
+    pub revoked: Vec<String>,
+}
+
+/// Revokes every live token of the signed-in user whose name `matches`.
+pub async fn revoke_matching(
+    base_url: &str,
+    api: &ApiFile,
+    cookies: &[thirtyfour::Cookie],
+    matches: impl Fn(&str) -> bool,
+) -> anyhow::Result<Revoked> {
     let (Some(list), Some(revoke)) = (&api.tokens_path, &api.revoke_path) else {
         anyhow::bail!("no [api] tokens_path / revoke_path configured");
     };
-    let cookie_header = cookie_header(cookies);
     let client = client()?;
-    let response = client.get(endpoint(base_url, list)).header(reqwest::header::COOKIE, &cookie_header).send().await?;
+    let response = with_session(client.get(endpoint(base_url, list)), api, cookies).send().await?;
     anyhow::ensure!(response.status().is_success(), "listing tokens at {list} gave HTTP {}", response.status());
-    let rows: Vec<serde_json::Value> = response.json().await.with_context(|| format!("{list} did not return a JSON list"))?;
-    let mut done = Vec::new();
-    for name in names {
-        let mine: Vec<&serde_json::Value> = rows.iter().filter(|r| r["name"].as_str() == Some(name.as_str())).collect();
-        for row in &mine {
-            if row["status"].as_str() == Some("Revoked") {
-                continue;
-            }
-            let id = match &row["id"] {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let response =
-                client.post(endpoint(base_url, &revoke.replace("{id}", &id))).header(reqwest::header::COOKIE, &cookie_header).send().await?;
-            anyhow::ensure!(response.status().is_success(), "revoking '{name}' gave HTTP {}", response.status());
+    let answer: serde_json::Value = response.json().await.with_context(|| format!("{list} did not answer JSON"))?;
+    let rows = token_rows(&answer, api.tokens_pointer.as_deref()).with_context(|| format!("listing tokens at {list}"))?;
+    let mut out = Revoked { seen: Vec::new(), revoked: Vec::new() };
+    for row in &rows {
+        let Some(name) = row["name"].as_str().filter(|n| matches(n)) else { continue };
+        out.seen.push(name.to_string());
+        if row["status"].as_str() == Some("Revoked") {
+            continue;
         }
-        done.push((name.clone(), !mine.is_empty()));
+        let id = match &row["id"] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let response = with_session(client.post(endpoint(base_url, &revoke.replace("{id}", &id))), api, cookies).send().await?;
+        anyhow::ensure!(response.status().is_success(), "revoking '{name}' gave HTTP {}", response.status());
+        out.revoked.push(name.to_string());
     }
-    Ok(done)
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn token_lists_come_in_the_shapes_real_apis_answer() {
+        let row = json!({"id": 1, "name": "a", "status": "Active"});
+        for answer in [json!([row]), json!({"tokens": [row]}), json!({"data": [row], "total": 1}), json!({"items": [row]})] {
+            assert_eq!(token_rows(&answer, None).unwrap(), vec![row.clone()], "{answer}");
+        }
+        let nested = json!({"result": {"page": 1, "tokens": [row]}});
+        assert_eq!(token_rows(&nested, Some("/result/tokens")).unwrap(), vec![row.clone()]);
+        let err = format!("{:#}", token_rows(&nested, None).unwrap_err());
+        assert!(err.contains("tokens_pointer") && err.contains("result"), "{err}");
+        assert!(token_rows(&nested, Some("/nope")).is_err());
+    }
 }

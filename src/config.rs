@@ -47,6 +47,16 @@ pub struct ApiFile {
     /// endpoint (POST, `{id}` replaced).
     pub tokens_path: Option<String>,
     pub revoke_path: Option<String>,
+    /// Where the list is in `tokens_path`'s answer, as a JSON pointer
+    /// (`/data/tokens`); unset: a bare list, or one under `tokens`, `data` or `items`.
+    pub tokens_pointer: Option<String>,
+    /// For apps that send their session as a header, not a cookie: the header
+    /// the suite's own API calls send, `{key}` replaced by the injected
+    /// localStorage entry `key`, e.g. `Authorization: Bearer {auth.token}`.
+    pub session_header: Option<String>,
+    /// `session_header` with its value filled in (never printed).
+    #[serde(skip)]
+    pub session_header_value: Option<(String, crate::secret::Secret)>,
 }
 
 impl Default for ApiFile {
@@ -61,6 +71,9 @@ impl Default for ApiFile {
             create_expiry_field: "expiry".into(),
             tokens_path: None,
             revoke_path: None,
+            tokens_pointer: None,
+            session_header: None,
+            session_header_value: None,
         }
     }
 }
@@ -295,6 +308,19 @@ impl Config {
             bail!("concurrency must be at least 1");
         }
         let mut api = file.api;
+        if let Some(template) = env("AI_SUITE_API_SESSION_HEADER").or(api.session_header.clone()) {
+            let (name, value) = template
+                .split_once(':')
+                .with_context(|| format!("[api] session_header {template:?} is not of the form 'Header-Name: value'"))?;
+            let mut value = value.trim().to_string();
+            for (k, v) in &session.local_storage {
+                value = value.replace(&format!("{{{k}}}"), v);
+            }
+            if let Some(missing) = value.split('{').nth(1).and_then(|r| r.split('}').next()) {
+                bail!("[api] session_header refers to the localStorage entry {missing:?}, which the session (AI_SUITE_SESSION_STORAGE) does not have");
+            }
+            api.session_header_value = Some((name.trim().to_string(), crate::secret::Secret::new(value)));
+        }
         if matches!(target, Target::Local { .. }) {
             api.tokens_path.get_or_insert_with(|| "/api/tokens".into());
             api.revoke_path.get_or_insert_with(|| "/api/tokens/{id}/revoke".into());
@@ -303,7 +329,7 @@ impl Config {
             target,
             credentials,
             session,
-            start_path: file.target.start_path.unwrap_or_else(|| "/".into()),
+            start_path: env("AI_SUITE_START_PATH").or(file.target.start_path).unwrap_or_else(|| "/".into()),
             user_name: env("AI_SUITE_USER_NAME").or(file.target.user_name).or(user_name),
             user_role: env("AI_SUITE_USER_ROLE").or(file.target.user_role).or(user_role),
             headed,

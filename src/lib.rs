@@ -15,4 +15,5 @@ pub mod runner;
 pub mod secret;
 pub mod selfcheck;
 pub mod steps;
+pub mod unfinished;
 pub mod world;

@@ -20,6 +20,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     // Sign-in form (local AI Suite, or any password form).
     ("login.email", r#"label=Email || label=Username || label=Email address"#),
     ("login.password", r#"label=Password"#),
+    // A sign-in page without a password form (an SSO front door).
+    ("login.page", r#"role=heading[name="Sign in"] || role=heading[name="Log in"] || role=link[name~="sso"] || role=button[name~="sso"]"#),
     ("login.submit", r#"role=button[name="Sign in"] || role=button[name="Log in"] || role=button[name="Login"]"#),
     // Step 1: AI Admin → Access Control → User Tokens.
     ("nav.access_control", r#"role=link[name="Access Control"] || role=button[name="Access Control"] || text=Access Control"#),

@@ -95,10 +95,23 @@ AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_U
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let faults = Faults::parse(&args.faults)?;
-    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults, variants: args.variants, ..Default::default() })
+    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults, variants: args.variants.clone(), ..Default::default() })
         .await?;
     println!("Local AI Suite running at {}", suite.url);
-    println!("Sign in as {QA_EMAIL} / {QA_PASSWORD}   (Ctrl-C to stop)");
+    let sso_storage = args.variants.iter().any(|v| v == "sso-storage");
+    if sso_storage || args.variants.iter().any(|v| v == "sso-cookie") {
+        // What an SSO sign-in would have left in the browser, minted here.
+        let session = suite.store.login(QA_EMAIL, QA_PASSWORD).ok_or_else(|| anyhow::anyhow!("the seeded user cannot sign in"))?;
+        println!("SSO-only build: no password form. A session for {QA_EMAIL} to inject:");
+        if sso_storage {
+            println!("  AI_SUITE_SESSION_STORAGE='{{\"{}\":\"{session}\"}}'", local_suite::SSO_STORAGE_KEY);
+        } else {
+            println!("  AI_SUITE_SESSION_COOKIES='aisuite_session={session}'");
+        }
+        println!("(Ctrl-C to stop)");
+    } else {
+        println!("Sign in as {QA_EMAIL} / {QA_PASSWORD}   (Ctrl-C to stop)");
+    }
     tokio::signal::ctrl_c().await?;
     suite.stop().await;
     Ok(())

@@ -50,6 +50,8 @@ pub enum Outcome {
     Passed,
     Failed,
     Skipped,
+    /// Stopped by Ctrl-C or SIGTERM while it ran.
+    Interrupted,
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +116,8 @@ pub struct RunContext {
     /// Cookies of the first password sign-in, reused by later scenarios.
     signed_in_cookies: Mutex<Option<Vec<thirtyfour::Cookie>>>,
     sessions: Mutex<HashMap<String, Ui>>,
+    /// The scenario of each open session (to finish it when interrupted).
+    keys: Mutex<HashMap<String, ScenarioKey>>,
     tokens: Mutex<Vec<CreatedToken>>,
     results: Mutex<Vec<ScenarioResult>>,
     failures: Mutex<HashMap<String, String>>,
@@ -124,6 +128,10 @@ pub struct RunContext {
     pool: std::sync::OnceLock<browser::pool::Pool>,
     /// Browser sessions quitting in the background.
     quits: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// Earlier runs killed before their clean-up: their tokens are revoked once.
+    earlier: Mutex<Vec<crate::unfinished::Earlier>>,
+    /// Why the clean-up could not use the `[api]` paths (then the UI is used).
+    pub api_note: std::sync::OnceLock<String>,
     /// Screenshots being written in the background.
     pub writes: crate::evidence::Writes,
 }
@@ -163,6 +171,7 @@ impl RunContext {
             profile_url: Mutex::new(None),
             signed_in_cookies: Mutex::new(None),
             sessions: Mutex::new(HashMap::new()),
+            keys: Mutex::new(HashMap::new()),
             tokens: Mutex::new(Vec::new()),
             results: Mutex::new(Vec::new()),
             failures: Mutex::new(HashMap::new()),
@@ -170,6 +179,8 @@ impl RunContext {
             started: Mutex::new(HashMap::new()),
             counter: AtomicUsize::new(0),
             writes: Default::default(),
+            api_note: std::sync::OnceLock::new(),
+            earlier: Mutex::new(Vec::new()),
             quits: Mutex::new(Vec::new()),
             pool: std::sync::OnceLock::new(),
         }
@@ -335,6 +346,7 @@ impl RunContext {
         let driver = session.driver.clone();
         let ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools);
         lock(&self.sessions).insert(key.id.clone(), ui.clone());
+        lock(&self.keys).insert(key.id.clone(), key.clone());
         if docs && lock(&self.browser_version).is_none() {
             let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
             let product = v.and_then(|v| v["product"].as_str().map(str::to_string)).unwrap_or_else(|| "unknown".into());
@@ -359,8 +371,9 @@ impl RunContext {
     pub(crate) async fn finish_scenario(&self, key: &ScenarioKey, outcome: Outcome) {
         let teardown_started = std::time::Instant::now();
         let ui = lock(&self.sessions).remove(&key.id);
+        lock(&self.keys).remove(&key.id);
         if let Some(ui) = ui {
-            if outcome == Outcome::Failed {
+            if matches!(outcome, Outcome::Failed | Outcome::Interrupted) {
                 let path = crate::evidence::step_path(&self.run_dir, &key.feature, &key.evidence_name(), 99, "final-state");
                 if crate::evidence::capture(&ui, &path, &crate::secret::all(), false, Some(&self.writes), None).await.is_ok() {
                     let record = StepRecord {
@@ -375,6 +388,9 @@ impl RunContext {
                 }
             }
             self.revoke_tokens(&ui, |t| t.scenario_id == key.id).await;
+            if outcome == Outcome::Passed {
+                self.revoke_earlier(&ui).await;
+            }
             // Quitting takes ~150 ms: off the scenario's path, awaited before the run ends.
             let quit = tokio::spawn(async move {
                 let _ = ui.driver.quit().await;
@@ -390,6 +406,24 @@ impl RunContext {
         lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, steps, duration, session_start, teardown });
     }
 
+    /// Ctrl-C: the scenarios still running are finished as interrupted (their
+    /// tokens revoked, their browsers quit). Returns how many there were.
+    pub(crate) async fn interrupt_in_flight(&self) -> usize {
+        let ids: Vec<String> = lock(&self.sessions).keys().filter(|id| *id != "sweep").cloned().collect();
+        for id in &ids {
+            let known = lock(&self.keys).get(id).cloned();
+            if let Some(key) = known {
+                let message = "interrupted (Ctrl-C or SIGTERM) while this scenario ran".to_string();
+                let previous = lock(&self.failures).insert(key.id.clone(), message.clone());
+                if let Some(p) = previous {
+                    lock(&self.failures).insert(key.id.clone(), format!("{message}; before that: {p}"));
+                }
+                self.finish_scenario(&key, Outcome::Interrupted).await;
+            }
+        }
+        ids.len()
+    }
+
     /// Waits for the sessions quitting in the background, and quits the
     /// started sessions no scenario asked for.
     pub(crate) async fn quitted(&self) {
@@ -399,6 +433,31 @@ impl RunContext {
         let quits: Vec<_> = std::mem::take(&mut *lock(&self.quits));
         for q in quits {
             let _ = q.await;
+        }
+    }
+
+    pub(crate) fn set_earlier(&self, earlier: Vec<crate::unfinished::Earlier>) {
+        *lock(&self.earlier) = earlier;
+    }
+
+    /// Revokes, once, what earlier killed runs left (through `[api]`, with a
+    /// signed-in browser's session).
+    async fn revoke_earlier(&self, ui: &Ui) {
+        let earlier = std::mem::take(&mut *lock(&self.earlier));
+        if earlier.is_empty() || self.config.api.revoke_path.is_none() {
+            return;
+        }
+        let cookies = ui.page.cookies().await.unwrap_or_default();
+        match crate::api::revoke_matching(&self.base_url, &self.config.api, &cookies, |n| earlier.iter().any(|e| e.owns(n))).await {
+            Ok(done) => {
+                println!("clean-up: revoked {} token(s) left by earlier killed run(s)", done.revoked.len());
+                for e in &earlier {
+                    crate::unfinished::forget(&self.config.artifacts_dir, &e.run_id);
+                }
+            }
+            Err(e) => {
+                eprintln!("clean-up: could not revoke the tokens of earlier killed runs ({e:#}); they stay listed for the next run");
+            }
         }
     }
 
@@ -412,7 +471,7 @@ impl RunContext {
         if pending.is_empty() {
             return;
         }
-        if self.config.api.revoke_path.is_some() {
+        if self.config.api.revoke_path.is_some() && self.api_note.get().is_none() {
             let cookies = ui.page.cookies().await.unwrap_or_default();
             match crate::api::revoke_by_name(&self.base_url, &self.config.api, &cookies, &pending).await {
                 Ok(done) => {
@@ -421,7 +480,10 @@ impl RunContext {
                     }
                     return;
                 }
-                Err(e) => eprintln!("clean-up: the API could not revoke the tokens ({e:#}); revoking them on the Profile page"),
+                // Said once, in the summary; the rest of the run uses the Profile page.
+                Err(e) => {
+                    let _ = self.api_note.set(crate::secret::redact(&format!("{e:#}")));
+                }
             }
         }
         let page = crate::pages::profile_page::ProfilePage::new(ui);

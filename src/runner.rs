@@ -23,6 +23,31 @@ pub const EXIT_PASSED: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_COULD_NOT_RUN: i32 = 3;
+/// Stopped by Ctrl-C or SIGTERM (the shell's 128 + SIGINT).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// SIGINT and SIGTERM, as one stream of names.
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            int: signal(SignalKind::interrupt()).context("could not listen for Ctrl-C")?,
+            term: signal(SignalKind::terminate()).context("could not listen for SIGTERM")?,
+        })
+    }
+
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.int.recv() => "Ctrl-C (SIGINT)",
+            _ = self.term.recv() => "SIGTERM",
+        }
+    }
+}
 
 /// The words every sign-in failure starts with (see pages::login).
 pub const SIGN_IN_FAILED: &str = "could not sign in:";
@@ -271,9 +296,25 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
             (url.clone(), None)
         }
     };
-    let driver = Driver::start(&config, &run_dir).await?;
+    browser::diagnose::check_display(config.headed && docs.is_none(), display.name.as_deref())?;
+    // Profiles where their sockets' paths stay short, whatever the checkout's path.
+    let browser_temp = browser::BrowserTemp::new(&run_id)?;
+    let earlier = crate::unfinished::earlier(&config.artifacts_dir, &base_url);
+    for e in &earlier {
+        println!(
+            "note: an earlier run ({}, started {}) against {base_url} was killed before its clean-up; tokens it may \
+             have left are named *-{}-<n>; this run revokes them{}",
+            e.run_id,
+            e.started,
+            e.run_id,
+            if config.api.revoke_path.is_some() { " through [api]" } else { " only if [api] tokens_path/revoke_path are set: otherwise revoke them by hand" }
+        );
+    }
+    let _marker = crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, local.is_some())?;
+    let driver = Driver::start(&config, &run_dir, &browser_temp.path).await?;
     let concurrency = config.concurrency;
     let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, driver, display, docs));
+    ctx.set_earlier(earlier);
     *lock(&CURRENT) = Some(ctx.clone());
     println!("target: {base_url}{}", if local.is_some() { " (local AI Suite)" } else { "" });
     println!("artifacts: {}", run_dir.display());
@@ -288,7 +329,8 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         .tee::<AiSuiteWorld, _>(writer::JUnit::for_tee(junit, 0))
         .tee::<AiSuiteWorld, _>(writer::Json::for_tee(json))
         .normalized();
-    let finished = AiSuiteWorld::cucumber()
+    let mut signals = Signals::new()?;
+    let cucumber = AiSuiteWorld::cucumber()
         .max_concurrent_scenarios(concurrency)
         .before(|feature, _rule, scenario, world| {
             async move {
@@ -326,12 +368,30 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         })
         .with_writer(writer)
         .with_cli(opts)
-        .run(FEATURES_DIR)
-        .await;
-
-    let parsing_errors = cucumber::writer::Stats::<AiSuiteWorld>::parsing_errors(&finished);
-    let hook_errors = cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished);
-    drop(finished); // flushes and closes the report files
+        .run(FEATURES_DIR);
+    // Ctrl-C / SIGTERM: no new scenario starts (the runner is dropped), the
+    // ones in flight are finished as interrupted, then the usual clean-up and
+    // reports. A second signal stops at once, killing the browsers.
+    let (parsing_errors, hook_errors, interrupted) = tokio::select! {
+        finished = cucumber => {
+            let counts = (
+                cucumber::writer::Stats::<AiSuiteWorld>::parsing_errors(&finished),
+                cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished),
+            );
+            drop(finished); // flushes and closes the report files
+            (counts.0, counts.1, None)
+        }
+        name = signals.next() => {
+            eprintln!("\n{name}: stopping — no new scenarios; revoking this run's tokens, quitting the browsers, writing the reports (again to stop at once)");
+            tokio::spawn(async move {
+                let name = signals.next().await;
+                eprintln!("{name} again: stopping at once");
+                browser::kill_all_now();
+                std::process::exit(EXIT_INTERRUPTED);
+            });
+            (0, 0, Some(ctx.interrupt_in_flight().await))
+        }
+    };
     let (cleaned, left) = ctx.sweep().await;
     ctx.quitted().await;
     for e in ctx.writes.flush().await {
@@ -355,9 +415,11 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     }
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
     let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
+    let stopped = count(Outcome::Interrupted);
     let flaky = flaky_ids.len();
 
     let run_prefix = format!("-{}-", ctx.run_id);
+    let api_note = ctx.api_note.get().cloned();
     *lock(&CURRENT) = None;
     if let Ok(ctx) = Arc::try_unwrap(ctx) {
         ctx.into_driver().stop().await;
@@ -368,7 +430,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         tokens_left_active = Some(live.count());
         suite.stop().await;
     }
-    let _ = std::fs::remove_dir_all(run_dir.join("tmp"));
+    drop(browser_temp);
     let report = crate::evidence::report::render(
         &run_dir,
         &crate::evidence::report::Summary {
@@ -380,10 +442,15 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
             tokens_revoked: cleaned,
             tokens_left: left,
             display_note: &display.note,
+            interrupted,
         },
         &results,
     );
     std::fs::write(run_dir.join("report.html"), report)?;
+    if interrupted.is_some() {
+        // Cucumber's own writers stopped with the runner.
+        std::fs::write(run_dir.join("junit.xml"), crate::evidence::report::junit(&results))?;
+    }
     // Every artifact is scanned for every secret the run saw (token values, passwords).
     let leaks = crate::evidence::leaks(&run_dir, &crate::secret::all())?;
 
@@ -403,6 +470,9 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         let path = r.clipboard.map(|p| p.describe()).unwrap_or_default();
         out(format!("clipboard: {path} — {} ({})", r.key.scenario, display.note));
     }
+    if let Some(why) = api_note {
+        out(format!("clean-up: the [api] tokens_path/revoke_path could not be used ({why}); tokens were revoked on the Profile page"));
+    }
     out(format!(
         "tokens created by this run: {cleaned} revoked{}",
         if left > 0 { format!(", {left} could NOT be revoked") } else { String::new() }
@@ -418,6 +488,9 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         out(format!("SECRET LEAKED: a token value or password is in {}", leak.display()));
     }
     let flaky_note = if flaky > 0 { format!(" ({flaky} flaky)") } else { String::new() };
+    if interrupted.is_some() {
+        out(format!("INTERRUPTED: {stopped} scenario(s) stopped while running; the rest never started"));
+    }
     out(format!("{passed} passed, {failed} failed, {skipped} skipped{flaky_note}"));
     let flaky_fails = opts_fail_on_flaky && flaky > 0;
     let ok = failed == 0
@@ -437,7 +510,9 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         out("the suite could not run: sign-in failed (see above)".into());
     }
     Ok(RunReport {
-        code: if ok {
+        code: if interrupted.is_some() {
+            EXIT_INTERRUPTED
+        } else if ok {
             EXIT_PASSED
         } else if sign_in_only {
             EXIT_COULD_NOT_RUN

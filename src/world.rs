@@ -38,6 +38,8 @@ pub struct AiSuiteWorld {
     /// Rows named like the token under test before it was submitted (other
     /// scenarios create tokens concurrently: only this name is counted).
     pub same_name_rows: usize,
+    /// All rows of the API Tokens table before an attempt.
+    pub rows_before: usize,
     /// The last screenshot's image: reused when the page has not changed since.
     pub last_capture: Option<std::sync::Arc<Vec<u8>>>,
 }
@@ -73,6 +75,7 @@ impl AiSuiteWorld {
             typed_expiry: None,
             submitted: None,
             same_name_rows: 0,
+            rows_before: 0,
             last_capture: None,
         })
     }

@@ -14,7 +14,7 @@ async fn devtools_and_webdriver_read_the_page_alike() {
         .unwrap();
     let config = Config::resolve(FileConfig::default(), &|_| None).unwrap();
     let dir = std::env::temp_dir().join(format!("ai-suite-page-channels-{}", std::process::id()));
-    let driver = browser::Driver::start(&config, &dir).await.unwrap();
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
     let session = browser::new_session(
         &config,
         &driver.url,

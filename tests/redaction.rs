@@ -32,7 +32,7 @@ fn red_pixels(path: &std::path::Path) -> usize {
 async fn a_secret_is_painted_over_while_it_fades_in_or_moves() {
     let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
     let dir = std::env::temp_dir().join(format!("ai-suite-redaction-{}", std::process::id()));
-    let driver = browser::Driver::start(&config, &dir).await.unwrap();
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
     let session =
         browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "http://127.0.0.1:1", false).await.unwrap();
     let ui = Ui::new(

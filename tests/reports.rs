@@ -21,7 +21,7 @@ async fn html_in_browser(report: &Path) -> anyhow::Result<(String, String, bool)
     let config = Config::load(&ai_suite_e2e::config::process_env)?;
     let dir = std::env::temp_dir().join(format!("ai-suite-e2e-report-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let driver = browser::Driver::start(&config, &dir).await?;
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await?;
     let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "file://", false).await?.driver;
     session.goto(format!("file://{}", report.display())).await?;
     let summary = session.find(thirtyfour::By::Id("summary")).await?.text().await?;

@@ -3,6 +3,7 @@
 //! the tokio runtime starts threads, because it sets `DISPLAY` for the process.
 
 use std::path::Path;
+use std::os::unix::process::CommandExt as _;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -41,12 +42,24 @@ impl Display {
         else {
             return Self { name: None, xvfb: None, note: "no free X display number for Xvfb".into() };
         };
-        let child = Command::new(&xvfb)
+        let mut command = Command::new(&xvfb);
+        command
             .args([format!(":{n}"), "-screen".into(), "0".into(), "1920x1080x24".into(), "-nolisten".into(), "tcp".into()])
+            .env(super::OWNER_ENV, std::process::id().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
+            .stderr(Stdio::null());
+        // SAFETY: only an async-signal-safe syscall between fork and exec. Xvfb
+        // stops (SIGTERM: it removes its lock file) when this process dies,
+        // even by SIGKILL; `prepare` runs on the main thread, which lives as
+        // long as the process.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+        let child = command.spawn();
         let mut child = match child {
             Ok(c) => c,
             Err(e) => return Self { name: None, xvfb: None, note: format!("Xvfb could not start: {e}") },

@@ -3,6 +3,7 @@
 
 pub mod clipboard;
 pub mod devtools;
+pub mod diagnose;
 pub mod display;
 pub mod input;
 pub mod page;
@@ -18,6 +19,70 @@ use thirtyfour::prelude::*;
 use thirtyfour::{ChromiumLikeCapabilities, TimeoutConfiguration};
 
 use crate::config::Config;
+
+/// Set on every process the run starts (ChromeDriver, and so every browser):
+/// what is left of a run can be found by it.
+pub const OWNER_ENV: &str = "AI_SUITE_OWNER_PID";
+
+/// Process groups of our ChromeDrivers: killed at once on a second Ctrl-C.
+static GROUPS: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
+
+/// Kills every browser and driver this process started, now (no clean-up).
+pub fn kill_all_now() {
+    for pgid in crate::run_context::lock(&GROUPS).iter() {
+        // SAFETY: plain syscall on a process group we created.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+}
+
+/// If this process dies, even by SIGKILL, ChromeDriver's whole group
+/// (browsers included) dies with it and the browsers' folder is removed: a
+/// watchdog in that group waits for a pipe only we hold to close.
+fn watch_over(pgid: i32, tmp: &Path) -> anyhow::Result<()> {
+    crate::run_context::lock(&GROUPS).push(pgid);
+    use std::os::unix::process::CommandExt as _;
+    let watchdog = std::process::Command::new("/bin/sh")
+        .args(["-c", r#"read _ignored; kill -KILL -- "-$1" 2>/dev/null; rm -rf -- "$2""#, "watchdog"])
+        .arg(pgid.to_string())
+        .arg(tmp)
+        .env(OWNER_ENV, std::process::id().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(pgid)
+        .spawn()
+        .context("could not start the watchdog that stops the browsers if the run dies")?;
+    // The pipe's write end stays open (and unused) for the life of the process.
+    std::mem::forget(watchdog.stdin);
+    Ok(())
+}
+
+/// A folder for browser profiles, with a short path (Chromium puts a Unix
+/// socket in each profile, and a socket path holds at most 107 bytes):
+/// `<temp>/ai-suite-<run id>`, under /tmp when the system temp dir's path is
+/// long. Removed when dropped (the run's end, pass or fail, or Ctrl-C).
+pub struct BrowserTemp {
+    pub path: PathBuf,
+}
+
+impl BrowserTemp {
+    pub fn new(run_id: &str) -> anyhow::Result<Self> {
+        let system = std::env::temp_dir();
+        // The socket's path adds ~60 bytes under this folder.
+        let base = if system.as_os_str().len() <= 40 { system } else { PathBuf::from("/tmp") };
+        let path = base.join(format!("ai-suite-{run_id}"));
+        std::fs::create_dir_all(&path).with_context(|| format!("could not create the browsers' temporary folder {}", path.display()))?;
+        Ok(Self { path })
+    }
+}
+
+impl Drop for BrowserTemp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
 
 pub const INSTALL_HINT: &str = "install them with: sudo apt-get install -y chromium chromium-driver";
 
@@ -63,19 +128,27 @@ pub struct Driver {
 }
 
 impl Driver {
-    pub async fn start(config: &Config, run_dir: &Path) -> anyhow::Result<Self> {
+    /// Starts our ChromeDriver (or takes `WEBDRIVER_URL`). Browser profiles go
+    /// in `tmp` (keep its path short: Chromium's profile socket must fit in a
+    /// Unix socket path); ChromeDriver's log with Chromium's own output, in the
+    /// run's folder.
+    pub async fn start(config: &Config, run_dir: &Path, tmp: &Path) -> anyhow::Result<Self> {
         if let Some(url) = &config.webdriver_url {
             return Ok(Self { url: url.trim_end_matches('/').to_string(), child: None, chromium: None });
         }
         let chromium = find_chromium(config)?;
         let chromedriver = find_chromedriver(config)?;
+        diagnose::check_versions(&chromium, &chromedriver)?;
         let port = free_port()?;
-        let tmp = run_dir.join("tmp");
-        std::fs::create_dir_all(&tmp)?;
-        let log = std::fs::File::create(run_dir.join("chromedriver.log"))?;
+        std::fs::create_dir_all(tmp).with_context(|| format!("could not create the browsers' folder {}", tmp.display()))?;
+        let log_path = run_dir.join("chromedriver.log");
+        let log = std::fs::File::create(&log_path)?;
         let mut child = tokio::process::Command::new(&chromedriver)
             .arg(format!("--port={port}"))
-            .env("TMPDIR", &tmp)
+            // Chromium's own output (why a browser died), not every command.
+            .arg("--enable-chrome-logs")
+            .env("TMPDIR", tmp)
+            .env(OWNER_ENV, std::process::id().to_string())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -84,11 +157,15 @@ impl Driver {
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("could not start ChromeDriver at {}", chromedriver.display()))?;
+        if let Some(pid) = child.id() {
+            watch_over(pid as i32, tmp)?;
+        }
         let addr = format!("127.0.0.1:{port}");
         let mut poller = wait::Poller::new(Duration::from_secs(15), Duration::from_millis(20));
         loop {
             if let Some(status) = child.try_wait()? {
-                bail!("ChromeDriver exited at start ({status}); see {}", run_dir.join("chromedriver.log").display());
+                let said = std::fs::read_to_string(&log_path).unwrap_or_default();
+                bail!("ChromeDriver exited at start ({status}); it said:\n  {}", said.trim().replace('\n', "\n  "));
             }
             if tokio::net::TcpStream::connect(&addr).await.is_ok() {
                 break;
@@ -98,7 +175,9 @@ impl Driver {
                 return Err(poller.timed_out("ChromeDriver to listen"));
             }
         }
-        Ok(Self { url: format!("http://{addr}"), child: Some(child), chromium: Some(chromium) })
+        let url = format!("http://{addr}");
+        diagnose::register_log(&url, &log_path);
+        Ok(Self { url, child: Some(child), chromium: Some(chromium) })
     }
 
     /// Stops ChromeDriver and every browser it started.
@@ -184,9 +263,11 @@ pub async fn new_session(
     for a in &args {
         caps.add_arg(a)?;
     }
-    let driver = WebDriver::new(driver_url, caps).await.with_context(|| {
-        format!("could not open a browser session at {driver_url} (is Chromium installed and matching ChromeDriver? {INSTALL_HINT})")
-    })?;
+    let mark = diagnose::log_mark(driver_url);
+    let driver = match WebDriver::new(driver_url, caps).await {
+        Ok(d) => d,
+        Err(e) => bail!("{}", diagnose::session_failed(driver_url, mark, &e.to_string())),
+    };
     driver
         .update_timeouts(TimeoutConfiguration::new(
             Some(Duration::from_secs(10)),

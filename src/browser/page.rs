@@ -107,12 +107,32 @@ impl Page {
     }
 
     /// Sets cookies for `url` before any page of it is open: true when done
-    /// (direct DevTools connection); false when this channel can only set
-    /// them on an open page of that origin (WebDriver).
-    pub async fn set_cookies_ahead(&self, url: &str, cookies: &[Cookie]) -> anyhow::Result<bool> {
-        let Some(d) = &self.devtools else { return Ok(false) };
+    /// (a browser that speaks DevTools, directly or through ChromeDriver);
+    /// false when this browser can only set them on an open page of that
+    /// origin (plain WebDriver).
+    pub async fn set_cookies_ahead(&self, devtools: bool, url: &str, cookies: &[Cookie]) -> anyhow::Result<bool> {
+        if !devtools && self.devtools.is_none() {
+            return Ok(false);
+        }
         let params: Vec<Value> = cookies.iter().map(|c| cookie_to_devtools(c, url)).collect();
-        d.send("Network.setCookies", json!({ "cookies": params })).await?;
+        self.cdp("Network.setCookies", json!({ "cookies": params })).await?;
+        Ok(true)
+    }
+
+    /// Puts localStorage entries in place before the scripts of every new
+    /// page of `origin` run (and only that origin's): true when done; false
+    /// when the browser does not speak DevTools.
+    pub async fn set_storage_ahead(&self, devtools: bool, origin: &str, entries: &[(String, String)]) -> anyhow::Result<bool> {
+        if !devtools && self.devtools.is_none() {
+            return Ok(false);
+        }
+        let source = format!(
+            "if (location.origin === {origin}) {{ for (const [k, v] of {entries}) localStorage.setItem(k, v); }}",
+            origin = serde_json::to_string(origin)?,
+            entries = serde_json::to_string(entries)?,
+        );
+        self.cdp("Page.enable", json!({})).await?;
+        self.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await?;
         Ok(true)
     }
 

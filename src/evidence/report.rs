@@ -22,17 +22,23 @@ pub struct Summary<'a> {
     pub tokens_revoked: usize,
     pub tokens_left: usize,
     pub display_note: &'a str,
+    /// Ctrl-C or SIGTERM stopped the run: how many scenarios were in flight.
+    pub interrupted: Option<usize>,
 }
 
 pub fn render(run_dir: &Path, summary: &Summary, results: &[ScenarioResult]) -> String {
     let mut html = String::new();
-    let verdict = if summary.failed == 0 { "passed" } else { "failed" };
+    let verdict = match (summary.interrupted, summary.failed) {
+        (Some(_), _) => "interrupted",
+        (None, 0) => "passed",
+        _ => "failed",
+    };
     let _ = write!(
         html,
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ai-suite-e2e report — {verdict}</title>
 <style>
 body{{font-family:sans-serif;margin:24px;color:#1f2430}} h1{{font-size:20px}}
-.summary{{font-size:16px;margin:8px 0 20px}} .passed{{color:#17773b}} .failed{{color:#b3261e}} .skipped,.flaky{{color:#9a5a06}}
+.summary{{font-size:16px;margin:8px 0 20px}} .passed{{color:#17773b}} .failed{{color:#b3261e}} .skipped,.flaky,.interrupted{{color:#9a5a06}}
 section{{border:1px solid #dde;border-radius:8px;margin:12px 0;padding:10px 14px}} section.failed{{border-color:#e5a5a0;background:#fff8f7}}
 h2{{font-size:15px;margin:4px 0}} table{{border-collapse:collapse;width:100%;font-size:13px}}
 td{{border-top:1px solid #eee;padding:4px 6px;vertical-align:top}} td.t{{white-space:nowrap;color:#666}}
@@ -42,7 +48,13 @@ img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;backgroun
 <p>Target: <code>{target}</code></p>
 <p class="summary" id="summary"><span class="passed">{p} passed</span>, <span class="failed">{f} failed</span>, <span class="skipped">{s} skipped</span>, <span class="flaky">{fl} flaky</span></p>
 <p>Tokens created by this run: {rv} revoked{left}. Display: {disp}.</p>
-"#,
+{interrupted}"#,
+        interrupted = summary
+            .interrupted
+            .map(|n| format!(
+                "<p class=\"failed\" id=\"interrupted\"><b>The run was interrupted</b> (Ctrl-C or SIGTERM): {n} scenario(s) in flight were stopped and are marked interrupted; scenarios not yet started are not listed.</p>\n"
+            ))
+            .unwrap_or_default(),
         target = esc(summary.target),
         p = summary.passed,
         f = summary.failed,
@@ -54,7 +66,7 @@ img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;backgroun
     );
     let mut ordered: Vec<&ScenarioResult> = results.iter().collect();
     ordered.sort_by_key(|r| match r.outcome {
-        Outcome::Failed => 0,
+        Outcome::Failed | Outcome::Interrupted => 0,
         Outcome::Skipped => 1,
         Outcome::Passed => 2,
     });
@@ -63,6 +75,7 @@ img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;backgroun
             Outcome::Passed => "passed",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
+            Outcome::Interrupted => "interrupted",
         };
         let _ = write!(
             html,
@@ -99,4 +112,36 @@ img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;backgroun
     }
     html.push_str("</body></html>\n");
     redact(&html)
+}
+
+/// A JUnit file written from the suite's own results: when a run is
+/// interrupted, cucumber's writer never gets to write its own.
+pub fn junit(results: &[ScenarioResult]) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let failures = results.iter().filter(|r| r.outcome == Outcome::Failed).count();
+    let errors = results.iter().filter(|r| r.outcome == Outcome::Interrupted).count();
+    let _ = writeln!(xml, r#"<testsuites><testsuite name="ai-suite-e2e" tests="{}" failures="{failures}" errors="{errors}">"#, results.len());
+    for r in results {
+        let _ = write!(
+            xml,
+            r#"<testcase classname="{}" name="{}" time="{:.3}">"#,
+            esc(&r.key.feature),
+            esc(&r.key.scenario),
+            r.duration.as_secs_f64()
+        );
+        let message = r.failure.as_deref().unwrap_or("");
+        match r.outcome {
+            Outcome::Passed => {}
+            Outcome::Skipped => xml.push_str("<skipped/>"),
+            Outcome::Failed => {
+                let _ = write!(xml, r#"<failure message="{}">{}</failure>"#, esc(message.lines().next().unwrap_or("")), esc(message));
+            }
+            Outcome::Interrupted => {
+                let _ = write!(xml, r#"<error message="interrupted">{}</error>"#, esc(message));
+            }
+        }
+        xml.push_str("</testcase>\n");
+    }
+    xml.push_str("</testsuite></testsuites>\n");
+    redact(&xml)
 }

@@ -51,7 +51,12 @@ pub struct Options {
 pub const VARIANTS: &[(&str, &str)] = &[
     ("native-date-picker", "the Expiry Date is an <input type=date> (Chromium's date picker)"),
     ("div-markup", "tables are ARIA grids of divs, the dialog has no aria-labelledby, the avatar is a div role=button"),
+    ("sso-cookie", "SSO only: no password form (password sign-in refused), /favicon.ico answers 204; an injected session cookie signs in"),
+    ("sso-storage", "SSO only, as a single-page app keeps it: the session is a token the app reads from localStorage (aisuite.token) and sends as Authorization: Bearer; cookies sign nobody in"),
 ];
+
+/// Where the `sso-storage` build keeps its session token.
+pub const SSO_STORAGE_KEY: &str = "aisuite.token";
 
 pub fn check_variants(names: &[String]) -> anyhow::Result<()> {
     for n in names {
@@ -145,7 +150,23 @@ async fn latency(State(app): State<App>, req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn session_id(headers: &HeaderMap) -> Option<String> {
+impl App {
+    fn has(&self, variant: &str) -> bool {
+        self.variants.iter().any(|v| v == variant)
+    }
+
+    fn sso(&self) -> bool {
+        self.has("sso-cookie") || self.has("sso-storage")
+    }
+}
+
+/// The caller's session: its cookie, or (the `sso-storage` build) the token
+/// the app sends from localStorage.
+fn session_id(app: &App, headers: &HeaderMap) -> Option<String> {
+    if app.has("sso-storage") {
+        let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        return value.strip_prefix("Bearer ").map(|v| v.trim().to_string());
+    }
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -157,7 +178,7 @@ fn session_id(headers: &HeaderMap) -> Option<String> {
 }
 
 fn signed_in(app: &App, headers: &HeaderMap) -> Option<store::User> {
-    app.store.session_user(&session_id(headers)?)
+    app.store.session_user(&session_id(app, headers)?)
 }
 
 fn page(app: &App) -> Html<String> {
@@ -171,7 +192,13 @@ async fn login_page(State(app): State<App>) -> Html<String> {
 
 /// Every app route: the SPA shell for a signed-in user, else the login page.
 async fn app_page(State(app): State<App>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
-    if signed_in(&app, &headers).is_none() {
+    // Many servers answer the browser's favicon request with no content.
+    if app.sso() && uri.path() == "/favicon.ico" {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    // A single-page app with its session in localStorage: the page itself
+    // finds out (the API answers 401) and goes to the sign-in page.
+    if signed_in(&app, &headers).is_none() && !app.has("sso-storage") {
         let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         let next: String = next.chars().filter(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c)).collect();
         return Redirect::to(&format!("/login?next={next}")).into_response();
@@ -190,6 +217,9 @@ struct LoginForm {
 }
 
 async fn login(State(app): State<App>, Json(form): Json<LoginForm>) -> Response {
+    if app.sso() {
+        return (StatusCode::FORBIDDEN, Json(json!({ "error": "Password sign-in is disabled: sign in with SSO." }))).into_response();
+    }
     match app.store.login(&form.email, &form.password) {
         Some(session) => {
             let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax");
@@ -200,7 +230,7 @@ async fn login(State(app): State<App>, Json(form): Json<LoginForm>) -> Response 
 }
 
 async fn logout(State(app): State<App>, headers: HeaderMap) -> Response {
-    if let Some(s) = session_id(&headers) {
+    if let Some(s) = session_id(&app, &headers) {
         app.store.logout(&s);
     }
     let cookie = format!("{SESSION_COOKIE}=; Path=/; Max-Age=0");

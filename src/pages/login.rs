@@ -8,9 +8,6 @@ use super::Ui;
 use crate::browser::wait;
 use crate::config::Credentials;
 
-/// A page on the target's own origin that needs no sign-in.
-const ORIGIN_PAGE: &str = "/favicon.ico";
-
 pub struct LoginPage<'a> {
     ui: &'a Ui,
 }
@@ -20,32 +17,63 @@ impl<'a> LoginPage<'a> {
         Self { ui }
     }
 
-    /// Sets a pre-provisioned session (cookies, localStorage) on the target's origin.
-    pub async fn inject_session(&self, session: &crate::config::SessionFile) -> anyhow::Result<()> {
-        // Cookies can only be set for the page's own origin: open it first, on
-        // a path that an SSO front door does not redirect to another domain.
-        self.ui.goto(ORIGIN_PAGE).await?;
-        for (name, value) in &session.cookies {
-            let mut cookie = Cookie::new(name.clone(), value.clone());
-            cookie.set_path("/");
-            self.ui.driver.add_cookie(cookie).await.with_context(|| format!("could not set the session cookie '{name}'"))?;
+    /// Sets a pre-provisioned session (cookies, localStorage) for the target
+    /// before its first page: through DevTools where the browser speaks it
+    /// (cookies for the target's URL; localStorage by a script that runs
+    /// before the app's own, on the target's origin only). Plain WebDriver can
+    /// only set them on an open page of the origin: the configured start page.
+    pub async fn inject_session(&self, session: &crate::config::SessionFile, start_path: &str) -> anyhow::Result<()> {
+        let cookies: Vec<Cookie> = session
+            .cookies
+            .iter()
+            .map(|(name, value)| {
+                let mut c = Cookie::new(name.clone(), value.clone());
+                c.set_path("/");
+                c
+            })
+            .collect();
+        let entries: Vec<(String, String)> = session.local_storage.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let page = &self.ui.page;
+        let devtools = self.ui.chromium;
+        let cookies_set = cookies.is_empty()
+            || page.set_cookies_ahead(devtools, &self.ui.base_url, &cookies).await.context("could not set the session cookies")?;
+        let storage_set = entries.is_empty()
+            || page.set_storage_ahead(devtools, &origin(&self.ui.base_url), &entries).await.context("could not set the session's localStorage entries")?;
+        if cookies_set && storage_set {
+            return Ok(());
         }
-        for (key, value) in &session.local_storage {
-            self.ui
-                .driver
-                .execute("localStorage.setItem(arguments[0], arguments[1]);", vec![key.clone().into(), value.clone().into()])
-                .await?;
+        self.ui.goto(start_path).await?;
+        let here = self.ui.current_url().await;
+        if !here.starts_with(&origin(&self.ui.base_url)) {
+            bail!(
+                "{} to inject the session the start page must be on the target's origin, but {} went to {here}; \
+                 set [target] start_path (AI_SUITE_START_PATH) to a page of the target that does not redirect",
+                crate::runner::SIGN_IN_FAILED,
+                start_path
+            );
+        }
+        if !cookies_set {
+            for c in cookies {
+                let name = c.name.clone();
+                self.ui.driver.add_cookie(c).await.with_context(|| format!("could not set the session cookie '{name}' on {here}"))?;
+            }
+        }
+        if !storage_set {
+            for (key, value) in entries {
+                self.ui.driver.execute("localStorage.setItem(arguments[0], arguments[1]);", vec![key.into(), value.into()]).await?;
+            }
         }
         Ok(())
     }
 
     /// Sets cookies captured from an earlier sign-in on the target's origin:
-    /// before the first page when the channel can, else on a page of the origin.
-    pub async fn inject_cookies(&self, cookies: Vec<Cookie>) -> anyhow::Result<()> {
-        if self.ui.page.set_cookies_ahead(&self.ui.base_url, &cookies).await.context("could not restore the session cookies")? {
+    /// before the first page when the browser can, else on the start page.
+    pub async fn inject_cookies(&self, cookies: Vec<Cookie>, start_path: &str) -> anyhow::Result<()> {
+        let page = &self.ui.page;
+        if page.set_cookies_ahead(self.ui.chromium, &self.ui.base_url, &cookies).await.context("could not restore the session cookies")? {
             return Ok(());
         }
-        self.ui.goto(ORIGIN_PAGE).await?;
+        self.ui.goto(start_path).await?;
         for c in cookies {
             self.ui.driver.add_cookie(c).await.context("could not restore the session cookie")?;
         }
@@ -57,15 +85,34 @@ impl<'a> LoginPage<'a> {
     pub async fn open_signed_in(&self, path: &str, credentials: Option<&Credentials>) -> anyhow::Result<()> {
         self.ui.goto(path).await?;
         let ui = self.ui;
-        let first = wait::until("the app or a sign-in form", ui.config.wait, ui.config.poll, || async {
+        #[derive(PartialEq)]
+        enum Shown {
+            App,
+            PasswordForm,
+            SignInPage,
+        }
+        let shown = wait::until("the app or a sign-in page", ui.config.wait, ui.config.poll, || async {
             if ui.try_find("header.avatar", None).await?.is_some() {
-                return Ok(Some(false));
+                return Ok(Some(Shown::App));
             }
-            Ok(ui.try_find("login.password", None).await?.map(|_| true))
+            if ui.try_find("login.password", None).await?.is_some() {
+                return Ok(Some(Shown::PasswordForm));
+            }
+            Ok(ui.try_find("login.page", None).await?.map(|_| Shown::SignInPage))
         })
         .await?;
-        if !first {
+        if shown == Shown::App {
             return Ok(());
+        }
+        if shown == Shown::SignInPage {
+            let why = if credentials.is_some() {
+                "the target shows a sign-in page without a password form (SSO only?): sign in through SSO once and \
+                 inject that session (AI_SUITE_SESSION_COOKIES / AI_SUITE_SESSION_STORAGE)"
+            } else {
+                "the target shows its sign-in page although a session was injected: the session is invalid or expired; \
+                 provide a fresh one (AI_SUITE_SESSION_COOKIES / AI_SUITE_SESSION_STORAGE)"
+            };
+            bail!("{} {why} (at {})", crate::runner::SIGN_IN_FAILED, ui.current_url().await);
         }
         let Some(creds) = credentials else {
             bail!(
@@ -106,4 +153,11 @@ impl<'a> LoginPage<'a> {
         }
         Ok(())
     }
+}
+
+/// `scheme://host:port` of a URL.
+fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let host = rest.split('/').next().unwrap_or(rest);
+    format!("{scheme}://{host}")
 }

@@ -51,6 +51,24 @@ impl<'a> ProfilePage<'a> {
         })
     }
 
+    /// All rows of the API Tokens table, and those named `name` (trimmed).
+    pub async fn rows_and_named(&self, name: &str) -> anyhow::Result<(usize, usize)> {
+        let t = self.tokens_table().await?;
+        Ok((t.rows.len(), named(&t, &self.ui.config.columns, name)))
+    }
+
+    /// Rows named `name`, read once the table shows at least `at_least` rows
+    /// (a table still loading after a reload would hide a new row).
+    pub async fn rows_named_once_loaded(&self, name: &str, at_least: usize) -> anyhow::Result<usize> {
+        let ui = self.ui;
+        let what = format!("the API Tokens table to show at least the {at_least} rows it showed before");
+        wait::until(&what, ui.config.wait, ui.config.poll, || async {
+            let t = self.tokens_table().await?;
+            Ok((t.rows.len() >= at_least).then(|| named(&t, &ui.config.columns, name)))
+        })
+        .await
+    }
+
     pub async fn click_create_token(&self) -> anyhow::Result<()> {
         self.ui.click("profile.create_token", None, "the Create Token button").await
     }
@@ -129,4 +147,8 @@ mod tests {
     fn parse_rgba_like() -> (u8, u8, u8) {
         parse_rgb("rgba(124, 58, 237, 1)").unwrap()
     }
+}
+
+fn named(t: &Table, columns: &std::collections::BTreeMap<String, String>, name: &str) -> usize {
+    t.records(columns).iter().filter(|r| r.get("name").map(|n| n.trim()) == Some(name.trim())).count()
 }

@@ -93,10 +93,11 @@ async fn click_create(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let modal = CreateTokenModal::wait_open(w.ui()?).await?;
         let name = w.token_name.clone().context("no name was typed")?;
-        modal.submit().await?;
-        // From here the token may exist: the clean-up must know it.
+        // From the click on the token may exist: the clean-up must know it
+        // before (a run interrupted mid-click still revokes it).
         let key = w.scenario.clone().context("no scenario")?;
         w.run.created_token(&key, &name);
+        modal.submit().await?;
         modal.wait_closed().await
     })
     .await
@@ -126,9 +127,9 @@ async fn create_named(w: &mut AiSuiteWorld, step: &Step, base: String, when: Rel
         let modal = CreateTokenModal::wait_open(&ui).await?;
         modal.enter_name(&name).await?;
         modal.enter_expiry_date(date).await?;
-        modal.submit().await?;
         let key = w.scenario.clone().context("no scenario")?;
         w.run.created_token(&key, &name);
+        modal.submit().await?;
         w.token_name = Some(name);
         w.expiry = Some(date);
         modal.wait_closed().await
@@ -141,6 +142,7 @@ async fn type_and_cancel(w: &mut AiSuiteWorld, step: &Step, base: String) {
     w.step(step, async |w| {
         let ui = w.ui()?.clone();
         let name = w.run.unique_name(&base);
+        w.rows_before = ProfilePage::new(&ui).rows_and_named(&name).await?.0;
         let modal = CreateTokenModal::wait_open(&ui).await?;
         modal.enter_name(&name).await?;
         w.token_name = Some(name);
@@ -161,7 +163,7 @@ async fn nothing_created(w: &mut AiSuiteWorld, step: &Step) {
         let ui = w.ui()?;
         ui.driver.refresh().await?;
         ProfilePage::new(ui).wait_loaded().await?;
-        let n = super::validation::rows_named(ui, &name).await?;
+        let n = ProfilePage::new(ui).rows_named_once_loaded(&name, w.rows_before).await?;
         ensure!(n == 0, "a token named '{name}' was created although the dialog was cancelled");
         Ok(())
     })

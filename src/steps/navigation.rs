@@ -17,13 +17,13 @@ async fn signed_in(w: &mut AiSuiteWorld, step: &Step) {
         let config = &ui.config;
         if !config.session.cookies.is_empty() || !config.session.local_storage.is_empty() {
             // SSO targets: the configured session, injected before the first page.
-            login.inject_session(&config.session).await?;
+            login.inject_session(&config.session, &config.start_path).await?;
             return login.open_signed_in(&config.start_path, None).await;
         }
         // The first scenario signs in through the form; later ones reuse its
         // session cookies (falling back to the form if they no longer work).
         if let Some(cookies) = w.run.signed_in_cookies() {
-            login.inject_cookies(cookies).await?;
+            login.inject_cookies(cookies, &config.start_path).await?;
         }
         login.open_signed_in(&config.start_path, config.credentials.as_ref()).await?;
         if w.run.signed_in_cookies().is_none() {

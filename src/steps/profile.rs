@@ -13,8 +13,17 @@ async fn click_avatar(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let menu = ProfileMenu::new(w.ui()?);
         ensure!(menu.avatar_is_top_right().await?, "the profile avatar is not in the top-right corner of the page");
-        let text = menu.open().await?;
-        w.menu_identity = Some(identity_from(&text, w)?);
+        menu.open().await?;
+        // The menu may show before its content (the user's name and role) has
+        // arrived: read it until it holds them, else report what it showed.
+        let ui = w.ui()?;
+        let (timeout, poll) = (ui.config.wait, ui.config.poll);
+        let world = &*w;
+        let identity = crate::browser::wait::until("the dropdown to show the user's name and role", timeout, poll, || async {
+            Ok(Some(identity_from(&menu.text().await?, world)?))
+        })
+        .await?;
+        w.menu_identity = Some(identity);
         Ok(())
     })
     .await

@@ -13,16 +13,17 @@ use crate::world::AiSuiteWorld;
 /// Typed values and whether Create could be clicked, for the Then steps.
 async fn try_create(w: &mut AiSuiteWorld, name: String, expiry_text: String) -> anyhow::Result<()> {
     let ui = w.ui()?.clone();
-    w.same_name_rows = rows_named(&ui, &name).await?;
+    (w.rows_before, w.same_name_rows) = ProfilePage::new(&ui).rows_and_named(&name).await?;
     let modal = CreateTokenModal::wait_open(&ui).await?;
     modal.enter_name(&name).await?;
     modal.enter_expiry(&expiry_text).await?;
-    let submitted = modal.try_submit().await?;
-    // If the rule is broken the token exists: the clean-up must know it.
+    // If the rule is broken the token exists: the clean-up must know it
+    // before the click (a run interrupted mid-click still revokes it).
     let key = w.scenario.clone().context("no scenario")?;
     if !name.trim().is_empty() {
         w.run.created_token(&key, name.trim());
     }
+    let submitted = modal.try_submit().await?;
     w.token_name = Some(name);
     w.typed_expiry = Some(expiry_text);
     w.submitted = Some(submitted);
@@ -77,8 +78,11 @@ async fn try_blank_name(w: &mut AiSuiteWorld, step: &Step, spaces: usize) {
 async fn try_duplicate(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?.clone();
-        ProfilePage::new(&ui).click_create_token().await?;
         let name = w.token_name.clone().context("no first token")?;
+        // The rows counted before the attempt must include the first token's.
+        let page = ProfilePage::new(&ui);
+        page.wait_for_row(&name, "the first token's row in the API Tokens table", |_| true).await?;
+        page.click_create_token().await?;
         let tomorrow = w.iso_date("tomorrow")?;
         try_create(w, name, tomorrow).await
     })
@@ -130,18 +134,13 @@ async fn none_created(w: &mut AiSuiteWorld, step: &Step) {
         let page = ProfilePage::new(&ui);
         page.wait_loaded().await?;
         let name = w.token_name.clone().unwrap_or_default();
-        let now = rows_named(&ui, &name).await?;
+        let now = page.rows_named_once_loaded(&name, w.rows_before).await?;
         ensure!(now <= w.same_name_rows, "a token named {name:?} was created although the form rejected it");
         Ok(())
     })
     .await
 }
 
-/// Rows of the API Tokens table whose name is `name` (trimmed; blank names count as one kind).
-pub async fn rows_named(ui: &crate::pages::Ui, name: &str) -> anyhow::Result<usize> {
-    let table = ProfilePage::new(ui).tokens_table().await?;
-    Ok(table.records(&ui.config.columns).iter().filter(|r| r.get("name").map(|n| n.trim()) == Some(name.trim())).count())
-}
 
 #[then("the server refuses the same values when the page is bypassed")]
 async fn server_refuses(w: &mut AiSuiteWorld, step: &Step) {

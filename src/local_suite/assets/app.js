@@ -8,6 +8,10 @@
   // Markup variants: the same app built differently (see local_suite::VARIANTS).
   const VARIANTS = new Set(CONFIG.variants || []);
   const divs = VARIANTS.has("div-markup");
+  // SSO-only builds: no password form; the session comes from the identity
+  // provider (a cookie, or a token the app keeps in localStorage).
+  const ssoStorage = VARIANTS.has("sso-storage");
+  const sso = ssoStorage || VARIANTS.has("sso-cookie");
   const root = document.getElementById("root");
   let me = null;
 
@@ -28,9 +32,12 @@
   }
 
   async function api(method, path, body) {
+    const headers = body ? { "Content-Type": "application/json" } : {};
+    const token = ssoStorage && localStorage.getItem("aisuite.token");
+    if (token) headers["Authorization"] = "Bearer " + token;
     const res = await fetch(path, {
       method,
-      headers: body ? { "Content-Type": "application/json" } : {},
+      headers,
       body: body ? JSON.stringify(body) : undefined,
       credentials: "same-origin",
     });
@@ -154,11 +161,20 @@
 
   async function signOut() {
     await api("POST", "/api/logout");
+    if (ssoStorage) localStorage.removeItem("aisuite.token");
     location.href = "/login";
   }
 
   // --- pages ------------------------------------------------------------------
+  function ssoPage() {
+    return h("div", { class: "login-wrap" },
+      h("div", { class: "card login-card" },
+        h("h1", {}, "Sign in"), h("p", {}, "DuploCloud AI Suite admin panel"),
+        h("a", { class: "btn btn-primary", href: "https://sso.example.invalid/authorize" }, "Continue with SSO")));
+  }
+
   function loginPage() {
+    if (sso) return ssoPage();
     const email = h("input", { id: "email", type: "email", autocomplete: "username", required: true });
     const password = h("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
     const error = h("div", { class: "form-error", role: "alert" });

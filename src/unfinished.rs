@@ -1,0 +1,91 @@
+//! Runs that never finished. Each run leaves a marker in the artifacts folder
+//! (`unfinished/<run id>.json`) for as long as it runs; a run that was killed
+//! (SIGKILL, a power cut) leaves it behind, and the next run against the same
+//! target says which tokens it may have left (they carry its run id) and has
+//! the clean-up revoke them.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Earlier {
+    pub run_id: String,
+    pub pid: u32,
+    pub target: String,
+    pub started: String,
+    /// Against the local AI Suite (its tokens died with the run).
+    pub local: bool,
+}
+
+impl Earlier {
+    /// The names of the tokens that run created: `<base>-<run id>-<n>`.
+    pub fn owns(&self, token_name: &str) -> bool {
+        token_name.contains(&format!("-{}-", self.run_id))
+    }
+}
+
+/// This run's marker; removed when dropped (the run ended, however it ended,
+/// short of being killed).
+pub struct Marker {
+    path: PathBuf,
+}
+
+impl Drop for Marker {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn folder(artifacts: &Path) -> PathBuf {
+    artifacts.join("unfinished")
+}
+
+fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Writes this run's marker.
+pub fn mark(artifacts: &Path, run_id: &str, target: &str, local: bool) -> anyhow::Result<Marker> {
+    let dir = folder(artifacts);
+    std::fs::create_dir_all(&dir)?;
+    let me = Earlier {
+        run_id: run_id.to_string(),
+        pid: std::process::id(),
+        target: target.to_string(),
+        started: chrono::Utc::now().to_rfc3339(),
+        local,
+    };
+    let path = dir.join(format!("{run_id}.json"));
+    std::fs::write(&path, serde_json::to_string(&me)?)?;
+    Ok(Marker { path })
+}
+
+/// Earlier runs against `target` that were killed before they could clean up.
+/// Markers of dead runs against other targets stay for a run against theirs;
+/// those of the local AI Suite (its tokens died with it) are removed.
+pub fn earlier(artifacts: &Path, target: &str) -> Vec<Earlier> {
+    let Ok(entries) = std::fs::read_dir(folder(artifacts)) else { return Vec::new() };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        let Ok(run) = serde_json::from_str::<Earlier>(&text) else { continue };
+        if alive(run.pid) {
+            continue; // still running (or the pid was reused: then it is kept for later)
+        }
+        if run.local {
+            let _ = std::fs::remove_file(entry.path());
+            continue;
+        }
+        if run.target == target {
+            found.push(run);
+        }
+    }
+    found.sort_by(|a, b| a.started.cmp(&b.started));
+    found
+}
+
+/// Forgets an earlier run whose tokens are all revoked now.
+pub fn forget(artifacts: &Path, run_id: &str) {
+    let _ = std::fs::remove_file(folder(artifacts).join(format!("{run_id}.json")));
+}
