@@ -509,12 +509,21 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     if sign_in_only {
         out("the suite could not run: sign-in failed (see above)".into());
     }
+    // When no browser could start, nothing was tested either.
+    let no_browser = failed > 0
+        && results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Failed)
+            .all(|r| r.failure.as_deref().is_some_and(|f| f.contains(crate::browser::diagnose::DID_NOT_START)));
+    if no_browser {
+        out("the suite could not run: the browser did not start (see above)".into());
+    }
     Ok(RunReport {
         code: if interrupted.is_some() {
             EXIT_INTERRUPTED
         } else if ok {
             EXIT_PASSED
-        } else if sign_in_only {
+        } else if sign_in_only || no_browser {
             EXIT_COULD_NOT_RUN
         } else {
             EXIT_FAILED

@@ -92,6 +92,9 @@ fn shm_size() -> Option<u64> {
     Some(st.f_blocks as u64 * st.f_frsize as u64 / 1_000_000)
 }
 
+/// How every "could not start a browser" message begins.
+pub const DID_NOT_START: &str = "the browser did not start";
+
 /// The message for a session that did not start: the recognised cause and its
 /// fix, else Chromium's own lines verbatim, else the driver's error verbatim.
 pub(crate) fn session_failed(driver_url: &str, mark: Option<(PathBuf, u64)>, error: &str) -> String {
@@ -105,8 +108,8 @@ pub(crate) fn session_failed(driver_url: &str, mark: Option<(PathBuf, u64)>, err
     };
     let first_line = error.lines().next().unwrap_or(error).trim();
     let mut out = match recognise(&lines, error) {
-        Some(cause) => format!("the browser did not start: {cause}"),
-        None => format!("the browser did not start at {driver_url}: {first_line}"),
+        Some(cause) => format!("{DID_NOT_START}: {cause}"),
+        None => format!("{DID_NOT_START} at {driver_url}: {first_line}"),
     };
     if !lines.is_empty() {
         out.push_str("\nChromium said:\n  ");
