@@ -136,3 +136,79 @@ fn the_suite_passes_through_a_remote_webdriver() {
     let _ = driver.wait();
     all_passed(code, &out, 2);
 }
+
+/// What an SSO sign-in leaves in the browser, minted on the target's store:
+/// the suite gets it only as the README says (environment variables).
+fn sso_session(target: &LocalSuite) -> String {
+    target.store.login(QA_EMAIL, QA_PASSWORD).expect("the seeded user has a session")
+}
+
+/// The default scenarios against an SSO-only build: no password form, the
+/// favicon answered with 204 (so no page of the origin to set cookies on),
+/// only an injected session signs in.
+async fn sso_run(variant: &str, env: Vec<(String, String)>, args: &'static [&'static str]) -> (i32, String) {
+    let target = LocalSuite::start(local_suite::Options { variants: vec![variant.into()], ..Default::default() }).await.unwrap();
+    let favicon = reqwest::get(format!("{}/favicon.ico", target.url)).await.unwrap();
+    assert_eq!(favicon.status().as_u16(), 204, "the SSO build answers /favicon.ico with 204");
+    let login = reqwest::Client::new()
+        .post(format!("{}/api/login", target.url))
+        .json(&serde_json::json!({"email": QA_EMAIL, "password": QA_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 403, "the SSO build refuses password sign-in");
+    let session = sso_session(&target);
+    let url = target.url.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut vars: Vec<(String, String)> = vec![
+            ("AI_SUITE_URL".into(), url),
+            ("AI_SUITE_USER_NAME".into(), "Quinn Avery".into()),
+            ("AI_SUITE_USER_ROLE".into(), "Administrator".into()),
+        ];
+        vars.extend(env.into_iter().map(|(k, v)| (k, v.replace("{session}", &session))));
+        let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        suite(&refs, args)
+    })
+    .await
+    .unwrap();
+    let active = target.store.all_tokens().into_iter().filter(|t| t.name.starts_with("QA-") && t.status == "Active").count();
+    assert_eq!(active, 0, "every token the run created is revoked");
+    target.stop().await;
+    result
+}
+
+/// Every scenario that runs by default against a real target (all but the
+/// opt-in @destructive outline) passes on both SSO builds.
+const DEFAULT_SCENARIOS_AGAINST_STAGING: usize = 24;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_sso_only_build_passes_with_an_injected_session_cookie() {
+    let env = vec![("AI_SUITE_SESSION_COOKIES".to_string(), "aisuite_session={session}".to_string())];
+    let (code, out) = sso_run("sso-cookie", env, &[]).await;
+    all_passed(code, &out, DEFAULT_SCENARIOS_AGAINST_STAGING);
+    assert!(out.contains("@destructive scenarios are skipped"), "{}", tail(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_sso_only_build_passes_with_a_session_token_in_local_storage() {
+    let env = vec![
+        ("AI_SUITE_SESSION_STORAGE".to_string(), r#"{"aisuite.token":"{session}"}"#.to_string()),
+        ("AI_SUITE_API_SESSION_HEADER".to_string(), "Authorization: Bearer {aisuite.token}".to_string()),
+    ];
+    let (code, out) = sso_run("sso-storage", env, &[]).await;
+    all_passed(code, &out, DEFAULT_SCENARIOS_AGAINST_STAGING);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_sso_only_build_without_a_valid_session_is_reported_as_such() {
+    // A password but no session: the build has no password form.
+    let env = vec![("AI_SUITE_USERNAME".to_string(), QA_EMAIL.to_string()), ("AI_SUITE_PASSWORD".to_string(), QA_PASSWORD.to_string())];
+    let (code, out) = sso_run("sso-cookie", env, &["--name", "avatar menu leads"]).await;
+    assert_eq!(code, 3, "{}", tail(&out));
+    assert!(out.contains("without a password form (SSO only?)"), "{}", tail(&out));
+    // An expired (unknown) localStorage session.
+    let env = vec![("AI_SUITE_SESSION_STORAGE".to_string(), r#"{"aisuite.token":"expired-session-4711"}"#.to_string())];
+    let (code, out) = sso_run("sso-storage", env, &["--name", "avatar menu leads"]).await;
+    assert_eq!(code, 3, "{}", tail(&out));
+    assert!(out.contains("although a session was injected: the session is invalid or expired"), "{}", tail(&out));
+}
