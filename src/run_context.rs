@@ -440,17 +440,32 @@ impl RunContext {
         *lock(&self.earlier) = earlier;
     }
 
-    /// Revokes, once, what earlier killed runs left (through `[api]`, with a
-    /// signed-in browser's session).
+    /// Revokes, once, what earlier killed runs left: through `[api]` when it
+    /// is configured, else on the Profile page (with a signed-in browser).
     async fn revoke_earlier(&self, ui: &Ui) {
         let earlier = std::mem::take(&mut *lock(&self.earlier));
-        if earlier.is_empty() || self.config.api.revoke_path.is_none() {
+        if earlier.is_empty() {
             return;
         }
-        let cookies = ui.page.cookies().await.unwrap_or_default();
-        match crate::api::revoke_matching(&self.base_url, &self.config.api, &cookies, |n| earlier.iter().any(|e| e.owns(n))).await {
-            Ok(done) => {
-                println!("clean-up: revoked {} token(s) left by earlier killed run(s)", done.revoked.len());
+        let owned = |n: &str| earlier.iter().any(|e| e.owns(n));
+        let done: anyhow::Result<usize> = async {
+            if self.config.api.revoke_path.is_some() && self.api_note.get().is_none() {
+                let cookies = ui.page.cookies().await.unwrap_or_default();
+                return Ok(crate::api::revoke_matching(&self.base_url, &self.config.api, &cookies, owned).await?.revoked.len());
+            }
+            let page = self.open_profile(ui).await?;
+            let names = page.live_token_names().await?;
+            let mut n = 0;
+            for name in names.iter().filter(|n| owned(n)) {
+                page.revoke(name).await?;
+                n += 1;
+            }
+            Ok(n)
+        }
+        .await;
+        match done {
+            Ok(n) => {
+                println!("clean-up: revoked {n} token(s) left by earlier killed run(s)");
                 for e in &earlier {
                     crate::unfinished::forget(&self.config.artifacts_dir, &e.run_id);
                 }
@@ -486,39 +501,39 @@ impl RunContext {
                 }
             }
         }
-        let page = crate::pages::profile_page::ProfilePage::new(ui);
-        // The Profile page's address, once known, saves the walk through the menu.
-        let known = lock(&self.profile_url).clone();
-        let direct = match known {
-            Some(url) => ui.driver.goto(&url).await.is_ok() && page.wait_loaded().await.is_ok(),
-            None => false,
-        };
-        let opened = if direct {
-            Ok(())
-        } else {
-            async {
-                crate::pages::login::LoginPage::new(ui)
-                    .open_signed_in(&self.config.start_path, self.config.credentials.as_ref())
-                    .await?;
-                let menu = crate::pages::profile_menu::ProfileMenu::new(ui);
-                menu.open().await?;
-                menu.choose_profile().await?;
-                page.wait_loaded().await?;
-                *lock(&self.profile_url) = Some(ui.current_url().await);
-                anyhow::Ok(())
+        let page = match self.open_profile(ui).await {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("clean-up: could not open the Profile page to revoke {} token(s): {e:#}", pending.len());
+                return;
             }
-            .await
         };
-        if let Err(e) = opened {
-            eprintln!("clean-up: could not open the Profile page to revoke {} token(s): {e:#}", pending.len());
-            return;
-        }
         for name in &pending {
             match page.revoke(name).await {
                 Ok(existed) => self.mark_revoked(name, existed),
                 Err(e) => eprintln!("clean-up: could not revoke '{name}': {e:#}"),
             }
         }
+    }
+
+    /// Opens the Profile page, signed in (directly once its address is known).
+    async fn open_profile<'u>(&self, ui: &'u Ui) -> anyhow::Result<crate::pages::profile_page::ProfilePage<'u>> {
+        let page = crate::pages::profile_page::ProfilePage::new(ui);
+        // The Profile page's address, once known, saves the walk through the menu.
+        let known = lock(&self.profile_url).clone();
+        if let Some(url) = known
+            && ui.driver.goto(&url).await.is_ok()
+            && page.wait_loaded().await.is_ok()
+        {
+            return Ok(page);
+        }
+        crate::pages::login::LoginPage::new(ui).open_signed_in(&self.config.start_path, self.config.credentials.as_ref()).await?;
+        let menu = crate::pages::profile_menu::ProfileMenu::new(ui);
+        menu.open().await?;
+        menu.choose_profile().await?;
+        page.wait_loaded().await?;
+        *lock(&self.profile_url) = Some(ui.current_url().await);
+        Ok(page)
     }
 
     /// The final sweep: anything still live gets revoked from a fresh session.

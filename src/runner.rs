@@ -303,11 +303,8 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     for e in &earlier {
         println!(
             "note: an earlier run ({}, started {}) against {base_url} was killed before its clean-up; tokens it may \
-             have left are named *-{}-<n>; this run revokes them{}",
-            e.run_id,
-            e.started,
-            e.run_id,
-            if config.api.revoke_path.is_some() { " through [api]" } else { " only if [api] tokens_path/revoke_path are set: otherwise revoke them by hand" }
+             have left are named *-{}-<n>; this run revokes them after its first passing scenario",
+            e.run_id, e.started, e.run_id,
         );
     }
     let _marker = crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, local.is_some())?;

@@ -44,7 +44,7 @@ fn watch_over(pgid: i32, tmp: &Path) -> anyhow::Result<()> {
     crate::run_context::lock(&GROUPS).push(pgid);
     use std::os::unix::process::CommandExt as _;
     let watchdog = std::process::Command::new("/bin/sh")
-        .args(["-c", r#"read _ignored; kill -KILL -- "-$1" 2>/dev/null; rm -rf -- "$2""#, "watchdog"])
+        .args(["-c", r#"read _ignored; rm -rf "$2"; kill -KILL "-$1""#, "watchdog"])
         .arg(pgid.to_string())
         .arg(tmp)
         .env(OWNER_ENV, std::process::id().to_string())

@@ -69,6 +69,16 @@ impl<'a> ProfilePage<'a> {
         .await
     }
 
+    /// Names of the tokens the table lists as not revoked (nor expired).
+    pub async fn live_token_names(&self) -> anyhow::Result<Vec<String>> {
+        let t = self.tokens_table().await?;
+        Ok(t.records(&self.ui.config.columns)
+            .iter()
+            .filter(|r| r.get("status").is_some_and(|s| s.trim() == "Active"))
+            .filter_map(|r| r.get("name").map(|n| n.trim().to_string()))
+            .collect())
+    }
+
     pub async fn click_create_token(&self) -> anyhow::Result<()> {
         self.ui.click("profile.create_token", None, "the Create Token button").await
     }
