@@ -66,6 +66,8 @@ pub struct ScenarioResult {
     /// Opening the browser session; the after hook (clean-up and quit).
     pub session_start: std::time::Duration,
     pub teardown: std::time::Duration,
+    /// What the report should say about how the scenario was checked.
+    pub notes: Vec<String>,
 }
 
 /// One step as it ran: for reports and the benchmark.
@@ -121,6 +123,7 @@ pub struct RunContext {
     tokens: Mutex<Vec<CreatedToken>>,
     results: Mutex<Vec<ScenarioResult>>,
     failures: Mutex<HashMap<String, String>>,
+    notes: Mutex<HashMap<String, Vec<String>>>,
     steps: Mutex<HashMap<String, Vec<StepRecord>>>,
     started: Mutex<HashMap<String, (std::time::Instant, std::time::Duration)>>,
     counter: AtomicUsize,
@@ -175,6 +178,7 @@ impl RunContext {
             tokens: Mutex::new(Vec::new()),
             results: Mutex::new(Vec::new()),
             failures: Mutex::new(HashMap::new()),
+            notes: Mutex::new(HashMap::new()),
             steps: Mutex::new(HashMap::new()),
             started: Mutex::new(HashMap::new()),
             counter: AtomicUsize::new(0),
@@ -251,6 +255,11 @@ impl RunContext {
             t.revoked = true;
             t.existed = existed;
         }
+    }
+
+    /// A note for the scenario's report (how a check was made).
+    pub fn note(&self, key: &ScenarioKey, text: String) {
+        lock(&self.notes).entry(key.id.clone()).or_default().push(text);
     }
 
     pub fn record_failure(&self, key: &ScenarioKey, message: &str) {
@@ -403,7 +412,8 @@ impl RunContext {
         let (duration, session_start) =
             lock(&self.started).remove(&key.id).map(|(t, s)| (t.elapsed(), s)).unwrap_or_default();
         let teardown = teardown_started.elapsed();
-        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, steps, duration, session_start, teardown });
+        let notes = lock(&self.notes).remove(&key.id).unwrap_or_default();
+        lock(&self.results).push(ScenarioResult { key: key.clone(), outcome, failure, clipboard, steps, duration, session_start, teardown, notes });
     }
 
     /// Ctrl-C: the scenarios still running are finished as interrupted (their

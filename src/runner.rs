@@ -463,6 +463,11 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
             out(format!("    {}", f.replace('\n', "\n    ")));
         }
     }
+    for r in results.iter().filter(|r| !r.notes.is_empty()) {
+        for n in &r.notes {
+            out(format!("note: {} — {n}", r.key.scenario));
+        }
+    }
     for r in results.iter().filter(|r| r.clipboard.is_some()) {
         let path = r.clipboard.map(|p| p.describe()).unwrap_or_default();
         out(format!("clipboard: {path} — {} ({})", r.key.scenario, display.note));

@@ -38,6 +38,8 @@ pub struct AiSuiteWorld {
     /// Rows named like the token under test before it was submitted (other
     /// scenarios create tokens concurrently: only this name is counted).
     pub same_name_rows: usize,
+    /// The Expiry Date control (a native date picker) did not take the text.
+    pub expiry_not_taken: bool,
     /// All rows of the API Tokens table before an attempt.
     pub rows_before: usize,
     /// The last screenshot's image: reused when the page has not changed since.
@@ -76,6 +78,7 @@ impl AiSuiteWorld {
             submitted: None,
             same_name_rows: 0,
             rows_before: 0,
+            expiry_not_taken: false,
             last_capture: None,
         })
     }

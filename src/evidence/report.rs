@@ -88,6 +88,9 @@ img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;backgroun
         if let Some(f) = &r.failure {
             let _ = write!(html, "<pre class=\"error\">{}</pre>", esc(f));
         }
+        for n in &r.notes {
+            let _ = write!(html, "<p class=\"note\">{}</p>", esc(n));
+        }
         html.push_str("<table>");
         for s in &r.steps {
             let img = s

@@ -60,7 +60,10 @@ impl<'a> CreateTokenModal<'a> {
     /// Enters the date as the field needs it: typed as YYYY-MM-DD into a text
     /// field; set through the value property (with input/change events) on a
     /// native date picker, where typed ISO text comes out in locale order.
-    pub async fn enter_expiry(&self, text: &str) -> anyhow::Result<()> {
+    /// Returns false when the control does not take the text at all (a native
+    /// date picker holds only real dates: "2030/04/11" or "next week" leave it
+    /// empty), true otherwise.
+    pub async fn enter_expiry(&self, text: &str) -> anyhow::Result<bool> {
         let f = self.expiry_field().await?;
         let kind = self.ui.page.attr(&f, "type").await?.unwrap_or_default().to_lowercase();
         if kind == "date" {
@@ -77,14 +80,16 @@ impl<'a> CreateTokenModal<'a> {
                 )
                 .await
                 .context("could not set the date picker's value")?;
-            Ok(())
+            Ok(self.ui.value_of(&f).await? == text)
         } else {
-            self.ui.type_into(&f, text).await
+            self.ui.type_into(&f, text).await.map(|_| true)
         }
     }
 
     pub async fn enter_expiry_date(&self, date: NaiveDate) -> anyhow::Result<()> {
-        self.enter_expiry(&date.format("%Y-%m-%d").to_string()).await
+        let iso = date.format("%Y-%m-%d").to_string();
+        anyhow::ensure!(self.enter_expiry(&iso).await?, "the Expiry Date field does not take the date {iso}");
+        Ok(())
     }
 
     pub async fn expiry_value(&self) -> anyhow::Result<String> {

@@ -16,7 +16,13 @@ async fn try_create(w: &mut AiSuiteWorld, name: String, expiry_text: String) -> 
     (w.rows_before, w.same_name_rows) = ProfilePage::new(&ui).rows_and_named(&name).await?;
     let modal = CreateTokenModal::wait_open(&ui).await?;
     modal.enter_name(&name).await?;
-    modal.enter_expiry(&expiry_text).await?;
+    w.expiry_not_taken = !modal.enter_expiry(&expiry_text).await?;
+    if w.expiry_not_taken {
+        // A native date picker cannot hold this text: what the guide promises
+        // becomes "the control does not take it" plus the server's refusal.
+        let key = w.scenario.clone().context("no scenario")?;
+        w.run.note(&key, format!("native date picker: {expiry_text:?} cannot be entered; checked as \"the control does not take it\" and \"the server refuses it\""));
+    }
     // If the rule is broken the token exists: the clean-up must know it
     // before the click (a run interrupted mid-click still revokes it).
     let key = w.scenario.clone().context("no scenario")?;
@@ -92,6 +98,12 @@ async fn try_duplicate(w: &mut AiSuiteWorld, step: &Step) {
 async fn rejected(w: &mut AiSuiteWorld, field: &str) -> anyhow::Result<()> {
     let ui = w.ui()?.clone();
     let modal = CreateTokenModal::wait_open(&ui).await.context("the dialog closed: the form accepted the values")?;
+    if field == "expiry" && w.expiry_not_taken {
+        // The control refused the text outright: it must hold no date at all.
+        let held = modal.expiry_value().await?;
+        ensure!(held.is_empty(), "the Expiry Date control made {held:?} out of {:?}", w.typed_expiry.clone().unwrap_or_default());
+        return Ok(());
+    }
     if w.submitted == Some(false) {
         // Create stayed disabled: the form refuses the input without a click.
         return Ok(());
@@ -117,7 +129,8 @@ async fn values_kept(w: &mut AiSuiteWorld, step: &Step) {
         let modal = CreateTokenModal::wait_open(w.ui()?).await?;
         let typed_name = w.token_name.clone().unwrap_or_default();
         expect_eq("the Token Name field after the rejection", modal.name_value().await?, typed_name)?;
-        let typed_expiry = w.typed_expiry.clone().unwrap_or_default();
+        // A native date picker that did not take the text holds nothing.
+        let typed_expiry = if w.expiry_not_taken { String::new() } else { w.typed_expiry.clone().unwrap_or_default() };
         expect_eq("the Expiry Date field after the rejection", modal.expiry_value().await?, typed_expiry)
     })
     .await
@@ -153,7 +166,13 @@ async fn server_refuses(w: &mut AiSuiteWorld, step: &Step) {
         ensure!(
             (400..500).contains(&status) && status != 401 && status != 403 && status != 404,
             "the server should refuse these values with a validation error (4xx), but answered HTTP {status}{}",
-            if (200..300).contains(&status) { ": it created the token, trusting the page's checks" } else { "" }
+            match status {
+                200..=299 => ": it created the token, trusting the page's checks",
+                401 | 403 => ": it did not take the browser's session for this call (if the app sends its session as a \
+                              header, not a cookie, set AI_SUITE_API_SESSION_HEADER; see README)",
+                404 => ": no such endpoint (set [api] create_path)",
+                _ => "",
+            }
         );
         Ok(())
     })
