@@ -51,6 +51,9 @@ pub struct Options {
 pub const VARIANTS: &[(&str, &str)] = &[
     ("native-date-picker", "the Expiry Date is an <input type=date> (Chromium's date picker)"),
     ("div-markup", "tables are ARIA grids of divs, the dialog has no aria-labelledby, the avatar is a div role=button"),
+    ("bootstrap", "Bootstrap 5 markup: .modal.fade.show with a .modal-backdrop and modal-open on <body>, a .dropdown-menu, .card with a .card-header"),
+    ("mui", "MUI markup: dialogs and the menu in portals at the end of <body> (role=presentation wrappers, backdrops), role=menu lists, CardHeader titles that are not headings"),
+    ("radix", "Radix/shadcn markup: data-state, triggers with aria-haspopup/aria-expanded/aria-controls, icon-only buttons named by sr-only text"),
 ];
 
 pub fn check_variants(names: &[String]) -> anyhow::Result<()> {
