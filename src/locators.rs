@@ -2,7 +2,11 @@
 //! page: by role and accessible name, by label, by visible text. Any entry can be
 //! replaced from the config file's `[locators]` table without recompiling.
 //!
-//! Syntax of one locator (alternatives joined by ` || `, the first visible match wins):
+//! Syntax of one locator: alternatives joined by ` || `, tried in the order
+//! written; the first alternative that matches any visible element wins. A
+//! locator meant to find one element must then match exactly one: several
+//! visible matches are an error that lists them and names the key to override
+//! (strict, like Playwright's locators). Each alternative is one of:
 //! - `role=button[name="Create Token"]`: an element of that ARIA role (implicit
 //!   roles of HTML elements included) whose accessible name is exactly the text;
 //!   `name~="profile"` matches a case-insensitive substring instead;
@@ -28,46 +32,65 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("access_control.user_tokens_tab", r#"role=tab[name="User Tokens"] || role=link[name="User Tokens"] || role=button[name="User Tokens"] || text=User Tokens"#),
     ("user_tokens.table", r#"role=table || role=grid"#),
     // Step 2: the avatar in the top-right corner and its dropdown.
-    ("header.avatar", r#"role=button[name~="profile"] || role=button[name~="account"] || role=button[name~="user menu"] || css=header [class*="avatar"]"#),
-    ("profile_menu.panel", r#"role=menu || css=[class*="dropdown"] || css=[class*="menu"]"#),
+    ("header.avatar", r#"role=button[name~="profile"] || role=button[name~="account"] || role=button[name~="user menu"] || xpath=//header//*[@aria-haspopup='menu' or @aria-haspopup='true']"#),
+    // The open dropdown. A build whose dropdown has no role is read as the
+    // region around its Profile item (see pages::profile_menu).
+    ("profile_menu.panel", r#"role=menu || role=listbox || xpath=//*[@id][@id=//*[@aria-expanded='true']/@aria-controls]"#),
     ("profile_menu.profile", r#"role=menuitem[name="Profile"] || role=link[name="Profile"] || role=button[name="Profile"] || text=Profile"#),
     // Step 3: the Profile page.
     ("profile.user_info", r#"role=heading[name="User Info"] || text=User Info"#),
     ("profile.api_tokens", r#"role=heading[name="API Tokens"] || text=API Tokens"#),
-    ("profile.tokens_table", r#"xpath=(//*[normalize-space(.)='API Tokens']/following::*[self::table or @role='table' or @role='grid'])[1]"#),
+    // Searched inside the API Tokens section (the region its heading names).
+    ("profile.tokens_table", r#"role=table || role=grid"#),
     ("profile.create_token", r#"role=button[name="Create Token"] || role=link[name="Create Token"] || text=Create Token"#),
     ("profile.revoke", r#"role=button[name~="revoke"]"#),
     ("revoke_dialog.confirm", r#"role=dialog role=button[name="Revoke"]"#),
     // Steps 4-7: the Create API Token modal.
-    ("create_token.dialog", r#"role=dialog[name="Create API Token"] || xpath=//*[contains(@class,'modal') or contains(@class,'dialog')][.//*[normalize-space(.)='Create API Token']]"#),
+    ("create_token.dialog", r#"role=dialog[name="Create API Token"] || xpath=//*[@aria-modal='true'][.//*[normalize-space(.)='Create API Token']]"#),
     ("create_token.fields", r#"css=input:not([type=hidden]):not([type=button]):not([type=submit]), textarea, select"#),
     ("create_token.name", r#"label=Token Name"#),
     ("create_token.expiry", r#"label=Expiry Date"#),
     ("create_token.submit", r#"role=button[name="Create"] || text=Create"#),
     ("create_token.cancel", r#"role=button[name="Cancel"] || text=Cancel"#),
     // Step 8: the Token Created dialog.
-    ("token_created.dialog", r#"role=dialog[name="Token Created"] || xpath=//*[contains(@class,'modal') or contains(@class,'dialog')][.//*[normalize-space(.)='Token Created']]"#),
-    ("token_created.value", r#"css=code, pre, input, textarea, [class*="token"]"#),
+    ("token_created.dialog", r#"role=dialog[name="Token Created"] || xpath=//*[@aria-modal='true'][.//*[normalize-space(.)='Token Created']]"#),
+    // Inside the dialog: the field labelled so, else its one field, else its one
+    // code text; else the one text in the dialog that looks like a token
+    // (see pages::token_created_dialog).
+    ("token_created.value", r#"label=Token value || label=Token || css=input, textarea || css=code || css=pre, samp, output"#),
     ("token_created.copy", r#"role=button[name="Copy"] || text=Copy"#),
     ("token_created.close", r#"role=button[name="Close"] || text=Close"#),
     // Dynamic regions the guide's picture comparison ignores (timestamps and the like).
     ("visual.mask", r#"css=time, [class*="timestamp"], [class*="relative-time"]"#),
 ];
 
-/// One parsed locator: a union of XPath alternatives, tried as one query.
+/// One alternative of a locator (the text between ` || `), as XPath.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alternative {
+    /// Its own text, for error messages.
+    pub source: String,
+    /// Absolute XPath (`//...`); a union when the alternative is a CSS selector list.
+    pub xpath: String,
+    /// The same relative to a container element.
+    pub scoped: String,
+}
+
+/// One parsed locator: its alternatives, tried in the order written (the first
+/// that matches any visible element wins; see [`crate::pages::Ui::try_find`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Locator {
     /// The text from the table or config, shown in error messages.
     pub source: String,
-    /// Absolute XPath (`//...`); [`Locator::scoped`] gives the relative form.
+    pub alternatives: Vec<Alternative>,
+    /// Every alternative as one XPath union (absolute): for "anything this could
+    /// mean", e.g. what a screenshot must paint over, never to find one element.
     pub xpath: String,
     scoped_xpath: String,
 }
 
 impl Locator {
     pub fn parse(source: &str) -> anyhow::Result<Self> {
-        let mut abs = Vec::new();
-        let mut rel = Vec::new();
+        let mut alternatives = Vec::new();
         for alt in source.split(" || ").map(str::trim) {
             if alt.is_empty() {
                 bail!("empty alternative in locator '{source}'");
@@ -78,20 +101,28 @@ impl Locator {
                 let options = part_to_xpath(&part).with_context(|| format!("in locator '{source}'"))?;
                 chains = chains.iter().flat_map(|c| options.iter().map(move |o| format!("{c}{o}"))).collect();
             }
-            for chain in chains {
-                // A parenthesised XPath such as `(//a)[1]` cannot be made relative.
-                rel.push(if chain.starts_with('(') { chain.clone() } else { format!(".{chain}") });
-                abs.push(chain);
-            }
+            // A parenthesised XPath such as `(//a)[1]` cannot be made relative.
+            let rel: Vec<String> = chains.iter().map(|c| if c.starts_with('(') { c.clone() } else { format!(".{c}") }).collect();
+            alternatives.push(Alternative { source: alt.to_string(), xpath: union(&chains), scoped: union(&rel) });
         }
-        let union = |v: Vec<String>| v.iter().map(|x| format!("({x})")).collect::<Vec<_>>().join(" | ");
-        Ok(Self { source: source.to_string(), xpath: union(abs), scoped_xpath: union(rel) })
+        let all = |f: fn(&Alternative) -> &str| alternatives.iter().map(f).collect::<Vec<_>>().join(" | ");
+        let (xpath, scoped_xpath) = (all(|a| &a.xpath), all(|a| &a.scoped));
+        Ok(Self { source: source.to_string(), alternatives, xpath, scoped_xpath })
     }
 
-    /// The XPath relative to a container element.
+    /// The union XPath relative to a container element.
     pub fn scoped(&self) -> &str {
         &self.scoped_xpath
     }
+
+    /// The alternatives' XPaths in order, relative to a container when `scoped`.
+    pub fn xpaths(&self, scoped: bool) -> Vec<&str> {
+        self.alternatives.iter().map(|a| if scoped { a.scoped.as_str() } else { a.xpath.as_str() }).collect()
+    }
+}
+
+fn union(parts: &[String]) -> String {
+    parts.iter().map(|x| format!("({x})")).collect::<Vec<_>>().join(" | ")
 }
 
 /// Splits `role=dialog role=button[name="Revoke"]` into its parts, keeping quoted spaces.
@@ -177,7 +208,7 @@ fn role_predicate(role: &str) -> anyhow::Result<String> {
         "textbox" => "self::textarea or (self::input and (not(@type) or @type='text' or @type='email' or @type='search' or @type='tel' or @type='url'))",
         "navigation" => "self::nav",
         "region" => "self::section[@aria-label or @aria-labelledby]",
-        "tablist" | "tabpanel" | "alert" | "status" | "alertdialog" | "menubar" => "false()",
+        "tablist" | "tabpanel" | "alert" | "status" | "alertdialog" | "menubar" | "listbox" => "false()",
         other => bail!("unknown role '{other}'"),
     };
     let explicit = if role == "dialog" {

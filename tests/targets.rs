@@ -38,6 +38,64 @@ fn a_build_with_other_markup_passes_with_the_default_locators() {
     all_passed(code, &out, 6);
 }
 
+/// The whole suite (validation and destructive scenarios included) against a
+/// local AI Suite built with a component kit's markup, configured only as the
+/// README says for a staging build (URL, credentials, user name and role, the
+/// `[api]` paths): no `[locators]`, no `[columns]`. `marker` is a piece of
+/// the kit's markup in the served app: the run must have gone to that build.
+async fn whole_suite_against_kit(kit: &str, marker: &str) {
+    let target = LocalSuite::start(local_suite::Options { variants: vec![kit.to_string()], ..Default::default() }).await.unwrap();
+    let client = reqwest::Client::new();
+    let html = client.get(format!("{}/login", target.url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("\"variants\":[\"{kit}\"]")), "the {kit} build is not what is served: {html}");
+    let js = client.get(format!("{}/assets/app.js", target.url)).send().await.unwrap().text().await.unwrap();
+    assert!(js.contains(marker), "the served app has no {kit} markup ({marker:?})");
+    let dir = std::env::temp_dir().join(format!("ai-suite-kit-{kit}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("staging.toml");
+    std::fs::write(&config, "[api]\ntokens_path = \"/api/tokens\"\nrevoke_path = \"/api/tokens/{id}/revoke\"\n").unwrap();
+    let last_id_before = target.store.all_tokens().iter().map(|t| t.id).max().unwrap_or(0);
+    let (url, config_path) = (target.url.clone(), config.to_string_lossy().to_string());
+    let (code, out) = tokio::task::spawn_blocking(move || {
+        suite(
+            &[
+                ("AI_SUITE_URL", &url),
+                ("AI_SUITE_USERNAME", QA_EMAIL),
+                ("AI_SUITE_PASSWORD", QA_PASSWORD),
+                ("AI_SUITE_USER_NAME", "Quinn Avery"),
+                ("AI_SUITE_USER_ROLE", "Administrator"),
+                ("AI_SUITE_ALLOW_DESTRUCTIVE", "1"),
+                ("AI_SUITE_CONFIG", &config_path),
+            ],
+            &[],
+        )
+    })
+    .await
+    .unwrap();
+    all_passed(code, &out, 27);
+    let created: Vec<_> = target.store.all_tokens().into_iter().filter(|t| t.id > last_id_before).collect();
+    assert!(!created.is_empty(), "the run created no token in the {kit} build: it went elsewhere");
+    let live: Vec<&str> = created.iter().filter(|t| t.status == "Active").map(|t| t.name.as_str()).collect();
+    assert!(live.is_empty(), "tokens the run left Active in the {kit} build: {live:?}");
+    target.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_suite_passes_on_bootstrap_markup() {
+    whole_suite_against_kit("bootstrap", "modal-backdrop").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_suite_passes_on_mui_markup() {
+    whole_suite_against_kit("mui", "MuiBackdrop-root").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_suite_passes_on_radix_markup() {
+    whole_suite_against_kit("radix", "data-radix-popper-content-wrapper").await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_injected_session_signs_in_without_a_password() {
     let target = LocalSuite::start(local_suite::Options::default()).await.unwrap();

@@ -47,6 +47,8 @@ enum Want {
     Value,
     Element,
     Elements,
+    /// An element, null, or any other value (returned as is).
+    ElementOrValue,
 }
 
 /// The page's layout box of an element, in CSS px relative to the viewport.
@@ -146,6 +148,13 @@ impl Page {
         Ok(self.run(js, args, Want::Element).await?.1.into_iter().next())
     }
 
+    /// Runs a script that returns one element, null, or another value
+    /// (`Err(value)`: e.g. why there is not exactly one element). One round trip.
+    pub async fn eval_element_or_value(&self, js: &str, args: Vec<Arg>) -> anyhow::Result<Result<Option<Element>, Value>> {
+        let (value, elements) = self.run(js, args, Want::ElementOrValue).await?;
+        if value.is_null() { Ok(Ok(elements.into_iter().next())) } else { Ok(Err(value)) }
+    }
+
     /// Runs a script that returns an array of elements.
     pub async fn eval_elements(&self, js: &str, args: Vec<Arg>) -> anyhow::Result<Vec<Element>> {
         Ok(self.run(js, args, Want::Elements).await?.1)
@@ -168,6 +177,8 @@ impl Page {
                     Want::Value => (ret.json().clone(), Vec::new()),
                     Want::Element if ret.json().is_null() => (Value::Null, Vec::new()),
                     Want::Element => (Value::Null, vec![Element::WebDriver(ret.element()?)]),
+                    Want::ElementOrValue if !ret.json().is_object() => (ret.json().clone(), Vec::new()),
+                    Want::ElementOrValue => (Value::Null, vec![Element::WebDriver(ret.element()?)]),
                     Want::Elements => (Value::Null, ret.elements()?.into_iter().map(Element::WebDriver).collect()),
                 })
             }
@@ -269,6 +280,10 @@ async fn run_devtools(d: &DevTools, js: &str, args: Vec<Arg>, want: Want) -> any
     match want {
         Want::Value => Ok((result.get("value").cloned().unwrap_or(Value::Null), Vec::new())),
         Want::Element => Ok((Value::Null, node(result)?.into_iter().collect())),
+        Want::ElementOrValue if result["subtype"] == "node" || result["type"] == "undefined" || result["subtype"] == "null" => {
+            Ok((Value::Null, node(result)?.into_iter().collect()))
+        }
+        Want::ElementOrValue => Ok((result.get("value").cloned().unwrap_or(Value::Null), Vec::new())),
         Want::Elements => {
             let Some(array) = result["objectId"].as_str() else { return Ok((Value::Null, Vec::new())) };
             let props = d.send("Runtime.getProperties", json!({ "objectId": array, "ownProperties": true })).await?;

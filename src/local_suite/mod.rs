@@ -53,6 +53,9 @@ pub const VARIANTS: &[(&str, &str)] = &[
     ("div-markup", "tables are ARIA grids of divs, the dialog has no aria-labelledby, the avatar is a div role=button"),
     ("sso-cookie", "SSO only: no password form (password sign-in refused), /favicon.ico answers 204; an injected session cookie signs in"),
     ("sso-storage", "SSO only, as a single-page app keeps it: the session is a token the app reads from localStorage (aisuite.token) and sends as Authorization: Bearer; cookies sign nobody in"),
+    ("bootstrap", "Bootstrap 5 markup: .modal.fade.show with a .modal-backdrop and modal-open on <body>, a .dropdown-menu, .card with a .card-header"),
+    ("mui", "MUI markup: dialogs and the menu in portals at the end of <body> (role=presentation wrappers, backdrops), role=menu lists, CardHeader titles that are not headings"),
+    ("radix", "Radix/shadcn markup: data-state, triggers with aria-haspopup/aria-expanded/aria-controls, icon-only buttons named by sr-only text"),
 ];
 
 /// Where the `sso-storage` build keeps its session token.

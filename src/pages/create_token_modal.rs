@@ -111,9 +111,10 @@ impl<'a> CreateTokenModal<'a> {
         self.ui.page.is_enabled(&b).await
     }
 
-    /// The inline error shown for a field: its `aria-describedby` /
-    /// `aria-errormessage` target, or an alert / error element in the field's
-    /// own container (the largest ancestor that holds no other field).
+    /// The inline error shown for a field: its `aria-errormessage` /
+    /// `aria-describedby` target, else an alert or live region in the field's
+    /// own group (the largest ancestor that holds no other field), else an
+    /// error-looking text there.
     pub async fn error_for(&self, key: &str, what: &str) -> anyhow::Result<Option<String>> {
         let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
         let ret = self
@@ -132,9 +133,12 @@ impl<'a> CreateTokenModal<'a> {
                    const fields = 'input:not([type=hidden]), textarea, select';
                    let box = f.parentElement;
                    while (box.parentElement && box.parentElement.querySelectorAll(fields).length === 1) box = box.parentElement;
-                   for (const el of box.querySelectorAll('[role=alert], [class*=error], [class*=invalid], [class*=danger], [class*=help]')) {
-                     const t = text(el);
-                     if (t) return t;
+                   // An alert or live region of the group first; then what kits call their error texts.
+                   for (const sel of ['[role=alert], [aria-live]', '[class*=error], [class*=invalid], [class*=danger], [class*=help]']) {
+                     for (const el of box.querySelectorAll(sel)) {
+                       const t = text(el);
+                       if (t) return t;
+                     }
                    }
                    return null;"#,
                 vec![(&field).into()],

@@ -23,29 +23,163 @@ use crate::browser::wait;
 use crate::config::Config;
 use crate::locators::Locator;
 
-/// Finds the first *visible* element matching an XPath, in one round trip.
+/// Finds visible elements of a locator's alternatives, tried in order: the
+/// first alternative with any visible match wins. `mode` is
+/// - `"one"` (strict): that alternative's one match, `null` for none, or, when
+///   it matches several, a JSON text describing them (what [`Ambiguous`] shows);
+/// - `"all"`: every visible match of that alternative (an array).
+/// One round trip either way.
 const FIND_VISIBLE_JS: &str = r#"
-const [xpath, scope, all] = arguments;
-const snap = document.evaluate(xpath, scope || document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-const out = [];
-for (let i = 0; i < snap.snapshotLength; i++) {
-  const el = snap.snapshotItem(i);
-  if (!(el instanceof Element)) continue;
-  const visible = el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-                                     : !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  if (visible && el.getClientRects().length) { out.push(el); if (!all) break; }
+const [alts, scope, mode] = arguments;
+const root = scope || document;
+const shown = (el) => (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+                                          : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
+const visible = (xpath, max) => {
+  const snap = document.evaluate(xpath, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+  const out = [];
+  for (let i = 0; i < snap.snapshotLength && out.length < max; i++) {
+    const el = snap.snapshotItem(i);
+    if (el instanceof Element && shown(el)) out.push(el);
+  }
+  return out;
+};
+for (let a = 0; a < alts.length; a++) {
+  const found = visible(alts[a], mode === 'all' ? Infinity : 2);
+  if (!found.length) continue;
+  if (mode === 'all') return found;
+  if (found.length === 1) return found[0];
+  // Several: say which, as a user would tell them apart.
+  const all = visible(alts[a], Infinity);
+  const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
+  const hide = (t) => t.replace(/[A-Za-z0-9_\-]{32,}/g, '[long value hidden]');
+  const implicit = (el) => {
+    const t = el.tagName.toLowerCase(), type = (el.getAttribute('type') || 'text').toLowerCase();
+    if (/^h[1-6]$/.test(t)) return 'heading';
+    if (t === 'input') return ['button', 'submit', 'reset'].includes(type) ? 'button' : type === 'checkbox' ? 'checkbox' : 'textbox';
+    return { a: el.hasAttribute('href') ? 'link' : '', button: 'button', textarea: 'textbox', select: 'combobox', table: 'table',
+      dialog: 'dialog', nav: 'navigation', main: 'main', header: 'banner', ul: 'list', ol: 'list', li: 'listitem',
+      tr: 'row', td: 'cell', th: 'columnheader', img: 'img', form: 'form', section: 'region', body: 'document' }[t] || '';
+  };
+  const name = (el) => {
+    const by = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
+      .map((id) => text(document.getElementById(id) || document.createElement('i'))).join(' ');
+    const label = el.labels && el.labels[0] ? text(el.labels[0]) : '';
+    return (by || el.getAttribute('aria-label') || label || el.getAttribute('alt') || text(el) || el.getAttribute('title')
+      || el.getAttribute('placeholder') || '').slice(0, 60);
+  };
+  const items = all.slice(0, 5).map((el) => {
+    let html = el.outerHTML.replace(/\s+/g, ' ');
+    if (el.type === 'password') html = html.replace(/value="[^"]*"/, 'value="[hidden]"');
+    if (html.length > 140) html = html.slice(0, 137) + '...';
+    return { tag: el.tagName.toLowerCase(), role: el.getAttribute('role') || implicit(el), name: hide(name(el)), html: hide(html) };
+  });
+  return JSON.stringify({ alternative: a, count: all.length, items });
 }
-return all ? out : (out[0] || null);
+return mode === 'all' ? [] : null;
 "#;
 
 /// The arguments of [`FIND_VISIBLE_JS`].
-fn find_args(xpath: &str, scope: Option<&Element>, all: bool) -> Vec<crate::browser::page::Arg> {
+fn find_args(xpaths: &[&str], scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
     let scope = match scope {
         Some(el) => el.into(),
         None => serde_json::Value::Null.into(),
     };
-    vec![xpath.into(), scope, json!(all).into()]
+    vec![json!(xpaths).into(), scope, mode.into()]
 }
+
+/// A locator meant to find one element matched several visible ones: an
+/// error, never "take the first" (the first in document order may be a
+/// backdrop, a wrapper or a stale copy; the page object cannot tell).
+#[derive(Debug, Clone)]
+pub struct Ambiguous {
+    pub key: String,
+    /// The winning alternative's text and its position (1-based) of how many.
+    pub alternative: String,
+    pub position: usize,
+    pub alternatives: usize,
+    pub count: usize,
+    /// (tag, role, accessible name, short outer HTML) of the first few matches.
+    pub items: Vec<(String, String, String, String)>,
+}
+
+impl std::fmt::Display for Ambiguous {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let which = if self.alternatives > 1 {
+            format!("its alternative {} of {} `{}`", self.position, self.alternatives, self.alternative)
+        } else {
+            format!("`{}`", self.alternative)
+        };
+        write!(f, "locator '{}' is ambiguous: {which} matches {} visible elements, and it must match exactly one:", self.key, self.count)?;
+        for (i, (tag, role, name, html)) in self.items.iter().enumerate() {
+            let role = if role.is_empty() { String::new() } else { format!(" role={role}") };
+            write!(f, "\n  {}. <{tag}>{role} name \"{name}\": {html}", i + 1)?;
+        }
+        if self.count > self.items.len() {
+            write!(f, "\n  ... and {} more", self.count - self.items.len())?;
+        }
+        write!(
+            f,
+            "\nOverride \"{}\" in [locators] of the config file (AI_SUITE_CONFIG) with a locator only the intended \
+             element matches (e.g. a role with its name, or css=/xpath= for this markup).",
+            self.key
+        )
+    }
+}
+
+impl std::error::Error for Ambiguous {}
+
+#[derive(serde::Deserialize)]
+struct AmbiguityReport {
+    alternative: usize,
+    count: usize,
+    items: Vec<AmbiguousItem>,
+}
+
+#[derive(serde::Deserialize)]
+struct AmbiguousItem {
+    tag: String,
+    role: String,
+    name: String,
+    html: String,
+}
+
+/// The region a heading (or any title element) names, as a user reads it:
+/// 1. the element labelled by it (`aria-labelledby` holding its id): an
+///    ancestor first, else any visible one;
+/// 2. the nearest `section` / `article` / `aside` / `[role=region]` /
+///    `[role=dialog]` / `form` / `fieldset` ancestor whose first heading it is;
+/// 3. else the nearest ancestor that holds it and more than it.
+/// With `needs` (alternatives' XPaths relative to the region), only a region
+/// holding a visible match of one of them counts, and step 3 goes on up until
+/// one does (the table under a card header that holds only the title and a
+/// button). `null` when there is none.
+const REGION_JS: &str = r#"
+const [title, needs] = arguments;
+const shown = (el) => el.checkVisibility ? el.checkVisibility({ checkVisibilityCSS: true }) : el.getClientRects().length > 0;
+const has = (box) => !needs || !needs.length || needs.some((xp) => {
+  const snap = document.evaluate(xp, box, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element && shown(snap.snapshotItem(i))) return true;
+  return false;
+});
+const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
+const top = document.body;
+if (title.id) {
+  const names = (el) => (el.getAttribute('aria-labelledby') || '').split(/\s+/).includes(title.id);
+  for (let a = title.parentElement; a && a !== top; a = a.parentElement) if (names(a) && has(a)) return a;
+  for (const el of document.querySelectorAll('[aria-labelledby]')) if (names(el) && shown(el) && has(el)) return el;
+}
+const headings = 'h1, h2, h3, h4, h5, h6, [role=heading], legend';
+const heading = title.matches(headings) ? title : title.closest(headings);
+for (let a = title.parentElement; heading && a && a !== top; a = a.parentElement) {
+  if (a.matches('section, article, aside, [role=region], [role=dialog], [role=alertdialog], dialog, form, fieldset')
+      && a.querySelector(headings) === heading && has(a)) return a;
+}
+const own = text(title).length;
+for (let a = title.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+  if (text(a).length > own && has(a)) return a;
+}
+return null;
+"#;
 
 /// What every page object holds: the session, the locator table, the timeouts.
 #[derive(Clone)]
@@ -91,25 +225,94 @@ impl Ui {
         self.driver.current_url().await.map(|u| u.to_string()).unwrap_or_else(|_| "(unknown)".into())
     }
 
-    /// One attempt: the first visible match of `key`, inside `scope` if given.
+    /// One attempt: the one visible element `key` means, inside `scope` if
+    /// given (see [`FIND_VISIBLE_JS`]): `None` when nothing shows yet, an
+    /// [`Ambiguous`] error when its winning alternative matches several.
     pub async fn try_find(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
-        self.try_find_xpath(self.xpath(key, scope), scope).await
-    }
-
-    /// The XPath of `key`: relative when searching inside `scope`.
-    fn xpath(&self, key: &str, scope: Option<&Element>) -> &str {
         let loc = self.locator(key);
-        if scope.is_some() { loc.scoped() } else { loc.xpath.as_str() }
+        let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(&loc.xpaths(scope.is_some()), scope, "one")).await?;
+        match got {
+            Ok(el) => Ok(el),
+            Err(report) => {
+                let text = report.as_str().unwrap_or_default();
+                let r: AmbiguityReport = serde_json::from_str(text).with_context(|| format!("unreadable answer of the find script: {report}"))?;
+                let alt = loc.alternatives.get(r.alternative).map(|a| a.source.clone()).unwrap_or_default();
+                let items = r.items.into_iter().map(|i| (i.tag, i.role, crate::secret::redact(&i.name), crate::secret::redact(&i.html))).collect();
+                Err(Ambiguous {
+                    key: key.to_string(),
+                    alternative: alt,
+                    position: r.alternative + 1,
+                    alternatives: loc.alternatives.len(),
+                    count: r.count,
+                    items,
+                }
+                .into())
+            }
+        }
     }
 
-    /// One attempt: the first visible match of a raw XPath, relative to `scope` when given.
+    /// One attempt: the first visible match of a raw XPath, relative to
+    /// `scope` when given. Only for XPaths built to match one element (a row by
+    /// its name); locators by key go through [`Ui::try_find`].
     pub async fn try_find_xpath(&self, xpath: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
-        self.page.eval_element(FIND_VISIBLE_JS, find_args(xpath, scope, false)).await
+        Ok(self.page.eval_elements(FIND_VISIBLE_JS, find_args(&[xpath], scope, "all")).await?.into_iter().next())
     }
 
-    /// All visible matches of `key` inside `scope` (one attempt, no wait).
+    /// All visible matches of `key` inside `scope` (one attempt, no wait):
+    /// those of its first alternative that matches anything. For keys meant
+    /// to match many (the form's fields).
     pub async fn find_all_visible(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
-        self.page.eval_elements(FIND_VISIBLE_JS, find_args(self.xpath(key, scope), scope, true)).await
+        let loc = self.locator(key);
+        self.page.eval_elements(FIND_VISIBLE_JS, find_args(&loc.xpaths(scope.is_some()), scope, "all")).await
+    }
+
+    /// Waits for `check` like [`wait::until`]; when it timed out while `key`
+    /// was ambiguous, the error is the ambiguity (the list of matches and the
+    /// key to override), not a bare timeout.
+    pub async fn until<T, F, Fut>(&self, what: &str, check: F) -> anyhow::Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<Option<T>>>,
+    {
+        let last: std::cell::RefCell<Option<Ambiguous>> = Default::default();
+        let check = std::cell::RefCell::new(check);
+        let r = wait::until(what, self.timeout(), self.config.poll, || {
+            let fut = (check.borrow_mut())();
+            let last = &last;
+            async move {
+                let r = fut.await;
+                *last.borrow_mut() = match &r {
+                    Err(e) => e.downcast_ref::<Ambiguous>().cloned(),
+                    Ok(_) => None,
+                };
+                r
+            }
+        })
+        .await;
+        r.map_err(|e| match last.into_inner() {
+            Some(amb) => anyhow::Error::new(amb).context(format!("{e}")),
+            None => e,
+        })
+    }
+
+    /// The region `title` names (see [`REGION_JS`]), optionally one that
+    /// holds a visible match of `needs` (a locator key, searched inside it).
+    pub async fn region_named_by(&self, title: &Element, needs: Option<&str>) -> anyhow::Result<Option<Element>> {
+        let needs: Vec<&str> = needs.map(|k| self.locator(k).xpaths(true)).unwrap_or_default();
+        self.page.eval_element(REGION_JS, vec![title.into(), json!(needs).into()]).await
+    }
+
+    /// Waits for the heading `key` and returns the region it names, holding `needs` when given.
+    pub async fn find_region(&self, key: &str, needs: Option<&str>, what: &str) -> anyhow::Result<Element> {
+        let desc = match needs {
+            Some(n) => format!("{what}: the region the heading names, holding {n} = {}", self.locator(n).source),
+            None => format!("{what}: the region the heading names"),
+        };
+        self.until(&self.describe(key, &desc), || async {
+            let Some(title) = self.try_find(key, None).await? else { return Ok(None) };
+            self.region_named_by(&title, needs).await
+        })
+        .await
     }
 
     fn describe(&self, key: &str, what: &str) -> String {
@@ -123,14 +326,14 @@ impl Ui {
 
     pub async fn find_in(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, what);
-        wait::until(&desc, self.timeout(), self.config.poll, || self.try_find(key, scope)).await
+        self.until(&desc, || self.try_find(key, scope)).await
     }
 
     /// Waits until `key` is no longer visible.
     pub async fn wait_gone(&self, key: &str, what: &str) -> anyhow::Result<()> {
         let desc = self.describe(key, &format!("{what} to close"));
         wait::until(&desc, self.timeout(), self.config.poll, || async {
-            Ok(self.try_find(key, None).await?.is_none().then_some(()))
+            Ok(self.find_all_visible(key, None).await?.is_empty().then_some(()))
         })
         .await
     }
@@ -138,7 +341,7 @@ impl Ui {
     /// Waits until `key` is visible, enabled, still and uncovered, then clicks it like a user.
     pub async fn click(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<()> {
         let desc = self.describe(key, &format!("{what} to be clickable"));
-        wait::until(&desc, self.timeout(), self.config.poll, || async {
+        self.until(&desc, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
             self.try_click(&el).await
         })
@@ -161,7 +364,7 @@ impl Ui {
     /// Waits until `key` is visible and enabled; returns it.
     pub async fn wait_enabled(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, &format!("{what} to be enabled"));
-        wait::until(&desc, self.timeout(), self.config.poll, || async {
+        self.until(&desc, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
             Ok(self.page.is_enabled(&el).await?.then_some(el))
         })

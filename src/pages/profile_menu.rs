@@ -14,8 +14,31 @@ impl<'a> ProfileMenu<'a> {
     /// Clicks the avatar and returns the dropdown's visible text.
     pub async fn open(&self) -> anyhow::Result<String> {
         self.ui.click("header.avatar", None, "the profile avatar in the top-right corner").await?;
-        let panel = self.ui.find("profile_menu.panel", "the profile dropdown").await?;
-        self.ui.page.text(&panel).await
+        self.panel_text().await
+    }
+
+    /// The open dropdown's visible text. The dropdown is `profile_menu.panel`
+    /// (a menu by its role, or what the expanded avatar controls); a build
+    /// whose dropdown has none of these is read as the region around its
+    /// Profile item (`profile_menu.profile`): the nearest container that
+    /// holds that item and more than it.
+    pub async fn panel_text(&self) -> anyhow::Result<String> {
+        let ui = self.ui;
+        let desc = format!(
+            "the profile dropdown (locator profile_menu.panel = {}, else the region around profile_menu.profile = {})",
+            ui.locator("profile_menu.panel").source,
+            ui.locator("profile_menu.profile").source
+        );
+        let panel = ui
+            .until(&desc, || async {
+                if let Some(panel) = ui.try_find("profile_menu.panel", None).await? {
+                    return Ok(Some(panel));
+                }
+                let Some(item) = ui.try_find("profile_menu.profile", None).await? else { return Ok(None) };
+                ui.region_named_by(&item, None).await
+            })
+            .await?;
+        ui.page.text(&panel).await
     }
 
     /// The open dropdown's visible text, as it is now.

@@ -2,6 +2,7 @@
 
 use super::Ui;
 use super::table::Table;
+use crate::browser::page::Element;
 use std::time::Duration;
 
 use crate::browser::wait;
@@ -15,17 +16,31 @@ impl<'a> ProfilePage<'a> {
         Self { ui }
     }
 
-    /// Waits for both sections the guide names; returns the User Info text.
+    /// Waits for both sections the guide names; returns the User Info text:
+    /// the text of the region its heading names (a section labelled by it, or
+    /// the nearest container holding more than the heading), not the heading's parent.
     pub async fn wait_loaded(&self) -> anyhow::Result<String> {
-        let info = self.ui.find("profile.user_info", "the User Info section").await?;
-        self.ui.find("profile.api_tokens", "the API Tokens section").await?;
-        // The section's text: the heading's parent element holds the fields.
-        let section = self.ui.page.parent(&info).await?;
-        self.ui.page.text(&section).await
+        let info = self.ui.find_region("profile.user_info", None, "the User Info section").await?;
+        self.ui.find_region("profile.api_tokens", None, "the API Tokens section").await?;
+        self.ui.page.text(&info).await
+    }
+
+    /// The API Tokens table: `profile.tokens_table` inside the region the
+    /// API Tokens heading names.
+    async fn tokens_table_element(&self) -> anyhow::Result<Element> {
+        let section = self.ui.find_region("profile.api_tokens", Some("profile.tokens_table"), "the API Tokens section").await?;
+        self.ui.find_in("profile.tokens_table", Some(&section), "the API Tokens table").await
+    }
+
+    /// One attempt at [`Self::tokens_table_element`] (no wait).
+    async fn try_tokens_table_element(&self) -> anyhow::Result<Option<Element>> {
+        let Some(title) = self.ui.try_find("profile.api_tokens", None).await? else { return Ok(None) };
+        let Some(section) = self.ui.region_named_by(&title, Some("profile.tokens_table")).await? else { return Ok(None) };
+        self.ui.try_find("profile.tokens_table", Some(&section)).await
     }
 
     pub async fn tokens_table(&self) -> anyhow::Result<Table> {
-        let el = self.ui.find("profile.tokens_table", "the API Tokens table").await?;
+        let el = self.tokens_table_element().await?;
         Table::read(&self.ui.page, &el).await
     }
 
@@ -112,7 +127,7 @@ impl<'a> ProfilePage<'a> {
         let row_xpath = format!(".//tr[td[normalize-space(.)={n}]] | .//*[@role='row'][*[normalize-space(.)={n}]]");
         // The table re-renders after every change: find the row afresh on each attempt.
         wait::until(&format!("the Revoke button of '{name}' (locator profile.revoke)"), ui.config.wait, ui.config.poll, || async {
-            let Some(table) = ui.try_find("profile.tokens_table", None).await? else { return Ok(None) };
+            let Some(table) = self.try_tokens_table_element().await? else { return Ok(None) };
             let Some(row) = ui.try_find_xpath(&row_xpath, Some(&table)).await? else { return Ok(None) };
             let Some(button) = ui.try_find("profile.revoke", Some(&row)).await? else { return Ok(None) };
             ui.try_click(&button).await

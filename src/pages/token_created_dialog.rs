@@ -5,6 +5,20 @@ use crate::browser::page::Element;
 use super::Ui;
 use crate::secret::Secret;
 
+/// The visible elements inside the dialog whose whole text is one token-looking
+/// word, innermost only.
+const TOKEN_LOOKING_JS: &str = r#"
+const looks = (t) => /^[A-Za-z0-9_\-.]{20,}$/.test(t);
+const out = [];
+for (const el of arguments[0].querySelectorAll('*')) {
+  const t = (el.innerText || '').trim();
+  if (!looks(t) || !el.getClientRects().length) continue;
+  if ([...el.children].some((c) => (c.innerText || '').trim() === t)) continue;
+  out.push(el);
+}
+return out;
+"#;
+
 pub struct TokenCreatedDialog<'a> {
     ui: &'a Ui,
     dialog: Element,
@@ -16,9 +30,36 @@ impl<'a> TokenCreatedDialog<'a> {
         Ok(Self { ui, dialog })
     }
 
+    /// The element showing the token, inside the dialog: `token_created.value`
+    /// (the field labelled so, the one field, the one code text), else the one
+    /// element whose whole text looks like a token (one word of 20 or more
+    /// letters, digits, `_-.`). Never anything outside the dialog.
+    async fn value_element(&self) -> anyhow::Result<Element> {
+        let ui = self.ui;
+        let desc = format!(
+            "the token value in the Token Created dialog (locator token_created.value = {}, else the one text there that looks like a token)",
+            ui.locator("token_created.value").source
+        );
+        ui.until(&desc, || async {
+            if let Some(el) = ui.try_find("token_created.value", Some(&self.dialog)).await? {
+                return Ok(Some(el));
+            }
+            let found = ui.page.eval_elements(TOKEN_LOOKING_JS, vec![(&self.dialog).into()]).await?;
+            match found.len() {
+                0 => Ok(None),
+                1 => Ok(found.into_iter().next()),
+                n => anyhow::bail!(
+                    "{n} texts in the Token Created dialog look like a token and token_created.value matches none: \
+                     set \"token_created.value\" in [locators] of the config file to the one that shows the new token"
+                ),
+            }
+        })
+        .await
+    }
+
     /// The full token value shown in the dialog (kept as a [`Secret`]).
     pub async fn token_value(&self) -> anyhow::Result<Secret> {
-        let el = self.ui.find_in("token_created.value", Some(&self.dialog), "the token value").await?;
+        let el = self.value_element().await?;
         let text = match self.ui.page.prop(&el, "value").await? {
             Some(v) if !v.is_empty() => v,
             _ => self.ui.page.text(&el).await?,

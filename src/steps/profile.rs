@@ -52,8 +52,7 @@ fn identity_from(text: &str, w: &AiSuiteWorld) -> anyhow::Result<(String, String
 async fn dropdown_shows_identity(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let (name, role) = w.menu_identity.clone().context("the dropdown was not opened")?;
-        let ui = w.ui()?;
-        let text = ui.page.text(&ui.find("profile_menu.panel", "the profile dropdown").await?).await?;
+        let text = ProfileMenu::new(w.ui()?).panel_text().await?;
         ensure!(text.contains(&name) && text.contains(&role), "the dropdown no longer shows {name:?} and {role:?}: {text:?}");
         Ok(())
     })

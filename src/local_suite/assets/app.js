@@ -12,6 +12,40 @@
   // provider (a cookie, or a token the app keeps in localStorage).
   const ssoStorage = VARIANTS.has("sso-storage");
   const sso = ssoStorage || VARIANTS.has("sso-cookie");
+  // Component kits: the DOM their documentation shows for the same screens.
+  const kit = ["bootstrap", "mui", "radix"].find((k) => VARIANTS.has(k)) || null;
+  let radixIds = 0;
+  const rid = () => `radix-:r${(radixIds++).toString(36)}:`;
+  const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
+  // Runs `done` once the element's transition or animation ends (or at once
+  // when the user asked for less motion; a fallback timer if it never fires).
+  function whenSettled(el, done) {
+    let called = false;
+    const once = () => { if (!called) { called = true; done(); } };
+    if (reducedMotion()) return once();
+    el.addEventListener("transitionend", once, { once: true });
+    el.addEventListener("animationend", once, { once: true });
+    setTimeout(once, 400);
+  }
+  // An icon (decorative: hidden from assistive technology).
+  const icon = (d) => {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("width", "16"); svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true"); svg.setAttribute("class", "icon");
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", d); path.setAttribute("stroke", "currentColor"); path.setAttribute("fill", "none"); path.setAttribute("stroke-width", "2");
+    svg.append(path);
+    return svg;
+  };
+  const ICON_X = "M18 6 6 18M6 6l12 12";
+  const ICON_TRASH = "M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6";
+  // Class names of a button in each kit (the brand's purple for primary ones).
+  const btnClass = (primary, small) => ({
+    bootstrap: `btn ${primary ? "btn-primary" : "btn-outline-secondary"}${small ? " btn-sm" : ""}`,
+    mui: `MuiButtonBase-root MuiButton-root ${primary ? "MuiButton-contained MuiButton-containedPrimary btn btn-primary" : "MuiButton-text MuiButton-textPrimary btn"}${small ? " MuiButton-sizeSmall btn-small" : ""}`,
+    radix: `inline-flex items-center justify-center rounded-md text-sm font-medium ${primary ? "bg-primary text-primary-foreground btn btn-primary" : "border border-input bg-background btn"}${small ? " h-8 px-3 btn-small" : ""}`,
+  }[kit] || `btn${primary ? " btn-primary" : ""}${small ? " btn-small" : ""}`);
   const root = document.getElementById("root");
   let me = null;
 
@@ -91,14 +125,116 @@
         : [h("div", { class: "empty" }, "No tokens yet.")];
       return h("div", { role: "table", "aria-label": label, class: "grid" }, h("div", { role: "rowgroup" }, header), h("div", { role: "rowgroup" }, body));
     }
-    const head = h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c.title)));
+    const cell = { bootstrap: "", mui: "MuiTableCell-root MuiTableCell-body", radix: "p-4 align-middle" }[kit] || "";
+    const cls = (...c) => c.filter(Boolean).join(" ") || null;
+    const head = h("tr", { class: kit === "mui" ? "MuiTableRow-root MuiTableRow-head" : null }, columns.map((c) => h("th", { scope: "col", class: cls(kit === "mui" ? "MuiTableCell-root MuiTableCell-head" : "") }, c.title)));
     const body = rows.length
-      ? rows.map((r) => h("tr", {}, columns.map((c) => h("td", { class: c.mono ? "mono" : null }, c.cell(r)))))
-      : [h("tr", {}, h("td", { colspan: columns.length, class: "empty" }, "No tokens yet."))];
-    return h("table", { "aria-label": label }, h("thead", {}, head), h("tbody", {}, body));
+      ? rows.map((r) => h("tr", { class: kit === "mui" ? "MuiTableRow-root" : null }, columns.map((c) => h("td", { class: cls(cell, c.mono ? "mono" : "") }, c.cell(r)))))
+      : [h("tr", {}, h("td", { colspan: columns.length, class: cls(cell, "empty") }, "No tokens yet."))];
+    const table = h("table", { "aria-label": label, class: { bootstrap: "table table-hover align-middle", mui: "MuiTable-root", radix: "w-full caption-bottom text-sm" }[kit] || null },
+      h("thead", { class: kit === "mui" ? "MuiTableHead-root" : null }, head), h("tbody", { class: kit === "mui" ? "MuiTableBody-root" : null }, body));
+    if (kit === "bootstrap") return h("div", { class: "table-responsive" }, table);
+    if (kit === "mui") return h("div", { class: "MuiPaper-root MuiTableContainer-root" }, table);
+    if (kit === "radix") return h("div", { class: "relative w-full overflow-auto" }, table);
+    return table;
   }
 
-  function openModal(content, labelId) {
+  // Bootstrap 5: `.modal.fade` (role=dialog, aria-modal, aria-labelledby) with
+  // header / body, a `.modal-backdrop` after it and `modal-open` on <body>.
+  function bootstrapModal([head, ...body], labelId, opts) {
+    let modal;
+    const dialog = h("div", { class: "modal fade", tabindex: "-1", role: "dialog", "aria-modal": "true", "aria-labelledby": labelId, style: "display: block" },
+      h("div", { class: "modal-dialog modal-dialog-centered" }, h("div", { class: "modal-content" },
+        h("div", { class: "modal-header" }, head,
+          opts.dismiss ? h("button", { type: "button", class: "btn-close", "data-bs-dismiss": "modal", "aria-label": "Close", onclick: () => modal.close() }) : null),
+        h("div", { class: "modal-body" }, body))));
+    const backdrop = h("div", { class: "modal-backdrop fade" });
+    document.body.classList.add("modal-open");
+    document.body.append(dialog, backdrop);
+    afterPaint(() => { dialog.classList.add("show"); backdrop.classList.add("show"); });
+    modal = {
+      dialog,
+      close() {
+        dialog.classList.remove("show");
+        backdrop.classList.remove("show");
+        whenSettled(dialog, () => {
+          dialog.remove();
+          backdrop.remove();
+          if (!document.querySelector(".modal")) document.body.classList.remove("modal-open");
+        });
+      },
+    };
+    return modal;
+  }
+
+  // MUI: a portal at the end of <body>: role=presentation root, backdrop,
+  // focus sentinels, a role=presentation container and the role=dialog paper;
+  // the app behind is aria-hidden while it is open.
+  function muiModal([head, ...body], labelId) {
+    const paper = h("div", { class: "MuiPaper-root MuiPaper-elevation24 MuiPaper-rounded MuiDialog-paper MuiDialog-paperWidthSm", role: "dialog", "aria-labelledby": labelId },
+      head, h("div", { class: "MuiDialogContent-root" }, body));
+    const backdrop = h("div", { class: "MuiBackdrop-root MuiModal-backdrop", "aria-hidden": "true", style: "opacity: 0" });
+    const container = h("div", { class: "MuiDialog-container MuiDialog-scrollPaper", role: "presentation", tabindex: "-1", style: "opacity: 0" }, paper);
+    const portal = h("div", { role: "presentation", class: "MuiDialog-root MuiModal-root" },
+      backdrop, h("div", { tabindex: "0", "data-testid": "sentinelStart" }), container, h("div", { tabindex: "0", "data-testid": "sentinelEnd" }));
+    document.body.append(portal);
+    root.setAttribute("aria-hidden", "true");
+    document.body.style.overflow = "hidden";
+    afterPaint(() => { backdrop.style.opacity = "1"; container.style.opacity = "1"; });
+    return {
+      dialog: paper,
+      close() {
+        backdrop.style.opacity = "0";
+        container.style.opacity = "0";
+        whenSettled(container, () => {
+          portal.remove();
+          if (!document.querySelector(".MuiModal-root")) { root.removeAttribute("aria-hidden"); document.body.style.overflow = ""; }
+        });
+      },
+    };
+  }
+
+  // Radix / shadcn: overlay and content portalled to <body> with data-state,
+  // the trigger's aria-expanded / aria-controls, pointer events only inside;
+  // a Dialog has an icon-only Close (an sr-only label), an AlertDialog none.
+  function radixModal([head, ...body], opts) {
+    let modal;
+    const overlay = h("div", { "data-state": "open", class: "rdx-overlay fixed inset-0 z-50 bg-black/80", "aria-hidden": "true", style: "pointer-events: auto" });
+    const dialog = h("div", { role: opts.alert ? "alertdialog" : "dialog", id: rid(), "aria-labelledby": head.id, "aria-modal": "true", "data-state": "open", tabindex: "-1",
+      class: "rdx-content fixed left-[50%] top-[50%] z-50 grid w-full max-w-lg gap-4 border bg-background p-6 shadow-lg sm:rounded-lg", style: "pointer-events: auto" },
+      h("div", { class: "flex flex-col space-y-1.5 text-center sm:text-left" }, head), body,
+      opts.alert ? null : h("button", { type: "button", class: "rdx-close absolute right-4 top-4 rounded-sm opacity-70", onclick: () => modal.close() },
+        icon(ICON_X), h("span", { class: "sr-only" }, "Close")));
+    document.body.append(overlay, dialog);
+    document.body.style.pointerEvents = "none";
+    root.setAttribute("aria-hidden", "true");
+    root.setAttribute("data-aria-hidden", "true");
+    const trigger = opts.trigger;
+    if (trigger) { trigger.setAttribute("aria-expanded", "true"); trigger.setAttribute("aria-controls", dialog.id); trigger.setAttribute("data-state", "open"); }
+    modal = {
+      dialog,
+      close() {
+        overlay.setAttribute("data-state", "closed");
+        dialog.setAttribute("data-state", "closed");
+        if (trigger) { trigger.setAttribute("aria-expanded", "false"); trigger.setAttribute("data-state", "closed"); }
+        whenSettled(dialog, () => {
+          overlay.remove();
+          dialog.remove();
+          if (!document.querySelector(".rdx-content")) {
+            document.body.style.pointerEvents = "";
+            root.removeAttribute("aria-hidden");
+            root.removeAttribute("data-aria-hidden");
+          }
+        });
+      },
+    };
+    return modal;
+  }
+
+  function openModal(content, labelId, opts = {}) {
+    if (kit === "bootstrap") return bootstrapModal(content, labelId, opts);
+    if (kit === "mui") return muiModal(content, labelId);
+    if (kit === "radix") return radixModal(content, opts);
     const dialog = divs
       ? h("div", { class: "dialog modal-panel", role: "dialog", "aria-modal": "true" }, content)
       : h("div", { class: "dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": labelId }, content);
@@ -118,7 +254,15 @@
     };
   }
 
-  const title = (id, text) => divs ? h("div", { class: "modal-title" }, text) : h("h2", { id }, text);
+  const title = (id, text) => {
+    if (divs) return h("div", { class: "modal-title" }, text);
+    if (kit === "bootstrap") return h("h1", { class: "modal-title fs-5", id }, text);
+    if (kit === "mui") return h("h2", { class: "MuiTypography-root MuiTypography-h6 MuiDialogTitle-root", id }, text);
+    if (kit === "radix") return h("h2", { class: "text-lg font-semibold leading-none tracking-tight", id: rid() }, text);
+    return h("h2", { id }, text);
+  };
+  // A dialog's row of buttons.
+  const actions = (...buttons) => h("div", { class: { bootstrap: "modal-footer actions", mui: "MuiDialogActions-root actions", radix: "flex flex-col-reverse sm:flex-row sm:justify-end sm:space-x-2 actions" }[kit] || "actions" }, buttons);
 
   // --- layout -----------------------------------------------------------------
   function layout(title, content) {
@@ -129,20 +273,85 @@
     const item = (text, onclick) => divs
       ? h("a", { href: "#", onclick: (e) => { e.preventDefault(); onclick(); } }, text)
       : h("button", { role: "menuitem", type: "button", onclick }, text);
-    const menu = h("div", { class: divs ? "menu dropdown" : "menu", role: divs ? null : "menu", "aria-label": divs ? null : "Profile menu", hidden: true },
-      h("div", { class: "menu-user" },
-        h("div", { class: "menu-name" }, me.name),
-        fault("role-missing-from-menu") ? null : h("div", { class: "menu-role" }, me.role)),
-      item("Profile", () => { hideMenu(); navigate("/profile"); }),
-      item("Sign out", signOut));
+    const showRole = !fault("role-missing-from-menu");
+    const goProfile = () => { hideMenu(); navigate("/profile"); };
     const initials = me.name.split(/\s+/).map((p) => p[0]).join("").slice(0, 2).toUpperCase();
-    const toggle = (e) => { e.stopPropagation(); menu.hidden ? showMenu() : hideMenu(); };
-    const avatar = divs
-      ? h("div", { class: "avatar", role: "button", tabindex: "0", "aria-label": "Account", onclick: toggle }, initials)
-      : h("button", { class: "avatar", type: "button", "aria-label": "Open profile menu", "aria-haspopup": "menu", "aria-expanded": "false", onclick: toggle }, initials);
-    function showMenu() { menu.hidden = false; avatar.setAttribute("aria-expanded", "true"); }
-    function hideMenu() { menu.hidden = true; avatar.setAttribute("aria-expanded", "false"); }
-    document.addEventListener("click", (e) => { if (!menu.contains(e.target)) hideMenu(); });
+    const toggle = (e) => { e.stopPropagation(); open ? hideMenu() : showMenu(); };
+    let open = false;
+    let menu, avatar, showMenu, hideMenu;
+    if (kit === "bootstrap") {
+      // .dropdown with a .dropdown-toggle and a .dropdown-menu of .dropdown-items (no ARIA menu roles).
+      const a = (text, onclick) => h("li", {}, h("a", { class: "dropdown-item", href: "#", onclick: (e) => { e.preventDefault(); onclick(); } }, text));
+      menu = h("ul", { class: "dropdown-menu dropdown-menu-end" },
+        h("li", {}, h("h6", { class: "dropdown-header menu-name" }, me.name)),
+        showRole ? h("li", {}, h("span", { class: "dropdown-item-text menu-role" }, me.role)) : null,
+        h("li", {}, h("hr", { class: "dropdown-divider" })),
+        a("Profile", goProfile), a("Sign out", signOut));
+      avatar = h("button", { class: "btn avatar dropdown-toggle", type: "button", "data-bs-toggle": "dropdown", "aria-expanded": "false", "aria-label": "Account", onclick: toggle }, initials);
+      showMenu = () => { open = true; menu.classList.add("show"); avatar.classList.add("show"); avatar.setAttribute("aria-expanded", "true"); };
+      hideMenu = () => { open = false; menu.classList.remove("show"); avatar.classList.remove("show"); avatar.setAttribute("aria-expanded", "false"); };
+    } else if (kit === "mui") {
+      // AppBar account menu: an IconButton controlling a Menu, a Popover portalled to <body>.
+      const li = (text, onclick) => h("li", { class: "MuiButtonBase-root MuiMenuItem-root MuiMenuItem-gutters", role: "menuitem", tabindex: "-1", onclick }, text);
+      const list = h("ul", { class: "MuiList-root MuiList-padding MuiMenu-list", role: "menu", tabindex: "-1" },
+        h("li", { class: "MuiButtonBase-root MuiMenuItem-root Mui-disabled", role: "menuitem", "aria-disabled": "true", tabindex: "-1" },
+          h("div", { class: "MuiListItemText-root MuiListItemText-multiline" },
+            h("span", { class: "MuiTypography-root MuiTypography-body1 MuiListItemText-primary menu-name" }, me.name),
+            showRole ? h("p", { class: "MuiTypography-root MuiTypography-body2 MuiListItemText-secondary menu-role" }, me.role) : null)),
+        h("hr", { class: "MuiDivider-root" }),
+        li("Profile", goProfile), li("Sign out", signOut));
+      const paper = h("div", { class: "MuiPaper-root MuiPaper-elevation8 MuiPaper-rounded MuiPopover-paper MuiMenu-paper" }, list);
+      menu = h("div", { role: "presentation", class: "MuiPopover-root MuiMenu-root MuiModal-root", id: "menu-appbar" },
+        h("div", { class: "MuiBackdrop-root MuiBackdrop-invisible MuiModal-backdrop", "aria-hidden": "true" }),
+        h("div", { tabindex: "0", "data-testid": "sentinelStart" }), paper, h("div", { tabindex: "0", "data-testid": "sentinelEnd" }));
+      avatar = h("button", { class: "MuiButtonBase-root MuiIconButton-root avatar", type: "button", "aria-label": "account of current user",
+        "aria-controls": "menu-appbar", "aria-haspopup": "true", onclick: toggle }, initials);
+      showMenu = () => {
+        open = true;
+        const r = avatar.getBoundingClientRect();
+        paper.style.cssText = `position: fixed; top: ${r.bottom + 6}px; left: ${Math.max(8, r.right - 220)}px; width: 220px`;
+        document.body.append(menu);
+      };
+      hideMenu = () => { open = false; menu.remove(); };
+    } else if (kit === "radix") {
+      // DropdownMenu: the trigger says what it controls; the content is portalled, data-state=open.
+      const item = (text, onclick) => h("div", { role: "menuitem", tabindex: "-1", "data-orientation": "vertical", class: "rdx-item relative flex cursor-default select-none items-center rounded-sm px-2 py-1.5 text-sm", onclick }, text);
+      avatar = h("button", { type: "button", id: rid(), "aria-haspopup": "menu", "aria-expanded": "false", "data-state": "closed", class: "avatar relative h-8 w-8 rounded-full", onclick: toggle },
+        h("span", { class: "relative flex h-8 w-8 shrink-0 overflow-hidden rounded-full" }, h("span", { class: "flex h-full w-full items-center justify-center rounded-full bg-muted" }, initials)),
+        h("span", { class: "sr-only" }, "Open user menu"));
+      const content = h("div", { role: "menu", "aria-orientation": "vertical", "data-state": "open", "data-side": "bottom", "data-align": "end", id: rid(), "aria-labelledby": avatar.id, tabindex: "-1",
+        class: "rdx-menu z-50 min-w-[8rem] overflow-hidden rounded-md border bg-popover p-1" },
+        h("div", { class: "px-2 py-1.5 text-sm font-normal" }, h("div", { class: "flex flex-col space-y-1" },
+          h("p", { class: "text-sm font-medium leading-none menu-name" }, me.name),
+          showRole ? h("p", { class: "text-xs leading-none text-muted-foreground menu-role" }, me.role) : null)),
+        h("div", { role: "separator", "aria-orientation": "horizontal", class: "-mx-1 my-1 h-px bg-muted" }),
+        item("Profile", goProfile), item("Sign out", signOut));
+      menu = h("div", { "data-radix-popper-content-wrapper": "" }, content);
+      showMenu = () => {
+        open = true;
+        const r = avatar.getBoundingClientRect();
+        menu.style.cssText = `position: fixed; left: 0; top: 0; transform: translate(${Math.max(8, r.right - 220)}px, ${r.bottom + 6}px); min-width: max-content; z-index: 50`;
+        document.body.append(menu);
+        avatar.setAttribute("aria-expanded", "true"); avatar.setAttribute("data-state", "open"); avatar.setAttribute("aria-controls", content.id);
+      };
+      hideMenu = () => {
+        open = false; menu.remove();
+        avatar.setAttribute("aria-expanded", "false"); avatar.setAttribute("data-state", "closed"); avatar.removeAttribute("aria-controls");
+      };
+    } else {
+      menu = h("div", { class: divs ? "menu dropdown" : "menu", role: divs ? null : "menu", "aria-label": divs ? null : "Profile menu", hidden: true },
+        h("div", { class: "menu-user" },
+          h("div", { class: "menu-name" }, me.name),
+          showRole ? h("div", { class: "menu-role" }, me.role) : null),
+        item("Profile", goProfile),
+        item("Sign out", signOut));
+      avatar = divs
+        ? h("div", { class: "avatar", role: "button", tabindex: "0", "aria-label": "Account", onclick: toggle }, initials)
+        : h("button", { class: "avatar", type: "button", "aria-label": "Open profile menu", "aria-haspopup": "menu", "aria-expanded": "false", onclick: toggle }, initials);
+      showMenu = () => { open = true; menu.hidden = false; avatar.setAttribute("aria-expanded", "true"); };
+      hideMenu = () => { open = false; menu.hidden = true; avatar.setAttribute("aria-expanded", "false"); };
+    }
+    document.addEventListener("click", (e) => { if (open && !menu.contains(e.target)) hideMenu(); });
 
     return h("div", { class: "app" },
       h("aside", { class: "sidebar" },
@@ -155,7 +364,7 @@
             link("/access-control", "Access Control"),
             link("/ai-admin/settings", "Settings")))),
       h("div", { class: "main" },
-        h("header", { class: "topbar" }, h("h1", {}, title), h("div", { class: "profile" }, avatar, menu)),
+        h("header", { class: "topbar" }, h("h1", {}, title), h("div", { class: kit === "bootstrap" ? "profile dropdown" : "profile" }, avatar, kit === "mui" || kit === "radix" ? null : menu)),
         h("main", { class: "content" }, content)));
   }
 
@@ -212,11 +421,21 @@
   function accessControlPage() {
     const panel = h("div", { role: "tabpanel" });
     const tabs = ["Users", "User Tokens", "Roles"];
+    const tabsId = rid();
     const buttons = tabs.map((t) => divs
       ? h("a", { href: "#", class: "tab", "aria-selected": "false", onclick: (e) => { e.preventDefault(); select(t); } }, t)
-      : h("button", { role: "tab", type: "button", "aria-selected": "false", onclick: () => select(t) }, t));
+      : h("button", { role: "tab", type: "button", "aria-selected": "false", onclick: () => select(t),
+          class: { bootstrap: "nav-link", mui: "MuiButtonBase-root MuiTab-root MuiTab-textColorPrimary", radix: "inline-flex items-center justify-center whitespace-nowrap rounded-sm px-3 py-1.5 text-sm font-medium" }[kit] || null,
+          id: kit === "radix" ? `${tabsId}-trigger-${t.replace(/\s+/g, "-").toLowerCase()}` : null,
+          "aria-controls": kit === "radix" ? `${tabsId}-content` : null, "data-state": kit === "radix" ? "inactive" : null }, t));
+    if (kit === "radix") { panel.id = `${tabsId}-content`; panel.setAttribute("data-state", "active"); }
     async function select(tab) {
       buttons.forEach((b) => b.setAttribute("aria-selected", String(b.textContent === tab)));
+      if (kit === "bootstrap") buttons.forEach((b) => b.classList.toggle("active", b.textContent === tab));
+      if (kit === "radix") {
+        buttons.forEach((b) => b.setAttribute("data-state", b.textContent === tab ? "active" : "inactive"));
+        panel.setAttribute("aria-labelledby", buttons.find((b) => b.textContent === tab).id);
+      }
       panel.replaceChildren(h("p", { class: "empty" }, "Loading…"));
       if (tab === "User Tokens") {
         const res = await api("GET", "/api/admin/tokens");
@@ -242,7 +461,13 @@
       }
     }
     select("Users");
-    return layout("Access Control", h("div", {}, h("div", { class: "tabs", role: "tablist", "aria-label": "Access Control" }, buttons), panel));
+    const tablist = kit === "bootstrap"
+      ? h("ul", { class: "nav nav-tabs tabs", role: "tablist", "aria-label": "Access Control" }, buttons.map((b) => h("li", { class: "nav-item", role: "presentation" }, b)))
+      : kit === "mui"
+        ? h("div", { class: "MuiTabs-root" }, h("div", { class: "MuiTabs-scroller MuiTabs-fixed" }, h("div", { class: "MuiTabs-flexContainer tabs", role: "tablist", "aria-label": "Access Control" }, buttons)))
+        : h("div", { class: kit === "radix" ? "tabs inline-flex h-10 items-center rounded-md bg-muted p-1" : "tabs", role: "tablist", "aria-label": "Access Control",
+            "aria-orientation": kit === "radix" ? "horizontal" : null }, buttons);
+    return layout("Access Control", h("div", {}, tablist, panel));
   }
 
   function profilePage() {
@@ -259,39 +484,105 @@
         { title: "Expiry", cell: (r) => r.expiry },
         { title: "Status", cell: (r) => statusBadge(r.status) },
         { title: "Actions", cell: (r) => r.status === "Revoked" ? "" :
-            h("button", { type: "button", class: "btn btn-small", "aria-label": "Revoke " + r.name, onclick: () => confirmRevoke(r, refresh) }, "Revoke") },
+            kit === "radix"
+              ? h("button", { type: "button", class: "inline-flex h-8 w-8 items-center justify-center rounded-md btn btn-small", onclick: () => confirmRevoke(r, refresh) },
+                  icon(ICON_TRASH), h("span", { class: "sr-only" }, "Revoke " + r.name))
+              : h("button", { type: "button", class: btnClass(false, true), "aria-label": "Revoke " + r.name, onclick: () => confirmRevoke(r, refresh) }, "Revoke") },
       ];
       tableHolder.replaceChildren(tokenTable(rows, columns, "API Tokens"));
     }
     refresh();
     const createButton = divs
       ? h("a", { href: "#", class: "btn btn-primary", onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh); } }, "Create Token")
-      : h("button", { type: "button", class: "btn btn-primary", onclick: () => openCreateModal(() => rows, refresh) }, "Create Token");
-    const userInfo = fault("profile-missing-user-info") ? null : h("section", { class: "card", "aria-labelledby": "user-info-title" },
-      h("h2", { id: "user-info-title" }, "User Info"),
-      h("dl", { class: "info" }, h("dt", {}, "Name"), h("dd", {}, me.name), h("dt", {}, "Email"), h("dd", {}, me.email),
-        h("dt", {}, "Role"), h("dd", {}, me.role)));
+      : h("button", { type: "button", class: btnClass(true), onclick: () => openCreateModal(() => rows, refresh, createButton),
+          "aria-haspopup": kit === "radix" ? "dialog" : null, "aria-expanded": kit === "radix" ? "false" : null, "data-state": kit === "radix" ? "closed" : null }, "Create Token");
+    const info = () => h("dl", { class: "info" }, h("dt", {}, "Name"), h("dd", {}, me.name), h("dt", {}, "Email"), h("dd", {}, me.email),
+      h("dt", {}, "Role"), h("dd", {}, me.role));
+    const missing = fault("profile-missing-user-info");
+    if (kit) {
+      return layout("Profile", h("div", {}, missing ? null : card("User Info", "user-info-title", null, info(), true),
+        card("API Tokens", "api-tokens-title", createButton, tableHolder, false)));
+    }
+    const userInfo = missing ? null : h("section", { class: "card", "aria-labelledby": "user-info-title" },
+      h("h2", { id: "user-info-title" }, "User Info"), info());
     return layout("Profile", h("div", {}, userInfo,
       h("section", { class: "card", "aria-labelledby": "api-tokens-title" },
         h("div", { class: "card-header" }, h("h2", { id: "api-tokens-title" }, "API Tokens"), createButton),
         tableHolder)));
   }
 
+  // A card as each kit documents it. Bootstrap: `.card` > `.card-header` (the
+  // heading) + `.card-body`, labelled when `labelled`; MUI: Card > CardHeader
+  // (its title a <span>, not a heading) + CardContent; shadcn: Card > CardHeader
+  // (an <h3>) + CardContent.
+  function card(text, id, extra, body, labelled) {
+    if (kit === "bootstrap") {
+      return h(labelled ? "section" : "div", { class: "card mb-4", "aria-labelledby": labelled ? id : null },
+        h("div", { class: "card-header d-flex justify-content-between align-items-center" }, h("h2", { id, class: "h5 mb-0" }, text), extra),
+        h("div", { class: "card-body" }, body));
+    }
+    if (kit === "mui") {
+      return h("div", { class: "MuiPaper-root MuiPaper-elevation1 MuiPaper-rounded MuiCard-root card" },
+        h("div", { class: "MuiCardHeader-root card-header" },
+          h("div", { class: "MuiCardHeader-content" }, h("span", { class: "MuiTypography-root MuiTypography-h5 MuiCardHeader-title" }, text)),
+          extra ? h("div", { class: "MuiCardHeader-action" }, extra) : null),
+        h("div", { class: "MuiCardContent-root" }, body));
+    }
+    return h("div", { class: "rounded-lg border bg-card text-card-foreground shadow-sm card" },
+      h("div", { class: "flex flex-col space-y-1.5 p-6 card-header" }, h("h3", { class: "text-2xl font-semibold leading-none tracking-tight" }, text), extra),
+      h("div", { class: "p-6 pt-0" }, body));
+  }
+
   function confirmRevoke(row, refresh) {
     const modal = openModal([
       title("revoke-title", "Revoke Token"),
       h("p", {}, `Revoke "${row.name}"? Applications using it will stop working.`),
-      h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn", onclick: () => modal.close() }, "Cancel"),
-        h("button", { type: "button", class: "btn btn-primary", onclick: async () => {
+      actions(
+        h("button", { type: "button", class: btnClass(false), onclick: () => modal.close() }, "Cancel"),
+        h("button", { type: "button", class: btnClass(true), onclick: async () => {
           await api("POST", `/api/tokens/${row.id}/revoke`);
           modal.close();
           refresh();
         } }, "Revoke")),
-    ], "revoke-title");
+    ], "revoke-title", { alert: true });
   }
 
   function field(id, label, input) {
+    if (kit === "bootstrap") {
+      // .form-label, .form-control, and an .invalid-feedback shown by .is-invalid.
+      const error = h("div", { class: "invalid-feedback", id: id + "-feedback" });
+      input.classList.add("form-control");
+      input.setAttribute("aria-describedby", id + "-feedback");
+      return { el: h("div", { class: "mb-3 field" }, h("label", { for: id, class: "form-label" }, label), input, error), error, input,
+        invalid: (on) => input.classList.toggle("is-invalid", on) };
+    }
+    if (kit === "mui") {
+      // An outlined TextField: the label, the input and its notched outline
+      // (a hidden <legend> repeating the label), helper text for errors.
+      const error = h("p", { class: "MuiFormHelperText-root", id: id + "-helper-text" });
+      input.classList.add("MuiInputBase-input", "MuiOutlinedInput-input");
+      input.setAttribute("aria-invalid", "false");
+      const box = h("div", { class: "MuiInputBase-root MuiOutlinedInput-root MuiInputBase-formControl" }, input,
+        h("fieldset", { "aria-hidden": "true", class: "MuiOutlinedInput-notchedOutline" }, h("legend", {}, h("span", {}, label))));
+      return { el: h("div", { class: "MuiFormControl-root MuiTextField-root field" },
+        h("label", { class: "MuiFormLabel-root MuiInputLabel-root MuiInputLabel-shrink", for: id, id: id + "-label" }, label), box, error), error, input,
+        invalid: (on) => {
+          [error, box].forEach((el) => el.classList.toggle("Mui-error", on));
+          if (on) input.setAttribute("aria-describedby", id + "-helper-text"); else input.removeAttribute("aria-describedby");
+          input.setAttribute("aria-invalid", String(on));
+        } };
+    }
+    if (kit === "radix") {
+      // shadcn's Form: FormItem / FormLabel / FormControl / FormMessage, ids from the item.
+      const base = rid() + "-form-item";
+      input.id = base;
+      const error = h("p", { id: base + "-message", class: "text-sm font-medium text-destructive field-error" });
+      input.setAttribute("aria-describedby", base + "-description");
+      input.setAttribute("aria-invalid", "false");
+      input.classList.add("flex", "h-10", "w-full", "rounded-md", "border", "border-input");
+      return { el: h("div", { class: "space-y-2 field" }, h("label", { class: "text-sm font-medium leading-none", for: base }, label), input, error), error, input,
+        invalid: (on) => input.setAttribute("aria-describedby", on ? `${base}-description ${base}-message` : `${base}-description`) };
+    }
     if (divs) {
       const error = h("p", { class: "help is-danger" });
       input.setAttribute("aria-labelledby", id + "-label");
@@ -303,13 +594,13 @@
     return { el: h("div", { class: "field" }, h("label", { for: id }, label), input, error), error, input };
   }
 
-  function openCreateModal(currentRows, refresh) {
+  function openCreateModal(currentRows, refresh, trigger) {
     const name = field("token-name", "Token Name", h("input", { id: "token-name", type: "text", autocomplete: "off", maxlength: fault("name-field-truncates") ? "8" : null }));
     const expiry = field("token-expiry", "Expiry Date", VARIANTS.has("native-date-picker")
       ? h("input", { id: "token-expiry", type: "date" })
       : h("input", { id: "token-expiry", type: "text", placeholder: "YYYY-MM-DD", autocomplete: "off" }));
     const extra = fault("modal-extra-field") ? field("token-description", "Description", h("input", { id: "token-description", type: "text" })).el : null;
-    const create = h("button", { type: "submit", class: "btn btn-primary", disabled: true }, "Create");
+    const create = h("button", { type: "submit", class: btnClass(true), disabled: true }, "Create");
     const updateEnabled = () => { create.disabled = fault("create-never-enabled") || !name.input.value || !expiry.input.value; };
     name.input.addEventListener("input", updateEnabled);
     expiry.input.addEventListener("input", updateEnabled);
@@ -317,6 +608,7 @@
     const showError = (f, msg) => {
       f.error.textContent = msg || "";
       if (msg) f.input.setAttribute("aria-invalid", "true"); else f.input.removeAttribute("aria-invalid");
+      if (f.invalid) f.invalid(!!msg);
     };
     let modal;
     const form = h("form", {
@@ -343,8 +635,8 @@
         }
       },
     }, name.el, expiry.el, extra,
-      h("div", { class: "actions" }, h("button", { type: "button", class: "btn", onclick: () => modal.close() }, "Cancel"), create));
-    modal = openModal([title("create-title", "Create API Token"), form], "create-title");
+      actions(h("button", { type: "button", class: btnClass(false), onclick: () => modal.close() }, "Cancel"), create));
+    modal = openModal([title("create-title", "Create API Token"), form], "create-title", { dismiss: true, trigger });
     setTimeout(() => name.input.focus(), 0);
   }
 
@@ -363,25 +655,44 @@
     }
   }
 
+  // The new token as each kit shows a value to copy: Bootstrap a read-only
+  // .form-control, MUI a read-only TextField labelled "Token", shadcn a <code>.
+  function tokenValue(token) {
+    if (kit === "bootstrap") {
+      return h("div", { class: "input-group mb-2" }, h("input", { type: "text", class: "form-control font-monospace", readonly: true, "aria-label": "Token value", value: token }));
+    }
+    if (kit === "mui") {
+      return h("div", { class: "MuiFormControl-root MuiTextField-root MuiFormControl-fullWidth field" },
+        h("label", { class: "MuiFormLabel-root MuiInputLabel-root MuiInputLabel-shrink", for: "token-value", id: "token-value-label" }, "Token"),
+        h("div", { class: "MuiInputBase-root MuiOutlinedInput-root MuiInputBase-readOnly" },
+          h("input", { id: "token-value", class: "MuiInputBase-input MuiOutlinedInput-input", readonly: true, value: token }),
+          h("fieldset", { "aria-hidden": "true", class: "MuiOutlinedInput-notchedOutline" }, h("legend", {}, h("span", {}, "Token")))));
+    }
+    if (kit === "radix") {
+      return h("div", { class: "rounded-md bg-muted px-4 py-3 break-all token-box" }, h("code", { class: "relative font-mono text-sm" }, token));
+    }
+    return h("div", { class: "token-box" }, h("code", { "aria-label": "Token value" }, token));
+  }
+
   function openCreatedDialog(token) {
     const status = h("div", { class: "copy-status", role: "status" });
     const modal = openModal([
       title("created-title", "Token Created"),
       h("div", { class: "warning" }, "Copy this token now — it will not be shown again."),
-      h("div", { class: "token-box" }, h("code", { "aria-label": "Token value" }, token)),
+      tokenValue(token),
       status,
-      h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn", onclick: async () => {
+      actions(
+        h("button", { type: "button", class: btnClass(false), onclick: async () => {
           if (fault("copy-nothing")) { status.textContent = "Copied to clipboard."; return; }
           await copyText(fault("copy-truncated") ? token.slice(0, -6) : token);
           status.textContent = "Copied to clipboard.";
         } }, "Copy"),
-        h("button", { type: "button", class: "btn btn-primary", onclick: () => {
+        h("button", { type: "button", class: btnClass(true), onclick: () => {
           if (fault("close-does-not-close")) return;
           modal.close();
           if (fault("token-shown-after-close")) document.body.setAttribute("data-last-token", token);
         } }, "Close")),
-    ], "created-title");
+    ], "created-title", { alert: true });
   }
 
   // --- router -----------------------------------------------------------------
