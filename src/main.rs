@@ -165,7 +165,7 @@ fn main() {
                 Ok(_) => {
                     let only: Vec<local_suite::Fault> =
                         local_suite::Fault::ALL.iter().copied().filter(|f| names.iter().any(|n| n == f.name())).collect();
-                    let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, display.as_ref().expect("prepared")));
+                    let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, &[], display.as_ref().expect("prepared")));
                     println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
                     if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0)) { 0 } else { runner::EXIT_FAILED }
                 }

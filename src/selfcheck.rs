@@ -14,20 +14,32 @@ pub struct Row {
     pub caught_by: Vec<String>,
     pub tokens_left_active: Option<usize>,
     pub run_dir: std::path::PathBuf,
+    /// The build the fault was switched on in (None: the default markup).
+    pub variant: Option<String>,
 }
 
-fn args_for(fault: Fault) -> Vec<String> {
+/// Builds with markup from the component kits: every fault is also checked on
+/// one of them, in turn, so a catch does not depend on the default markup.
+pub const KIT_VARIANTS: &[&str] = &["bootstrap", "mui", "radix"];
+
+fn args_for(fault: Fault, variant: Option<&str>) -> Vec<String> {
     let probe = fault.probe();
     let selector = if probe.starts_with('@') { "--tags" } else { "--name" };
-    ["selfcheck", selector, probe, "--fault", fault.name(), "--fail-fast"].iter().map(|s| s.to_string()).collect()
+    let mut args: Vec<String> = ["selfcheck", selector, probe, "--fault", fault.name(), "--fail-fast"].iter().map(|s| s.to_string()).collect();
+    if let Some(v) = variant {
+        args.extend(["--variant".to_string(), v.to_string()]);
+    }
+    args
 }
 
-/// Runs the probes of `faults` (all when empty) one after the other.
-pub async fn run(faults: &[Fault], display: &Display) -> Vec<Row> {
+/// Runs the probes of `faults` (all when empty) one after the other, each on
+/// the default build, or (`variants` not empty) the i-th on `variants[i % n]`.
+pub async fn run(faults: &[Fault], variants: &[&str], display: &Display) -> Vec<Row> {
     let faults = if faults.is_empty() { Fault::ALL } else { faults };
     let mut rows = Vec::new();
-    for &fault in faults {
-        let report = runner::run_report(args_for(fault), display, true).await;
+    for (i, &fault) in faults.iter().enumerate() {
+        let variant = (!variants.is_empty()).then(|| variants[i % variants.len()]);
+        let report = runner::run_report(args_for(fault, variant), display, true).await;
         let caught_by: Vec<String> =
             report.results.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.key.scenario.clone()).collect();
         rows.push(Row {
@@ -36,11 +48,13 @@ pub async fn run(faults: &[Fault], display: &Display) -> Vec<Row> {
             caught_by,
             tokens_left_active: report.tokens_left_active,
             run_dir: report.run_dir,
+            variant: variant.map(str::to_string),
         });
         let row = rows.last().expect("just pushed");
         println!(
-            "{:<30} step {}  {:<6} {}",
+            "{:<30} {:<10} step {}  {:<6} {}",
             fault.name(),
+            variant.unwrap_or("default"),
             fault.step(),
             if row.caught { "caught" } else { "MISSED" },
             row.caught_by.first().cloned().unwrap_or_else(|| format!("(see {})", row.run_dir.display()))
@@ -51,11 +65,12 @@ pub async fn run(faults: &[Fault], display: &Display) -> Vec<Row> {
 
 /// The table, as printed at the end.
 pub fn table(rows: &[Row]) -> String {
-    let mut out = String::from("| fault | guide step | what it breaks | caught | by scenario |\n|---|---|---|---|---|\n");
+    let mut out = String::from("| fault | build | guide step | what it breaks | caught | by scenario |\n|---|---|---|---|---|---|\n");
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} |\n",
             r.fault.name(),
+            r.variant.as_deref().unwrap_or("default"),
             r.fault.step(),
             r.fault.description(),
             if r.caught { "yes" } else { "NO" },

@@ -28,7 +28,7 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
     )]);
     let config = Arc::new(Config::resolve(file, &env).unwrap());
     let dir = std::env::temp_dir().join(format!("ai-suite-locators-{}", std::process::id()));
-    let driver = browser::Driver::start(&config, &dir).await.unwrap();
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
     let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "http://127.0.0.1:1", false).await.unwrap();
     assert!(session.devtools.is_some(), "the DevTools channel is tested too");
     session.driver.goto(EMPTY).await.unwrap();
