@@ -157,6 +157,10 @@ pub fn is_purple((r, g, b): (u8, u8, u8)) -> bool {
     b as i32 > g as i32 + 60 && r as i32 > g as i32 + 20 && b >= r
 }
 
+fn named(t: &Table, columns: &std::collections::BTreeMap<String, String>, name: &str) -> usize {
+    t.records(columns).iter().filter(|r| r.get("name").map(|n| n.trim()) == Some(name.trim())).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,8 +176,4 @@ mod tests {
     fn parse_rgba_like() -> (u8, u8, u8) {
         parse_rgb("rgba(124, 58, 237, 1)").unwrap()
     }
-}
-
-fn named(t: &Table, columns: &std::collections::BTreeMap<String, String>, name: &str) -> usize {
-    t.records(columns).iter().filter(|r| r.get("name").map(|n| n.trim()) == Some(name.trim())).count()
 }
