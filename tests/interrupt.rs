@@ -174,14 +174,21 @@ fn artifacts(tag: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A local AI Suite of its own, and a run of the main scenario against it
+/// whose token exists (the scenario is in flight).
+fn run_in_flight(tag: &str) -> (Server, std::path::PathBuf, Run) {
+    let server = serve();
+    let dir = artifacts(tag);
+    let run = start_run(&server.url, &dir);
+    run.wait_for_its_token(&server.url);
+    (server, dir, run)
+}
+
 #[test]
 fn ctrl_c_mid_scenario_revokes_quits_reports_and_exits_130() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = serve();
-    let dir = artifacts("int");
-    let run = start_run(&server.url, &dir);
+    let (server, dir, run) = run_in_flight("int");
     let run_id = run.run_id.clone();
-    run.wait_for_its_token(&server.url);
     run.signal(libc::SIGINT);
     let (code, out, pid) = run.finish(Duration::from_secs(60));
     assert_eq!(code, Some(130), "{out}");
@@ -201,11 +208,8 @@ fn ctrl_c_mid_scenario_revokes_quits_reports_and_exits_130() {
 #[test]
 fn a_killed_run_leaves_no_process_and_the_next_run_revokes_its_tokens() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = serve();
-    let dir = artifacts("kill");
-    let run = start_run(&server.url, &dir);
+    let (server, dir, run) = run_in_flight("kill");
     let run_id = run.run_id.clone();
-    run.wait_for_its_token(&server.url);
     assert!(!processes_of(run.child.id()).is_empty(), "the run has browsers to leave behind");
     run.signal(libc::SIGKILL);
     let (_, _, pid) = run.finish(Duration::from_secs(10));
