@@ -15,5 +15,6 @@ pub mod runner;
 pub mod secret;
 pub mod selfcheck;
 pub mod steps;
+pub mod sync;
 pub mod unfinished;
 pub mod world;

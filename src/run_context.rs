@@ -141,9 +141,7 @@ pub struct RunContext {
 
 pub(crate) static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
 
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+pub(crate) use crate::sync::lock;
 
 impl RunContext {
     #[allow(clippy::too_many_arguments)]

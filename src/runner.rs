@@ -49,11 +49,11 @@ impl Signals {
     }
 }
 
-/// The words every sign-in failure starts with (see pages::login).
-pub const SIGN_IN_FAILED: &str = "could not sign in:";
+pub use crate::pages::login::SIGN_IN_FAILED;
 
 pub use crate::run_context::{DocsMode, Outcome, RunContext, ScenarioKey, ScenarioResult, StepRecord};
-use crate::run_context::{CURRENT, lock};
+use crate::run_context::CURRENT;
+use crate::sync::lock;
 
 pub const FEATURES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
 

@@ -11,7 +11,7 @@ use cucumber::gherkin::Step;
 
 use crate::browser::clipboard::ClipboardPath;
 use crate::pages::Ui;
-use crate::runner::{RunContext, ScenarioKey};
+use crate::run_context::{RunContext, ScenarioKey};
 use crate::secret::{Secret, redact};
 
 #[derive(cucumber::World)]
@@ -117,7 +117,7 @@ impl AiSuiteWorld {
             }
         }
         if let Some(key) = &self.scenario {
-            let record = crate::runner::StepRecord {
+            let record = crate::run_context::StepRecord {
                 index: self.step_index,
                 text: format!("{} {}", step.keyword.trim(), step.value),
                 passed: result.is_ok(),

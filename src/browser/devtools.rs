@@ -92,7 +92,7 @@ impl DevTools {
                 let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
                 // Events (no id) are not subscribed to; only answers are routed.
                 let Some(id) = v["id"].as_u64() else { continue };
-                let Some(tx) = crate::run_context::lock(&answers).remove(&id) else { continue };
+                let Some(tx) = crate::sync::lock(&answers).remove(&id) else { continue };
                 let reply = match v.get("error") {
                     Some(e) => Err(e["message"].as_str().unwrap_or("unknown DevTools error").to_string()),
                     None => Ok(v["result"].clone()),
@@ -100,7 +100,7 @@ impl DevTools {
                 let _ = tx.send(reply);
             }
             // The tab or browser went away: fail whoever still waits.
-            crate::run_context::lock(&answers).clear();
+            crate::sync::lock(&answers).clear();
         });
         Ok(Some(Self { inner: Arc::new(Inner { out, pending, next_id: AtomicU64::new(1), timeout, reader }) }))
     }
@@ -110,10 +110,10 @@ impl DevTools {
         let inner = &self.inner;
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
-        crate::run_context::lock(&inner.pending).insert(id, tx);
+        crate::sync::lock(&inner.pending).insert(id, tx);
         let message = json!({ "id": id, "method": method, "params": params }).to_string();
         if inner.out.send(Message::text(message)).is_err() {
-            crate::run_context::lock(&inner.pending).remove(&id);
+            crate::sync::lock(&inner.pending).remove(&id);
             bail!("the tab's DevTools connection is closed (did the browser quit?)");
         }
         match tokio::time::timeout(inner.timeout, rx).await {
@@ -121,7 +121,7 @@ impl DevTools {
             Ok(Ok(Err(message))) => bail!("DevTools {method}: {message}"),
             Ok(Err(_)) => bail!("the tab's DevTools connection closed before answering {method} (did the browser quit?)"),
             Err(_) => {
-                crate::run_context::lock(&inner.pending).remove(&id);
+                crate::sync::lock(&inner.pending).remove(&id);
                 bail!("the browser did not answer DevTools {method} within {:.0} s", inner.timeout.as_secs_f64())
             }
         }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::run_context::lock;
+use crate::sync::lock;
 
 /// The log of each ChromeDriver this process started, by its URL.
 static LOGS: Mutex<Option<HashMap<String, PathBuf>>> = Mutex::new(None);

@@ -29,7 +29,7 @@ static GROUPS: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
 
 /// Kills every browser and driver this process started, now (no clean-up).
 pub fn kill_all_now() {
-    for pgid in crate::run_context::lock(&GROUPS).iter() {
+    for pgid in crate::sync::lock(&GROUPS).iter() {
         // SAFETY: plain syscall on a process group we created.
         unsafe {
             libc::kill(-pgid, libc::SIGKILL);
@@ -41,7 +41,7 @@ pub fn kill_all_now() {
 /// (browsers included) dies with it and the browsers' folder is removed: a
 /// watchdog in that group waits for a pipe only we hold to close.
 fn watch_over(pgid: i32, tmp: &Path) -> anyhow::Result<()> {
-    crate::run_context::lock(&GROUPS).push(pgid);
+    crate::sync::lock(&GROUPS).push(pgid);
     use std::os::unix::process::CommandExt as _;
     let watchdog = std::process::Command::new("/bin/sh")
         .args(["-c", r#"read _ignored; rm -rf "$2"; kill -KILL "-$1""#, "watchdog"])

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use super::Session;
 use crate::config::Config;
-use crate::run_context::lock;
+use crate::sync::lock;
 
 type Starting = JoinHandle<anyhow::Result<Session>>;
 

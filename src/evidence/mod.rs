@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::pages::Ui;
-use crate::run_context::lock;
+use crate::sync::lock;
 
 /// Rectangles (CSS px) of everything secret on the page: password fields, any
 /// text node holding a known secret, the Token Created dialog's value, and

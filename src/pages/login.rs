@@ -8,6 +8,10 @@ use super::Ui;
 use crate::browser::wait;
 use crate::config::Credentials;
 
+/// The words every sign-in failure starts with (the runner tells "the product
+/// is broken" from "the suite could not get in" by them).
+pub const SIGN_IN_FAILED: &str = "could not sign in:";
+
 pub struct LoginPage<'a> {
     ui: &'a Ui,
 }
@@ -48,7 +52,7 @@ impl<'a> LoginPage<'a> {
             bail!(
                 "{} to inject the session the start page must be on the target's origin, but {} went to {here}; \
                  set [target] start_path (AI_SUITE_START_PATH) to a page of the target that does not redirect",
-                crate::runner::SIGN_IN_FAILED,
+                SIGN_IN_FAILED,
                 start_path
             );
         }
@@ -112,13 +116,13 @@ impl<'a> LoginPage<'a> {
                 "the target shows its sign-in page although a session was injected: the session is invalid or expired; \
                  provide a fresh one (AI_SUITE_SESSION_COOKIES / AI_SUITE_SESSION_STORAGE)"
             };
-            bail!("{} {why} (at {})", crate::runner::SIGN_IN_FAILED, ui.current_url().await);
+            bail!("{} {why} (at {})", SIGN_IN_FAILED, ui.current_url().await);
         }
         let Some(creds) = credentials else {
             bail!(
                 "{} the target shows a sign-in form at {} although a session was injected: the session is invalid or expired; \
                  provide a fresh one (AI_SUITE_SESSION_COOKIES / AI_SUITE_SESSION_STORAGE)",
-                crate::runner::SIGN_IN_FAILED,
+                SIGN_IN_FAILED,
                 ui.current_url().await
             );
         };
@@ -146,7 +150,7 @@ impl<'a> LoginPage<'a> {
         if let Err(message) = signed_in {
             bail!(
                 "{} signing in as '{}' failed: the page says \"{}\"; check AI_SUITE_USERNAME and AI_SUITE_PASSWORD",
-                crate::runner::SIGN_IN_FAILED,
+                SIGN_IN_FAILED,
                 creds.username,
                 message.trim()
             );
