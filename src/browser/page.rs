@@ -142,7 +142,7 @@ impl Page {
             params["accessibleName"] = json!(name);
         }
         let reply = d.send("Accessibility.queryAXTree", params).await.map_err(stale)?;
-        let mut out = Vec::new();
+        let mut wanted = Vec::new();
         for n in reply["nodes"].as_array().into_iter().flatten() {
             if n["ignored"].as_bool() == Some(true) {
                 continue;
@@ -152,12 +152,16 @@ impl Page {
             if role == "StaticText" || role == "InlineTextBox" {
                 continue;
             }
-            let name = n["name"]["value"].as_str().unwrap_or_default().to_string();
-            let resolved = d.send("DOM.resolveNode", json!({ "backendNodeId": backend, "objectGroup": "e2e" })).await?;
-            if let Some(id) = resolved["object"]["objectId"].as_str() {
-                out.push((Element::DevTools(id.to_string()), role, name));
-            }
+            wanted.push((backend, role, n["name"]["value"].as_str().unwrap_or_default().to_string()));
         }
+        // Resolved all at once: the tab answers them in order, one wait in all.
+        let resolve = wanted.iter().map(|(backend, _, _)| d.send("DOM.resolveNode", json!({ "backendNodeId": backend, "objectGroup": "e2e" })));
+        let resolved = futures::future::try_join_all(resolve).await?;
+        let out = resolved
+            .iter()
+            .zip(wanted)
+            .filter_map(|(r, (_, role, name))| r["object"]["objectId"].as_str().map(|id| (Element::DevTools(id.to_string()), role, name)))
+            .collect();
         Ok(Some(out))
     }
 

@@ -211,13 +211,16 @@ pub enum Engine {
 
 /// Is a candidate from the accessibility tree a visible match (inside the
 /// scope, not the scope itself; a form field when `field`)?
+/// One answer per candidate passed, in one round trip.
 const AX_CANDIDATE_JS: &str = r#"
-const [el, field, scope] = arguments;
-if (!(el instanceof Element) || el === scope || !el.isConnected) return false;
-const shown = (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-                                  : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
-if (!shown) return false;
-return !field || el.matches('input:not([type=hidden]), textarea, select, [contenteditable=true], [role=textbox], [role=combobox], [role=searchbox], [role=spinbutton]');
+const [field, scope, ...els] = arguments;
+return els.map((el) => {
+  if (!(el instanceof Element) || el === scope || !el.isConnected) return false;
+  const shown = (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+                                    : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
+  if (!shown) return false;
+  return !field || el.matches('input:not([type=hidden]), textarea, select, [contenteditable=true], [role=textbox], [role=combobox], [role=searchbox], [role=spinbutton]');
+});
 "#;
 
 /// What every page object holds: the session, the locator table, the timeouts.
@@ -363,20 +366,16 @@ impl Ui {
             }
         }
         let needle = name.as_deref().unwrap_or_default().to_lowercase();
-        let mut out = Vec::new();
-        for (el, _, computed) in candidates {
-            if contains && !computed.to_lowercase().contains(&needle) {
-                continue;
-            }
-            let scope_arg = match scope {
-                Some(s) => s.into(),
-                None => serde_json::Value::Null.into(),
-            };
-            if self.page.eval(AX_CANDIDATE_JS, vec![(&el).into(), json!(field).into(), scope_arg]).await?.as_bool() == Some(true) {
-                out.push(el);
-            }
+        let named: Vec<Element> =
+            candidates.into_iter().filter(|(_, _, computed)| !contains || computed.to_lowercase().contains(&needle)).map(|(el, _, _)| el).collect();
+        if named.is_empty() {
+            return Ok(Some(named));
         }
-        Ok(Some(out))
+        let mut args = vec![json!(field).into(), scope.map(Into::into).unwrap_or_else(|| serde_json::Value::Null.into())];
+        args.extend(named.iter().map(Into::into));
+        let keep = self.page.eval(AX_CANDIDATE_JS, args).await?;
+        let keep: Vec<bool> = serde_json::from_value(keep).context("unreadable visibility answers")?;
+        Ok(Some(named.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
     }
 
     /// One attempt: the first visible match of a raw XPath, relative to
