@@ -96,6 +96,24 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
         let tokens = ui.find_region("profile.api_tokens", Some("profile.tokens_table"), "the API Tokens section").await.unwrap();
         let text = ui.page.text(&tokens).await.unwrap();
         assert!(text.contains("API Tokens") && text.contains("t1") && !text.contains("Quinn"), "{channel}: {text:?}");
+
+        // The dialog's token value: never the masked <code> of the table behind it
+        // (here before the dialog, with <body class="modal-open">), and, with no
+        // field or code in the dialog, the one text there that looks like a token.
+        let token = "dct_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
+        ui.driver.execute("document.body.className = 'modal-open';", vec![]).await.unwrap();
+        show(
+            &ui,
+            &format!(
+                r#"<table><tr><td><code>dct_••••••••abcd</code></td></tr></table>
+                   <div role="dialog" aria-modal="true" aria-labelledby="t"><h2 id="t">Token Created</h2>
+                   <p>Copy this token now — it will not be shown again.</p><div class="mono"><span>{token}</span></div>
+                   <button>Copy</button><button>Close</button></div>"#
+            ),
+        )
+        .await;
+        let dialog = ai_suite_e2e::pages::token_created_dialog::TokenCreatedDialog::wait_open(&ui).await.unwrap();
+        assert_eq!(dialog.token_value().await.unwrap().expose(), token, "{channel}");
     }
     session.driver.quit().await.unwrap();
     driver.stop().await;
