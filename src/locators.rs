@@ -73,6 +73,42 @@ pub struct Alternative {
     pub xpath: String,
     /// The same relative to a container element.
     pub scoped: String,
+    /// The alternative as a question to the browser's accessibility tree,
+    /// when it is one (`role=` or `label=`, not chained).
+    pub ax: Option<AxQuery>,
+}
+
+/// A `role=` or `label=` alternative as the accessibility tree is asked it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AxQuery {
+    /// Any of these computed roles; the name exact, or (`true`) a case-insensitive substring.
+    Role { roles: Vec<String>, name: Option<(bool, String)> },
+    /// A form field whose computed accessible name is this text.
+    Label(String),
+}
+
+fn ax_query(alt: &str) -> Option<AxQuery> {
+    if split_chain(alt).len() != 1 {
+        return None;
+    }
+    if let Some(label) = alt.strip_prefix("label=") {
+        return Some(AxQuery::Label(label.trim().to_string()));
+    }
+    let value = alt.strip_prefix("role=")?;
+    let (role, name) = match value.split_once('[') {
+        None => (value.trim(), None),
+        Some((role, rest)) => {
+            let inner = rest.strip_suffix(']')?;
+            let (contains, quoted) = match inner.strip_prefix("name~=") {
+                Some(q) => (true, q),
+                None => (false, inner.strip_prefix("name=")?),
+            };
+            (role.trim(), Some((contains, quoted.strip_prefix('"')?.strip_suffix('"')?.to_string())))
+        }
+    };
+    // The XPath engine's role=dialog takes alert dialogs too.
+    let roles = if role == "dialog" { vec!["dialog".to_string(), "alertdialog".to_string()] } else { vec![role.to_string()] };
+    Some(AxQuery::Role { roles, name })
 }
 
 /// One parsed locator: its alternatives, tried in the order written (the first
@@ -103,7 +139,7 @@ impl Locator {
             }
             // A parenthesised XPath such as `(//a)[1]` cannot be made relative.
             let rel: Vec<String> = chains.iter().map(|c| if c.starts_with('(') { c.clone() } else { format!(".{c}") }).collect();
-            alternatives.push(Alternative { source: alt.to_string(), xpath: union(&chains), scoped: union(&rel) });
+            alternatives.push(Alternative { source: alt.to_string(), xpath: union(&chains), scoped: union(&rel), ax: ax_query(alt) });
         }
         let all = |f: fn(&Alternative) -> &str| alternatives.iter().map(f).collect::<Vec<_>>().join(" | ");
         let (xpath, scoped_xpath) = (all(|a| &a.xpath), all(|a| &a.scoped));
@@ -413,6 +449,26 @@ mod tests {
         assert!(format!("{:#}", Locator::parse("role=wibble").unwrap_err()).contains("unknown role"));
         assert!(format!("{:#}", Locator::parse("frob=x").unwrap_err()).contains("unknown locator kind"));
         assert!(format!("{:#}", Locator::parse("role=button[name=Create]").unwrap_err()).contains("double quotes"));
+    }
+
+    #[test]
+    fn role_and_label_alternatives_become_accessibility_queries() {
+        let l = Locator::parse(r#"role=button[name~="profile"] || label=Token Name || role=dialog role=button[name="Revoke"] || text=Close"#).unwrap();
+        let ax: Vec<_> = l.alternatives.iter().map(|a| a.ax.clone()).collect();
+        assert_eq!(ax[0], Some(AxQuery::Role { roles: vec!["button".into()], name: Some((true, "profile".into())) }));
+        assert_eq!(ax[1], Some(AxQuery::Label("Token Name".into())));
+        assert_eq!((&ax[2], &ax[3]), (&None, &None), "chains and text= stay XPath");
+        let d = Locator::parse(r#"role=dialog[name="Token Created"]"#).unwrap();
+        assert!(matches!(&d.alternatives[0].ax, Some(AxQuery::Role { roles, .. }) if roles.len() == 2));
+    }
+
+    #[test]
+    fn alternatives_keep_their_order_and_text() {
+        let l = Locator::parse(r#"role=button[name="Create"] || text=Create || css=a, b"#).unwrap();
+        let sources: Vec<&str> = l.alternatives.iter().map(|a| a.source.as_str()).collect();
+        assert_eq!(sources, ["role=button[name=\"Create\"]", "text=Create", "css=a, b"]);
+        assert_eq!(l.alternatives[2].xpath, "(//a) | (//b)", "a CSS list is one alternative");
+        assert!(l.xpaths(true).iter().all(|x| x.starts_with("(.")), "{:?}", l.xpaths(true));
     }
 
     #[test]

@@ -21,11 +21,13 @@ async fn show(ui: &Ui, html: &str) {
 async fn alternatives_are_ordered_strict_and_sections_are_regions() {
     // A short wait: the ambiguous case waits it out before failing.
     let env = |k: &str| (k == "AI_SUITE_TIMEOUT_MS").then(|| "400".to_string());
-    let mut file = FileConfig::default();
-    file.locators = BTreeMap::from([(
-        "profile.create_token".to_string(),
-        r#"role=button[name="Create Token"] || role=link[name="Create Token"]"#.to_string(),
-    )]);
+    let file = FileConfig {
+        locators: BTreeMap::from([(
+            "profile.create_token".to_string(),
+            r#"role=button[name="Create Token"] || role=link[name="Create Token"]"#.to_string(),
+        )]),
+        ..Default::default()
+    };
     let config = Arc::new(Config::resolve(file, &env).unwrap());
     let dir = std::env::temp_dir().join(format!("ai-suite-locators-{}", std::process::id()));
     let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
@@ -61,6 +63,15 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
         ] {
             assert!(text.contains(wanted), "{channel}: {wanted:?} missing from:\n{text}");
         }
+        // The same through the browser's accessibility tree.
+        if ui.page.devtools.is_some() {
+            let mut by_tree = ui.clone();
+            by_tree.engine = ai_suite_e2e::pages::Engine::AxTree;
+            let e = by_tree.try_find("profile.create_token", None).await.unwrap_err();
+            let amb = e.downcast_ref::<Ambiguous>().unwrap_or_else(|| panic!("tree: not an ambiguity: {e:#}"));
+            assert_eq!((amb.count, amb.position), (2, 1), "tree: {amb}");
+            assert!(amb.to_string().contains("id=\"one\"") && amb.to_string().contains("id=\"two\""), "tree: {amb}");
+        }
         // Every wait for one element ends in that error, not a bare timeout, and never clicks either.
         let e = ui.click("profile.create_token", None, "the Create Token button").await.unwrap_err();
         let full = format!("{e:#}");
@@ -85,8 +96,135 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
         let tokens = ui.find_region("profile.api_tokens", Some("profile.tokens_table"), "the API Tokens section").await.unwrap();
         let text = ui.page.text(&tokens).await.unwrap();
         assert!(text.contains("API Tokens") && text.contains("t1") && !text.contains("Quinn"), "{channel}: {text:?}");
+
+        // The dialog's token value: never the masked <code> of the table behind it
+        // (here before the dialog, with <body class="modal-open">), and, with no
+        // field or code in the dialog, the one text there that looks like a token.
+        let token = "dct_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
+        ui.driver.execute("document.body.className = 'modal-open';", vec![]).await.unwrap();
+        show(
+            &ui,
+            &format!(
+                r#"<table><tr><td><code>dct_••••••••abcd</code></td></tr></table>
+                   <div role="dialog" aria-modal="true" aria-labelledby="t"><h2 id="t">Token Created</h2>
+                   <p>Copy this token now — it will not be shown again.</p><div class="mono"><span>{token}</span></div>
+                   <button>Copy</button><button>Close</button></div>"#
+            ),
+        )
+        .await;
+        let dialog = ai_suite_e2e::pages::token_created_dialog::TokenCreatedDialog::wait_open(&ui).await.unwrap();
+        assert_eq!(dialog.token_value().await.unwrap().expose(), token, "{channel}");
     }
     session.driver.quit().await.unwrap();
     driver.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Both ways of resolving `role=` and `label=` — the XPath translation and
+/// the browser's accessibility tree — find the same elements for every
+/// default locator, on every screen of the guide, in every build of the
+/// local AI Suite; where they get there by another alternative, it is named.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_xpath_and_accessibility_tree_engines_agree_on_every_variant() {
+    use ai_suite_e2e::local_suite::{self, LocalSuite, QA_EMAIL, QA_PASSWORD};
+    use ai_suite_e2e::pages::Engine;
+    use ai_suite_e2e::pages::create_token_modal::CreateTokenModal;
+    use ai_suite_e2e::pages::profile_menu::ProfileMenu;
+
+    let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
+    let dir = std::env::temp_dir().join(format!("ai-suite-engines-{}", std::process::id()));
+    let driver = browser::Driver::start(&config, &dir).await.unwrap();
+    let mut disagreements = Vec::new();
+    // Same element, other winning alternative (see the assertion at the end).
+    let alternatives = std::cell::RefCell::new(Vec::<String>::new());
+    let mut compared = 0;
+    for variant in ["", "native-date-picker", "div-markup", "bootstrap", "mui", "radix"] {
+        let variants = if variant.is_empty() { vec![] } else { vec![variant.to_string()] };
+        let target = LocalSuite::start(local_suite::Options { variants, ..Default::default() }).await.unwrap();
+        let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), &target.url, false).await.unwrap();
+        assert!(session.devtools.is_some(), "the accessibility tree is asked over DevTools");
+        let x = Ui::new(session.driver.clone(), config.clone(), target.url.clone(), session.input, session.chromium, session.devtools.clone());
+        let mut a = x.clone();
+        a.engine = Engine::AxTree;
+        let name = if variant.is_empty() { "default" } else { variant };
+        let compare = async |keys: &[&str], scope: Option<&ai_suite_e2e::browser::page::Element>, out: &mut Vec<String>| -> usize {
+            let mut n = 0;
+            for key in keys {
+                let by_xpath = x.matches_by(key, scope, Engine::XPath).await.unwrap();
+                let by_tree = a.matches_by(key, scope, Engine::AxTree).await.unwrap();
+                let same = match (&by_xpath, &by_tree) {
+                    (None, None) => true,
+                    (Some((i, xs)), Some((j, ts))) if xs.len() == ts.len() => {
+                        if i != j {
+                            alternatives.borrow_mut().push(format!("{name}: {key}: alternative {} by XPath, {} by the tree", i + 1, j + 1));
+                        }
+                        let mut all = true;
+                        for el in xs {
+                            let mut args = vec![el.into()];
+                            args.extend(ts.iter().map(|t| t.into()));
+                            let found = x.page.eval("const [el, ...others] = arguments; return others.includes(el);", args).await.unwrap();
+                            all &= found.as_bool() == Some(true);
+                        }
+                        all
+                    }
+                    _ => false,
+                };
+                let show = |m: &Option<(usize, Vec<_>)>| m.as_ref().map(|(i, e)| format!("alternative {} ({} matches)", i + 1, e.len())).unwrap_or("nothing".into());
+                if !same {
+                    out.push(format!("{name}: {key}: XPath finds {}, the accessibility tree {}", show(&by_xpath), show(&by_tree)));
+                }
+                n += usize::from(by_xpath.is_some());
+            }
+            n
+        };
+        x.goto("/login").await.unwrap();
+        x.find("login.password", "the password field").await.unwrap();
+        compared += compare(&["login.email", "login.password", "login.submit"], None, &mut disagreements).await;
+        let email = x.find("login.email", "the email field").await.unwrap();
+        x.type_into(&email, QA_EMAIL).await.unwrap();
+        let password = x.find("login.password", "the password field").await.unwrap();
+        x.type_into(&password, QA_PASSWORD).await.unwrap();
+        x.click("login.submit", None, "Sign in").await.unwrap();
+        x.find("header.avatar", "the avatar").await.unwrap();
+        compared += compare(&["header.avatar", "nav.access_control"], None, &mut disagreements).await;
+        x.click("nav.access_control", None, "Access Control").await.unwrap();
+        x.click("access_control.user_tokens_tab", None, "the User Tokens tab").await.unwrap();
+        x.find("user_tokens.table", "the User Tokens table").await.unwrap();
+        compared += compare(&["access_control.user_tokens_tab", "user_tokens.table"], None, &mut disagreements).await;
+        let menu = ProfileMenu::new(&x);
+        menu.open().await.unwrap();
+        compared += compare(&["profile_menu.panel", "profile_menu.profile"], None, &mut disagreements).await;
+        menu.choose_profile().await.unwrap();
+        x.find("profile.create_token", "Create Token").await.unwrap();
+        compared += compare(&["profile.user_info", "profile.api_tokens", "profile.create_token"], None, &mut disagreements).await;
+        x.click("profile.create_token", None, "Create Token").await.unwrap();
+        let dialog = x.find("create_token.dialog", "the Create API Token dialog").await.unwrap();
+        compared += compare(&["create_token.dialog"], None, &mut disagreements).await;
+        let keys = ["create_token.fields", "create_token.name", "create_token.expiry", "create_token.submit", "create_token.cancel"];
+        compared += compare(&keys, Some(&dialog), &mut disagreements).await;
+        let modal = CreateTokenModal::wait_open(&x).await.unwrap();
+        modal.enter_name("Engines").await.unwrap();
+        modal.enter_expiry_date(chrono::Utc::now().date_naive() + chrono::Days::new(30)).await.unwrap();
+        modal.submit().await.unwrap();
+        let dialog = x.find("token_created.dialog", "the Token Created dialog").await.unwrap();
+        compared += compare(&["token_created.dialog"], None, &mut disagreements).await;
+        compared += compare(&["token_created.value", "token_created.copy", "token_created.close"], Some(&dialog), &mut disagreements).await;
+        session.driver.quit().await.unwrap();
+        target.stop().await;
+    }
+    driver.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(compared >= 6 * 15, "too few locators found anything to compare: {compared}");
+    assert!(disagreements.is_empty(), "the engines disagree:\n{}", disagreements.join("\n"));
+    // The one difference: div-markup's dialogs have no aria-labelledby, so the
+    // browser gives them no name (a dialog is not named by its content); the
+    // XPath engine names containers by the title they show. Both then find
+    // the same dialog, the tree through the `aria-modal` alternative.
+    assert_eq!(
+        alternatives.into_inner(),
+        [
+            "div-markup: create_token.dialog: alternative 1 by XPath, 2 by the tree",
+            "div-markup: token_created.dialog: alternative 1 by XPath, 2 by the tree",
+        ]
+    );
 }

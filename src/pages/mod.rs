@@ -21,15 +21,48 @@ use crate::browser::input::{self, InputMode};
 use crate::browser::page::{Element, Page};
 use crate::browser::wait;
 use crate::config::Config;
-use crate::locators::Locator;
+use crate::locators::{AxQuery, Locator};
+
+/// How an ambiguity shows a match: tag, role, a name, a short outer HTML
+/// (long token-like values and password values hidden).
+macro_rules! describe_js {
+    () => {
+        r#"
+const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
+const hide = (t) => t.replace(/[A-Za-z0-9_\-]{32,}/g, '[long value hidden]');
+const implicit = (el) => {
+  const t = el.tagName.toLowerCase(), type = (el.getAttribute('type') || 'text').toLowerCase();
+  if (/^h[1-6]$/.test(t)) return 'heading';
+  if (t === 'input') return ['button', 'submit', 'reset'].includes(type) ? 'button' : type === 'checkbox' ? 'checkbox' : 'textbox';
+  return { a: el.hasAttribute('href') ? 'link' : '', button: 'button', textarea: 'textbox', select: 'combobox', table: 'table',
+    dialog: 'dialog', nav: 'navigation', main: 'main', header: 'banner', ul: 'list', ol: 'list', li: 'listitem',
+    tr: 'row', td: 'cell', th: 'columnheader', img: 'img', form: 'form', section: 'region', body: 'document' }[t] || '';
+};
+const name = (el) => {
+  const by = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
+    .map((id) => text(document.getElementById(id) || document.createElement('i'))).join(' ');
+  const label = el.labels && el.labels[0] ? text(el.labels[0]) : '';
+  return (by || el.getAttribute('aria-label') || label || el.getAttribute('alt') || text(el) || el.getAttribute('title')
+    || el.getAttribute('placeholder') || '').slice(0, 60);
+};
+const describe = (el) => {
+  let html = el.outerHTML.replace(/\s+/g, ' ');
+  if (el.type === 'password') html = html.replace(/value="[^"]*"/, 'value="[hidden]"');
+  if (html.length > 140) html = html.slice(0, 137) + '...';
+  return { tag: el.tagName.toLowerCase(), role: el.getAttribute('role') || implicit(el), name: hide(name(el)), html: hide(html) };
+};
+"#
+    };
+}
 
 /// Finds visible elements of a locator's alternatives, tried in order: the
 /// first alternative with any visible match wins. `mode` is
 /// - `"one"` (strict): that alternative's one match, `null` for none, or, when
 ///   it matches several, a JSON text describing them (what [`Ambiguous`] shows);
 /// - `"all"`: every visible match of that alternative (an array).
+///
 /// One round trip either way.
-const FIND_VISIBLE_JS: &str = r#"
+const FIND_VISIBLE_JS: &str = concat!(describe_js!(), r#"
 const [alts, scope, mode] = arguments;
 const root = scope || document;
 const shown = (el) => (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
@@ -50,33 +83,14 @@ for (let a = 0; a < alts.length; a++) {
   if (found.length === 1) return found[0];
   // Several: say which, as a user would tell them apart.
   const all = visible(alts[a], Infinity);
-  const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
-  const hide = (t) => t.replace(/[A-Za-z0-9_\-]{32,}/g, '[long value hidden]');
-  const implicit = (el) => {
-    const t = el.tagName.toLowerCase(), type = (el.getAttribute('type') || 'text').toLowerCase();
-    if (/^h[1-6]$/.test(t)) return 'heading';
-    if (t === 'input') return ['button', 'submit', 'reset'].includes(type) ? 'button' : type === 'checkbox' ? 'checkbox' : 'textbox';
-    return { a: el.hasAttribute('href') ? 'link' : '', button: 'button', textarea: 'textbox', select: 'combobox', table: 'table',
-      dialog: 'dialog', nav: 'navigation', main: 'main', header: 'banner', ul: 'list', ol: 'list', li: 'listitem',
-      tr: 'row', td: 'cell', th: 'columnheader', img: 'img', form: 'form', section: 'region', body: 'document' }[t] || '';
-  };
-  const name = (el) => {
-    const by = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
-      .map((id) => text(document.getElementById(id) || document.createElement('i'))).join(' ');
-    const label = el.labels && el.labels[0] ? text(el.labels[0]) : '';
-    return (by || el.getAttribute('aria-label') || label || el.getAttribute('alt') || text(el) || el.getAttribute('title')
-      || el.getAttribute('placeholder') || '').slice(0, 60);
-  };
-  const items = all.slice(0, 5).map((el) => {
-    let html = el.outerHTML.replace(/\s+/g, ' ');
-    if (el.type === 'password') html = html.replace(/value="[^"]*"/, 'value="[hidden]"');
-    if (html.length > 140) html = html.slice(0, 137) + '...';
-    return { tag: el.tagName.toLowerCase(), role: el.getAttribute('role') || implicit(el), name: hide(name(el)), html: hide(html) };
-  });
+  const items = all.slice(0, 5).map(describe);
   return JSON.stringify({ alternative: a, count: all.length, items });
 }
 return mode === 'all' ? [] : null;
-"#;
+"#);
+
+/// The descriptions of the elements passed, as [`Ambiguous`] lists them (JSON text).
+const DESCRIBE_JS: &str = concat!(describe_js!(), "return JSON.stringify([...arguments].map(describe));");
 
 /// The arguments of [`FIND_VISIBLE_JS`].
 fn find_args(xpaths: &[&str], scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
@@ -149,6 +163,7 @@ struct AmbiguousItem {
 /// 2. the nearest `section` / `article` / `aside` / `[role=region]` /
 ///    `[role=dialog]` / `form` / `fieldset` ancestor whose first heading it is;
 /// 3. else the nearest ancestor that holds it and more than it.
+///
 /// With `needs` (alternatives' XPaths relative to the region), only a region
 /// holding a visible match of one of them counts, and step 3 goes on up until
 /// one does (the table under a card header that holds only the title and a
@@ -181,6 +196,33 @@ for (let a = title.parentElement; a && a !== document.documentElement; a = a.par
 return null;
 "#;
 
+/// How `role=` and `label=` alternatives are resolved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// The locator table's XPath translation (an approximation of the
+    /// browser's roles and accessible names), in one script per find.
+    #[default]
+    XPath,
+    /// The browser's own accessibility tree (`Accessibility.queryAXTree` on
+    /// the DevTools channel): roles and names as the browser computes them.
+    /// Other alternatives, and channels without DevTools, use XPath.
+    AxTree,
+}
+
+/// Is a candidate from the accessibility tree a visible match (inside the
+/// scope, not the scope itself; a form field when `field`)?
+/// One answer per candidate passed, in one round trip.
+const AX_CANDIDATE_JS: &str = r#"
+const [field, scope, ...els] = arguments;
+return els.map((el) => {
+  if (!(el instanceof Element) || el === scope || !el.isConnected) return false;
+  const shown = (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+                                    : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
+  if (!shown) return false;
+  return !field || el.matches('input:not([type=hidden]), textarea, select, [contenteditable=true], [role=textbox], [role=combobox], [role=searchbox], [role=spinbutton]');
+});
+"#;
+
 /// What every page object holds: the session, the locator table, the timeouts.
 #[derive(Clone)]
 pub struct Ui {
@@ -193,6 +235,8 @@ pub struct Ui {
     pub chromium: bool,
     /// Scripts, elements and DevTools commands (directly when connected).
     pub page: Page,
+    /// How `role=` / `label=` alternatives are resolved (XPath unless set).
+    pub engine: Engine,
 }
 
 impl Ui {
@@ -205,7 +249,7 @@ impl Ui {
         devtools: Option<DevTools>,
     ) -> Self {
         let page = Page::new(driver.clone(), devtools);
-        Self { driver, config, base_url, input, chromium, page }
+        Self { driver, config, base_url, input, chromium, page, engine: Engine::XPath }
     }
 
     pub fn locator(&self, key: &str) -> &Locator {
@@ -229,6 +273,9 @@ impl Ui {
     /// given (see [`FIND_VISIBLE_JS`]): `None` when nothing shows yet, an
     /// [`Ambiguous`] error when its winning alternative matches several.
     pub async fn try_find(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        if self.engine == Engine::AxTree {
+            return self.try_find_by_tree(key, scope).await;
+        }
         let loc = self.locator(key);
         let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(&loc.xpaths(scope.is_some()), scope, "one")).await?;
         match got {
@@ -249,6 +296,86 @@ impl Ui {
                 .into())
             }
         }
+    }
+
+    /// [`Ui::try_find`] with the accessibility-tree engine.
+    async fn try_find_by_tree(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        let Some((i, mut found)) = self.matches_by(key, scope, Engine::AxTree).await? else { return Ok(None) };
+        if found.len() == 1 {
+            return Ok(found.pop());
+        }
+        let loc = self.locator(key);
+        let args = found.iter().take(5).map(|e| e.into()).collect();
+        let text = self.page.eval(DESCRIBE_JS, args).await?;
+        let items: Vec<AmbiguousItem> = serde_json::from_str(text.as_str().unwrap_or("[]")).context("unreadable descriptions of the matches")?;
+        Err(Ambiguous {
+            key: key.to_string(),
+            alternative: loc.alternatives[i].source.clone(),
+            position: i + 1,
+            alternatives: loc.alternatives.len(),
+            count: found.len(),
+            items: items.into_iter().map(|i| (i.tag, i.role, crate::secret::redact(&i.name), crate::secret::redact(&i.html))).collect(),
+        }
+        .into())
+    }
+
+    /// The winning alternative of `key` by `engine` (its index) and all its
+    /// visible matches; `None` when no alternative matches anything visible.
+    /// `role=` / `label=` alternatives go to the accessibility tree with
+    /// [`Engine::AxTree`] when the channel can ask it (else XPath, said once).
+    pub async fn matches_by(&self, key: &str, scope: Option<&Element>, engine: Engine) -> anyhow::Result<Option<(usize, Vec<Element>)>> {
+        let loc = self.locator(key);
+        for (i, alt) in loc.alternatives.iter().enumerate() {
+            let by_tree = match (&alt.ax, engine) {
+                (Some(q), Engine::AxTree) => self.tree_matches(q, scope).await?,
+                _ => None,
+            };
+            let found = match by_tree {
+                Some(found) => found,
+                None => {
+                    let xpath = if scope.is_some() { alt.scoped.as_str() } else { alt.xpath.as_str() };
+                    self.page.eval_elements(FIND_VISIBLE_JS, find_args(&[xpath], scope, "all")).await?
+                }
+            };
+            if !found.is_empty() {
+                return Ok(Some((i, found)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The visible matches of one accessibility query; `None` when this
+    /// channel has no accessibility tree to ask (said once per run).
+    async fn tree_matches(&self, q: &AxQuery, scope: Option<&Element>) -> anyhow::Result<Option<Vec<Element>>> {
+        let (role_names, name, contains, field) = match q {
+            AxQuery::Role { roles, name } => (roles.clone(), name.as_ref().map(|(_, n)| n.clone()), name.as_ref().is_some_and(|(c, _)| *c), false),
+            AxQuery::Label(label) => (vec![String::new()], Some(label.clone()), false, true),
+        };
+        let mut candidates = Vec::new();
+        for role in &role_names {
+            let role = (!role.is_empty()).then_some(role.as_str());
+            // A substring of the name: ask by role, compare the names here.
+            let exact = if contains { None } else { name.as_deref() };
+            match self.page.query_ax(scope, role, exact).await? {
+                None => {
+                    static SAID: std::sync::Once = std::sync::Once::new();
+                    SAID.call_once(|| eprintln!("note: no accessibility tree on this channel (no direct DevTools connection): role= and label= locators use the XPath engine"));
+                    return Ok(None);
+                }
+                Some(nodes) => candidates.extend(nodes),
+            }
+        }
+        let needle = name.as_deref().unwrap_or_default().to_lowercase();
+        let named: Vec<Element> =
+            candidates.into_iter().filter(|(_, _, computed)| !contains || computed.to_lowercase().contains(&needle)).map(|(el, _, _)| el).collect();
+        if named.is_empty() {
+            return Ok(Some(named));
+        }
+        let mut args = vec![json!(field).into(), scope.map(Into::into).unwrap_or_else(|| serde_json::Value::Null.into())];
+        args.extend(named.iter().map(Into::into));
+        let keep = self.page.eval(AX_CANDIDATE_JS, args).await?;
+        let keep: Vec<bool> = serde_json::from_value(keep).context("unreadable visibility answers")?;
+        Ok(Some(named.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
     }
 
     /// One attempt: the first visible match of a raw XPath, relative to
