@@ -133,7 +133,7 @@ async fn the_xpath_and_accessibility_tree_engines_agree_on_every_variant() {
 
     let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
     let dir = std::env::temp_dir().join(format!("ai-suite-engines-{}", std::process::id()));
-    let driver = browser::Driver::start(&config, &dir).await.unwrap();
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
     let mut disagreements = Vec::new();
     // Same element, other winning alternative (see the assertion at the end).
     let alternatives = std::cell::RefCell::new(Vec::<String>::new());
