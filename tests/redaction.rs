@@ -75,3 +75,31 @@ async fn a_secret_is_painted_over_while_it_fades_in_or_moves() {
     driver.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Before the suite has read the value (so it is no known secret yet), a
+/// token that a build shows as plain text in the Token Created dialog, not in
+/// a field, is painted over too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_shown_as_plain_text_in_the_dialog_is_painted_over_before_it_is_read() {
+    let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
+    let dir = std::env::temp_dir().join(format!("ai-suite-redaction-plain-{}", std::process::id()));
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
+    let session =
+        browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "http://127.0.0.1:1", false).await.unwrap();
+    let ui = Ui::new(session.driver.clone(), config.clone(), "http://127.0.0.1:1".into(), session.input, session.chromium, session.devtools.clone());
+    let html = format!(
+        "data:text/html,<style>body{{font:28px sans-serif}} span{{color:rgb(255,0,0)}}</style>\
+         <div role=dialog aria-modal=true aria-labelledby=t><h2 id=t>Token Created</h2>\
+         <p>Copy the token now.</p><p><span>{SECRET}</span></p><button>Close</button></div>"
+    );
+    session.driver.goto(&html).await.unwrap();
+    let raw = dir.join("raw.png");
+    std::fs::write(&raw, session.driver.screenshot_as_png().await.unwrap()).unwrap();
+    assert!(red_pixels(&raw) > 100, "the test page shows the token in red");
+    let path = dir.join("plain.png");
+    evidence::capture(&ui, &path, &[], false, None, None).await.unwrap();
+    assert_eq!(red_pixels(&path), 0, "the plain-text token is painted over ({})", path.display());
+    session.driver.quit().await.unwrap();
+    driver.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -50,8 +50,21 @@ const all = (xp, ctx) => {
   for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
   return out;
 };
+// Inside the Token Created dialog: its value's field, and any text that looks
+// like a token (one long word), wherever the build shows it.
+const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
 for (const [container, inner] of xpaths) {
-  for (const c of all(container, document)) for (const el of all(inner, c)) add(el.getBoundingClientRect(), el);
+  for (const c of all(container, document)) {
+    for (const el of all(inner, c)) add(el.getBoundingClientRect(), el);
+    const inDialog = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+    while (inDialog.nextNode()) {
+      const node = inDialog.currentNode;
+      if (!tokenLike.test(node.nodeValue.trim())) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) add(r, node.parentElement);
+    }
+  }
 }
 if (rectsOnly) return { rects, changed: false };
 // Has the page changed since the last capture? A watcher of our own (not a
