@@ -41,12 +41,6 @@ impl<'a> ProfileMenu<'a> {
         ui.page.text(&panel).await
     }
 
-    /// The open dropdown's visible text, as it is now.
-    pub async fn text(&self) -> anyhow::Result<String> {
-        let panel = self.ui.find("profile_menu.panel", "the profile dropdown").await?;
-        self.ui.page.text(&panel).await
-    }
-
     /// True when the avatar sits in the top-right corner of the window.
     pub async fn avatar_is_top_right(&self) -> anyhow::Result<bool> {
         let avatar = self.ui.find("header.avatar", "the profile avatar").await?;

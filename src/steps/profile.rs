@@ -20,7 +20,7 @@ async fn click_avatar(w: &mut AiSuiteWorld, step: &Step) {
         let (timeout, poll) = (ui.config.wait, ui.config.poll);
         let world = &*w;
         let identity = crate::browser::wait::until("the dropdown to show the user's name and role", timeout, poll, || async {
-            Ok(Some(identity_from(&menu.text().await?, world)?))
+            Ok(Some(identity_from(&menu.panel_text().await?, world)?))
         })
         .await?;
         w.menu_identity = Some(identity);
