@@ -28,21 +28,20 @@ fn red_pixels(path: &std::path::Path) -> usize {
     img.pixels().filter(|p| p[0] > 150 && p[1] < 110 && p[2] < 110).count()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_secret_is_painted_over_while_it_fades_in_or_moves() {
+/// A headless browser of its own, and a page object on it.
+async fn open(tag: &str) -> (browser::Driver, browser::Session, Ui, std::path::PathBuf) {
     let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
-    let dir = std::env::temp_dir().join(format!("ai-suite-redaction-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("ai-suite-{tag}-{}", std::process::id()));
     let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
     let session =
         browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "http://127.0.0.1:1", false).await.unwrap();
-    let ui = Ui::new(
-        session.driver.clone(),
-        config.clone(),
-        "http://127.0.0.1:1".into(),
-        session.input,
-        session.chromium,
-        session.devtools.clone(),
-    );
+    let ui = Ui::new(session.driver.clone(), config, "http://127.0.0.1:1".into(), session.input, session.chromium, session.devtools.clone());
+    (driver, session, ui, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_is_painted_over_while_it_fades_in_or_moves() {
+    let (driver, session, ui, dir) = open("redaction").await;
     let secrets = vec![SECRET.to_string()];
     // (name, how it starts, where it goes, after how many frames — a dialog
     // usually starts its transition a frame or two after it is added)
@@ -81,12 +80,7 @@ async fn a_secret_is_painted_over_while_it_fades_in_or_moves() {
 /// a field, is painted over too.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_shown_as_plain_text_in_the_dialog_is_painted_over_before_it_is_read() {
-    let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
-    let dir = std::env::temp_dir().join(format!("ai-suite-redaction-plain-{}", std::process::id()));
-    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
-    let session =
-        browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "http://127.0.0.1:1", false).await.unwrap();
-    let ui = Ui::new(session.driver.clone(), config.clone(), "http://127.0.0.1:1".into(), session.input, session.chromium, session.devtools.clone());
+    let (driver, session, ui, dir) = open("redaction-plain").await;
     let html = format!(
         "data:text/html,<style>body{{font:28px sans-serif}} span{{color:rgb(255,0,0)}}</style>\
          <div role=dialog aria-modal=true aria-labelledby=t><h2 id=t>Token Created</h2>\
