@@ -150,20 +150,20 @@ impl Run {
         }
     }
 
-    /// The exit code, within `timeout`, and everything it printed.
+    /// The exit code, within `timeout`, and everything it printed: read
+    /// until its output pipes close (no process it started holds them).
     fn finish(mut self, timeout: Duration) -> (Option<i32>, String, u32) {
         let deadline = Instant::now() + timeout;
-        let status = loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                break s;
-            }
-            assert!(Instant::now() < deadline, "the run did not stop within {timeout:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let pid = self.child.id();
-        std::thread::sleep(Duration::from_millis(100));
         let mut out = std::mem::take(&mut self.said);
-        out.extend(self.output.try_iter());
+        loop {
+            match self.output.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) => out.push(line),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("the run did not stop within {timeout:?}"),
+            }
+        }
+        let status = self.child.wait().unwrap();
+        let pid = self.child.id();
         (status.code(), out.join("\n"), pid)
     }
 }
