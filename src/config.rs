@@ -117,6 +117,8 @@ pub struct BrowserFile {
     pub animation_speed: Option<f64>,
     /// "cdp" (default on Chromium) or "webdriver".
     pub input: Option<String>,
+    /// "accessibility" (default) or "xpath": how role= and label= locators are found.
+    pub locator_engine: Option<String>,
     pub webdriver_url: Option<String>,
     pub chromedriver: Option<PathBuf>,
     pub chromium: Option<PathBuf>,
@@ -167,6 +169,8 @@ pub struct Config {
     pub animation_speed: f64,
     /// How clicks and typing reach the page.
     pub input: crate::browser::input::InputMode,
+    /// How `role=` and `label=` locators are found.
+    pub locator_engine: crate::locators::Engine,
     pub webdriver_url: Option<String>,
     pub chromedriver: Option<PathBuf>,
     pub chromium: Option<PathBuf>,
@@ -337,6 +341,10 @@ impl Config {
             animation_speed,
             input: match env("AI_SUITE_INPUT").or(file.browser.input) {
                 Some(v) => v.parse().context("AI_SUITE_INPUT / [browser] input")?,
+                None => Default::default(),
+            },
+            locator_engine: match env("AI_SUITE_LOCATOR_ENGINE").or(file.browser.locator_engine) {
+                Some(v) => v.parse().context("AI_SUITE_LOCATOR_ENGINE / [browser] locator_engine")?,
                 None => Default::default(),
             },
             webdriver_url: env("WEBDRIVER_URL").or(file.browser.webdriver_url),

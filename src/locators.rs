@@ -64,6 +64,31 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("visual.mask", r#"css=time, [class*="timestamp"], [class*="relative-time"]"#),
 ];
 
+/// How `role=` and `label=` alternatives are resolved (config `[browser]
+/// locator_engine`, env `AI_SUITE_LOCATOR_ENGINE`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// The locator table's XPath translation (an approximation of the
+    /// browser's roles and accessible names), in one script per find.
+    XPath,
+    /// The browser's own accessibility tree (`Accessibility.queryAXTree` on
+    /// the DevTools channel): roles and names as the browser computes them.
+    /// Other alternatives, and channels without DevTools, use XPath.
+    #[default]
+    AxTree,
+}
+
+impl std::str::FromStr for Engine {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "accessibility" | "ax" | "axtree" => Ok(Engine::AxTree),
+            "xpath" => Ok(Engine::XPath),
+            other => bail!("unknown locator engine '{other}': use \"accessibility\" (the browser's accessibility tree) or \"xpath\""),
+        }
+    }
+}
+
 /// One alternative of a locator (the text between ` || `), as XPath.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alternative {
@@ -73,9 +98,10 @@ pub struct Alternative {
     pub xpath: String,
     /// The same relative to a container element.
     pub scoped: String,
-    /// The alternative as a question to the browser's accessibility tree,
-    /// when it is one (`role=` or `label=`, not chained).
-    pub ax: Option<AxQuery>,
+    /// The alternative as a question to the browser's accessibility engine,
+    /// when every part of it is one (`role=` or `label=`; a chain is one
+    /// question per part, each inside the previous part's matches).
+    pub ax: Option<Vec<AxQuery>>,
 }
 
 /// A `role=` or `label=` alternative as the accessibility tree is asked it.
@@ -87,10 +113,11 @@ pub enum AxQuery {
     Label(String),
 }
 
+fn ax_chain(alt: &str) -> Option<Vec<AxQuery>> {
+    split_chain(alt).iter().map(|part| ax_query(part)).collect()
+}
+
 fn ax_query(alt: &str) -> Option<AxQuery> {
-    if split_chain(alt).len() != 1 {
-        return None;
-    }
     if let Some(label) = alt.strip_prefix("label=") {
         return Some(AxQuery::Label(label.trim().to_string()));
     }
@@ -139,7 +166,7 @@ impl Locator {
             }
             // A parenthesised XPath such as `(//a)[1]` cannot be made relative.
             let rel: Vec<String> = chains.iter().map(|c| if c.starts_with('(') { c.clone() } else { format!(".{c}") }).collect();
-            alternatives.push(Alternative { source: alt.to_string(), xpath: union(&chains), scoped: union(&rel), ax: ax_query(alt) });
+            alternatives.push(Alternative { source: alt.to_string(), xpath: union(&chains), scoped: union(&rel), ax: ax_chain(alt) });
         }
         let all = |f: fn(&Alternative) -> &str| alternatives.iter().map(f).collect::<Vec<_>>().join(" | ");
         let (xpath, scoped_xpath) = (all(|a| &a.xpath), all(|a| &a.scoped));
@@ -455,11 +482,16 @@ mod tests {
     fn role_and_label_alternatives_become_accessibility_queries() {
         let l = Locator::parse(r#"role=button[name~="profile"] || label=Token Name || role=dialog role=button[name="Revoke"] || text=Close"#).unwrap();
         let ax: Vec<_> = l.alternatives.iter().map(|a| a.ax.clone()).collect();
-        assert_eq!(ax[0], Some(AxQuery::Role { roles: vec!["button".into()], name: Some((true, "profile".into())) }));
-        assert_eq!(ax[1], Some(AxQuery::Label("Token Name".into())));
-        assert_eq!((&ax[2], &ax[3]), (&None, &None), "chains and text= stay XPath");
+        assert_eq!(ax[0], Some(vec![AxQuery::Role { roles: vec!["button".into()], name: Some((true, "profile".into())) }]));
+        assert_eq!(ax[1], Some(vec![AxQuery::Label("Token Name".into())]));
+        let chain = ax[2].as_ref().expect("a chain of roles is asked part by part");
+        assert_eq!(chain.len(), 2);
+        assert_eq!(chain[1], AxQuery::Role { roles: vec!["button".into()], name: Some((false, "Revoke".into())) });
+        assert_eq!(ax[3], None, "text= stays XPath");
+        let mixed = Locator::parse(r#"role=dialog text=Close"#).unwrap();
+        assert_eq!(mixed.alternatives[0].ax, None, "a chain with a text= part stays XPath");
         let d = Locator::parse(r#"role=dialog[name="Token Created"]"#).unwrap();
-        assert!(matches!(&d.alternatives[0].ax, Some(AxQuery::Role { roles, .. }) if roles.len() == 2));
+        assert!(matches!(&d.alternatives[0].ax, Some(q) if matches!(&q[0], AxQuery::Role { roles, .. } if roles.len() == 2)));
     }
 
     #[test]

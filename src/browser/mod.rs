@@ -252,6 +252,9 @@ pub async fn new_session(
         // corners one level apart between runs (pictures must be byte-stable).
         "--num-raster-threads=1".into(),
         "--disable-partial-raster".into(),
+        // Element.computedRole / computedName: the roles and accessible names
+        // the browser computes, read by the locator engine in one script.
+        "--enable-blink-features=ComputedAccessibilityInfo".into(),
         format!("--window-size={w},{h}"),
     ];
     if !headed {

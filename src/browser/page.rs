@@ -138,53 +138,6 @@ impl Page {
         Ok(true)
     }
 
-    /// The elements of the browser's accessibility tree under `scope` (the
-    /// document when `None`) with this computed role and/or accessible name,
-    /// in tree order, ignored nodes left out, each with its role and name as
-    /// the browser computed them (`Accessibility.queryAXTree`, then
-    /// `DOM.resolveNode`). `Ok(None)` when this channel cannot ask (no direct
-    /// DevTools connection).
-    pub async fn query_ax(&self, scope: Option<&Element>, role: Option<&str>, name: Option<&str>) -> anyhow::Result<Option<Vec<(Element, String, String)>>> {
-        let Some(d) = &self.devtools else { return Ok(None) };
-        let root = match scope {
-            Some(Element::DevTools(id)) => id.clone(),
-            Some(Element::WebDriver(_)) => bail!("a WebDriver element was passed to a DevTools query"),
-            None => {
-                let doc = d.send("Runtime.evaluate", json!({ "expression": "document", "objectGroup": "e2e" })).await?;
-                doc["result"]["objectId"].as_str().context("the page has no document")?.to_string()
-            }
-        };
-        let mut params = json!({ "objectId": root });
-        if let Some(role) = role {
-            params["role"] = json!(role);
-        }
-        if let Some(name) = name {
-            params["accessibleName"] = json!(name);
-        }
-        let reply = d.send("Accessibility.queryAXTree", params).await.map_err(stale)?;
-        let mut wanted = Vec::new();
-        for n in reply["nodes"].as_array().into_iter().flatten() {
-            if n["ignored"].as_bool() == Some(true) {
-                continue;
-            }
-            let Some(backend) = n["backendDOMNodeId"].as_i64() else { continue };
-            let role = n["role"]["value"].as_str().unwrap_or_default().to_string();
-            if role == "StaticText" || role == "InlineTextBox" {
-                continue;
-            }
-            wanted.push((backend, role, n["name"]["value"].as_str().unwrap_or_default().to_string()));
-        }
-        // Resolved all at once: the tab answers them in order, one wait in all.
-        let resolve = wanted.iter().map(|(backend, _, _)| d.send("DOM.resolveNode", json!({ "backendNodeId": backend, "objectGroup": "e2e" })));
-        let resolved = futures::future::try_join_all(resolve).await?;
-        let out = resolved
-            .iter()
-            .zip(wanted)
-            .filter_map(|(r, (_, role, name))| r["object"]["objectId"].as_str().map(|id| (Element::DevTools(id.to_string()), role, name)))
-            .collect();
-        Ok(Some(out))
-    }
-
     /// Runs a script and returns its JSON result.
     pub async fn eval(&self, js: &str, args: Vec<Arg>) -> anyhow::Result<Value> {
         self.run(js, args, Want::Value).await.map(|r| r.0)

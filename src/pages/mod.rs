@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use serde_json::json;
+use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 
 use crate::browser::devtools::DevTools;
@@ -21,7 +21,8 @@ use crate::browser::input::{self, InputMode};
 use crate::browser::page::{Element, Page};
 use crate::browser::wait;
 use crate::config::Config;
-use crate::locators::{AxQuery, Locator};
+pub use crate::locators::Engine;
+use crate::locators::{Alternative, AxQuery, Locator};
 
 /// How an ambiguity shows a match: tag, role, a name, a short outer HTML
 /// (long token-like values and password values hidden).
@@ -49,14 +50,22 @@ const describe = (el) => {
   let html = el.outerHTML.replace(/\s+/g, ' ');
   if (el.type === 'password') html = html.replace(/value="[^"]*"/, 'value="[hidden]"');
   if (html.length > 140) html = html.slice(0, 137) + '...';
-  return { tag: el.tagName.toLowerCase(), role: el.getAttribute('role') || implicit(el), name: hide(name(el)), html: hide(html) };
+  // The browser's own role and name where it exposes them.
+  const role = el.computedRole || el.getAttribute('role') || implicit(el);
+  const named = typeof el.computedName === 'string' ? el.computedName.replace(/\s+/g, ' ').trim().slice(0, 60) : name(el);
+  return { tag: el.tagName.toLowerCase(), role, name: hide(named), html: hide(html) };
 };
 "#
     };
 }
 
 /// Finds visible elements of a locator's alternatives, tried in order: the
-/// first alternative with any visible match wins. `mode` is
+/// first alternative with any visible match wins. An alternative is an XPath
+/// (text), or a question to the browser's accessibility engine (an object
+/// `{ ax: [part, ...], xpath }`: each part `{ roles, name, contains }` or
+/// `{ label }`, found inside the previous part's matches), answered from the
+/// roles and names the browser computes (`computedRole`, `computedName`),
+/// or by its `xpath` where the browser does not expose them. `mode` is
 /// - `"one"` (strict): that alternative's one match, `null` for none, or, when
 ///   it matches several, a JSON text describing them (what [`Ambiguous`] shows);
 /// - `"all"`: every visible match of that alternative (an array).
@@ -67,38 +76,76 @@ const [alts, scope, mode] = arguments;
 const root = scope || document;
 const shown = (el) => (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
                                           : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
-const visible = (xpath, max) => {
+const byXPath = (xpath) => {
   const snap = document.evaluate(xpath, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
   const out = [];
-  for (let i = 0; i < snap.snapshotLength && out.length < max; i++) {
-    const el = snap.snapshotItem(i);
-    if (el instanceof Element && shown(el)) out.push(el);
-  }
+  for (let i = 0; i < snap.snapshotLength; i++) out.push(snap.snapshotItem(i));
   return out;
 };
+const FIELD = 'input:not([type=hidden]), textarea, select, [contenteditable=true]';
+const FIELD_ROLES = ['textbox', 'searchbox', 'combobox', 'spinbutton'];
+const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+const answers = (q, el) => {
+  const role = el.computedRole;
+  if (q.label !== undefined) {
+    return (el.matches(FIELD) || FIELD_ROLES.includes(role)) && norm((el.computedName || '').replace(/\*/g, '')) === q.label;
+  }
+  if (!q.roles.includes(role)) return false;
+  if (q.name === null) return true;
+  const n = norm(el.computedName);
+  return q.contains ? n.toLowerCase().includes(q.name.toLowerCase()) : n === q.name;
+};
+const byAx = (parts) => parts.reduce((from, q) => {
+  const out = new Set();
+  for (const f of from) for (const el of f.querySelectorAll('*')) if (answers(q, el)) out.add(el);
+  return [...out];
+}, [root]);
+const matches = (alt) => (typeof alt === 'string' ? byXPath(alt)
+  : 'computedRole' in Element.prototype ? byAx(alt.ax) : byXPath(alt.xpath)).filter((el) => el instanceof Element && shown(el));
 for (let a = 0; a < alts.length; a++) {
-  const found = visible(alts[a], mode === 'all' ? Infinity : 2);
+  const found = matches(alts[a]);
   if (!found.length) continue;
   if (mode === 'all') return found;
   if (found.length === 1) return found[0];
   // Several: say which, as a user would tell them apart.
-  const all = visible(alts[a], Infinity);
-  const items = all.slice(0, 5).map(describe);
-  return JSON.stringify({ alternative: a, count: all.length, items });
+  const items = found.slice(0, 5).map(describe);
+  return JSON.stringify({ alternative: a, count: found.length, items });
 }
 return mode === 'all' ? [] : null;
 "#);
 
-/// The descriptions of the elements passed, as [`Ambiguous`] lists them (JSON text).
-const DESCRIBE_JS: &str = concat!(describe_js!(), "return JSON.stringify([...arguments].map(describe));");
 
-/// The arguments of [`FIND_VISIBLE_JS`].
-fn find_args(xpaths: &[&str], scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
+/// The arguments of [`FIND_VISIBLE_JS`]: the alternatives (see there), the scope, the mode.
+fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
     let scope = match scope {
         Some(el) => el.into(),
-        None => serde_json::Value::Null.into(),
+        None => Value::Null.into(),
     };
-    vec![json!(xpaths).into(), scope, mode.into()]
+    vec![Value::Array(alts).into(), scope, mode.into()]
+}
+
+/// One alternative as [`FIND_VISIBLE_JS`] takes it: a question to the
+/// browser's accessibility engine when `engine` says so and it is one
+/// (`role=` / `label=` parts), else its XPath.
+fn alt_spec(alt: &Alternative, scoped: bool, engine: Engine) -> Value {
+    let xpath = if scoped { alt.scoped.as_str() } else { alt.xpath.as_str() };
+    match (&alt.ax, engine) {
+        (Some(parts), Engine::AxTree) => {
+            let parts: Vec<Value> = parts
+                .iter()
+                .map(|q| match q {
+                    AxQuery::Role { roles, name } => json!({
+                        "roles": roles,
+                        "name": name.as_ref().map(|(_, n)| n),
+                        "contains": name.as_ref().is_some_and(|(c, _)| *c),
+                    }),
+                    AxQuery::Label(label) => json!({ "label": label }),
+                })
+                .collect();
+            json!({ "ax": parts, "xpath": xpath })
+        }
+        _ => json!(xpath),
+    }
 }
 
 /// A locator meant to find one element matched several visible ones: an
@@ -196,33 +243,6 @@ for (let a = title.parentElement; a && a !== document.documentElement; a = a.par
 return null;
 "#;
 
-/// How `role=` and `label=` alternatives are resolved.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Engine {
-    /// The locator table's XPath translation (an approximation of the
-    /// browser's roles and accessible names), in one script per find.
-    #[default]
-    XPath,
-    /// The browser's own accessibility tree (`Accessibility.queryAXTree` on
-    /// the DevTools channel): roles and names as the browser computes them.
-    /// Other alternatives, and channels without DevTools, use XPath.
-    AxTree,
-}
-
-/// Is a candidate from the accessibility tree a visible match (inside the
-/// scope, not the scope itself; a form field when `field`)?
-/// One answer per candidate passed, in one round trip.
-const AX_CANDIDATE_JS: &str = r#"
-const [field, scope, ...els] = arguments;
-return els.map((el) => {
-  if (!(el instanceof Element) || el === scope || !el.isConnected) return false;
-  const shown = (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-                                    : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
-  if (!shown) return false;
-  return !field || el.matches('input:not([type=hidden]), textarea, select, [contenteditable=true], [role=textbox], [role=combobox], [role=searchbox], [role=spinbutton]');
-});
-"#;
-
 /// What every page object holds: the session, the locator table, the timeouts.
 #[derive(Clone)]
 pub struct Ui {
@@ -235,8 +255,10 @@ pub struct Ui {
     pub chromium: bool,
     /// Scripts, elements and DevTools commands (directly when connected).
     pub page: Page,
-    /// How `role=` / `label=` alternatives are resolved (XPath unless set).
+    /// How `role=` / `label=` alternatives are resolved (from the config).
     pub engine: Engine,
+    /// Does this browser expose computed roles and names (asked once)?
+    computed: Arc<std::sync::OnceLock<bool>>,
 }
 
 impl Ui {
@@ -249,7 +271,8 @@ impl Ui {
         devtools: Option<DevTools>,
     ) -> Self {
         let page = Page::new(driver.clone(), devtools);
-        Self { driver, config, base_url, input, chromium, page, engine: Engine::XPath }
+        let engine = config.locator_engine;
+        Self { driver, config, base_url, input, chromium, page, engine, computed: Default::default() }
     }
 
     pub fn locator(&self, key: &str) -> &Locator {
@@ -269,15 +292,45 @@ impl Ui {
         self.driver.current_url().await.map(|u| u.to_string()).unwrap_or_else(|_| "(unknown)".into())
     }
 
+    /// The engine this session's finds use: the configured one, except that
+    /// the accessibility engine needs the browser to expose computed roles
+    /// and names (Chromium launched by this suite does; when a browser does
+    /// not, role= and label= fall back to XPath, said once per run).
+    async fn engine(&self) -> anyhow::Result<Engine> {
+        if self.engine == Engine::XPath {
+            return Ok(Engine::XPath);
+        }
+        if let Some(&ok) = self.computed.get() {
+            return Ok(if ok { Engine::AxTree } else { Engine::XPath });
+        }
+        let ok = self.page.eval("return 'computedRole' in Element.prototype && 'computedName' in Element.prototype;", vec![]).await?.as_bool() == Some(true);
+        if !ok {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                eprintln!(
+                    "note: this browser does not expose computed roles and accessible names to scripts \
+                     (Chromium does with --enable-blink-features=ComputedAccessibilityInfo): \
+                     role= and label= locators use the XPath engine"
+                )
+            });
+        }
+        let _ = self.computed.set(ok);
+        Ok(if ok { Engine::AxTree } else { Engine::XPath })
+    }
+
+    /// The alternatives of `key` as [`FIND_VISIBLE_JS`] takes them.
+    async fn specs(&self, key: &str, scoped: bool) -> anyhow::Result<Vec<Value>> {
+        let engine = self.engine().await?;
+        Ok(self.locator(key).alternatives.iter().map(|a| alt_spec(a, scoped, engine)).collect())
+    }
+
     /// One attempt: the one visible element `key` means, inside `scope` if
     /// given (see [`FIND_VISIBLE_JS`]): `None` when nothing shows yet, an
     /// [`Ambiguous`] error when its winning alternative matches several.
     pub async fn try_find(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
-        if self.engine == Engine::AxTree {
-            return self.try_find_by_tree(key, scope).await;
-        }
+        let specs = self.specs(key, scope.is_some()).await?;
         let loc = self.locator(key);
-        let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(&loc.xpaths(scope.is_some()), scope, "one")).await?;
+        let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(specs, scope, "one")).await?;
         match got {
             Ok(el) => Ok(el),
             Err(report) => {
@@ -298,45 +351,14 @@ impl Ui {
         }
     }
 
-    /// [`Ui::try_find`] with the accessibility-tree engine.
-    async fn try_find_by_tree(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
-        let Some((i, mut found)) = self.matches_by(key, scope, Engine::AxTree).await? else { return Ok(None) };
-        if found.len() == 1 {
-            return Ok(found.pop());
-        }
-        let loc = self.locator(key);
-        let args = found.iter().take(5).map(|e| e.into()).collect();
-        let text = self.page.eval(DESCRIBE_JS, args).await?;
-        let items: Vec<AmbiguousItem> = serde_json::from_str(text.as_str().unwrap_or("[]")).context("unreadable descriptions of the matches")?;
-        Err(Ambiguous {
-            key: key.to_string(),
-            alternative: loc.alternatives[i].source.clone(),
-            position: i + 1,
-            alternatives: loc.alternatives.len(),
-            count: found.len(),
-            items: items.into_iter().map(|i| (i.tag, i.role, crate::secret::redact(&i.name), crate::secret::redact(&i.html))).collect(),
-        }
-        .into())
-    }
-
     /// The winning alternative of `key` by `engine` (its index) and all its
     /// visible matches; `None` when no alternative matches anything visible.
-    /// `role=` / `label=` alternatives go to the accessibility tree with
-    /// [`Engine::AxTree`] when the channel can ask it (else XPath, said once).
+    /// One round trip per alternative tried (for comparing engines; finds
+    /// go through [`Ui::try_find`]).
     pub async fn matches_by(&self, key: &str, scope: Option<&Element>, engine: Engine) -> anyhow::Result<Option<(usize, Vec<Element>)>> {
-        let loc = self.locator(key);
-        for (i, alt) in loc.alternatives.iter().enumerate() {
-            let by_tree = match (&alt.ax, engine) {
-                (Some(q), Engine::AxTree) => self.tree_matches(q, scope).await?,
-                _ => None,
-            };
-            let found = match by_tree {
-                Some(found) => found,
-                None => {
-                    let xpath = if scope.is_some() { alt.scoped.as_str() } else { alt.xpath.as_str() };
-                    self.page.eval_elements(FIND_VISIBLE_JS, find_args(&[xpath], scope, "all")).await?
-                }
-            };
+        for (i, alt) in self.locator(key).alternatives.iter().enumerate() {
+            let spec = alt_spec(alt, scope.is_some(), engine);
+            let found = self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![spec], scope, "all")).await?;
             if !found.is_empty() {
                 return Ok(Some((i, found)));
             }
@@ -344,53 +366,19 @@ impl Ui {
         Ok(None)
     }
 
-    /// The visible matches of one accessibility query; `None` when this
-    /// channel has no accessibility tree to ask (said once per run).
-    async fn tree_matches(&self, q: &AxQuery, scope: Option<&Element>) -> anyhow::Result<Option<Vec<Element>>> {
-        let (role_names, name, contains, field) = match q {
-            AxQuery::Role { roles, name } => (roles.clone(), name.as_ref().map(|(_, n)| n.clone()), name.as_ref().is_some_and(|(c, _)| *c), false),
-            AxQuery::Label(label) => (vec![String::new()], Some(label.clone()), false, true),
-        };
-        let mut candidates = Vec::new();
-        for role in &role_names {
-            let role = (!role.is_empty()).then_some(role.as_str());
-            // A substring of the name: ask by role, compare the names here.
-            let exact = if contains { None } else { name.as_deref() };
-            match self.page.query_ax(scope, role, exact).await? {
-                None => {
-                    static SAID: std::sync::Once = std::sync::Once::new();
-                    SAID.call_once(|| eprintln!("note: no accessibility tree on this channel (no direct DevTools connection): role= and label= locators use the XPath engine"));
-                    return Ok(None);
-                }
-                Some(nodes) => candidates.extend(nodes),
-            }
-        }
-        let needle = name.as_deref().unwrap_or_default().to_lowercase();
-        let named: Vec<Element> =
-            candidates.into_iter().filter(|(_, _, computed)| !contains || computed.to_lowercase().contains(&needle)).map(|(el, _, _)| el).collect();
-        if named.is_empty() {
-            return Ok(Some(named));
-        }
-        let mut args = vec![json!(field).into(), scope.map(Into::into).unwrap_or_else(|| serde_json::Value::Null.into())];
-        args.extend(named.iter().map(Into::into));
-        let keep = self.page.eval(AX_CANDIDATE_JS, args).await?;
-        let keep: Vec<bool> = serde_json::from_value(keep).context("unreadable visibility answers")?;
-        Ok(Some(named.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
-    }
-
     /// One attempt: the first visible match of a raw XPath, relative to
     /// `scope` when given. Only for XPaths built to match one element (a row by
     /// its name); locators by key go through [`Ui::try_find`].
     pub async fn try_find_xpath(&self, xpath: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
-        Ok(self.page.eval_elements(FIND_VISIBLE_JS, find_args(&[xpath], scope, "all")).await?.into_iter().next())
+        Ok(self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![json!(xpath)], scope, "all")).await?.into_iter().next())
     }
 
     /// All visible matches of `key` inside `scope` (one attempt, no wait):
     /// those of its first alternative that matches anything. For keys meant
     /// to match many (the form's fields).
     pub async fn find_all_visible(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
-        let loc = self.locator(key);
-        self.page.eval_elements(FIND_VISIBLE_JS, find_args(&loc.xpaths(scope.is_some()), scope, "all")).await
+        let specs = self.specs(key, scope.is_some()).await?;
+        self.page.eval_elements(FIND_VISIBLE_JS, find_args(specs, scope, "all")).await
     }
 
     /// Waits for `check` like [`wait::until`]; when it timed out while `key`
