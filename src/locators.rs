@@ -71,11 +71,16 @@ pub enum Engine {
     /// The locator table's XPath translation (an approximation of the
     /// browser's roles and accessible names), in one script per find.
     XPath,
-    /// The browser's own accessibility tree (`Accessibility.queryAXTree` on
-    /// the DevTools channel): roles and names as the browser computes them.
-    /// Other alternatives, and channels without DevTools, use XPath.
+    /// Roles and accessible names as the browser computes them, read in the
+    /// page (`Element.computedRole` / `computedName`, one script per find);
+    /// where the browser does not expose them, [`Engine::Bidi`] when the
+    /// session speaks WebDriver BiDi, else XPath (said once per run).
     #[default]
     AxTree,
+    /// WebDriver BiDi `browsingContext.locateNodes` with an accessibility
+    /// locator (the driver asks the browser's accessibility tree), on
+    /// WebDriver-only sessions; XPath where the session has no BiDi.
+    Bidi,
 }
 
 impl std::str::FromStr for Engine {
@@ -84,7 +89,10 @@ impl std::str::FromStr for Engine {
         match s.trim().to_ascii_lowercase().as_str() {
             "accessibility" | "ax" | "axtree" => Ok(Engine::AxTree),
             "xpath" => Ok(Engine::XPath),
-            other => bail!("unknown locator engine '{other}': use \"accessibility\" (the browser's accessibility tree) or \"xpath\""),
+            "bidi" => Ok(Engine::Bidi),
+            other => bail!(
+                "unknown locator engine '{other}': use \"accessibility\" (roles and names the browser computes, the default), \"bidi\" (WebDriver BiDi locateNodes) or \"xpath\""
+            ),
         }
     }
 }

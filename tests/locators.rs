@@ -1,7 +1,8 @@
 //! Locators in a real page: alternatives are tried in the order written (not
 //! document order), a locator meant to find one element that matches two
 //! visible ones fails and lists both, and a heading's section is the region it
-//! names — on both channels (the tab's DevTools connection and WebDriver).
+//! names — on both channels (the tab's DevTools connection and WebDriver) and
+//! with each locator engine (XPath, computed roles and names, WebDriver BiDi).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,8 +20,13 @@ async fn show(ui: &Ui, html: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn alternatives_are_ordered_strict_and_sections_are_regions() {
-    // A short wait: the ambiguous case waits it out before failing.
-    let env = |k: &str| (k == "AI_SUITE_TIMEOUT_MS").then(|| "400".to_string());
+    // A short wait: the ambiguous case waits it out before failing. The BiDi
+    // engine chosen: the session speaks WebDriver BiDi too.
+    let env = |k: &str| match k {
+        "AI_SUITE_TIMEOUT_MS" => Some("400".to_string()),
+        "AI_SUITE_LOCATOR_ENGINE" => Some("bidi".to_string()),
+        _ => None,
+    };
     let file = FileConfig {
         locators: BTreeMap::from([(
             "profile.create_token".to_string(),
@@ -34,7 +40,8 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
     let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "http://127.0.0.1:1", false).await.unwrap();
     assert!(session.devtools.is_some(), "the DevTools channel is tested too");
     session.driver.goto(EMPTY).await.unwrap();
-    let channels = [(session.devtools.clone(), Engine::AxTree), (session.devtools.clone(), Engine::XPath), (None, Engine::AxTree), (None, Engine::XPath)];
+    let dt = || session.devtools.clone();
+    let channels = [(dt(), Engine::AxTree), (dt(), Engine::XPath), (None, Engine::AxTree), (None, Engine::XPath), (None, Engine::Bidi)];
     for (devtools, engine) in channels {
         let channel = format!("{} channel, {engine:?} engine", if devtools.is_some() { "DevTools" } else { "WebDriver" });
         let mut ui = Ui::new(session.driver.clone(), config.clone(), "http://127.0.0.1:1".into(), session.input, session.chromium, devtools);
@@ -78,7 +85,9 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
         show(&ui, r#"<button id="icon"><span aria-hidden="true">+</span> Create Token</button>"#).await;
         let found = ui.try_find("profile.create_token", None).await.unwrap();
         match engine {
-            Engine::AxTree => assert_eq!(ui.page.attr(&found.expect("found by its computed name"), "id").await.unwrap().as_deref(), Some("icon"), "{channel}"),
+            Engine::AxTree | Engine::Bidi => {
+                assert_eq!(ui.page.attr(&found.unwrap_or_else(|| panic!("{channel}: not found by its computed name")), "id").await.unwrap().as_deref(), Some("icon"), "{channel}")
+            }
             Engine::XPath => assert!(found.is_none(), "{channel}: the XPath translation is only an approximation of the name"),
         }
 
@@ -122,94 +131,115 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Both ways of resolving `role=` and `label=` — the XPath translation and
-/// the browser's accessibility tree — find the same elements for every
-/// default locator, on every screen of the guide, in every build of the
-/// local AI Suite; where they get there by another alternative, it is named.
+/// The three ways of resolving `role=` and `label=` — the XPath translation,
+/// the roles and names the browser computes (read in the page), and WebDriver
+/// BiDi's accessibility locator — find the same elements for every default
+/// locator, on every screen of the guide, in every build of the local AI
+/// Suite; where they get there by another alternative, it is named.
 #[tokio::test(flavor = "multi_thread")]
-async fn the_xpath_and_accessibility_tree_engines_agree_on_every_variant() {
+async fn the_xpath_accessibility_and_bidi_engines_agree_on_every_variant() {
+    use ai_suite_e2e::browser::page::Element;
     use ai_suite_e2e::local_suite::{self, LocalSuite, QA_EMAIL, QA_PASSWORD};
     use ai_suite_e2e::pages::create_token_modal::CreateTokenModal;
     use ai_suite_e2e::pages::profile_menu::ProfileMenu;
 
-    let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
+    // The BiDi engine chosen: sessions ask for WebDriver BiDi.
+    let env = |k: &str| (k == "AI_SUITE_LOCATOR_ENGINE").then(|| "bidi".to_string());
+    let config = Arc::new(Config::resolve(FileConfig::default(), &env).unwrap());
     let dir = std::env::temp_dir().join(format!("ai-suite-engines-{}", std::process::id()));
     let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
     let mut disagreements = Vec::new();
     // Same element, other winning alternative (see the assertion at the end).
-    let alternatives = std::cell::RefCell::new(Vec::<String>::new());
+    let mut alternatives = Vec::<String>::new();
     let mut compared = 0;
+    // `by` and `other` must share a channel (their elements are compared).
+    async fn compare(
+        (by, e1): (&Ui, Engine),
+        (other, e2): (&Ui, Engine),
+        keys: &[&str],
+        scope: Option<&Element>,
+        name: &str,
+        out: &mut Vec<String>,
+        alternatives: &mut Vec<String>,
+    ) -> usize {
+        let mut n = 0;
+        for key in keys {
+            let one = by.matches_by(key, scope, e1).await.unwrap();
+            let two = other.matches_by(key, scope, e2).await.unwrap();
+            let same = match (&one, &two) {
+                (None, None) => true,
+                (Some((i, xs)), Some((j, ts))) if xs.len() == ts.len() => {
+                    if i != j {
+                        alternatives.push(format!("{name}: {key}: alternative {} by {e1:?}, {} by {e2:?}", i + 1, j + 1));
+                    }
+                    let mut all = true;
+                    for el in xs {
+                        let mut args = vec![el.into()];
+                        args.extend(ts.iter().map(|t| t.into()));
+                        let found = by.page.eval("const [el, ...others] = arguments; return others.includes(el);", args).await.unwrap();
+                        all &= found.as_bool() == Some(true);
+                    }
+                    all
+                }
+                _ => false,
+            };
+            let show = |m: &Option<(usize, Vec<_>)>| m.as_ref().map(|(i, e)| format!("alternative {} ({} matches)", i + 1, e.len())).unwrap_or("nothing".into());
+            if !same {
+                out.push(format!("{name}: {key}: {e1:?} finds {}, {e2:?} {}", show(&one), show(&two)));
+            }
+            n += usize::from(one.is_some());
+        }
+        n
+    }
     for variant in ["", "native-date-picker", "div-markup", "bootstrap", "mui", "radix"] {
         let variants = if variant.is_empty() { vec![] } else { vec![variant.to_string()] };
         let target = LocalSuite::start(local_suite::Options { variants, ..Default::default() }).await.unwrap();
         let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), &target.url, false).await.unwrap();
-        assert!(session.devtools.is_some(), "the accessibility tree is asked over DevTools");
-        let x = Ui::new(session.driver.clone(), config.clone(), target.url.clone(), session.input, session.chromium, session.devtools.clone());
-        let mut a = x.clone();
-        a.engine = Engine::AxTree;
+        assert!(session.devtools.is_some(), "the page is read over DevTools too");
+        let ui = |devtools| Ui::new(session.driver.clone(), config.clone(), target.url.clone(), session.input, session.chromium, devtools);
+        // The DevTools channel (XPath, computed), and WebDriver alone (XPath, BiDi).
+        let (x, w) = (ui(session.devtools.clone()), ui(None));
+        assert!(w.page.has_bidi().await, "the session speaks WebDriver BiDi");
         let name = if variant.is_empty() { "default" } else { variant };
-        let compare = async |keys: &[&str], scope: Option<&ai_suite_e2e::browser::page::Element>, out: &mut Vec<String>| -> usize {
-            let mut n = 0;
-            for key in keys {
-                let by_xpath = x.matches_by(key, scope, Engine::XPath).await.unwrap();
-                let by_tree = a.matches_by(key, scope, Engine::AxTree).await.unwrap();
-                let same = match (&by_xpath, &by_tree) {
-                    (None, None) => true,
-                    (Some((i, xs)), Some((j, ts))) if xs.len() == ts.len() => {
-                        if i != j {
-                            alternatives.borrow_mut().push(format!("{name}: {key}: alternative {} by XPath, {} by the tree", i + 1, j + 1));
-                        }
-                        let mut all = true;
-                        for el in xs {
-                            let mut args = vec![el.into()];
-                            args.extend(ts.iter().map(|t| t.into()));
-                            let found = x.page.eval("const [el, ...others] = arguments; return others.includes(el);", args).await.unwrap();
-                            all &= found.as_bool() == Some(true);
-                        }
-                        all
-                    }
-                    _ => false,
-                };
-                let show = |m: &Option<(usize, Vec<_>)>| m.as_ref().map(|(i, e)| format!("alternative {} ({} matches)", i + 1, e.len())).unwrap_or("nothing".into());
-                if !same {
-                    out.push(format!("{name}: {key}: XPath finds {}, the accessibility tree {}", show(&by_xpath), show(&by_tree)));
-                }
-                n += usize::from(by_xpath.is_some());
-            }
+        let mut both = async |keys: &[&str], scope: Option<(&Element, &Element)>| -> usize {
+            let n = compare((&x, Engine::XPath), (&x, Engine::AxTree), keys, scope.map(|s| s.0), name, &mut disagreements, &mut alternatives).await;
+            compare((&w, Engine::XPath), (&w, Engine::Bidi), keys, scope.map(|s| s.1), name, &mut disagreements, &mut alternatives).await;
             n
         };
         x.goto("/login").await.unwrap();
         x.find("login.password", "the password field").await.unwrap();
-        compared += compare(&["login.email", "login.password", "login.submit"], None, &mut disagreements).await;
+        compared += both(&["login.email", "login.password", "login.submit"], None).await;
         let email = x.find("login.email", "the email field").await.unwrap();
         x.type_into(&email, QA_EMAIL).await.unwrap();
         let password = x.find("login.password", "the password field").await.unwrap();
         x.type_into(&password, QA_PASSWORD).await.unwrap();
         x.click("login.submit", None, "Sign in").await.unwrap();
         x.find("header.avatar", "the avatar").await.unwrap();
-        compared += compare(&["header.avatar", "nav.access_control"], None, &mut disagreements).await;
+        compared += both(&["header.avatar", "nav.access_control"], None).await;
         x.click("nav.access_control", None, "Access Control").await.unwrap();
         x.click("access_control.user_tokens_tab", None, "the User Tokens tab").await.unwrap();
         x.find("user_tokens.table", "the User Tokens table").await.unwrap();
-        compared += compare(&["access_control.user_tokens_tab", "user_tokens.table"], None, &mut disagreements).await;
+        compared += both(&["access_control.user_tokens_tab", "user_tokens.table"], None).await;
         let menu = ProfileMenu::new(&x);
         menu.open().await.unwrap();
-        compared += compare(&["profile_menu.panel", "profile_menu.profile"], None, &mut disagreements).await;
+        compared += both(&["profile_menu.panel", "profile_menu.profile"], None).await;
         menu.choose_profile().await.unwrap();
         x.find("profile.create_token", "Create Token").await.unwrap();
-        compared += compare(&["profile.user_info", "profile.api_tokens", "profile.create_token"], None, &mut disagreements).await;
+        compared += both(&["profile.user_info", "profile.api_tokens", "profile.create_token"], None).await;
         x.click("profile.create_token", None, "Create Token").await.unwrap();
         let dialog = x.find("create_token.dialog", "the Create API Token dialog").await.unwrap();
-        compared += compare(&["create_token.dialog"], None, &mut disagreements).await;
+        let dialog_w = w.find("create_token.dialog", "the Create API Token dialog").await.unwrap();
+        compared += both(&["create_token.dialog"], None).await;
         let keys = ["create_token.fields", "create_token.name", "create_token.expiry", "create_token.submit", "create_token.cancel"];
-        compared += compare(&keys, Some(&dialog), &mut disagreements).await;
+        compared += both(&keys, Some((&dialog, &dialog_w))).await;
         let modal = CreateTokenModal::wait_open(&x).await.unwrap();
         modal.enter_name("Engines").await.unwrap();
         modal.enter_expiry_date(chrono::Utc::now().date_naive() + chrono::Days::new(30)).await.unwrap();
         modal.submit().await.unwrap();
         let dialog = x.find("token_created.dialog", "the Token Created dialog").await.unwrap();
-        compared += compare(&["token_created.dialog"], None, &mut disagreements).await;
-        compared += compare(&["token_created.value", "token_created.copy", "token_created.close"], Some(&dialog), &mut disagreements).await;
+        let dialog_w = w.find("token_created.dialog", "the Token Created dialog").await.unwrap();
+        compared += both(&["token_created.dialog"], None).await;
+        compared += both(&["token_created.value", "token_created.copy", "token_created.close"], Some((&dialog, &dialog_w))).await;
         session.driver.quit().await.unwrap();
         target.stop().await;
     }
@@ -220,12 +250,14 @@ async fn the_xpath_and_accessibility_tree_engines_agree_on_every_variant() {
     // The one difference: div-markup's dialogs have no aria-labelledby, so the
     // browser gives them no name (a dialog is not named by its content); the
     // XPath engine names containers by the title they show. Both then find
-    // the same dialog, the tree through the `aria-modal` alternative.
+    // the same dialog, the browser's engines through the `aria-modal` alternative.
     assert_eq!(
-        alternatives.into_inner(),
+        alternatives,
         [
-            "div-markup: create_token.dialog: alternative 1 by XPath, 2 by the tree",
-            "div-markup: token_created.dialog: alternative 1 by XPath, 2 by the tree",
+            "div-markup: create_token.dialog: alternative 1 by XPath, 2 by AxTree",
+            "div-markup: create_token.dialog: alternative 1 by XPath, 2 by Bidi",
+            "div-markup: token_created.dialog: alternative 1 by XPath, 2 by AxTree",
+            "div-markup: token_created.dialog: alternative 1 by XPath, 2 by Bidi",
         ]
     );
 }

@@ -266,6 +266,12 @@ pub async fn new_session(
     for a in &args {
         caps.add_arg(a)?;
     }
+    // WebDriver BiDi, for the locator engine's accessibility queries where the
+    // browser does not expose computed roles to scripts: asked of a remote
+    // WebDriver (any browser), or when that engine is chosen.
+    if config.webdriver_url.is_some() || config.locator_engine == crate::locators::Engine::Bidi {
+        caps.set("webSocketUrl", true)?;
+    }
     let mark = diagnose::log_mark(driver_url);
     let driver = match WebDriver::new(driver_url, caps).await {
         Ok(d) => d,

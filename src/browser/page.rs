@@ -69,11 +69,99 @@ const STALE_CHECK: &str = "if (!arguments[0] || !arguments[0].isConnected) throw
 pub struct Page {
     pub driver: WebDriver,
     pub devtools: Option<DevTools>,
+    /// The session's WebDriver BiDi connection and its tab, once asked
+    /// (`None` inside: the session has none).
+    bidi: std::sync::Arc<tokio::sync::OnceCell<Option<(thirtyfour::bidi::BiDi, thirtyfour::bidi::BrowsingContextId)>>>,
+}
+
+/// The W3C key of an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// WebDriver's `Get Computed Label` (the element's accessible name).
+#[derive(Debug)]
+struct ComputedLabel(String);
+
+impl thirtyfour::common::command::ExtensionCommand for ComputedLabel {
+    fn parameters_json(&self) -> Option<Value> {
+        None
+    }
+    fn method(&self) -> http::Method {
+        http::Method::GET
+    }
+    fn endpoint(&self) -> std::sync::Arc<str> {
+        format!("/element/{}/computedlabel", self.0).into()
+    }
 }
 
 impl Page {
     pub fn new(driver: WebDriver, devtools: Option<DevTools>) -> Self {
-        Self { driver, devtools }
+        Self { driver, devtools, bidi: Default::default() }
+    }
+
+    /// The session's BiDi connection and its tab; `None` when it has none
+    /// (no `webSocketUrl` asked or granted) or scripts go over DevTools
+    /// (whose element references BiDi cannot take).
+    async fn bidi(&self) -> Option<&(thirtyfour::bidi::BiDi, thirtyfour::bidi::BrowsingContextId)> {
+        if self.devtools.is_some() {
+            return None;
+        }
+        self.bidi
+            // Boxed: connecting is a deep future, and every find awaits this.
+            .get_or_init(|| {
+                Box::pin(async {
+                    let bidi = self.driver.bidi().await.ok()?;
+                    let context = bidi.browsing_context().top_level().await.ok()?;
+                    Some((bidi, context))
+                })
+            })
+            .await
+            .as_ref()
+    }
+
+    /// Can [`Page::locate_ax`] ask this session?
+    pub async fn has_bidi(&self) -> bool {
+        self.bidi().await.is_some()
+    }
+
+    /// WebDriver BiDi `browsingContext.locateNodes` with an accessibility
+    /// locator: the elements inside `scopes` (the document when empty) of
+    /// this computed role and/or exact accessible name, as the driver reads
+    /// them from the browser's accessibility tree. `Ok(None)`: no BiDi here.
+    pub async fn locate_ax(&self, scopes: &[Element], role: Option<&str>, name: Option<&str>) -> anyhow::Result<Option<Vec<Element>>> {
+        use thirtyfour::bidi::modules::browsing_context::{LocateNodes, Locator};
+        let Some((bidi, context)) = self.bidi().await else { return Ok(None) };
+        let start_nodes = match scopes {
+            [] => None,
+            scopes => Some(
+                scopes
+                    .iter()
+                    .map(|s| match s {
+                        Element::WebDriver(e) => Ok(json!({ "sharedId": e.element_id().to_string() })),
+                        Element::DevTools(_) => Err(anyhow!("a DevTools element was passed to a BiDi query")),
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+            ),
+        };
+        let locator = Locator::accessibility(role.map(str::to_string), name.map(str::to_string));
+        let reply = bidi
+            .send(LocateNodes { context: context.clone(), locator, max_node_count: None, serialization_options: None, start_nodes })
+            .await
+            .map_err(|e| anyhow!("WebDriver BiDi browsingContext.locateNodes failed: {e}"))?;
+        let mut out = Vec::new();
+        for node in reply.nodes {
+            let Some(id) = node["sharedId"].as_str() else { continue };
+            let el = WebElement::from_json(json!({ ELEMENT_KEY: id }), self.driver.handle().clone())?;
+            out.push(Element::WebDriver(el));
+        }
+        Ok(Some(out))
+    }
+
+    /// The accessible name WebDriver computes for an element (`Get Computed Label`).
+    pub async fn computed_label(&self, el: &Element) -> anyhow::Result<String> {
+        let Element::WebDriver(e) = el else { bail!("computed labels are asked of WebDriver elements") };
+        let cmd = thirtyfour::common::command::Command::ExtensionCommand(Box::new(ComputedLabel(e.element_id().to_string())));
+        let reply = self.driver.handle().cmd(cmd).await?;
+        Ok(reply.value::<String>().unwrap_or_default())
     }
 
     /// A DevTools command: on the direct connection, else through ChromeDriver.

@@ -95,6 +95,8 @@ const answers = (q, el) => {
   const n = norm(el.computedName);
   return q.contains ? n.toLowerCase().includes(q.name.toLowerCase()) : n === q.name;
 };
+// What a sighted user sees counts, also behind a modal dialog that set
+// aria-hidden on the page (MUI, Radix): the suite reads the table there.
 const byAx = (parts) => parts.reduce((from, q) => {
   const out = new Set();
   for (const f of from) for (const el of f.querySelectorAll('*')) if (answers(q, el)) out.add(el);
@@ -147,6 +149,22 @@ fn alt_spec(alt: &Alternative, scoped: bool, engine: Engine) -> Value {
         _ => json!(xpath),
     }
 }
+
+/// The descriptions of the elements passed, as [`Ambiguous`] lists them (JSON text).
+const DESCRIBE_JS: &str = concat!(describe_js!(), "return JSON.stringify([...arguments].map(describe));");
+
+/// Which elements found through WebDriver BiDi are visible matches: shown,
+/// not the scope itself, and a form field when `field`. One answer per element.
+const BIDI_KEEP_JS: &str = r#"
+const [field, scope, ...els] = arguments;
+return els.map((el) => {
+  if (!(el instanceof Element) || el === scope || !el.isConnected) return false;
+  const shown = (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+                                    : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
+  if (!shown) return false;
+  return !field || el.matches('input:not([type=hidden]), textarea, select, [contenteditable=true], [role=textbox], [role=combobox], [role=searchbox], [role=spinbutton]');
+});
+"#;
 
 /// A locator meant to find one element matched several visible ones: an
 /// error, never "take the first" (the first in document order may be a
@@ -257,8 +275,8 @@ pub struct Ui {
     pub page: Page,
     /// How `role=` / `label=` alternatives are resolved (from the config).
     pub engine: Engine,
-    /// Does this browser expose computed roles and names (asked once)?
-    computed: Arc<std::sync::OnceLock<bool>>,
+    /// The engine this browser and channel allow (see [`Ui::engine`]), once asked.
+    resolved: Arc<std::sync::OnceLock<Engine>>,
 }
 
 impl Ui {
@@ -272,7 +290,7 @@ impl Ui {
     ) -> Self {
         let page = Page::new(driver.clone(), devtools);
         let engine = config.locator_engine;
-        Self { driver, config, base_url, input, chromium, page, engine, computed: Default::default() }
+        Self { driver, config, base_url, input, chromium, page, engine, resolved: Default::default() }
     }
 
     pub fn locator(&self, key: &str) -> &Locator {
@@ -292,30 +310,36 @@ impl Ui {
         self.driver.current_url().await.map(|u| u.to_string()).unwrap_or_else(|_| "(unknown)".into())
     }
 
-    /// The engine this session's finds use: the configured one, except that
-    /// the accessibility engine needs the browser to expose computed roles
-    /// and names (Chromium launched by this suite does; when a browser does
-    /// not, role= and label= fall back to XPath, said once per run).
+    /// The engine this session's finds use: the configured one, as far as
+    /// this browser and channel allow. The accessibility engine reads the
+    /// roles and names the browser computes in the page (Chromium launched
+    /// by this suite exposes them); without them it asks WebDriver BiDi when
+    /// the session speaks it, and else falls back to XPath, said once per run.
     async fn engine(&self) -> anyhow::Result<Engine> {
-        if self.engine == Engine::XPath {
-            return Ok(Engine::XPath);
+        if let Some(&e) = self.resolved.get() {
+            return Ok(e);
         }
-        if let Some(&ok) = self.computed.get() {
-            return Ok(if ok { Engine::AxTree } else { Engine::XPath });
-        }
-        let ok = self.page.eval("return 'computedRole' in Element.prototype && 'computedName' in Element.prototype;", vec![]).await?.as_bool() == Some(true);
-        if !ok {
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                eprintln!(
-                    "note: this browser does not expose computed roles and accessible names to scripts \
-                     (Chromium does with --enable-blink-features=ComputedAccessibilityInfo): \
-                     role= and label= locators use the XPath engine"
-                )
-            });
-        }
-        let _ = self.computed.set(ok);
-        Ok(if ok { Engine::AxTree } else { Engine::XPath })
+        let computed = || async {
+            anyhow::Ok(self.page.eval("return 'computedRole' in Element.prototype && 'computedName' in Element.prototype;", vec![]).await?.as_bool() == Some(true))
+        };
+        let e = match self.engine {
+            Engine::XPath => Engine::XPath,
+            Engine::AxTree if computed().await? => Engine::AxTree,
+            Engine::AxTree | Engine::Bidi if self.page.has_bidi().await => Engine::Bidi,
+            wanted => {
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| {
+                    let why = match wanted {
+                        Engine::Bidi => "this session has no WebDriver BiDi connection the locator engine can use (it needs webSocketUrl and a WebDriver-only channel)",
+                        _ => "this browser exposes no computed roles and accessible names to scripts (Chromium does with --enable-blink-features=ComputedAccessibilityInfo) and the session has no WebDriver BiDi",
+                    };
+                    eprintln!("note: {why}: role= and label= locators use the XPath engine, an approximation of accessible names");
+                });
+                Engine::XPath
+            }
+        };
+        let _ = self.resolved.set(e);
+        Ok(e)
     }
 
     /// The alternatives of `key` as [`FIND_VISIBLE_JS`] takes them.
@@ -328,6 +352,13 @@ impl Ui {
     /// given (see [`FIND_VISIBLE_JS`]): `None` when nothing shows yet, an
     /// [`Ambiguous`] error when its winning alternative matches several.
     pub async fn try_find(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        if self.engine().await? == Engine::Bidi {
+            let Some((i, mut found)) = self.matches_by(key, scope, Engine::Bidi).await? else { return Ok(None) };
+            if found.len() == 1 {
+                return Ok(found.pop());
+            }
+            return Err(self.ambiguous(key, i, &found).await?.into());
+        }
         let specs = self.specs(key, scope.is_some()).await?;
         let loc = self.locator(key);
         let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(specs, scope, "one")).await?;
@@ -357,13 +388,87 @@ impl Ui {
     /// go through [`Ui::try_find`]).
     pub async fn matches_by(&self, key: &str, scope: Option<&Element>, engine: Engine) -> anyhow::Result<Option<(usize, Vec<Element>)>> {
         for (i, alt) in self.locator(key).alternatives.iter().enumerate() {
-            let spec = alt_spec(alt, scope.is_some(), engine);
-            let found = self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![spec], scope, "all")).await?;
+            let by_bidi = match (&alt.ax, engine) {
+                // Boxed: the BiDi calls would otherwise deepen every find's future type.
+                (Some(parts), Engine::Bidi) => Box::pin(self.bidi_matches(parts, scope)).await?,
+                _ => None,
+            };
+            let found = match by_bidi {
+                Some(found) => found,
+                None => {
+                    let spec = alt_spec(alt, scope.is_some(), engine);
+                    self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![spec], scope, "all")).await?
+                }
+            };
             if !found.is_empty() {
                 return Ok(Some((i, found)));
             }
         }
         Ok(None)
+    }
+
+    /// The visible matches of one accessibility question (a chain: each part
+    /// inside the previous part's matches) through WebDriver BiDi; `None`
+    /// when the session has no BiDi. Names are the ones WebDriver computes
+    /// (`Get Computed Label`); a label also matches with a required-field
+    /// star ("Token Name *").
+    async fn bidi_matches(&self, parts: &[AxQuery], scope: Option<&Element>) -> anyhow::Result<Option<Vec<Element>>> {
+        let mut from: Vec<Element> = scope.into_iter().cloned().collect();
+        let mut field = false;
+        for q in parts {
+            let mut found = Vec::new();
+            // By role, then the names compared here, whitespace-normalised (the
+            // driver compares them raw: " Create Token" after an icon).
+            let asks: Vec<(Option<&str>, Option<String>)> = match q {
+                AxQuery::Role { roles, .. } => roles.iter().map(|r| (Some(r.as_str()), None)).collect(),
+                AxQuery::Label(label) => [label.clone(), format!("{label} *"), format!("{label}*")].into_iter().map(|n| (None, Some(n))).collect(),
+            };
+            for (role, name) in asks {
+                match self.page.locate_ax(&from, role, name.as_deref()).await? {
+                    None => return Ok(None),
+                    Some(nodes) => found.extend(nodes),
+                }
+            }
+            if let AxQuery::Role { name: Some((contains, wanted)), .. } = q {
+                let mut named = Vec::new();
+                for el in found {
+                    let name = self.page.computed_label(&el).await?.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if if *contains { name.to_lowercase().contains(&wanted.to_lowercase()) } else { name == *wanted } {
+                        named.push(el);
+                    }
+                }
+                found = named;
+            }
+            let mut seen = std::collections::HashSet::new();
+            found.retain(|el| match el {
+                Element::WebDriver(e) => seen.insert(e.element_id().to_string()),
+                Element::DevTools(id) => seen.insert(id.clone()),
+            });
+            field = matches!(q, AxQuery::Label(_));
+            if found.is_empty() {
+                return Ok(Some(found));
+            }
+            from = found;
+        }
+        let mut args = vec![json!(field).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+        args.extend(from.iter().map(Into::into));
+        let keep: Vec<bool> = serde_json::from_value(self.page.eval(BIDI_KEEP_JS, args).await?).context("unreadable visibility answers")?;
+        Ok(Some(from.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
+    }
+
+    /// The error for `key`'s alternative `i` matching several elements.
+    async fn ambiguous(&self, key: &str, i: usize, found: &[Element]) -> anyhow::Result<Ambiguous> {
+        let loc = self.locator(key);
+        let text = self.page.eval(DESCRIBE_JS, found.iter().take(5).map(Into::into).collect()).await?;
+        let items: Vec<AmbiguousItem> = serde_json::from_str(text.as_str().unwrap_or("[]")).context("unreadable descriptions of the matches")?;
+        Ok(Ambiguous {
+            key: key.to_string(),
+            alternative: loc.alternatives[i].source.clone(),
+            position: i + 1,
+            alternatives: loc.alternatives.len(),
+            count: found.len(),
+            items: items.into_iter().map(|i| (i.tag, i.role, crate::secret::redact(&i.name), crate::secret::redact(&i.html))).collect(),
+        })
     }
 
     /// One attempt: the first visible match of a raw XPath, relative to
@@ -377,6 +482,9 @@ impl Ui {
     /// those of its first alternative that matches anything. For keys meant
     /// to match many (the form's fields).
     pub async fn find_all_visible(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
+        if self.engine().await? == Engine::Bidi {
+            return Ok(self.matches_by(key, scope, Engine::Bidi).await?.map(|(_, found)| found).unwrap_or_default());
+        }
         let specs = self.specs(key, scope.is_some()).await?;
         self.page.eval_elements(FIND_VISIBLE_JS, find_args(specs, scope, "all")).await
     }
