@@ -480,6 +480,16 @@ mod tests {
     }
 
     #[test]
+    fn locator_engines_are_named_and_a_wrong_name_says_which_exist() {
+        assert_eq!(Engine::default(), Engine::AxTree, "the browser's own roles and names by default");
+        assert_eq!("Accessibility".parse::<Engine>().unwrap(), Engine::AxTree);
+        assert_eq!(" xpath ".parse::<Engine>().unwrap(), Engine::XPath);
+        assert_eq!("bidi".parse::<Engine>().unwrap(), Engine::Bidi);
+        let e = "aria".parse::<Engine>().unwrap_err().to_string();
+        assert!(e.contains("unknown locator engine 'aria'") && e.contains("\"accessibility\"") && e.contains("\"xpath\""), "{e}");
+    }
+
+    #[test]
     fn bad_locators_say_why() {
         assert!(format!("{:#}", Locator::parse("role=wibble").unwrap_err()).contains("unknown role"));
         assert!(format!("{:#}", Locator::parse("frob=x").unwrap_err()).contains("unknown locator kind"));
