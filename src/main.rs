@@ -81,6 +81,9 @@ async fn docs(args: DocsArgs, display: &Display) -> i32 {
     }
 }
 
+/// The commands `main` knows (see [`SUBCOMMANDS`]).
+const COMMANDS: &[&str] = &["serve", "docs", "repeat", "bench", "selfcheck"];
+
 const SUBCOMMANDS: &str = "\
 Other commands:
   serve      start the local AI Suite alone (cargo run -- serve --help)
@@ -120,6 +123,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let command = args.get(1).map(String::as_str);
+    // Not an option: a command this program does not have (`cargo run -- doc`
+    // must not silently run the whole suite instead). Refused before anything starts.
+    if let Some(other) = command.filter(|c| !c.starts_with('-') && !COMMANDS.contains(c)) {
+        eprintln!("error: unknown command '{other}'\n\n{SUBCOMMANDS}\n\nWithout a command, `cargo run` runs the suite (cargo run -- --help).");
+        std::process::exit(runner::EXIT_USAGE);
+    }
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
     let display = if command == Some("serve") { None } else { Some(Display::prepare()) };
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");

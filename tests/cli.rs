@@ -52,6 +52,13 @@ fn a_malformed_config_file_is_named() {
 fn a_bad_command_line_exits_2_and_cargo_test_arguments_do_not() {
     let (code, out) = run(&[], &["--no-such-flag"]);
     assert_eq!(code, 2, "{out}");
+    // A typo of a command is refused, with the commands listed, not run as the suite.
+    for typo in ["doc", "drift", "servee"] {
+        let (code, out) = run(&[], &[typo]);
+        assert_eq!(code, 2, "{typo}: {out}");
+        assert!(out.contains(&format!("unknown command '{typo}'")) && out.contains("serve") && out.contains("selfcheck"), "{out}");
+        assert!(!out.contains("target:"), "{typo}: nothing was started: {out}");
+    }
     let (code, out) = run(&[], &["--help"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("--tags") && out.contains("serve") && out.contains("docs"), "{out}");
