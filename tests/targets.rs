@@ -38,6 +38,14 @@ fn a_build_with_other_markup_passes_with_the_default_locators() {
     all_passed(code, &out, 6);
 }
 
+/// A sign-in page whose password form renders after its heading (once the
+/// server has said how users sign in) is a password form, not an SSO page.
+#[test]
+fn a_sign_in_form_that_renders_after_its_heading_is_not_taken_for_sso() {
+    let (code, out) = suite(&[], &["--variant", "sign-in-methods", "--name", "following the user guide|avatar menu"]);
+    all_passed(code, &out, 2);
+}
+
 /// The whole suite (validation and destructive scenarios included) against a
 /// local AI Suite built with a component kit's markup, configured only as the
 /// README says for a staging build (URL, credentials, user name and role, the

@@ -55,6 +55,7 @@ pub const VARIANTS: &[(&str, &str)] = &[
     ("sso-storage", "SSO only, as a single-page app keeps it: the session is a token the app reads from localStorage (aisuite.token) and sends as Authorization: Bearer; cookies sign nobody in"),
     ("bootstrap", "Bootstrap 5 markup: .modal.fade.show with a .modal-backdrop and modal-open on <body>, a .dropdown-menu, .card with a .card-header"),
     ("mui", "MUI markup: dialogs and the menu in portals at the end of <body> (role=presentation wrappers, backdrops), role=menu lists, CardHeader titles that are not headings"),
+    ("sign-in-methods", "the sign-in page shows its heading, then asks the server how users sign in (GET /api/sign-in-methods, answered after 400 ms) and only then renders the password form"),
     ("radix", "Radix/shadcn markup: data-state, triggers with aria-haspopup/aria-expanded/aria-controls, icon-only buttons named by sr-only text"),
 ];
 
@@ -132,6 +133,7 @@ fn router(app: App) -> Router {
         .route("/api/tokens/{id}/revoke", post(revoke_token))
         .route("/api/admin/tokens", get(all_tokens))
         .route("/api/v1/me", get(bearer_me))
+        .route("/api/sign-in-methods", get(sign_in_methods))
         .layer(middleware::from_fn_with_state(app.clone(), latency));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -151,6 +153,13 @@ async fn latency(State(app): State<App>, req: Request, next: Next) -> Response {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     next.run(req).await
+}
+
+/// How users sign in (the `sign-in-methods` build asks before rendering its
+/// form; a slow identity service is the product's own delay).
+async fn sign_in_methods(State(app): State<App>) -> Json<serde_json::Value> {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    Json(json!({ "password": !app.sso() }))
 }
 
 impl App {

@@ -12,6 +12,10 @@ use crate::config::Credentials;
 /// is broken" from "the suite could not get in" by them).
 pub const SIGN_IN_FAILED: &str = "could not sign in:";
 
+/// How long a sign-in page must show no password form before it is taken for
+/// an SSO-only page (its form may render after the heading).
+const SSO_SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub struct LoginPage<'a> {
     ui: &'a Ui,
 }
@@ -95,14 +99,29 @@ impl<'a> LoginPage<'a> {
             PasswordForm,
             SignInPage,
         }
-        let shown = wait::until("the app or a sign-in page", ui.config.wait, ui.config.poll, || async {
-            if ui.try_find("header.avatar", None).await?.is_some() {
-                return Ok(Some(Shown::App));
+        // A sign-in page without a password form counts once it has stayed so
+        // for a while: a form that renders after its heading (or after asking
+        // the server how users sign in) is not taken for an SSO page.
+        let settle = SSO_SETTLE.min(ui.config.wait);
+        let form_less_since = std::cell::Cell::new(None::<std::time::Instant>);
+        let shown = wait::until("the app or a sign-in page", ui.config.wait, ui.config.poll, || {
+            let since = &form_less_since;
+            async move {
+                if ui.try_find("header.avatar", None).await?.is_some() {
+                    return Ok(Some(Shown::App));
+                }
+                let page = ui.try_find("login.page", None).await?.is_some();
+                if ui.try_find("login.password", None).await?.is_some() {
+                    return Ok(Some(Shown::PasswordForm));
+                }
+                if !page {
+                    since.set(None);
+                    return Ok(None);
+                }
+                let first = since.get().unwrap_or_else(std::time::Instant::now);
+                since.set(Some(first));
+                Ok((first.elapsed() >= settle).then_some(Shown::SignInPage))
             }
-            if ui.try_find("login.password", None).await?.is_some() {
-                return Ok(Some(Shown::PasswordForm));
-            }
-            Ok(ui.try_find("login.page", None).await?.map(|_| Shown::SignInPage))
         })
         .await?;
         if shown == Shown::App {

@@ -404,6 +404,13 @@
       h("div", { class: "field" }, h("label", { for: "email" }, "Email"), email),
       h("div", { class: "field" }, h("label", { for: "password" }, "Password"), password),
       h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Sign in")));
+    if (VARIANTS.has("sign-in-methods")) {
+      // The heading first; the form once the server has said how users sign in.
+      const loading = h("p", { class: "muted" }, "Loading sign-in options…");
+      const card = h("div", { class: "card login-card" }, h("h1", {}, "Sign in"), h("p", {}, "DuploCloud AI Suite admin panel"), loading);
+      api("GET", "/api/sign-in-methods").then((res) => { if (res.data && res.data.password) loading.replaceWith(form); });
+      return h("div", { class: "login-wrap" }, card);
+    }
     return h("div", { class: "login-wrap" },
       h("div", { class: "card login-card" },
         h("h1", {}, "Sign in"), h("p", {}, "DuploCloud AI Suite admin panel"), form));
