@@ -69,15 +69,13 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Engine {
     /// The locator table's XPath translation (an approximation of the
-    /// browser's roles and accessible names), in one script per find. The
-    /// default for now: with the computed engine a fresh clone's sign-in
-    /// check twice read a just-rendered password field without its label.
-    #[default]
+    /// browser's roles and accessible names), in one script per find.
     XPath,
     /// Roles and accessible names as the browser computes them, read in the
     /// page (`Element.computedRole` / `computedName`, one script per find);
     /// where the browser does not expose them, [`Engine::Bidi`] when the
     /// session speaks WebDriver BiDi, else XPath (said once per run).
+    #[default]
     AxTree,
     /// WebDriver BiDi `browsingContext.locateNodes` with an accessibility
     /// locator (the driver asks the browser's accessibility tree), on
@@ -483,7 +481,7 @@ mod tests {
 
     #[test]
     fn locator_engines_are_named_and_a_wrong_name_says_which_exist() {
-        assert_eq!(Engine::default(), Engine::XPath, "XPath by default until the computed engine is trusted (see Engine)");
+        assert_eq!(Engine::default(), Engine::AxTree, "the browser's own roles and names by default");
         assert_eq!("Accessibility".parse::<Engine>().unwrap(), Engine::AxTree);
         assert_eq!(" xpath ".parse::<Engine>().unwrap(), Engine::XPath);
         assert_eq!("bidi".parse::<Engine>().unwrap(), Engine::Bidi);

