@@ -32,13 +32,20 @@ fn args_for(fault: Fault, variant: Option<&str>) -> Vec<String> {
     args
 }
 
+/// The build of `variants` fault `fault` is checked on in the second pass:
+/// the i-th fault of [`Fault::ALL`] on `variants[i % n]`, whichever faults run.
+pub fn variant_for<'a>(fault: Fault, variants: &[&'a str]) -> Option<&'a str> {
+    let i = Fault::ALL.iter().position(|f| *f == fault).unwrap_or(0);
+    (!variants.is_empty()).then(|| variants[i % variants.len()])
+}
+
 /// Runs the probes of `faults` (all when empty) one after the other, each on
-/// the default build, or (`variants` not empty) the i-th on `variants[i % n]`.
+/// the default build, or (`variants` not empty) on [`variant_for`] it.
 pub async fn run(faults: &[Fault], variants: &[&str], display: &Display) -> Vec<Row> {
     let faults = if faults.is_empty() { Fault::ALL } else { faults };
     let mut rows = Vec::new();
-    for (i, &fault) in faults.iter().enumerate() {
-        let variant = (!variants.is_empty()).then(|| variants[i % variants.len()]);
+    for &fault in faults {
+        let variant = variant_for(fault, variants);
         let report = runner::run_report(args_for(fault, variant), display, true).await;
         let caught_by: Vec<String> =
             report.results.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.key.scenario.clone()).collect();

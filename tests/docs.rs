@@ -8,6 +8,8 @@ use ai_suite_e2e::browser::display::Display;
 use ai_suite_e2e::evidence::{REDACTION, docs::SCREENSHOTS_DIR};
 use ai_suite_e2e::runner::{self, EXIT_PASSED};
 
+mod checks;
+
 fn pngs(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.join("pictures")];
@@ -48,39 +50,46 @@ fn redacted_block(path: &Path) -> (u32, u32) {
     best
 }
 
-fn main() {
-    let display = Display::prepare();
-    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let args = || ["docs", "--docs", "--tags", "@docs"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let first = runtime.block_on(runner::run_report(args(), &display, true));
-    let second = runtime.block_on(runner::run_report(args(), &display, true));
-    drop(runtime);
-    drop(display);
+struct Runs {
+    first: runner::RunReport,
+    second: runner::RunReport,
+}
 
-    let mut failures = Vec::new();
-    for (n, r) in [(1, &first), (2, &second)] {
-        if r.code != EXIT_PASSED {
-            failures.push(format!("docs run {n} failed (pictures differ from screenshots/, or a step failed): see {}", r.run_dir.display()));
-        }
-    }
-    let (a, b) = (pngs(&first.run_dir), pngs(&second.run_dir));
-    if a.len() != 9 || a.len() != b.len() {
-        failures.push(format!("the two docs runs captured {} and {} pictures", a.len(), b.len()));
-    }
-    for (x, y) in a.iter().zip(&b) {
-        let (ix, iy) = (image::open(x).unwrap().to_rgba8(), image::open(y).unwrap().to_rgba8());
-        if ix != iy {
-            failures.push(format!("not pixel-identical across two docs runs: {} vs {}", x.display(), y.display()));
-        }
-    }
-    let step8 = Path::new(SCREENSHOTS_DIR).join("user-tokens-step-08-token-created.png");
-    let (w, h) = redacted_block(&step8);
-    if w < 300 || h < 20 {
-        failures.push(format!("the token in {} is not painted over (largest solid block {w}×{h})", step8.display()));
-    }
-    for f in &failures {
-        eprintln!("{f}");
-    }
-    println!("{} passed, {} failed, 0 skipped", 3 - failures.len().min(3), failures.len().min(3));
-    std::process::exit(if failures.is_empty() { 0 } else { 1 });
+fn main() {
+    let checks: Vec<checks::Check<Runs>> = vec![
+        checks::check("a docs run passes: every picture matches its baseline in screenshots/", |r: &Runs| {
+            checks::ensure(r.first.code == EXIT_PASSED, format!("pictures differ from screenshots/, or a step failed: see {}", r.first.run_dir.display()))
+        }),
+        checks::check("a second docs run passes too", |r: &Runs| {
+            checks::ensure(r.second.code == EXIT_PASSED, format!("see {}", r.second.run_dir.display()))
+        }),
+        checks::check("both docs runs capture the guide's 9 pictures", |r: &Runs| {
+            let (a, b) = (pngs(&r.first.run_dir), pngs(&r.second.run_dir));
+            checks::ensure(a.len() == 9 && b.len() == 9, format!("the two docs runs captured {} and {} pictures", a.len(), b.len()))
+        }),
+        checks::check("the pictures of two docs runs are pixel-identical", |r: &Runs| {
+            let (a, b) = (pngs(&r.first.run_dir), pngs(&r.second.run_dir));
+            checks::ensure(!a.is_empty() && a.len() == b.len(), "no pictures to compare")?;
+            for (x, y) in a.iter().zip(&b) {
+                let (ix, iy) = (image::open(x).map_err(|e| e.to_string())?.to_rgba8(), image::open(y).map_err(|e| e.to_string())?.to_rgba8());
+                checks::ensure(ix == iy, format!("not pixel-identical: {} vs {}", x.display(), y.display()))?;
+            }
+            Ok(())
+        }),
+        checks::check("the token in the Token Created picture is painted over", |_: &Runs| {
+            let step8 = Path::new(SCREENSHOTS_DIR).join("user-tokens-step-08-token-created.png");
+            let (w, h) = redacted_block(&step8);
+            checks::ensure(w >= 300 && h >= 20, format!("{}: largest solid block {w}×{h}", step8.display()))
+        }),
+    ];
+    checks::run(libtest_mimic::Arguments::from_args(), checks, |_| {
+        let display = Display::prepare();
+        let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+        let args = || ["docs", "--docs", "--tags", "@docs"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let first = runtime.block_on(runner::run_report(args(), &display, true));
+        let second = runtime.block_on(runner::run_report(args(), &display, true));
+        drop(runtime);
+        drop(display);
+        Runs { first, second }
+    })
 }

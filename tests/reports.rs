@@ -9,6 +9,8 @@ use ai_suite_e2e::browser::{self, display::Display};
 use ai_suite_e2e::config::Config;
 use ai_suite_e2e::runner::{self, EXIT_FAILED, EXIT_PASSED};
 
+mod checks;
+
 fn args(extra: &[&str]) -> Vec<String> {
     ["reports", "--name", "following the user guide"].iter().chain(extra).map(|s| s.to_string()).collect()
 }
@@ -36,52 +38,61 @@ async fn html_in_browser(report: &Path) -> anyhow::Result<(String, String, bool)
     Ok((summary, first, img_ok))
 }
 
+struct Runs {
+    flaky: runner::RunReport,
+    gate: runner::RunReport,
+    failing: runner::RunReport,
+    /// The failing run's HTML report in a browser: summary, first section, images load.
+    in_browser: Result<(String, String, bool), String>,
+}
+
 fn main() {
-    let display = Display::prepare();
-    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let mut failures: Vec<String> = Vec::new();
-    let mut check = |ok: bool, what: &str| {
-        if !ok {
-            failures.push(what.to_string());
-        }
-    };
-
-    // Flaky: the first Create of the server fails, the retry passes.
-    let flaky = runtime.block_on(runner::run_report(args(&["--fault", "flaky-first-create", "--retry", "1"]), &display, true));
-    check(flaky.code == EXIT_PASSED, "a flaky run passes by default");
-    let html = read(&flaky.run_dir, "report.html");
-    check(html.contains("1 flaky"), "the HTML report counts the flaky scenario");
-    check(read(&flaky.run_dir, "junit.xml").contains("<failure"), "JUnit keeps the failed attempt");
-    check(read(&flaky.run_dir, "cucumber.json").contains("\"failed\""), "Cucumber JSON keeps the failed attempt");
-    let gate = runtime.block_on(runner::run_report(
-        args(&["--fault", "flaky-first-create", "--retry", "1", "--fail-on-flaky"]),
-        &display,
-        true,
-    ));
-    check(gate.code == EXIT_FAILED, "--fail-on-flaky fails the gate");
-
-    // Failing: the status column is wrong.
-    let failing = runtime.block_on(runner::run_report(args(&["--fault", "wrong-status"]), &display, true));
-    check(failing.code == EXIT_FAILED, "a broken product fails the run with exit code 1");
-    let html = read(&failing.run_dir, "report.html");
-    check(html.contains("<pre class=\"error\">") && html.contains("Pending"), "the HTML report shows the failed assertion");
-    check(html.contains("page:") && html.contains("screenshot:"), "the HTML report shows the page URL and the screenshot of the failure");
-    check(read(&failing.run_dir, "junit.xml").contains("<failure"), "JUnit has the failure");
-    check(read(&failing.run_dir, "cucumber.json").contains("\"failed\""), "Cucumber JSON has the failure");
-
-    match runtime.block_on(html_in_browser(&failing.run_dir.join("report.html"))) {
-        Ok((summary, first, img_ok)) => {
-            check(summary.contains("0 passed") && summary.contains("1 failed"), &format!("the HTML summary in a browser: {summary:?}"));
-            check(first.starts_with("failed"), &format!("failures come first: {first:?}"));
-            check(img_ok, "the report's screenshots load from disk");
-        }
-        Err(e) => failures.push(format!("could not open the HTML report in a browser: {e:#}")),
-    }
-    drop(runtime);
-    drop(display);
-    for f in &failures {
-        eprintln!("FAILED: {f}");
-    }
-    println!("{} passed, {} failed, 0 skipped", 1 - failures.len().min(1), failures.len().min(1));
-    std::process::exit(if failures.is_empty() { 0 } else { 1 });
+    use checks::{check, ensure};
+    let in_browser = |r: &Runs| r.in_browser.clone().map_err(|e| format!("could not open the HTML report in a browser: {e}"));
+    let checks: Vec<checks::Check<Runs>> = vec![
+        // Flaky: the first Create of the server fails, the retry passes.
+        check("a flaky run passes by default", |r: &Runs| ensure(r.flaky.code == EXIT_PASSED, format!("exit {}", r.flaky.code))),
+        check("the HTML report counts the flaky scenario", |r: &Runs| ensure(read(&r.flaky.run_dir, "report.html").contains("1 flaky"), "no \"1 flaky\"")),
+        check("JUnit keeps the flaky run's failed attempt", |r: &Runs| ensure(read(&r.flaky.run_dir, "junit.xml").contains("<failure"), "no <failure")),
+        check("Cucumber JSON keeps the flaky run's failed attempt", |r: &Runs| {
+            ensure(read(&r.flaky.run_dir, "cucumber.json").contains("\"failed\""), "no \"failed\"")
+        }),
+        check("--fail-on-flaky fails the gate", |r: &Runs| ensure(r.gate.code == EXIT_FAILED, format!("exit {}", r.gate.code))),
+        // Failing: the status column is wrong.
+        check("a broken product fails the run with exit code 1", |r: &Runs| ensure(r.failing.code == EXIT_FAILED, format!("exit {}", r.failing.code))),
+        check("the HTML report shows the failed assertion", |r: &Runs| {
+            let html = read(&r.failing.run_dir, "report.html");
+            ensure(html.contains("<pre class=\"error\">") && html.contains("Pending"), "no error block naming Pending")
+        }),
+        check("the HTML report shows the page URL and the screenshot of the failure", |r: &Runs| {
+            let html = read(&r.failing.run_dir, "report.html");
+            ensure(html.contains("page:") && html.contains("screenshot:"), "no page: / screenshot: lines")
+        }),
+        check("JUnit has the failure", |r: &Runs| ensure(read(&r.failing.run_dir, "junit.xml").contains("<failure"), "no <failure")),
+        check("Cucumber JSON has the failure", |r: &Runs| ensure(read(&r.failing.run_dir, "cucumber.json").contains("\"failed\""), "no \"failed\"")),
+        check("the HTML summary, read in a browser, counts the failure", move |r: &Runs| {
+            let (summary, _, _) = in_browser(r)?;
+            ensure(summary.contains("0 passed") && summary.contains("1 failed"), format!("summary {summary:?}"))
+        }),
+        check("the HTML report lists failures first", move |r: &Runs| {
+            let (_, first, _) = in_browser(r)?;
+            ensure(first.starts_with("failed"), format!("first section {first:?}"))
+        }),
+        check("the HTML report's screenshots load from disk", move |r: &Runs| ensure(in_browser(r)?.2, "the first image did not load")),
+    ];
+    checks::run(libtest_mimic::Arguments::from_args(), checks, |_| {
+        let display = Display::prepare();
+        let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+        let flaky = runtime.block_on(runner::run_report(args(&["--fault", "flaky-first-create", "--retry", "1"]), &display, true));
+        let gate = runtime.block_on(runner::run_report(
+            args(&["--fault", "flaky-first-create", "--retry", "1", "--fail-on-flaky"]),
+            &display,
+            true,
+        ));
+        let failing = runtime.block_on(runner::run_report(args(&["--fault", "wrong-status"]), &display, true));
+        let in_browser = runtime.block_on(html_in_browser(&failing.run_dir.join("report.html"))).map_err(|e| format!("{e:#}"));
+        drop(runtime);
+        drop(display);
+        Runs { flaky, gate, failing, in_browser }
+    })
 }

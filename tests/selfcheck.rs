@@ -1,41 +1,63 @@
 //! Self-check (harness = false): the suite must FAIL against every fault switch
-//! of the local AI Suite, and leave none of its tokens Active when it fails.
-//! The unbroken app passing is proven by tests/user_tokens.rs.
+//! of the local AI Suite, and leave none of its tokens Active when it fails;
+//! every fault on the default build, and again on one of the component kits'
+//! builds (in turn), so no catch depends on this build's markup. Each is a
+//! test of its own (`cargo test --test selfcheck -- copy-nothing` runs that
+//! fault's). The unbroken app passing is proven by tests/user_tokens.rs.
 
 use ai_suite_e2e::browser::display::Display;
 use ai_suite_e2e::local_suite::Fault;
+use ai_suite_e2e::selfcheck::{self, KIT_VARIANTS, Row, variant_for};
+
+mod checks;
+
+fn build(fault: Fault, second_pass: bool) -> &'static str {
+    if second_pass { variant_for(fault, KIT_VARIANTS).unwrap_or("default") } else { "default" }
+}
+
+fn row<'a>(rows: &'a [Row], fault: Fault, build: &str) -> Result<&'a Row, String> {
+    rows.iter()
+        .find(|r| r.fault == fault && r.variant.as_deref().unwrap_or("default") == build)
+        .ok_or_else(|| format!("fault '{}' was not run on the {build} build", fault.name()))
+}
 
 fn main() {
-    let display = Display::prepare();
-    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    // Optional: a fault name to check just that one (cargo test --test selfcheck -- copy-nothing).
-    let only: Vec<Fault> = std::env::args()
-        .skip(1)
-        .filter_map(|a| Fault::ALL.iter().copied().find(|f| f.name() == a))
-        .collect();
-    // Every fault on the default build, and again on one of the component
-    // kits' builds (in turn), so no catch depends on this build's markup.
-    let mut rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, &[], &display));
-    rows.extend(runtime.block_on(ai_suite_e2e::selfcheck::run(&only, ai_suite_e2e::selfcheck::KIT_VARIANTS, &display)));
-    drop(runtime);
-    println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
-    let mut problems = Vec::new();
-    for r in &rows {
-        if !r.caught {
-            problems.push(format!("fault '{}' was NOT caught (a gap in the suite)", r.fault.name()));
-        }
-        if r.tokens_left_active != Some(0) {
-            problems.push(format!("fault '{}': {:?} token(s) of the failing run left Active", r.fault.name(), r.tokens_left_active));
+    let mut checks: Vec<checks::Check<Vec<Row>>> = Vec::new();
+    for &fault in Fault::ALL {
+        for second_pass in [false, true] {
+            let build = build(fault, second_pass);
+            checks.push(checks::check(format!("{}: caught on the {build} build", fault.name()), move |rows: &Vec<Row>| {
+                let r = row(rows, fault, build)?;
+                checks::ensure(r.caught, format!("NOT caught (a gap in the suite); see {}", r.run_dir.display()))
+            }));
+            checks.push(checks::check(format!("{}: no token left Active on the {build} build", fault.name()), move |rows: &Vec<Row>| {
+                let r = row(rows, fault, build)?;
+                checks::ensure(r.tokens_left_active == Some(0), format!("{:?} token(s) of the failing run left Active", r.tokens_left_active))
+            }));
         }
     }
-    drop(display);
-    if problems.is_empty() {
-        println!("{} passed, 0 failed, 0 skipped", rows.len());
-        std::process::exit(0);
-    }
-    for p in &problems {
-        eprintln!("{p}");
-    }
-    println!("{} passed, {} failed, 0 skipped", rows.len() - problems.len().min(rows.len()), problems.len());
-    std::process::exit(1);
+    checks::run(libtest_mimic::Arguments::from_args(), checks, |names| {
+        // Only the faults (and passes) a selected check reads.
+        let wanted = |second_pass: bool| -> Vec<Fault> {
+            Fault::ALL
+                .iter()
+                .copied()
+                .filter(|f| names.iter().any(|n| n.starts_with(&format!("{}: ", f.name())) && n.ends_with(&format!("the {} build", build(*f, second_pass)))))
+                .collect()
+        };
+        let (first, second) = (wanted(false), wanted(true));
+        let display = Display::prepare();
+        let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+        let mut rows = Vec::new();
+        if !first.is_empty() {
+            rows.extend(runtime.block_on(selfcheck::run(&first, &[], &display)));
+        }
+        if !second.is_empty() {
+            rows.extend(runtime.block_on(selfcheck::run(&second, KIT_VARIANTS, &display)));
+        }
+        drop(runtime);
+        drop(display);
+        println!("\n{}", selfcheck::table(&rows));
+        rows
+    })
 }
