@@ -90,7 +90,8 @@ pub const DOCS_TODAY: &str = "2026-03-12";
 const DOCS_SEED: u64 = 20260411;
 
 /// Drops arguments that `cargo test` passes to every test binary (libtest's)
-/// and that cucumber's CLI would reject; reports what it ignored.
+/// and that cucumber's CLI would reject; reports what it ignored. Only test
+/// binaries call it (tests/user_tokens.rs): `cargo run` refuses such flags.
 pub fn strip_libtest_args(args: Vec<String>) -> Vec<String> {
     const FLAGS: &[&str] = &[
         "--nocapture", "--show-output", "--quiet", "-q", "--exact", "--ignored", "--include-ignored",
@@ -159,7 +160,6 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
         run_dir: PathBuf::new(),
         tokens_left_active: None,
     };
-    let args = strip_libtest_args(args);
     let opts = match Opts::try_parse_from(&args) {
         Ok(o) => o,
         Err(e) => {

@@ -49,7 +49,7 @@ fn a_malformed_config_file_is_named() {
 }
 
 #[test]
-fn a_bad_command_line_exits_2_and_cargo_test_arguments_do_not() {
+fn a_bad_command_line_exits_2_and_names_what_it_refused() {
     let (code, out) = run(&[], &["--no-such-flag"]);
     assert_eq!(code, 2, "{out}");
     // A typo of a command is refused, with the commands listed, not run as the suite.
@@ -59,6 +59,10 @@ fn a_bad_command_line_exits_2_and_cargo_test_arguments_do_not() {
         assert!(out.contains(&format!("unknown command '{typo}'")) && out.contains("serve") && out.contains("selfcheck"), "{out}");
         assert!(!out.contains("target:"), "{typo}: nothing was started: {out}");
     }
+    // libtest's flags are for test binaries: `cargo run` refuses them like any unknown flag.
+    let (code, out) = run(&[], &["--nocapture"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--nocapture"), "the flag is named: {out}");
     let (code, out) = run(&[], &["--help"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("--tags") && out.contains("serve") && out.contains("docs"), "{out}");
