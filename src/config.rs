@@ -117,7 +117,7 @@ pub struct BrowserFile {
     pub animation_speed: Option<f64>,
     /// "cdp" (default on Chromium) or "webdriver".
     pub input: Option<String>,
-    /// "accessibility" (default) or "xpath": how role= and label= locators are found.
+    /// "accessibility" (default), "bidi" or "xpath": how role= and label= locators are found.
     pub locator_engine: Option<String>,
     pub webdriver_url: Option<String>,
     pub chromedriver: Option<PathBuf>,

@@ -59,6 +59,20 @@ const describe = (el) => {
     };
 }
 
+/// What a visible match is, and what a form field is (by its tag, or its role:
+/// the computed one where the browser exposes it, else the attribute).
+macro_rules! visible_js {
+    () => {
+        r#"
+const shown = (el) => (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+                                          : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
+const FIELD = 'input:not([type=hidden]), textarea, select, [contenteditable=true]';
+const FIELD_ROLES = ['textbox', 'searchbox', 'combobox', 'spinbutton'];
+const isField = (el) => el.matches(FIELD) || FIELD_ROLES.includes(el.computedRole || el.getAttribute('role'));
+"#
+    };
+}
+
 /// Finds visible elements of a locator's alternatives, tried in order: the
 /// first alternative with any visible match wins. An alternative is an XPath
 /// (text), or a question to the browser's accessibility engine (an object
@@ -71,26 +85,19 @@ const describe = (el) => {
 /// - `"all"`: every visible match of that alternative (an array).
 ///
 /// One round trip either way.
-const FIND_VISIBLE_JS: &str = concat!(describe_js!(), r#"
+const FIND_VISIBLE_JS: &str = concat!(describe_js!(), visible_js!(), r#"
 const [alts, scope, mode] = arguments;
 const root = scope || document;
-const shown = (el) => (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-                                          : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
 const byXPath = (xpath) => {
   const snap = document.evaluate(xpath, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
   const out = [];
   for (let i = 0; i < snap.snapshotLength; i++) out.push(snap.snapshotItem(i));
   return out;
 };
-const FIELD = 'input:not([type=hidden]), textarea, select, [contenteditable=true]';
-const FIELD_ROLES = ['textbox', 'searchbox', 'combobox', 'spinbutton'];
 const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
 const answers = (q, el) => {
-  const role = el.computedRole;
-  if (q.label !== undefined) {
-    return (el.matches(FIELD) || FIELD_ROLES.includes(role)) && norm((el.computedName || '').replace(/\*/g, '')) === q.label;
-  }
-  if (!q.roles.includes(role)) return false;
+  if (q.label !== undefined) return isField(el) && norm((el.computedName || '').replace(/\*/g, '')) === q.label;
+  if (!q.roles.includes(el.computedRole)) return false;
   if (q.name === null) return true;
   const n = norm(el.computedName);
   return q.contains ? n.toLowerCase().includes(q.name.toLowerCase()) : n === q.name;
@@ -155,16 +162,10 @@ const DESCRIBE_JS: &str = concat!(describe_js!(), "return JSON.stringify([...arg
 
 /// Which elements found through WebDriver BiDi are visible matches: shown,
 /// not the scope itself, and a form field when `field`. One answer per element.
-const BIDI_KEEP_JS: &str = r#"
+const BIDI_KEEP_JS: &str = concat!(visible_js!(), r#"
 const [field, scope, ...els] = arguments;
-return els.map((el) => {
-  if (!(el instanceof Element) || el === scope || !el.isConnected) return false;
-  const shown = (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-                                    : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
-  if (!shown) return false;
-  return !field || el.matches('input:not([type=hidden]), textarea, select, [contenteditable=true], [role=textbox], [role=combobox], [role=searchbox], [role=spinbutton]');
-});
-"#;
+return els.map((el) => el instanceof Element && el !== scope && el.isConnected && shown(el) && (!field || isField(el)));
+"#);
 
 /// A locator meant to find one element matched several visible ones: an
 /// error, never "take the first" (the first in document order may be a
@@ -360,24 +361,13 @@ impl Ui {
             return Err(self.ambiguous(key, i, &found).await?.into());
         }
         let specs = self.specs(key, scope.is_some()).await?;
-        let loc = self.locator(key);
         let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(specs, scope, "one")).await?;
         match got {
             Ok(el) => Ok(el),
             Err(report) => {
                 let text = report.as_str().unwrap_or_default();
                 let r: AmbiguityReport = serde_json::from_str(text).with_context(|| format!("unreadable answer of the find script: {report}"))?;
-                let alt = loc.alternatives.get(r.alternative).map(|a| a.source.clone()).unwrap_or_default();
-                let items = r.items.into_iter().map(|i| (i.tag, i.role, crate::secret::redact(&i.name), crate::secret::redact(&i.html))).collect();
-                Err(Ambiguous {
-                    key: key.to_string(),
-                    alternative: alt,
-                    position: r.alternative + 1,
-                    alternatives: loc.alternatives.len(),
-                    count: r.count,
-                    items,
-                }
-                .into())
+                Err(self.ambiguity(key, r.alternative, r.count, r.items).into())
             }
         }
     }
@@ -456,19 +446,26 @@ impl Ui {
         Ok(Some(from.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
     }
 
-    /// The error for `key`'s alternative `i` matching several elements.
+    /// The error for `key`'s alternative `i` matching the elements `found`
+    /// (described in the page, as the find script does).
     async fn ambiguous(&self, key: &str, i: usize, found: &[Element]) -> anyhow::Result<Ambiguous> {
-        let loc = self.locator(key);
         let text = self.page.eval(DESCRIBE_JS, found.iter().take(5).map(Into::into).collect()).await?;
         let items: Vec<AmbiguousItem> = serde_json::from_str(text.as_str().unwrap_or("[]")).context("unreadable descriptions of the matches")?;
-        Ok(Ambiguous {
+        Ok(self.ambiguity(key, i, found.len(), items))
+    }
+
+    /// `key`'s alternative `i` matched `count` visible elements, these first
+    /// (their names and markup redacted).
+    fn ambiguity(&self, key: &str, i: usize, count: usize, items: Vec<AmbiguousItem>) -> Ambiguous {
+        let loc = self.locator(key);
+        Ambiguous {
             key: key.to_string(),
-            alternative: loc.alternatives[i].source.clone(),
+            alternative: loc.alternatives.get(i).map(|a| a.source.clone()).unwrap_or_default(),
             position: i + 1,
             alternatives: loc.alternatives.len(),
-            count: found.len(),
+            count,
             items: items.into_iter().map(|i| (i.tag, i.role, crate::secret::redact(&i.name), crate::secret::redact(&i.html))).collect(),
-        })
+        }
     }
 
     /// One attempt: the first visible match of a raw XPath, relative to
