@@ -4,7 +4,7 @@
 //! The expensive work every check reads (suite runs) is done once, and not at
 //! all when listing or when the filter leaves no check.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use libtest_mimic::{Arguments, Trial};
 
@@ -21,29 +21,23 @@ pub fn ensure(ok: bool, why: impl Into<String>) -> Result<(), String> {
     if ok { Ok(()) } else { Err(why.into()) }
 }
 
-/// Does the command line's filter keep a check of this name?
-pub fn selected(args: &Arguments, name: &str) -> bool {
-    let kept = match &args.filter {
-        None => true,
-        Some(f) if args.exact => name == f,
-        Some(f) => name.contains(f.as_str()),
-    };
-    kept && !args.skip.iter().any(|s| if args.exact { name == s } else { name.contains(s.as_str()) })
-}
-
 /// Computes the results (unless nothing is to run), then runs the checks and exits.
 pub fn run<R: Send + Sync + 'static>(args: Arguments, checks: Vec<Check<R>>, compute: impl FnOnce(&[&str]) -> R) -> ! {
-    let names: Vec<&str> = checks.iter().map(|(n, _)| n.as_str()).filter(|n| selected(&args, n)).collect();
-    let results = (!args.list && !names.is_empty()).then(|| Arc::new(compute(&names)));
-    let trials = checks
+    let results = Arc::new(OnceLock::<R>::new());
+    let trials: Vec<Trial> = checks
         .into_iter()
         .map(|(name, f)| {
             let results = results.clone();
-            Trial::test(name, move || match &results {
+            Trial::test(name, move || match results.get() {
                 Some(r) => f(r).map_err(Into::into),
                 None => Err("the results were not computed".into()),
             })
         })
         .collect();
+    // What libtest-mimic will run (its own filter, --skip, --exact): only that is computed.
+    let names: Vec<&str> = trials.iter().filter(|t| !args.is_filtered_out(t) && !args.is_ignored(t)).map(Trial::name).collect();
+    if !args.list && !names.is_empty() {
+        let _ = results.set(compute(&names));
+    }
     libtest_mimic::run(&args, trials).exit()
 }
