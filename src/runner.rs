@@ -51,8 +51,8 @@ impl Signals {
 
 pub use crate::pages::login::SIGN_IN_FAILED;
 
-pub use crate::run_context::{DocsMode, Outcome, RunContext, ScenarioKey, ScenarioResult, StepRecord};
-use crate::run_context::CURRENT;
+pub use crate::results::{Outcome, ScenarioKey, ScenarioResult, StepRecord};
+use crate::run_context::{BrowserSource, CURRENT, DocsMode, RunContext};
 use crate::sync::lock;
 
 pub const FEATURES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
@@ -180,53 +180,6 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
     }
 }
 
-/// The tags of each scenario the run will execute, in file order, with
-/// cucumber's own filters (`--name` / `--tags`) applied: the browser pool
-/// starts sessions of the right kind ahead of need. An estimate is enough (a
-/// wrong guess costs one browser start).
-fn planned_scenarios(opts: &Opts) -> Vec<Vec<String>> {
-    use cucumber::tag::Ext as _;
-    let mut files: Vec<_> = std::fs::read_dir(FEATURES_DIR)
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "feature")).collect())
-        .unwrap_or_default();
-    files.sort();
-    let mut planned = Vec::new();
-    for path in files {
-        let Ok(feature) = cucumber::gherkin::Feature::parse_path(&path, Default::default()) else { continue };
-        let scenarios = feature.scenarios.iter().chain(feature.rules.iter().flat_map(|r| &r.scenarios));
-        for scenario in scenarios {
-            // An outline runs once per example row, its name filled in from the row.
-            let mut runs: Vec<(String, Vec<String>)> = Vec::new();
-            for ex in &scenario.examples {
-                let Some(table) = &ex.table else { continue };
-                let header = &table.rows[0];
-                for row in table.rows.iter().skip(1) {
-                    let mut name = scenario.name.clone();
-                    for (k, v) in header.iter().zip(row) {
-                        name = name.replace(&format!("<{k}>"), v);
-                    }
-                    runs.push((name, ex.tags.clone()));
-                }
-            }
-            if scenario.examples.is_empty() {
-                runs.push((scenario.name.clone(), Vec::new()));
-            }
-            for (name, example_tags) in runs {
-                let tags: Vec<String> = feature.tags.iter().chain(&scenario.tags).chain(&example_tags).cloned().collect();
-                let selected = match (&opts.re_filter, &opts.tags_filter) {
-                    (Some(re), _) => re.is_match(&name),
-                    (None, Some(t)) => t.eval(tags.iter()),
-                    (None, None) => true,
-                };
-                if selected {
-                    planned.push(tags);
-                }
-            }
-        }
-    }
-    planned
-}
-
 type Opts = cli::Opts<
     cucumber::parser::basic::Cli,
     cucumber::runner::basic::Cli,
@@ -310,13 +263,21 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     let _marker = crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, local.is_some())?;
     let driver = Driver::start(&config, &run_dir, &browser_temp.path).await?;
     let concurrency = config.concurrency;
-    let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, driver, display, docs));
-    ctx.set_earlier(earlier);
+    let config = Arc::new(config);
+    let browsers = driver.chromium.clone().map(|chromium| {
+        browser::contexts::Browsers::new(browser::contexts::Launcher {
+            config: config.clone(),
+            driver_url: driver.url.clone(),
+            chromium,
+            base_url: base_url.clone(),
+        })
+    });
+    let source = BrowserSource { driver_url: driver.url.clone(), browsers, display: display.name.clone(), display_note: display.note.clone() };
+    let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier));
     *lock(&CURRENT) = Some(ctx.clone());
     println!("target: {base_url}{}", if local.is_some() { " (local AI Suite)" } else { "" });
     println!("artifacts: {}", run_dir.display());
 
-    ctx.plan(&planned_scenarios(&opts));
     let junit = std::fs::File::create(run_dir.join("junit.xml"))?;
     let json = std::fs::File::create(run_dir.join("cucumber.json"))?;
     let console: Box<dyn std::io::Write> =
@@ -333,32 +294,27 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
             async move {
                 let mut key = ScenarioKey::new(feature, scenario);
                 key.attempt = world.run.next_attempt(&key.id);
-                world.scenario = Some(key.clone());
-                match world.run.open_session(&key).await {
-                    Ok((ui, clipboard)) => {
-                        world.ui = Some(ui);
-                        world.clipboard = clipboard;
-                    }
-                    Err(e) => {
-                        let message = crate::secret::redact(&format!("{e:#}"));
-                        world.run.record_failure(&key, &message);
-                        panic!("could not open a browser session: {message}");
-                    }
+                let session = world.run.open_scenario(key).await;
+                let failed = session.ui.is_none().then(|| session.failure.clone().unwrap_or_default());
+                world.clipboard = session.clipboard.unwrap_or(crate::browser::clipboard::ClipboardPath::Browser);
+                world.session = Some(session);
+                if let Some(message) = failed {
+                    panic!("{message}");
                 }
             }
             .boxed_local()
         })
-        .after(|feature, _rule, scenario, finished, _world| {
+        .after(|_feature, _rule, _scenario, finished, world| {
             async move {
-                let mut key = ScenarioKey::new(feature, scenario);
                 let outcome = match finished {
                     event::ScenarioFinished::StepPassed => Outcome::Passed,
                     event::ScenarioFinished::StepSkipped => Outcome::Skipped,
                     _ => Outcome::Failed,
                 };
-                if let Some(ctx) = RunContext::current() {
-                    key.attempt = ctx.current_attempt(&key.id);
-                    ctx.finish_scenario(&key, outcome).await;
+                if let Some(world) = world
+                    && let Some(session) = world.session.take()
+                {
+                    world.run.clone().finish_scenario(session, outcome).await;
                 }
             }
             .boxed_local()
@@ -386,11 +342,17 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
                 browser::kill_all_now();
                 std::process::exit(EXIT_INTERRUPTED);
             });
-            (0, 0, Some(ctx.interrupt_in_flight().await))
+            (0, 0, Some(()))
         }
     };
+    // The runner is gone: the Worlds of scenarios stopped mid-way have handed
+    // their sessions back; they are finished as interrupted.
+    let interrupted = match interrupted {
+        Some(()) => Some(ctx.finish_interrupted().await),
+        None => None,
+    };
     let (cleaned, left) = ctx.sweep().await;
-    ctx.quitted().await;
+    ctx.quit_browsers().await;
     for e in ctx.writes.flush().await {
         eprintln!("a screenshot could not be written: {e}");
     }
@@ -416,11 +378,10 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     let flaky = flaky_ids.len();
 
     let run_prefix = format!("-{}-", ctx.run_id);
-    let api_note = ctx.api_note.get().cloned();
+    let api_note = ctx.cleanup.api_note.get().cloned();
     *lock(&CURRENT) = None;
-    if let Ok(ctx) = Arc::try_unwrap(ctx) {
-        ctx.into_driver().stop().await;
-    }
+    drop(ctx);
+    driver.stop().await;
     let mut tokens_left_active = None;
     if let Some(suite) = local {
         let live = suite.store.all_tokens().into_iter().filter(|t| t.name.contains(&run_prefix) && t.status == "Active");
@@ -552,26 +513,6 @@ mod tests {
 
     fn args(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn planned(cli: &[&str]) -> Vec<Vec<String>> {
-        let opts = Opts::try_parse_from(args(cli)).expect("valid arguments");
-        planned_scenarios(&opts)
-    }
-
-    #[test]
-    fn the_plan_follows_cucumbers_filters() {
-        let all = planned(&["bin"]);
-        let validation = planned(&["bin", "--tags", "@validation"]);
-        let main = planned(&["bin", "--name", "following the user guide"]);
-        let outline = planned(&["bin", "--name", "expiry date of (yesterday|tomorrow)"]);
-        assert!(all.len() > validation.len() + main.len(), "{} scenarios in all", all.len());
-        assert!(validation.iter().all(|t| t.iter().any(|t| t == "validation")));
-        assert_eq!(main.len(), 1);
-        assert!(main[0].iter().any(|t| t == "clipboard"), "the main scenario needs the clipboard: {:?}", main[0]);
-        // Outline rows are planned one by one, with their names filled in.
-        assert_eq!(outline.len(), 2);
-        assert!(planned(&["bin", "--tags", "@nosuchtag"]).is_empty());
     }
 
     #[test]

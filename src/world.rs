@@ -1,6 +1,7 @@
-//! The cucumber World: one per scenario, holding its browser session (through
-//! the page objects) and what the guide's steps carry forward (the token name,
-//! the expiry, the token value as a [`Secret`]).
+//! The cucumber World: one per scenario. It owns the scenario's session (its
+//! page, step records, failure, notes, created tokens: [`ScenarioSession`])
+//! and what the guide's steps carry forward (the token name, the expiry, the
+//! token value as a [`Secret`]); the after hook hands the session back to the run.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,15 +12,17 @@ use cucumber::gherkin::Step;
 
 use crate::browser::clipboard::ClipboardPath;
 use crate::pages::Ui;
-use crate::run_context::{RunContext, ScenarioKey};
+use crate::results::StepRecord;
+use crate::run_context::RunContext;
+use crate::scenario::ScenarioSession;
 use crate::secret::{Secret, redact};
 
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub struct AiSuiteWorld {
     pub run: Arc<RunContext>,
-    pub ui: Option<Ui>,
-    pub scenario: Option<ScenarioKey>,
+    /// Set by the before hook, taken back by the after hook.
+    pub session: Option<ScenarioSession>,
     /// Steps taken so far in this scenario (numbers the screenshots).
     pub step_index: usize,
     pub token_name: Option<String>,
@@ -50,7 +53,7 @@ pub struct AiSuiteWorld {
 impl fmt::Debug for AiSuiteWorld {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AiSuiteWorld")
-            .field("scenario", &self.scenario.as_ref().map(|s| &s.scenario))
+            .field("scenario", &self.session.as_ref().map(|s| &s.key.scenario))
             .field("step_index", &self.step_index)
             .field("token_name", &self.token_name)
             .field("expiry", &self.expiry)
@@ -64,8 +67,7 @@ impl AiSuiteWorld {
         let run = RunContext::current().context("the suite's run context is not set up (run through the runner)")?;
         Ok(Self {
             run,
-            ui: None,
-            scenario: None,
+            session: None,
             step_index: 0,
             token_name: None,
             expiry: None,
@@ -84,7 +86,23 @@ impl AiSuiteWorld {
     }
 
     pub fn ui(&self) -> anyhow::Result<&Ui> {
-        self.ui.as_ref().context("no browser session for this scenario (the before hook failed)")
+        self.session.as_ref().and_then(|s| s.ui.as_ref()).context("no browser session for this scenario (the before hook failed)")
+    }
+
+    /// A note for the scenario's report (how a check was made).
+    pub fn note(&mut self, text: String) {
+        if let Some(s) = &mut self.session {
+            s.notes.push(text);
+        }
+    }
+
+    /// A token this scenario created: revoked when the scenario ends, and by
+    /// the run's final sweep if that fails.
+    pub fn created_token(&mut self, name: &str) {
+        self.run.cleanup.created(name);
+        if let Some(s) = &mut self.session {
+            s.created.push(name.to_string());
+        }
     }
 
     /// The target's today (the local AI Suite's clock, else UTC).
@@ -116,21 +134,20 @@ impl AiSuiteWorld {
                 }
             }
         }
-        if let Some(key) = &self.scenario {
-            let record = crate::run_context::StepRecord {
+        if let Some(s) = &mut self.session {
+            s.steps.push(StepRecord {
                 index: self.step_index,
                 text: format!("{} {}", step.keyword.trim(), step.value),
                 passed: result.is_ok(),
                 action: action_time,
                 capture: captured.elapsed(),
                 screenshot: shot.as_ref().ok().map(|(p, _)| p.clone()),
-            };
-            self.run.record_step(key, record);
+            });
         }
         if let Err(e) = result {
-            let url = match &self.ui {
-                Some(ui) => ui.current_url().await,
-                None => "(no browser)".into(),
+            let url = match self.ui() {
+                Ok(ui) => ui.current_url().await,
+                Err(_) => "(no browser)".into(),
             };
             let screenshot = match &shot {
                 Ok((p, _)) => p.display().to_string(),
@@ -141,8 +158,8 @@ impl AiSuiteWorld {
                 step.keyword.trim(),
                 step.value
             ));
-            if let Some(key) = &self.scenario {
-                self.run.record_failure(key, &message);
+            if let Some(s) = &mut self.session {
+                s.fail(message.clone());
             }
             panic!("{message}");
         }
@@ -150,7 +167,7 @@ impl AiSuiteWorld {
 
     /// The step's screenshot and the dynamic regions to ignore when comparing it.
     async fn capture(&mut self, step_text: &str, fresh: bool) -> anyhow::Result<(std::path::PathBuf, Vec<crate::evidence::Rect>)> {
-        let (Some(ui), Some(key)) = (&self.ui, &self.scenario) else {
+        let Some(ScenarioSession { ui: Some(ui), key, .. }) = &self.session else {
             anyhow::bail!("no browser session");
         };
         let path = crate::evidence::step_path(&self.run.run_dir, &key.feature, &key.evidence_name(), self.step_index, step_text);
@@ -161,5 +178,15 @@ impl AiSuiteWorld {
         let shot = crate::evidence::capture(ui, &path, &crate::secret::all(), docs, writes, previous).await?;
         self.last_capture = Some(shot.png);
         Ok((path, shot.masks))
+    }
+}
+
+/// A World dropped with its session still in it never reached the after
+/// hook: the run was stopped. The run finishes that scenario as interrupted.
+impl Drop for AiSuiteWorld {
+    fn drop(&mut self) {
+        if let Some(s) = self.session.take() {
+            self.run.abandon(s);
+        }
     }
 }

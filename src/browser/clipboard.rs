@@ -28,13 +28,15 @@ impl ClipboardPath {
 }
 
 /// Grants the page clipboard access (both permissions: CDP denies what is not listed).
-pub async fn grant_permissions(driver: &WebDriver, origin: &str) -> anyhow::Result<()> {
+pub async fn grant_permissions(driver: &WebDriver, origin: &str, browser_context: Option<&str>) -> anyhow::Result<()> {
+    let mut params = json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] });
+    // Granted to the scenario's own context only (the default one otherwise).
+    if let Some(id) = browser_context {
+        params["browserContextId"] = json!(id);
+    }
     driver
         .cdp()
-        .send_raw(
-            "Browser.grantPermissions",
-            json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
-        )
+        .send_raw("Browser.grantPermissions", params)
         .await
         .context("could not grant clipboard permissions through CDP (is this Chromium?)")?;
     Ok(())

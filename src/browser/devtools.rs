@@ -44,17 +44,22 @@ impl Drop for Inner {
     }
 }
 
+/// Where the session's browser takes DevTools connections (`host:port`),
+/// when it says so (ChromeDriver's `goog:chromeOptions.debuggerAddress`).
+pub fn debugger_address(driver: &WebDriver) -> Option<String> {
+    let caps = serde_json::to_value(driver.handle().capabilities()).unwrap_or_default();
+    // Chromium listens on the IPv4 loopback; "localhost" may resolve to ::1 first.
+    caps["goog:chromeOptions"]["debuggerAddress"].as_str().map(|a| a.replace("localhost", "127.0.0.1"))
+}
+
 impl DevTools {
     /// Attaches to the session's current tab, when the browser tells where its
     /// DevTools endpoint is. `Ok(None)`: no endpoint (not Chromium, or a remote
     /// WebDriver whose browsers' endpoints are on another machine).
     pub async fn connect(driver: &WebDriver, timeout: Duration) -> anyhow::Result<Option<Self>> {
-        let caps = serde_json::to_value(driver.handle().capabilities()).unwrap_or_default();
-        let Some(address) = caps["goog:chromeOptions"]["debuggerAddress"].as_str() else {
+        let Some(address) = debugger_address(driver) else {
             return Ok(None);
         };
-        // Chromium listens on the IPv4 loopback; "localhost" may resolve to ::1 first.
-        let address = address.replace("localhost", "127.0.0.1");
         let tab = driver.window().await.context("could not read the session's window handle")?.to_string();
         let targets: Vec<Value> = reqwest::Client::new()
             .get(format!("http://{address}/json/list"))
@@ -70,10 +75,15 @@ impl DevTools {
         else {
             bail!("the browser's DevTools endpoint {address} does not list the session's tab {tab}");
         };
+        Ok(Some(Self::connect_url(url, timeout).await?))
+    }
+
+    /// Attaches to a DevTools WebSocket: a tab's, or the browser's own.
+    pub async fn connect_url(url: &str, timeout: Duration) -> anyhow::Result<Self> {
         let (socket, _) = tokio::time::timeout(timeout, tokio_tungstenite::connect_async(url))
             .await
-            .map_err(|_| anyhow!("connecting to the tab's DevTools socket timed out"))?
-            .with_context(|| format!("could not connect to the tab's DevTools socket {url}"))?;
+            .map_err(|_| anyhow!("connecting to the DevTools socket {url} timed out"))?
+            .with_context(|| format!("could not connect to the DevTools socket {url}"))?;
         let (mut sink, mut stream) = socket.split();
         let (out, mut outgoing) = mpsc::unbounded_channel::<Message>();
         tokio::spawn(async move {
@@ -102,7 +112,7 @@ impl DevTools {
             // The tab or browser went away: fail whoever still waits.
             crate::sync::lock(&answers).clear();
         });
-        Ok(Some(Self { inner: Arc::new(Inner { out, pending, next_id: AtomicU64::new(1), timeout, reader }) }))
+        Ok(Self { inner: Arc::new(Inner { out, pending, next_id: AtomicU64::new(1), timeout, reader }) })
     }
 
     /// Sends one command to the tab and returns its result.

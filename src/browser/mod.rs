@@ -2,12 +2,12 @@
 //! opening one isolated browser session per scenario.
 
 pub mod clipboard;
+pub mod contexts;
 pub mod devtools;
 pub mod diagnose;
 pub mod display;
 pub mod input;
 pub mod page;
-pub mod pool;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -209,6 +209,7 @@ pub fn is_loopback(url: &str) -> bool {
 }
 
 /// A fresh browser session, and how to act on it.
+#[derive(Clone)]
 pub struct Session {
     pub driver: WebDriver,
     /// DevTools input when the browser speaks DevTools and the config allows it.
@@ -216,6 +217,9 @@ pub struct Session {
     pub chromium: bool,
     /// The direct DevTools connection to the tab (own ChromeDriver, DevTools input).
     pub devtools: Option<devtools::DevTools>,
+    /// The browser context the tab lives in, when it is not the browser's
+    /// default one (a scenario's own context in a shared browser).
+    pub browser_context: Option<String>,
 }
 
 /// Opens a fresh, isolated browser session. ChromeDriver gives every session
@@ -304,14 +308,14 @@ pub async fn new_session(
     if chromium {
         emulate(config, &page::Page::new(driver.clone(), devtools.clone())).await?;
     }
-    Ok(Session { driver, input, chromium, devtools })
+    Ok(Session { driver, input, chromium, devtools, browser_context: None })
 }
 
 /// The page's conditions, set once per session (they last across navigations):
 /// the same viewport headless or headed, whatever the window decorations
 /// (screenshots are comparable across modes and machines); reduced motion when
 /// asked for; CSS transitions and animations at the configured speed.
-async fn emulate(config: &Config, page: &page::Page) -> anyhow::Result<()> {
+pub(crate) async fn emulate(config: &Config, page: &page::Page) -> anyhow::Result<()> {
     let (w, h) = config.window;
     let mut commands = vec![(
         "Emulation.setDeviceMetricsOverride",

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::run_context::{Outcome, ScenarioResult};
+use crate::results::{Outcome, ScenarioResult};
 use crate::secret::redact;
 
 fn esc(s: &str) -> String {

@@ -78,7 +78,8 @@ async fn expiry_kept(w: &mut AiSuiteWorld, step: &Step) {
 #[then("the Create button is enabled, ready to submit")]
 async fn ready_to_submit(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
-        let modal = CreateTokenModal::wait_open(w.ui()?).await?;
+        let ui = w.ui()?.clone();
+        let modal = CreateTokenModal::wait_open(&ui).await?;
         let name = w.token_name.clone().context("no name was typed")?;
         expect_eq("the Token Name before submitting", modal.name_value().await?, name)?;
         let expiry = w.expiry.context("no expiry was entered")?.format("%Y-%m-%d").to_string();
@@ -91,12 +92,12 @@ async fn ready_to_submit(w: &mut AiSuiteWorld, step: &Step) {
 #[when("I click Create")]
 async fn click_create(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
-        let modal = CreateTokenModal::wait_open(w.ui()?).await?;
+        let ui = w.ui()?.clone();
+        let modal = CreateTokenModal::wait_open(&ui).await?;
         let name = w.token_name.clone().context("no name was typed")?;
         // From the click on the token may exist: the clean-up must know it
         // before (a run interrupted mid-click still revokes it).
-        let key = w.scenario.clone().context("no scenario")?;
-        w.run.created_token(&key, &name);
+        w.created_token(&name);
         modal.submit().await?;
         modal.wait_closed().await
     })
@@ -127,8 +128,7 @@ async fn create_named(w: &mut AiSuiteWorld, step: &Step, base: String, when: Rel
         let modal = CreateTokenModal::wait_open(&ui).await?;
         modal.enter_name(&name).await?;
         modal.enter_expiry_date(date).await?;
-        let key = w.scenario.clone().context("no scenario")?;
-        w.run.created_token(&key, &name);
+        w.created_token(&name);
         modal.submit().await?;
         w.token_name = Some(name);
         w.expiry = Some(date);

@@ -128,7 +128,7 @@ async fn revoke(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let name = w.token_name.clone().context("no token was created")?;
         ensure!(ProfilePage::new(w.ui()?).revoke(&name).await?, "no token named '{name}' to revoke");
-        w.run.token_revoked(&name);
+        w.run.cleanup.revoked(&name);
         Ok(())
     })
     .await

@@ -20,14 +20,12 @@ async fn try_create(w: &mut AiSuiteWorld, name: String, expiry_text: String) -> 
     if w.expiry_not_taken {
         // A native date picker cannot hold this text: what the guide promises
         // becomes "the control does not take it" plus the server's refusal.
-        let key = w.scenario.clone().context("no scenario")?;
-        w.run.note(&key, format!("native date picker: {expiry_text:?} cannot be entered; checked as \"the control does not take it\" and \"the server refuses it\""));
+        w.note(format!("native date picker: {expiry_text:?} cannot be entered; checked as \"the control does not take it\" and \"the server refuses it\""));
     }
     // If the rule is broken the token exists: the clean-up must know it
     // before the click (a run interrupted mid-click still revokes it).
-    let key = w.scenario.clone().context("no scenario")?;
     if !name.trim().is_empty() {
-        w.run.created_token(&key, name.trim());
+        w.created_token(name.trim());
     }
     let submitted = modal.try_submit().await?;
     w.token_name = Some(name);

@@ -1,0 +1,73 @@
+//! What a run records of each scenario: the records the reports, the
+//! benchmark and the self-check read. Plain data, at the bottom.
+
+use std::path::PathBuf;
+
+use crate::browser::clipboard::ClipboardPath;
+
+/// Identifies a scenario across the before/after hooks.
+#[derive(Clone, Debug)]
+pub struct ScenarioKey {
+    pub id: String,
+    pub feature: String,
+    pub scenario: String,
+    pub tags: Vec<String>,
+    /// 0 for the first run of the scenario, n for its n-th retry.
+    pub attempt: usize,
+}
+
+impl ScenarioKey {
+    pub(crate) fn new(feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario) -> Self {
+        let path = feature.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+        Self {
+            id: format!("{path}:{}:{}", scenario.position.line, scenario.position.col),
+            feature: feature.name.clone(),
+            scenario: scenario.name.clone(),
+            tags: feature.tags.iter().chain(&scenario.tags).cloned().collect(),
+            attempt: 0,
+        }
+    }
+
+    /// The scenario's folder name for its evidence (retries get their own).
+    pub fn evidence_name(&self) -> String {
+        if self.attempt == 0 { self.scenario.clone() } else { format!("{} retry {}", self.scenario, self.attempt) }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Skipped,
+    /// Stopped by Ctrl-C or SIGTERM while it ran.
+    Interrupted,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScenarioResult {
+    pub key: ScenarioKey,
+    pub outcome: Outcome,
+    pub failure: Option<String>,
+    pub clipboard: Option<ClipboardPath>,
+    pub steps: Vec<StepRecord>,
+    /// From the before hook to the end of the after hook (session start to quit).
+    pub duration: std::time::Duration,
+    /// Opening the browser session; the after hook (clean-up and quit).
+    pub session_start: std::time::Duration,
+    pub teardown: std::time::Duration,
+    /// What the report should say about how the scenario was checked.
+    pub notes: Vec<String>,
+}
+
+/// One step as it ran: for reports and the benchmark.
+#[derive(Clone, Debug)]
+pub struct StepRecord {
+    pub index: usize,
+    pub text: String,
+    pub passed: bool,
+    /// The step's own work, and the screenshot after it.
+    pub action: std::time::Duration,
+    pub capture: std::time::Duration,
+    pub screenshot: Option<PathBuf>,
+}
+

@@ -1,0 +1,69 @@
+//! One scenario's own state, owned by its World from the before hook to the
+//! after hook: its browser context and page, the record of each step, its
+//! failure, notes, timings, clipboard path and the tokens it created. The
+//! after hook hands it back to the run, which finishes it (evidence of the
+//! final state, clean-up, context disposed) into a [`ScenarioResult`].
+
+use std::time::{Duration, Instant};
+
+use crate::browser::clipboard::ClipboardPath;
+use crate::browser::contexts::Lease;
+use crate::pages::Ui;
+use crate::results::{Outcome, ScenarioKey, ScenarioResult, StepRecord};
+
+pub struct ScenarioSession {
+    pub key: ScenarioKey,
+    /// The page objects' view of the scenario's tab (None: it could not be opened).
+    pub ui: Option<Ui>,
+    /// The scenario's context in one of the run's browsers (None: a browser
+    /// session of its own, as on a remote WebDriver).
+    pub(crate) lease: Option<Lease>,
+    pub clipboard: Option<ClipboardPath>,
+    pub steps: Vec<StepRecord>,
+    pub failure: Option<String>,
+    pub notes: Vec<String>,
+    /// Names of the tokens this scenario created, revoked when it ends.
+    pub created: Vec<String>,
+    pub(crate) started: Instant,
+    /// Getting the browser context and page ready.
+    pub(crate) setup: Duration,
+}
+
+impl ScenarioSession {
+    pub(crate) fn new(key: ScenarioKey) -> Self {
+        Self {
+            key,
+            ui: None,
+            lease: None,
+            clipboard: None,
+            steps: Vec::new(),
+            failure: None,
+            notes: Vec::new(),
+            created: Vec::new(),
+            started: Instant::now(),
+            setup: Duration::ZERO,
+        }
+    }
+
+    /// Records a failure; an earlier one is kept after it.
+    pub fn fail(&mut self, message: String) {
+        self.failure = Some(match self.failure.take() {
+            Some(earlier) => format!("{message}; before that: {earlier}"),
+            None => message,
+        });
+    }
+
+    pub(crate) fn into_result(self, outcome: Outcome, teardown: Duration) -> ScenarioResult {
+        ScenarioResult {
+            duration: self.started.elapsed(),
+            session_start: self.setup,
+            teardown,
+            key: self.key,
+            outcome,
+            failure: self.failure,
+            clipboard: self.clipboard,
+            steps: self.steps,
+            notes: self.notes,
+        }
+    }
+}
