@@ -73,6 +73,17 @@ const isField = (el) => el.matches(FIELD) || FIELD_ROLES.includes(el.computedRol
     };
 }
 
+/// The form fields whose HTML labels (`el.labels`, as the browser
+/// associates them) read `arguments[0]` (or it with a required-field star),
+/// inside `arguments[1]` or the document.
+const LABELLED_JS: &str = r#"
+const [wanted, scope] = arguments;
+const norm = (t) => (t || '').replace(/\s+/g, ' ').trim();
+const names = [wanted, wanted + ' *', wanted + '*'];
+return [...(scope || document).querySelectorAll('input, textarea, select')]
+  .filter((el) => [...(el.labels || [])].some((l) => names.includes(norm(l.textContent))));
+"#;
+
 /// Finds visible elements of a locator's alternatives, tried in order: the
 /// first alternative with any visible match wins. An alternative is an XPath
 /// (text), or a question to the browser's accessibility engine (an object
@@ -417,6 +428,17 @@ impl Ui {
                 match self.page.locate_ax(&from, role, name.as_deref()).await? {
                     None => return Ok(None),
                     Some(nodes) => found.extend(nodes),
+                }
+            }
+            // A control the accessibility tree gives no role of its own (Chromium
+            // 156.0.8078.114's <input type=date>: its parts are spinbuttons) is
+            // not found by name: the fields the browser says the label is for.
+            if let AxQuery::Label(label) = q
+                && found.is_empty()
+            {
+                for scope in from.iter().map(Some).chain(from.is_empty().then_some(None)) {
+                    let args = vec![json!(label).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+                    found.extend(self.page.eval_elements(LABELLED_JS, args).await?);
                 }
             }
             if let AxQuery::Role { name: Some((contains, wanted)), .. } = q {
