@@ -2,6 +2,7 @@
 //! specification. See README.md for how to run it.
 
 pub mod local_suite;
+pub mod memory;
 pub mod api;
 pub mod bench;
 pub mod browser;

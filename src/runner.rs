@@ -142,6 +142,9 @@ pub struct RunReport {
     pub run_dir: PathBuf,
     /// Local AI Suite only: this run's tokens still Active when it ended.
     pub tokens_left_active: Option<usize>,
+    /// Peak memory (bytes, proportional set size) of this process, its
+    /// drivers and browsers, sampled while the run ran.
+    pub memory: Option<u64>,
 }
 
 /// Runs the whole suite with these command-line arguments; returns the exit code.
@@ -151,15 +154,14 @@ pub async fn run(args: Vec<String>, display: &Display) -> i32 {
 
 /// Runs the suite; `quiet` sends cucumber's step-by-step output to `console.log`
 /// in the run's folder instead of stdout (the benchmark, the self-check).
+///
+/// Three stages, each a function: [`prepare`] (configuration, target, driver,
+/// browsers), [`execute`] (cucumber, the clean-up), [`summarise`] (reports,
+/// leak scan, exit code). What they start is owned by one [`Started`] value,
+/// stopped here on every path, an early `?` included.
 pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> RunReport {
-    let started = std::time::Instant::now();
-    let failed_to_run = |code| RunReport {
-        code,
-        results: vec![],
-        wall: started.elapsed(),
-        run_dir: PathBuf::new(),
-        tokens_left_active: None,
-    };
+    let clock = std::time::Instant::now();
+    let failed_to_run = |code| RunReport { code, results: vec![], wall: clock.elapsed(), run_dir: PathBuf::new(), tokens_left_active: None, memory: None };
     let opts = match Opts::try_parse_from(&args) {
         Ok(o) => o,
         Err(e) => {
@@ -167,9 +169,21 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
             return failed_to_run(if e.use_stderr() { EXIT_USAGE } else { EXIT_PASSED });
         }
     };
-    match run_with(opts, display, quiet).await {
+    let mut started = Started::default();
+    let report = async {
+        let run = prepare(opts, display, &mut started).await?;
+        let executed = execute(&run, quiet).await?;
+        summarise(run, executed, &started, display, quiet, clock)
+    }
+    .await;
+    started.stop().await;
+    match report {
         Ok(mut report) => {
-            report.wall = started.elapsed();
+            report.wall = clock.elapsed();
+            if !quiet {
+                let memory = report.memory.map(|m| format!(", peak memory {:.0} MiB (this process, its drivers and browsers)", m as f64 / 1048576.0)).unwrap_or_default();
+                println!("wall time {:.1} s{memory}", report.wall.as_secs_f64());
+            }
             report
         }
         Err(e) => {
@@ -187,20 +201,58 @@ type Opts = cli::Opts<
     RunFlags,
 >;
 
-async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Result<RunReport> {
+/// Everything a run starts, stopped in reverse order by [`Started::stop`].
+#[derive(Default)]
+struct Started {
+    local: Option<LocalSuite>,
+    temp: Option<browser::BrowserTemp>,
+    marker: Option<crate::unfinished::Marker>,
+    driver: Option<Driver>,
+    context: Option<Arc<RunContext>>,
+    memory: Option<crate::memory::PeakMemory>,
+}
+
+impl Started {
+    async fn stop(mut self) {
+        *lock(&CURRENT) = None;
+        if let Some(ctx) = self.context.take() {
+            ctx.quit_browsers().await;
+        }
+        if let Some(driver) = self.driver.take() {
+            driver.stop().await;
+        }
+        if let Some(local) = self.local.take() {
+            local.stop().await;
+        }
+        // The marker goes last: a run that dies before here is known as unfinished.
+        drop(self.marker.take());
+        drop(self.temp.take());
+    }
+}
+
+/// What [`prepare`] set up for the run.
+struct Prepared {
+    opts: Opts,
+    ctx: Arc<RunContext>,
+    concurrency: usize,
+    fail_on_flaky: bool,
+}
+
+/// Configuration and command-line rules, prerequisites, the target (the
+/// local AI Suite or a reachable URL), the artifacts folder, ChromeDriver and
+/// the browsers' source, and the run's shared context.
+async fn prepare(mut opts: Opts, display: &Display, started: &mut Started) -> anyhow::Result<Prepared> {
     let mut config = Config::load(&crate::config::process_env)?;
     // Against a real target, scenarios that create many tokens (@destructive)
     // run only when asked: by tags, or AI_SUITE_ALLOW_DESTRUCTIVE=1.
-    if !config.is_local()
+    if let Target::Remote { url } = &config.target
         && opts.tags_filter.is_none()
         && opts.re_filter.is_none()
         && crate::config::process_env("AI_SUITE_ALLOW_DESTRUCTIVE").is_none()
     {
         opts.tags_filter = Some("not @destructive".parse().map_err(|e| anyhow::anyhow!("tag filter: {e:?}"))?);
-        println!("note: @destructive scenarios are skipped against {}; set AI_SUITE_ALLOW_DESTRUCTIVE=1 or --tags to run them", 
-            match &config.target { Target::Remote { url } => url.as_str(), Target::Local { .. } => "" });
+        println!("note: @destructive scenarios are skipped against {url}; set AI_SUITE_ALLOW_DESTRUCTIVE=1 or --tags to run them");
     }
-    let opts_fail_on_flaky = opts.custom.fail_on_flaky;
     if opts.custom.headed {
         config.headed = true;
     }
@@ -232,7 +284,6 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     let run_dir = std::path::absolute(config.artifacts_dir.join(format!("run-{stamp}-{run_id}")))?;
     std::fs::create_dir_all(&run_dir).with_context(|| format!("could not create the artifacts folder {}", run_dir.display()))?;
 
-    let mut local = None;
     let (base_url, local_today) = match &config.target {
         Target::Local { today } => {
             let faults = local_suite::Faults::parse(&opts.custom.faults)?;
@@ -241,7 +292,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
             let suite = LocalSuite::start(local_suite::Options { today: *today, faults, seed, variants, ..Default::default() }).await?;
             let url = suite.url.clone();
             let today = suite.store.clock().today();
-            local = Some(suite);
+            started.local = Some(suite);
             (url, Some(today))
         }
         Target::Remote { url } => {
@@ -251,7 +302,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     };
     browser::diagnose::check_display(config.headed && docs.is_none(), display.name.as_deref())?;
     // Profiles where their sockets' paths stay short, whatever the checkout's path.
-    let browser_temp = browser::BrowserTemp::new(&run_id)?;
+    let temp = started.temp.insert(browser::BrowserTemp::new(&run_id)?);
     let earlier = crate::unfinished::earlier(&config.artifacts_dir, &base_url);
     for e in &earlier {
         println!(
@@ -260,10 +311,13 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
             e.run_id, e.started, e.run_id,
         );
     }
-    let _marker = crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, local.is_some())?;
-    let driver = Driver::start(&config, &run_dir, &browser_temp.path).await?;
+    started.marker = Some(crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, started.local.is_some())?);
+    let driver = started.driver.insert(Driver::start(&config, &run_dir, &temp.path).await?);
+    started.memory = Some(crate::memory::PeakMemory::watch(driver.process_group()));
     let concurrency = config.concurrency;
+    let fail_on_flaky = opts.custom.fail_on_flaky;
     let config = Arc::new(config);
+    // Our own ChromeDriver: one browser per slot, a context per scenario.
     let browsers = driver.chromium.clone().map(|chromium| {
         browser::contexts::Browsers::new(browser::contexts::Launcher {
             config: config.clone(),
@@ -274,10 +328,31 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     });
     let source = BrowserSource { driver_url: driver.url.clone(), browsers, display: display.name.clone(), display_note: display.note.clone() };
     let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier));
+    started.context = Some(ctx.clone());
     *lock(&CURRENT) = Some(ctx.clone());
-    println!("target: {base_url}{}", if local.is_some() { " (local AI Suite)" } else { "" });
+    println!("target: {base_url}{}", if started.local.is_some() { " (local AI Suite)" } else { "" });
     println!("artifacts: {}", run_dir.display());
+    Ok(Prepared { opts, ctx, concurrency, fail_on_flaky })
+}
 
+/// What [`execute`] leaves for the summary.
+struct Executed {
+    parsing_errors: usize,
+    hook_errors: usize,
+    /// Stopped by a signal: how many scenarios were running then.
+    interrupted: Option<usize>,
+    /// Tokens revoked, and tokens that could not be.
+    cleaned: usize,
+    left: usize,
+}
+
+/// Runs the features through cucumber (its writers: the console, JUnit,
+/// Cucumber JSON), one scenario per context; on Ctrl-C or SIGTERM stops
+/// starting scenarios and finishes the running ones as interrupted; then the
+/// final clean-up sweep and the screenshots still being written.
+async fn execute(run: &Prepared, quiet: bool) -> anyhow::Result<Executed> {
+    let ctx = &run.ctx;
+    let run_dir = &ctx.run_dir;
     let junit = std::fs::File::create(run_dir.join("junit.xml"))?;
     let json = std::fs::File::create(run_dir.join("cucumber.json"))?;
     let console: Box<dyn std::io::Write> =
@@ -289,7 +364,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         .normalized();
     let mut signals = Signals::new()?;
     let cucumber = AiSuiteWorld::cucumber()
-        .max_concurrent_scenarios(concurrency)
+        .max_concurrent_scenarios(run.concurrency)
         .before(|feature, _rule, scenario, world| {
             async move {
                 let mut key = ScenarioKey::new(feature, scenario);
@@ -320,7 +395,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
             .boxed_local()
         })
         .with_writer(writer)
-        .with_cli(opts)
+        .with_cli(run.opts.clone())
         .run(FEATURES_DIR);
     // Ctrl-C / SIGTERM: no new scenario starts (the runner is dropped), the
     // ones in flight are finished as interrupted, then the usual clean-up and
@@ -332,7 +407,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
                 cucumber::writer::Stats::<AiSuiteWorld>::hook_errors(&finished),
             );
             drop(finished); // flushes and closes the report files
-            (counts.0, counts.1, None)
+            (counts.0, counts.1, false)
         }
         name = signals.next() => {
             eprintln!("\n{name}: stopping — no new scenarios; revoking this run's tokens, quitting the browsers, writing the reports (again to stop at once)");
@@ -342,20 +417,34 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
                 browser::kill_all_now();
                 std::process::exit(EXIT_INTERRUPTED);
             });
-            (0, 0, Some(()))
+            (0, 0, true)
         }
     };
     // The runner is gone: the Worlds of scenarios stopped mid-way have handed
     // their sessions back; they are finished as interrupted.
-    let interrupted = match interrupted {
-        Some(()) => Some(ctx.finish_interrupted().await),
-        None => None,
-    };
+    let interrupted = if interrupted { Some(ctx.finish_interrupted().await) } else { None };
     let (cleaned, left) = ctx.sweep().await;
     ctx.quit_browsers().await;
     for e in ctx.writes.flush().await {
         eprintln!("a screenshot could not be written: {e}");
     }
+    Ok(Executed { parsing_errors, hook_errors, interrupted, cleaned, left })
+}
+
+/// The results as a user reads them: the last attempt of each scenario
+/// (flaky ones named), the HTML report, the leak scan of every artifact, the
+/// summary lines and the exit code.
+fn summarise(
+    run: Prepared,
+    executed: Executed,
+    started: &Started,
+    display: &Display,
+    quiet: bool,
+    clock: std::time::Instant,
+) -> anyhow::Result<RunReport> {
+    let ctx = &run.ctx;
+    let run_dir = ctx.run_dir.clone();
+    let Executed { parsing_errors, hook_errors, interrupted, cleaned, left } = executed;
     let attempts = ctx.results();
     // With --retry a scenario runs more than once: its last attempt counts, and
     // one that failed before passing is flaky (reported, never silently green).
@@ -378,21 +467,13 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
     let flaky = flaky_ids.len();
 
     let run_prefix = format!("-{}-", ctx.run_id);
-    let api_note = ctx.cleanup.api_note.get().cloned();
-    *lock(&CURRENT) = None;
-    drop(ctx);
-    driver.stop().await;
-    let mut tokens_left_active = None;
-    if let Some(suite) = local {
-        let live = suite.store.all_tokens().into_iter().filter(|t| t.name.contains(&run_prefix) && t.status == "Active");
-        tokens_left_active = Some(live.count());
-        suite.stop().await;
-    }
-    drop(browser_temp);
+    let tokens_left_active = started.local.as_ref().map(|suite| {
+        suite.store.all_tokens().into_iter().filter(|t| t.name.contains(&run_prefix) && t.status == "Active").count()
+    });
     let report = crate::evidence::report::render(
         &run_dir,
         &crate::evidence::report::Summary {
-            target: &base_url,
+            target: &ctx.base_url,
             passed,
             failed,
             skipped,
@@ -433,7 +514,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         let path = r.clipboard.map(|p| p.describe()).unwrap_or_default();
         out(format!("clipboard: {path} — {} ({})", r.key.scenario, display.note));
     }
-    if let Some(why) = api_note {
+    if let Some(why) = ctx.cleanup.api_note.get() {
         out(format!("clean-up: the [api] tokens_path/revoke_path could not be used ({why}); tokens were revoked on the Profile page"));
     }
     out(format!(
@@ -455,7 +536,7 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         out(format!("INTERRUPTED: {stopped} scenario(s) stopped while running; the rest never started"));
     }
     out(format!("{passed} passed, {failed} failed, {skipped} skipped{flaky_note}"));
-    let flaky_fails = opts_fail_on_flaky && flaky > 0;
+    let flaky_fails = run.fail_on_flaky && flaky > 0;
     let ok = failed == 0
         && skipped == 0
         && parsing_errors == 0
@@ -464,38 +545,33 @@ async fn run_with(mut opts: Opts, display: &Display, quiet: bool) -> anyhow::Res
         && leaks.is_empty()
         && !flaky_fails;
     // When every failure is the sign-in itself, the product was never tested.
-    let sign_in_only = failed > 0
-        && results
-            .iter()
-            .filter(|r| r.outcome == Outcome::Failed)
-            .all(|r| r.failure.as_deref().is_some_and(|f| f.contains(SIGN_IN_FAILED)));
+    let all_failures = |why: &str| {
+        failed > 0
+            && results
+                .iter()
+                .filter(|r| r.outcome == Outcome::Failed)
+                .all(|r| r.failure.as_deref().is_some_and(|f| f.contains(why)))
+    };
+    let sign_in_only = all_failures(SIGN_IN_FAILED);
     if sign_in_only {
         out("the suite could not run: sign-in failed (see above)".into());
     }
     // When no browser could start, nothing was tested either.
-    let no_browser = failed > 0
-        && results
-            .iter()
-            .filter(|r| r.outcome == Outcome::Failed)
-            .all(|r| r.failure.as_deref().is_some_and(|f| f.contains(crate::browser::diagnose::DID_NOT_START)));
+    let no_browser = all_failures(crate::browser::diagnose::DID_NOT_START);
     if no_browser {
         out("the suite could not run: the browser did not start (see above)".into());
     }
-    Ok(RunReport {
-        code: if interrupted.is_some() {
-            EXIT_INTERRUPTED
-        } else if ok {
-            EXIT_PASSED
-        } else if sign_in_only || no_browser {
-            EXIT_COULD_NOT_RUN
-        } else {
-            EXIT_FAILED
-        },
-        results,
-        wall: Default::default(),
-        run_dir,
-        tokens_left_active,
-    })
+    let code = if interrupted.is_some() {
+        EXIT_INTERRUPTED
+    } else if ok {
+        EXIT_PASSED
+    } else if sign_in_only || no_browser {
+        EXIT_COULD_NOT_RUN
+    } else {
+        EXIT_FAILED
+    };
+    let memory = started.memory.as_ref().map(|m| m.peak());
+    Ok(RunReport { code, results, wall: clock.elapsed(), run_dir, tokens_left_active, memory })
 }
 
 /// Fails fast, with the cause, when the target does not answer.

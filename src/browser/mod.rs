@@ -180,6 +180,11 @@ impl Driver {
         Ok(Self { url, child: Some(child), chromium: Some(chromium) })
     }
 
+    /// The process group of our ChromeDriver and every browser it starts.
+    pub fn process_group(&self) -> Option<i32> {
+        self.child.as_ref().and_then(|c| c.id()).map(|pid| pid as i32)
+    }
+
     /// Stops ChromeDriver and every browser it started.
     pub async fn stop(mut self) {
         if let Some(mut child) = self.child.take() {
