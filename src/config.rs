@@ -168,7 +168,7 @@ pub struct Config {
     /// Playback rate of CSS transitions and animations (Chromium only; 1 = real time).
     pub animation_speed: f64,
     /// How clicks and typing reach the page.
-    pub input: crate::browser::input::InputMode,
+    pub input: InputMode,
     /// How `role=` and `label=` locators are found.
     pub locator_engine: crate::locators::Engine,
     pub webdriver_url: Option<String>,
@@ -255,10 +255,8 @@ impl Config {
         }
         let credentials = match (&target, username, password) {
             (_, Some(username), Some(password)) => Some(Credentials { username, password: Secret::new(password) }),
-            (Target::Local { .. }, None, None) => Some(Credentials {
-                username: crate::local_suite::QA_EMAIL.into(),
-                password: Secret::new(crate::local_suite::QA_PASSWORD),
-            }),
+            // The local AI Suite's own user, filled in by the run that starts it.
+            (Target::Local { .. }, None, None) => None,
             (_, Some(_), None) => bail!("AI_SUITE_USERNAME is set but AI_SUITE_PASSWORD is not: set both, or neither"),
             (_, None, Some(_)) => bail!("AI_SUITE_PASSWORD is set but AI_SUITE_USERNAME is not: set both, or neither"),
             (Target::Remote { url }, None, None) => {
@@ -271,13 +269,6 @@ impl Config {
                 }
                 None
             }
-        };
-        let (user_name, user_role) = match target {
-            Target::Local { .. } => (
-                Some(crate::local_suite::QA_NAME.to_string()),
-                Some(crate::local_suite::QA_ROLE.to_string()),
-            ),
-            Target::Remote { .. } => (None, None),
         };
         let headed = match env("AI_SUITE_HEADED") {
             Some(v) => flag(&v).context("AI_SUITE_HEADED")?,
@@ -334,8 +325,8 @@ impl Config {
             credentials,
             session,
             start_path: env("AI_SUITE_START_PATH").or(file.target.start_path).unwrap_or_else(|| "/".into()),
-            user_name: env("AI_SUITE_USER_NAME").or(file.target.user_name).or(user_name),
-            user_role: env("AI_SUITE_USER_ROLE").or(file.target.user_role).or(user_role),
+            user_name: env("AI_SUITE_USER_NAME").or(file.target.user_name),
+            user_role: env("AI_SUITE_USER_ROLE").or(file.target.user_role),
             headed,
             reduced_motion,
             animation_speed,
@@ -397,6 +388,40 @@ fn validate_url(url: &str) -> anyhow::Result<String> {
     Ok(trimmed.to_string())
 }
 
+impl Config {
+    /// The local AI Suite's own user, once it runs: its sign-in (unless one
+    /// was configured) and the name and role its pages show. The suite knows
+    /// the local AI Suite only through the run that starts it.
+    pub fn local_user(&mut self, email: &str, password: &str, name: &str, role: &str) {
+        if self.credentials.is_none() {
+            self.credentials = Some(Credentials { username: email.to_string(), password: Secret::new(password) });
+        }
+        self.user_name.get_or_insert_with(|| name.to_string());
+        self.user_role.get_or_insert_with(|| role.to_string());
+    }
+}
+
+/// How the suite clicks and types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum InputMode {
+    /// Trusted events through the DevTools protocol (Chromium only).
+    #[default]
+    Cdp,
+    /// WebDriver's element click and send-keys.
+    WebDriver,
+}
+
+impl std::str::FromStr for InputMode {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cdp" | "devtools" => Ok(Self::Cdp),
+            "webdriver" => Ok(Self::WebDriver),
+            other => anyhow::bail!("'{other}' is not an input mode (use cdp or webdriver)"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,10 +431,22 @@ mod tests {
     }
 
     #[test]
+    fn the_local_user_fills_only_what_is_not_configured() {
+        let mut c = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_USER_NAME", "Someone")])).unwrap();
+        c.local_user("qa@x.test", "pw-local-user", "QA Name", "Admin");
+        assert_eq!(c.credentials.as_ref().unwrap().username, "qa@x.test");
+        assert_eq!(c.user_name.as_deref(), Some("Someone"), "a configured name stays");
+        assert_eq!(c.user_role.as_deref(), Some("Admin"));
+        let mut c = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_USERNAME", "me"), ("AI_SUITE_PASSWORD", "pw-mine")])).unwrap();
+        c.local_user("qa@x.test", "pw-local-user", "QA Name", "Admin");
+        assert_eq!(c.credentials.unwrap().username, "me", "configured credentials stay");
+    }
+
+    #[test]
     fn defaults_point_at_the_local_suite() {
         let c = Config::resolve(FileConfig::default(), &env_of(&[])).unwrap();
         assert!(c.is_local());
-        assert_eq!(c.credentials.unwrap().username, crate::local_suite::QA_EMAIL);
+        assert!(c.credentials.is_none(), "the local AI Suite's user is filled in by the run that starts it");
         assert_eq!(c.concurrency, 2);
         assert!(!c.reduced_motion, "the app's own transitions are exercised unless asked otherwise");
         assert_eq!(c.animation_speed, DEFAULT_ANIMATION_SPEED);

@@ -300,6 +300,10 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started) -> an
             (url.clone(), None)
         }
     };
+    if started.local.is_some() {
+        use local_suite::{QA_EMAIL, QA_NAME, QA_PASSWORD, QA_ROLE};
+        config.local_user(QA_EMAIL, QA_PASSWORD, QA_NAME, QA_ROLE);
+    }
     browser::diagnose::check_display(config.headed && docs.is_none(), display.name.as_deref())?;
     // Profiles where their sockets' paths stay short, whatever the checkout's path.
     let temp = started.temp.insert(browser::BrowserTemp::new(&run_id)?);

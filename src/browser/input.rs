@@ -10,26 +10,7 @@ use thirtyfour::prelude::*;
 
 use super::page::{Element, Page};
 
-/// How the suite clicks and types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum InputMode {
-    /// Trusted events through the DevTools protocol (Chromium only).
-    #[default]
-    Cdp,
-    /// WebDriver's element click and send-keys.
-    WebDriver,
-}
-
-impl std::str::FromStr for InputMode {
-    type Err = anyhow::Error;
-    fn from_str(s: &str) -> anyhow::Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "cdp" | "devtools" => Ok(Self::Cdp),
-            "webdriver" => Ok(Self::WebDriver),
-            other => anyhow::bail!("'{other}' is not an input mode (use cdp or webdriver)"),
-        }
-    }
-}
+pub use crate::config::InputMode;
 
 /// Is the element ready for a click, and where? In one round trip: scrolled
 /// into view, enabled, not moving (no running finite transition or animation
