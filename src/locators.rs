@@ -19,50 +19,87 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, bail};
 
-/// The built-in table: key, locator. Keys are what the config file overrides.
-pub const DEFAULTS: &[(&str, &str)] = &[
+/// A locator of the table, named at compile time: a page object asks for
+/// `key::CREATE_TOKEN_NAME`, never a string, so a typo does not build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key(usize);
+
+impl Key {
+    /// The name the config file's `[locators]` table overrides it by.
+    pub fn name(self) -> &'static str {
+        DEFAULTS[self.0].0
+    }
+
+    /// The key of a name (for tests and tools that list keys as text).
+    pub fn named(name: &str) -> Option<Key> {
+        DEFAULTS.iter().position(|(k, _)| *k == name).map(Key)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The table and its keys, from one list: `CONSTANT = "name" => locator;`.
+macro_rules! table {
+    ($($name:ident = $key:literal => $source:expr;)*) => {
+        /// The built-in table: key, locator. Keys are what the config file overrides.
+        pub const DEFAULTS: &[(&str, &str)] = &[$(($key, $source)),*];
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        enum Position { $($name),* }
+        /// Every key of the table.
+        pub mod key {
+            use super::{Key, Position};
+            $(pub const $name: Key = Key(Position::$name as usize);)*
+        }
+    };
+}
+
+table! {
     // Sign-in form (local AI Suite, or any password form).
-    ("login.email", r#"label=Email || label=Username || label=Email address"#),
-    ("login.password", r#"label=Password"#),
+    LOGIN_EMAIL = "login.email" => r#"label=Email || label=Username || label=Email address"#;
+    LOGIN_PASSWORD = "login.password" => r#"label=Password"#;
     // A sign-in page without a password form (an SSO front door).
-    ("login.page", r#"role=heading[name="Sign in"] || role=heading[name="Log in"] || role=link[name~="sso"] || role=button[name~="sso"]"#),
-    ("login.submit", r#"role=button[name="Sign in"] || role=button[name="Log in"] || role=button[name="Login"]"#),
+    LOGIN_PAGE = "login.page" => r#"role=heading[name="Sign in"] || role=heading[name="Log in"] || role=link[name~="sso"] || role=button[name~="sso"]"#;
+    LOGIN_SUBMIT = "login.submit" => r#"role=button[name="Sign in"] || role=button[name="Log in"] || role=button[name="Login"]"#;
     // Step 1: AI Admin → Access Control → User Tokens.
-    ("nav.access_control", r#"role=link[name="Access Control"] || role=button[name="Access Control"] || text=Access Control"#),
-    ("access_control.user_tokens_tab", r#"role=tab[name="User Tokens"] || role=link[name="User Tokens"] || role=button[name="User Tokens"] || text=User Tokens"#),
-    ("user_tokens.table", r#"role=table || role=grid"#),
+    NAV_ACCESS_CONTROL = "nav.access_control" => r#"role=link[name="Access Control"] || role=button[name="Access Control"] || text=Access Control"#;
+    ACCESS_CONTROL_USER_TOKENS_TAB = "access_control.user_tokens_tab" => r#"role=tab[name="User Tokens"] || role=link[name="User Tokens"] || role=button[name="User Tokens"] || text=User Tokens"#;
+    USER_TOKENS_TABLE = "user_tokens.table" => r#"role=table || role=grid"#;
     // Step 2: the avatar in the top-right corner and its dropdown.
-    ("header.avatar", r#"role=button[name~="profile"] || role=button[name~="account"] || role=button[name~="user menu"] || xpath=//header//*[@aria-haspopup='menu' or @aria-haspopup='true']"#),
+    HEADER_AVATAR = "header.avatar" => r#"role=button[name~="profile"] || role=button[name~="account"] || role=button[name~="user menu"] || xpath=//header//*[@aria-haspopup='menu' or @aria-haspopup='true']"#;
     // The open dropdown. A build whose dropdown has no role is read as the
     // region around its Profile item (see pages::profile_menu).
-    ("profile_menu.panel", r#"role=menu || role=listbox || xpath=//*[@id][@id=//*[@aria-expanded='true']/@aria-controls]"#),
-    ("profile_menu.profile", r#"role=menuitem[name="Profile"] || role=link[name="Profile"] || role=button[name="Profile"] || text=Profile"#),
+    PROFILE_MENU_PANEL = "profile_menu.panel" => r#"role=menu || role=listbox || xpath=//*[@id][@id=//*[@aria-expanded='true']/@aria-controls]"#;
+    PROFILE_MENU_PROFILE = "profile_menu.profile" => r#"role=menuitem[name="Profile"] || role=link[name="Profile"] || role=button[name="Profile"] || text=Profile"#;
     // Step 3: the Profile page.
-    ("profile.user_info", r#"role=heading[name="User Info"] || text=User Info"#),
-    ("profile.api_tokens", r#"role=heading[name="API Tokens"] || text=API Tokens"#),
+    PROFILE_USER_INFO = "profile.user_info" => r#"role=heading[name="User Info"] || text=User Info"#;
+    PROFILE_API_TOKENS = "profile.api_tokens" => r#"role=heading[name="API Tokens"] || text=API Tokens"#;
     // Searched inside the API Tokens section (the region its heading names).
-    ("profile.tokens_table", r#"role=table || role=grid"#),
-    ("profile.create_token", r#"role=button[name="Create Token"] || role=link[name="Create Token"] || text=Create Token"#),
-    ("profile.revoke", r#"role=button[name~="revoke"]"#),
-    ("revoke_dialog.confirm", r#"role=dialog role=button[name="Revoke"]"#),
+    PROFILE_TOKENS_TABLE = "profile.tokens_table" => r#"role=table || role=grid"#;
+    PROFILE_CREATE_TOKEN = "profile.create_token" => r#"role=button[name="Create Token"] || role=link[name="Create Token"] || text=Create Token"#;
+    PROFILE_REVOKE = "profile.revoke" => r#"role=button[name~="revoke"]"#;
+    REVOKE_DIALOG_CONFIRM = "revoke_dialog.confirm" => r#"role=dialog role=button[name="Revoke"]"#;
     // Steps 4-7: the Create API Token modal.
-    ("create_token.dialog", r#"role=dialog[name="Create API Token"] || xpath=//*[@aria-modal='true'][.//*[normalize-space(.)='Create API Token']]"#),
-    ("create_token.fields", r#"css=input:not([type=hidden]):not([type=button]):not([type=submit]), textarea, select"#),
-    ("create_token.name", r#"label=Token Name"#),
-    ("create_token.expiry", r#"label=Expiry Date"#),
-    ("create_token.submit", r#"role=button[name="Create"] || text=Create"#),
-    ("create_token.cancel", r#"role=button[name="Cancel"] || text=Cancel"#),
+    CREATE_TOKEN_DIALOG = "create_token.dialog" => r#"role=dialog[name="Create API Token"] || xpath=//*[@aria-modal='true'][.//*[normalize-space(.)='Create API Token']]"#;
+    CREATE_TOKEN_FIELDS = "create_token.fields" => r#"css=input:not([type=hidden]):not([type=button]):not([type=submit]), textarea, select"#;
+    CREATE_TOKEN_NAME = "create_token.name" => r#"label=Token Name"#;
+    CREATE_TOKEN_EXPIRY = "create_token.expiry" => r#"label=Expiry Date"#;
+    CREATE_TOKEN_SUBMIT = "create_token.submit" => r#"role=button[name="Create"] || text=Create"#;
+    CREATE_TOKEN_CANCEL = "create_token.cancel" => r#"role=button[name="Cancel"] || text=Cancel"#;
     // Step 8: the Token Created dialog.
-    ("token_created.dialog", r#"role=dialog[name="Token Created"] || xpath=//*[@aria-modal='true'][.//*[normalize-space(.)='Token Created']]"#),
+    TOKEN_CREATED_DIALOG = "token_created.dialog" => r#"role=dialog[name="Token Created"] || xpath=//*[@aria-modal='true'][.//*[normalize-space(.)='Token Created']]"#;
     // Inside the dialog: the field labelled so, else its one field, else its one
     // code text; else the one text in the dialog that looks like a token
     // (see pages::token_created_dialog).
-    ("token_created.value", r#"label=Token value || label=Token || css=input, textarea || css=code || css=pre, samp, output"#),
-    ("token_created.copy", r#"role=button[name="Copy"] || text=Copy"#),
-    ("token_created.close", r#"role=button[name="Close"] || text=Close"#),
+    TOKEN_CREATED_VALUE = "token_created.value" => r#"label=Token value || label=Token || css=input, textarea || css=code || css=pre, samp, output"#;
+    TOKEN_CREATED_COPY = "token_created.copy" => r#"role=button[name="Copy"] || text=Copy"#;
+    TOKEN_CREATED_CLOSE = "token_created.close" => r#"role=button[name="Close"] || text=Close"#;
     // Dynamic regions the guide's picture comparison ignores (timestamps and the like).
-    ("visual.mask", r#"css=time, [class*="timestamp"], [class*="relative-time"]"#),
-];
+    VISUAL_MASK = "visual.mask" => r#"css=time, [class*="timestamp"], [class*="relative-time"]"#;
+}
 
 /// How `role=` and `label=` alternatives are resolved (config `[browser]
 /// locator_engine`, env `AI_SUITE_LOCATOR_ENGINE`).
@@ -433,28 +470,28 @@ fn attr_to_xpath(inner: &str) -> anyhow::Result<String> {
 /// The resolved table: defaults with config overrides applied and parsed.
 #[derive(Clone, Debug)]
 pub struct Locators {
-    map: BTreeMap<&'static str, Locator>,
+    /// In the table's order: a [`Key`] is a position in it.
+    list: Vec<Locator>,
 }
 
 impl Locators {
     pub fn with_overrides(overrides: &BTreeMap<String, String>) -> anyhow::Result<Self> {
-        let mut map = BTreeMap::new();
+        let mut list = Vec::new();
         for (key, default) in DEFAULTS {
             let source = overrides.get(*key).map(String::as_str).unwrap_or(default);
-            let locator = Locator::parse(source).with_context(|| format!("locator '{key}'"))?;
-            map.insert(*key, locator);
+            list.push(Locator::parse(source).with_context(|| format!("locator '{key}'"))?);
         }
         for key in overrides.keys() {
-            if !map.contains_key(key.as_str()) {
+            if Key::named(key).is_none() {
                 let known: Vec<&str> = DEFAULTS.iter().map(|(k, _)| *k).collect();
                 bail!("unknown locator key '{key}' in [locators]; known keys: {}", known.join(", "));
             }
         }
-        Ok(Self { map })
+        Ok(Self { list })
     }
 
-    pub fn get(&self, key: &str) -> &Locator {
-        self.map.get(key).unwrap_or_else(|| panic!("locator '{key}' is not in locators::DEFAULTS"))
+    pub fn get(&self, key: Key) -> &Locator {
+        &self.list[key.0]
     }
 }
 
@@ -465,7 +502,7 @@ mod tests {
     #[test]
     fn every_default_parses() {
         let l = Locators::with_overrides(&BTreeMap::new()).unwrap();
-        assert!(l.get("create_token.name").xpath.contains("Token Name"));
+        assert!(l.get(key::CREATE_TOKEN_NAME).xpath.contains("Token Name"));
     }
 
     #[test]
@@ -473,7 +510,7 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("profile.create_token".to_string(), "css=#new-token".to_string());
         let l = Locators::with_overrides(&o).unwrap();
-        assert_eq!(l.get("profile.create_token").xpath, "(//*[@id='new-token'])");
+        assert_eq!(l.get(key::PROFILE_CREATE_TOKEN).xpath, "(//*[@id='new-token'])");
         o.insert("profile.nope".to_string(), "css=a".to_string());
         let err = Locators::with_overrides(&o).unwrap_err().to_string();
         assert!(err.contains("unknown locator key 'profile.nope'"), "{err}");

@@ -4,6 +4,7 @@
 //! names — on both channels (the tab's DevTools connection and WebDriver) and
 //! with each locator engine (XPath, computed roles and names, WebDriver BiDi).
 
+use ai_suite_e2e::locators::{Key, key};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
     };
     let file = FileConfig {
         locators: BTreeMap::from([(
-            "profile.create_token".to_string(),
+            key::PROFILE_CREATE_TOKEN.to_string(),
             r#"role=button[name="Create Token"] || role=link[name="Create Token"]"#.to_string(),
         )]),
         ..Default::default()
@@ -49,17 +50,17 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
 
         // Ordered: the link comes first in the document, the button first in the locator.
         show(&ui, r#"<a href="/x" id="link">Create Token</a> <button id="one">Create Token</button>"#).await;
-        let el = ui.find("profile.create_token", "the Create Token button").await.unwrap();
+        let el = ui.find(key::PROFILE_CREATE_TOKEN, "the Create Token button").await.unwrap();
         assert_eq!(ui.page.attr(&el, "id").await.unwrap().as_deref(), Some("one"), "{channel}: the first alternative wins");
 
         // The second alternative counts only when the first matches nothing visible.
         show(&ui, r#"<a href="/x" id="link">Create Token</a> <button id="one" hidden>Create Token</button>"#).await;
-        let el = ui.find("profile.create_token", "the Create Token button").await.unwrap();
+        let el = ui.find(key::PROFILE_CREATE_TOKEN, "the Create Token button").await.unwrap();
         assert_eq!(ui.page.attr(&el, "id").await.unwrap().as_deref(), Some("link"), "{channel}: then the next one");
 
         // Strict: two visible buttons are an error naming both and the key to override.
         show(&ui, r#"<button id="one">Create Token</button><div class="card"><button id="two" class="btn">Create Token</button></div>"#).await;
-        let e = ui.try_find("profile.create_token", None).await.unwrap_err();
+        let e = ui.try_find(key::PROFILE_CREATE_TOKEN, None).await.unwrap_err();
         let amb = e.downcast_ref::<Ambiguous>().unwrap_or_else(|| panic!("{channel}: not an ambiguity: {e:#}"));
         assert_eq!((amb.count, amb.position, amb.items.len()), (2, 1, 2), "{channel}: {amb}");
         let text = amb.to_string();
@@ -73,17 +74,17 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
             assert!(text.contains(wanted), "{channel}: {wanted:?} missing from:\n{text}");
         }
         // Every wait for one element ends in that error, not a bare timeout, and never clicks either.
-        let e = ui.click("profile.create_token", None, "the Create Token button").await.unwrap_err();
+        let e = ui.click(key::PROFILE_CREATE_TOKEN, None, "the Create Token button").await.unwrap_err();
         let full = format!("{e:#}");
         assert!(full.contains("timed out after 0.4s waiting for the Create Token button to be clickable"), "{channel}: {full}");
         assert!(full.contains("id=\"one\"") && full.contains("id=\"two\""), "{channel}: both listed: {full}");
         // A key meant to match many still gets them all.
-        assert_eq!(ui.find_all_visible("profile.create_token", None).await.unwrap().len(), 2, "{channel}");
+        assert_eq!(ui.find_all_visible(key::PROFILE_CREATE_TOKEN, None).await.unwrap().len(), 2, "{channel}");
 
         // The name the browser computes: an icon marked aria-hidden is not part
         // of it (the XPath translation reads the text "+ Create Token").
         show(&ui, r#"<button id="icon"><span aria-hidden="true">+</span> Create Token</button>"#).await;
-        let found = ui.try_find("profile.create_token", None).await.unwrap();
+        let found = ui.try_find(key::PROFILE_CREATE_TOKEN, None).await.unwrap();
         match engine {
             Engine::AxTree | Engine::Bidi => {
                 assert_eq!(ui.page.attr(&found.unwrap_or_else(|| panic!("{channel}: not found by its computed name")), "id").await.unwrap().as_deref(), Some("icon"), "{channel}")
@@ -100,11 +101,11 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
                <div class="card-body"><table><tr><th>Name</th></tr><tr><td>t1</td></tr></table></div></div>"#,
         )
         .await;
-        let info = ui.find_region("profile.user_info", None, "the User Info section").await.unwrap();
+        let info = ui.find_region(key::PROFILE_USER_INFO, None, "the User Info section").await.unwrap();
         let text = ui.page.text(&info).await.unwrap();
         assert!(text.contains("User Info") && text.contains("Quinn Avery"), "{channel}: {text:?}");
         // No labelled section: the nearest container holding the heading and the table.
-        let tokens = ui.find_region("profile.api_tokens", Some("profile.tokens_table"), "the API Tokens section").await.unwrap();
+        let tokens = ui.find_region(key::PROFILE_API_TOKENS, Some(key::PROFILE_TOKENS_TABLE), "the API Tokens section").await.unwrap();
         let text = ui.page.text(&tokens).await.unwrap();
         assert!(text.contains("API Tokens") && text.contains("t1") && !text.contains("Quinn"), "{channel}: {text:?}");
 
@@ -156,14 +157,14 @@ async fn the_xpath_accessibility_and_bidi_engines_agree_on_every_variant() {
     async fn compare(
         (by, e1): (&Ui, Engine),
         (other, e2): (&Ui, Engine),
-        keys: &[&str],
+        keys: &[Key],
         scope: Option<&Element>,
         name: &str,
         out: &mut Vec<String>,
         alternatives: &mut Vec<String>,
     ) -> usize {
         let mut n = 0;
-        for key in keys {
+        for &key in keys {
             let one = by.matches_by(key, scope, e1).await.unwrap();
             let two = other.matches_by(key, scope, e2).await.unwrap();
             let same = match (&one, &two) {
@@ -201,45 +202,45 @@ async fn the_xpath_accessibility_and_bidi_engines_agree_on_every_variant() {
         let (x, w) = (ui(session.devtools.clone()), ui(None));
         assert!(w.page.has_bidi().await, "the session speaks WebDriver BiDi");
         let name = if variant.is_empty() { "default" } else { variant };
-        let mut both = async |keys: &[&str], scope: Option<(&Element, &Element)>| -> usize {
+        let mut both = async |keys: &[Key], scope: Option<(&Element, &Element)>| -> usize {
             let n = compare((&x, Engine::XPath), (&x, Engine::AxTree), keys, scope.map(|s| s.0), name, &mut disagreements, &mut alternatives).await;
             compare((&w, Engine::XPath), (&w, Engine::Bidi), keys, scope.map(|s| s.1), name, &mut disagreements, &mut alternatives).await;
             n
         };
         x.goto("/login").await.unwrap();
-        x.find("login.password", "the password field").await.unwrap();
-        compared += both(&["login.email", "login.password", "login.submit"], None).await;
-        let email = x.find("login.email", "the email field").await.unwrap();
+        x.find(key::LOGIN_PASSWORD, "the password field").await.unwrap();
+        compared += both(&[key::LOGIN_EMAIL, key::LOGIN_PASSWORD, key::LOGIN_SUBMIT], None).await;
+        let email = x.find(key::LOGIN_EMAIL, "the email field").await.unwrap();
         x.type_into(&email, QA_EMAIL).await.unwrap();
-        let password = x.find("login.password", "the password field").await.unwrap();
+        let password = x.find(key::LOGIN_PASSWORD, "the password field").await.unwrap();
         x.type_into(&password, QA_PASSWORD).await.unwrap();
-        x.click("login.submit", None, "Sign in").await.unwrap();
-        x.find("header.avatar", "the avatar").await.unwrap();
-        compared += both(&["header.avatar", "nav.access_control"], None).await;
-        x.click("nav.access_control", None, "Access Control").await.unwrap();
-        x.click("access_control.user_tokens_tab", None, "the User Tokens tab").await.unwrap();
-        x.find("user_tokens.table", "the User Tokens table").await.unwrap();
-        compared += both(&["access_control.user_tokens_tab", "user_tokens.table"], None).await;
+        x.click(key::LOGIN_SUBMIT, None, "Sign in").await.unwrap();
+        x.find(key::HEADER_AVATAR, "the avatar").await.unwrap();
+        compared += both(&[key::HEADER_AVATAR, key::NAV_ACCESS_CONTROL], None).await;
+        x.click(key::NAV_ACCESS_CONTROL, None, "Access Control").await.unwrap();
+        x.click(key::ACCESS_CONTROL_USER_TOKENS_TAB, None, "the User Tokens tab").await.unwrap();
+        x.find(key::USER_TOKENS_TABLE, "the User Tokens table").await.unwrap();
+        compared += both(&[key::ACCESS_CONTROL_USER_TOKENS_TAB, key::USER_TOKENS_TABLE], None).await;
         let menu = ProfileMenu::new(&x);
         menu.open().await.unwrap();
-        compared += both(&["profile_menu.panel", "profile_menu.profile"], None).await;
+        compared += both(&[key::PROFILE_MENU_PANEL, key::PROFILE_MENU_PROFILE], None).await;
         menu.choose_profile().await.unwrap();
-        x.find("profile.create_token", "Create Token").await.unwrap();
-        compared += both(&["profile.user_info", "profile.api_tokens", "profile.create_token"], None).await;
-        x.click("profile.create_token", None, "Create Token").await.unwrap();
-        let dialog = x.find("create_token.dialog", "the Create API Token dialog").await.unwrap();
-        let dialog_w = w.find("create_token.dialog", "the Create API Token dialog").await.unwrap();
-        compared += both(&["create_token.dialog"], None).await;
-        let keys = ["create_token.fields", "create_token.name", "create_token.expiry", "create_token.submit", "create_token.cancel"];
+        x.find(key::PROFILE_CREATE_TOKEN, "Create Token").await.unwrap();
+        compared += both(&[key::PROFILE_USER_INFO, key::PROFILE_API_TOKENS, key::PROFILE_CREATE_TOKEN], None).await;
+        x.click(key::PROFILE_CREATE_TOKEN, None, "Create Token").await.unwrap();
+        let dialog = x.find(key::CREATE_TOKEN_DIALOG, "the Create API Token dialog").await.unwrap();
+        let dialog_w = w.find(key::CREATE_TOKEN_DIALOG, "the Create API Token dialog").await.unwrap();
+        compared += both(&[key::CREATE_TOKEN_DIALOG], None).await;
+        let keys = [key::CREATE_TOKEN_FIELDS, key::CREATE_TOKEN_NAME, key::CREATE_TOKEN_EXPIRY, key::CREATE_TOKEN_SUBMIT, key::CREATE_TOKEN_CANCEL];
         compared += both(&keys, Some((&dialog, &dialog_w))).await;
         let modal = CreateTokenModal::wait_open(&x).await.unwrap();
         modal.enter_name("Engines").await.unwrap();
         modal.enter_expiry_date(chrono::Utc::now().date_naive() + chrono::Days::new(30)).await.unwrap();
         modal.submit().await.unwrap();
-        let dialog = x.find("token_created.dialog", "the Token Created dialog").await.unwrap();
-        let dialog_w = w.find("token_created.dialog", "the Token Created dialog").await.unwrap();
-        compared += both(&["token_created.dialog"], None).await;
-        compared += both(&["token_created.value", "token_created.copy", "token_created.close"], Some((&dialog, &dialog_w))).await;
+        let dialog = x.find(key::TOKEN_CREATED_DIALOG, "the Token Created dialog").await.unwrap();
+        let dialog_w = w.find(key::TOKEN_CREATED_DIALOG, "the Token Created dialog").await.unwrap();
+        compared += both(&[key::TOKEN_CREATED_DIALOG], None).await;
+        compared += both(&[key::TOKEN_CREATED_VALUE, key::TOKEN_CREATED_COPY, key::TOKEN_CREATED_CLOSE], Some((&dialog, &dialog_w))).await;
         session.driver.quit().await.unwrap();
         target.stop().await;
     }

@@ -5,6 +5,7 @@ pub mod docs;
 pub mod report;
 pub mod visual;
 
+use crate::locators::key;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -271,7 +272,7 @@ pub async fn capture(
     previous: Option<std::sync::Arc<Vec<u8>>>,
 ) -> anyhow::Result<Captured> {
     // The token value inside the Token Created dialog, even before the suite has read it.
-    let scoped = vec![json!([ui.locator("token_created.dialog").xpath, ui.locator("token_created.value").scoped()])];
+    let scoped = vec![json!([ui.locator(key::TOKEN_CREATED_DIALOG).xpath, ui.locator(key::TOKEN_CREATED_VALUE).scoped()])];
     if freeze {
         ui.driver.execute(FREEZE_JS, vec![]).await?;
         // A settled frame: fonts loaded and two frames painted since the last change.
@@ -285,7 +286,7 @@ pub async fn capture(
         serde_json::from_value(ret).context("could not tell where the secrets are on the page (no screenshot taken)")?;
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
     let masks: Vec<Rect> = if freeze {
-        let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator("visual.mask").xpath)]).await?;
+        let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator(key::VISUAL_MASK).xpath)]).await?;
         serde_json::from_value(masks.json().clone()).unwrap_or_default()
     } else {
         Vec::new()

@@ -1,5 +1,6 @@
 //! Steps 4-7: the "Create API Token" modal dialog.
 
+use crate::locators::{Key, key};
 use anyhow::Context;
 use chrono::NaiveDate;
 use crate::browser::page::Element;
@@ -14,13 +15,13 @@ pub struct CreateTokenModal<'a> {
 impl<'a> CreateTokenModal<'a> {
     /// Waits for the dialog titled "Create API Token".
     pub async fn wait_open(ui: &'a Ui) -> anyhow::Result<Self> {
-        let dialog = ui.find("create_token.dialog", "the Create API Token dialog").await?;
+        let dialog = ui.find(key::CREATE_TOKEN_DIALOG, "the Create API Token dialog").await?;
         Ok(Self { ui, dialog })
     }
 
     /// Labels (or names) of the visible input fields in the dialog.
     pub async fn field_labels(&self) -> anyhow::Result<Vec<String>> {
-        let fields = self.ui.find_all_visible("create_token.fields", Some(&self.dialog)).await?;
+        let fields = self.ui.find_all_visible(key::CREATE_TOKEN_FIELDS, Some(&self.dialog)).await?;
         let mut labels = Vec::new();
         for f in fields {
             let ret = self
@@ -41,11 +42,11 @@ impl<'a> CreateTokenModal<'a> {
     }
 
     async fn name_field(&self) -> anyhow::Result<Element> {
-        self.ui.find_in("create_token.name", Some(&self.dialog), "the Token Name field").await
+        self.ui.find_in(key::CREATE_TOKEN_NAME, Some(&self.dialog), "the Token Name field").await
     }
 
     async fn expiry_field(&self) -> anyhow::Result<Element> {
-        self.ui.find_in("create_token.expiry", Some(&self.dialog), "the Expiry Date field").await
+        self.ui.find_in(key::CREATE_TOKEN_EXPIRY, Some(&self.dialog), "the Expiry Date field").await
     }
 
     pub async fn enter_name(&self, name: &str) -> anyhow::Result<()> {
@@ -97,17 +98,17 @@ impl<'a> CreateTokenModal<'a> {
     }
 
     pub async fn wait_submit_enabled(&self) -> anyhow::Result<()> {
-        self.ui.wait_enabled("create_token.submit", Some(&self.dialog), "the Create button").await.map(|_| ())
+        self.ui.wait_enabled(key::CREATE_TOKEN_SUBMIT, Some(&self.dialog), "the Create button").await.map(|_| ())
     }
 
     /// Waits for Create to be enabled, then clicks it.
     pub async fn submit(&self) -> anyhow::Result<()> {
-        self.ui.wait_enabled("create_token.submit", Some(&self.dialog), "the Create button").await?;
-        self.ui.click("create_token.submit", Some(&self.dialog), "the Create button").await
+        self.ui.wait_enabled(key::CREATE_TOKEN_SUBMIT, Some(&self.dialog), "the Create button").await?;
+        self.ui.click(key::CREATE_TOKEN_SUBMIT, Some(&self.dialog), "the Create button").await
     }
 
     pub async fn submit_is_enabled(&self) -> anyhow::Result<bool> {
-        let b = self.ui.find_in("create_token.submit", Some(&self.dialog), "the Create button").await?;
+        let b = self.ui.find_in(key::CREATE_TOKEN_SUBMIT, Some(&self.dialog), "the Create button").await?;
         self.ui.page.is_enabled(&b).await
     }
 
@@ -115,7 +116,7 @@ impl<'a> CreateTokenModal<'a> {
     /// `aria-describedby` target, else an alert or live region in the field's
     /// own group (the largest ancestor that holds no other field), else an
     /// error-looking text there.
-    pub async fn error_for(&self, key: &str, what: &str) -> anyhow::Result<Option<String>> {
+    pub async fn error_for(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
         let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
         let ret = self
             .ui
@@ -148,17 +149,17 @@ impl<'a> CreateTokenModal<'a> {
     }
 
     /// Waits for the inline error of a field.
-    pub async fn wait_error_for(&self, key: &str, what: &str) -> anyhow::Result<String> {
+    pub async fn wait_error_for(&self, key: Key, what: &str) -> anyhow::Result<String> {
         let desc = format!("an error message under {what}");
         crate::browser::wait::until(&desc, self.ui.config.wait, self.ui.config.poll, || self.error_for(key, what)).await
     }
 
     pub async fn name_error(&self) -> anyhow::Result<String> {
-        self.wait_error_for("create_token.name", "the Token Name field").await
+        self.wait_error_for(key::CREATE_TOKEN_NAME, "the Token Name field").await
     }
 
     pub async fn expiry_error(&self) -> anyhow::Result<String> {
-        self.wait_error_for("create_token.expiry", "the Expiry Date field").await
+        self.wait_error_for(key::CREATE_TOKEN_EXPIRY, "the Expiry Date field").await
     }
 
     /// Clicks Create if it becomes enabled; false when it stays disabled (the
@@ -169,16 +170,16 @@ impl<'a> CreateTokenModal<'a> {
         if crate::browser::wait::within(std::time::Duration::from_millis(1000), self.ui.config.poll, enabled).await?.is_none() {
             return Ok(false);
         }
-        self.ui.click("create_token.submit", Some(&self.dialog), "the Create button").await?;
+        self.ui.click(key::CREATE_TOKEN_SUBMIT, Some(&self.dialog), "the Create button").await?;
         Ok(true)
     }
 
     pub async fn cancel(&self) -> anyhow::Result<()> {
-        self.ui.click("create_token.cancel", Some(&self.dialog), "the Cancel button").await?;
+        self.ui.click(key::CREATE_TOKEN_CANCEL, Some(&self.dialog), "the Cancel button").await?;
         self.wait_closed().await
     }
 
     pub async fn wait_closed(&self) -> anyhow::Result<()> {
-        self.ui.wait_gone("create_token.dialog", "the Create API Token dialog").await
+        self.ui.wait_gone(key::CREATE_TOKEN_DIALOG, "the Create API Token dialog").await
     }
 }

@@ -1,6 +1,7 @@
 //! Signing in: the password form of the local AI Suite (or any build with one),
 //! or an injected SSO session for targets that sign in with Google/Azure AD/Okta.
 
+use crate::locators::key;
 use anyhow::{Context, bail};
 use thirtyfour::prelude::*;
 
@@ -107,11 +108,11 @@ impl<'a> LoginPage<'a> {
         let shown = wait::until("the app or a sign-in page", ui.config.wait, ui.config.poll, || {
             let since = &form_less_since;
             async move {
-                if ui.try_find("header.avatar", None).await?.is_some() {
+                if ui.try_find(key::HEADER_AVATAR, None).await?.is_some() {
                     return Ok(Some(Shown::App));
                 }
-                let page = ui.try_find("login.page", None).await?.is_some();
-                if ui.try_find("login.password", None).await?.is_some() {
+                let page = ui.try_find(key::LOGIN_PAGE, None).await?.is_some();
+                if ui.try_find(key::LOGIN_PASSWORD, None).await?.is_some() {
                     return Ok(Some(Shown::PasswordForm));
                 }
                 if !page {
@@ -145,13 +146,13 @@ impl<'a> LoginPage<'a> {
                 ui.current_url().await
             );
         };
-        let email = ui.find("login.email", "the sign-in form's email field").await?;
+        let email = ui.find(key::LOGIN_EMAIL, "the sign-in form's email field").await?;
         ui.type_into(&email, &creds.username).await?;
-        let password = ui.find("login.password", "the sign-in form's password field").await?;
+        let password = ui.find(key::LOGIN_PASSWORD, "the sign-in form's password field").await?;
         ui.type_into(&password, creds.password.expose()).await?;
-        ui.click("login.submit", None, "the Sign in button").await?;
+        ui.click(key::LOGIN_SUBMIT, None, "the Sign in button").await?;
         let signed_in = wait::until("the app after signing in", ui.config.wait, ui.config.poll, || async {
-            if ui.try_find("header.avatar", None).await?.is_some() {
+            if ui.try_find(key::HEADER_AVATAR, None).await?.is_some() {
                 return Ok(Some(Ok(())));
             }
             // Still on the form with an error shown: wrong credentials.

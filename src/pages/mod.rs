@@ -1,4 +1,4 @@
-//! Page objects: one per screen of the guide. They own the locators (by key,
+//! Page objects: one per screen of the guide. They own the locators (typed keys,
 //! from [`crate::locators`]) and the waits; steps only call their intent methods.
 
 pub mod access_control;
@@ -22,7 +22,7 @@ use crate::browser::page::{Element, Page};
 use crate::browser::wait;
 use crate::config::Config;
 pub use crate::locators::Engine;
-use crate::locators::{Alternative, AxQuery, Locator};
+use crate::locators::{Alternative, AxQuery, Key, Locator};
 
 /// How an ambiguity shows a match: tag, role, a name, a short outer HTML
 /// (long token-like values and password values hidden).
@@ -305,7 +305,7 @@ impl Ui {
         Self { driver, config, base_url, input, chromium, page, engine, resolved: Default::default() }
     }
 
-    pub fn locator(&self, key: &str) -> &Locator {
+    pub fn locator(&self, key: Key) -> &Locator {
         self.config.locators.get(key)
     }
 
@@ -355,7 +355,7 @@ impl Ui {
     }
 
     /// The alternatives of `key` as [`FIND_VISIBLE_JS`] takes them.
-    async fn specs(&self, key: &str, scoped: bool) -> anyhow::Result<Vec<Value>> {
+    async fn specs(&self, key: Key, scoped: bool) -> anyhow::Result<Vec<Value>> {
         let engine = self.engine().await?;
         Ok(self.locator(key).alternatives.iter().map(|a| alt_spec(a, scoped, engine)).collect())
     }
@@ -363,7 +363,7 @@ impl Ui {
     /// One attempt: the one visible element `key` means, inside `scope` if
     /// given (see [`FIND_VISIBLE_JS`]): `None` when nothing shows yet, an
     /// [`Ambiguous`] error when its winning alternative matches several.
-    pub async fn try_find(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+    pub async fn try_find(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
         if self.engine().await? == Engine::Bidi {
             let Some((i, mut found)) = self.matches_by(key, scope, Engine::Bidi).await? else { return Ok(None) };
             if found.len() == 1 {
@@ -387,7 +387,7 @@ impl Ui {
     /// visible matches; `None` when no alternative matches anything visible.
     /// One round trip per alternative tried (for comparing engines; finds
     /// go through [`Ui::try_find`]).
-    pub async fn matches_by(&self, key: &str, scope: Option<&Element>, engine: Engine) -> anyhow::Result<Option<(usize, Vec<Element>)>> {
+    pub async fn matches_by(&self, key: Key, scope: Option<&Element>, engine: Engine) -> anyhow::Result<Option<(usize, Vec<Element>)>> {
         for (i, alt) in self.locator(key).alternatives.iter().enumerate() {
             let by_bidi = match (&alt.ax, engine) {
                 // Boxed: the BiDi calls would otherwise deepen every find's future type.
@@ -470,7 +470,7 @@ impl Ui {
 
     /// The error for `key`'s alternative `i` matching the elements `found`
     /// (described in the page, as the find script does).
-    async fn ambiguous(&self, key: &str, i: usize, found: &[Element]) -> anyhow::Result<Ambiguous> {
+    async fn ambiguous(&self, key: Key, i: usize, found: &[Element]) -> anyhow::Result<Ambiguous> {
         let text = self.page.eval(DESCRIBE_JS, found.iter().take(5).map(Into::into).collect()).await?;
         let items: Vec<AmbiguousItem> = serde_json::from_str(text.as_str().unwrap_or("[]")).context("unreadable descriptions of the matches")?;
         Ok(self.ambiguity(key, i, found.len(), items))
@@ -478,7 +478,7 @@ impl Ui {
 
     /// `key`'s alternative `i` matched `count` visible elements, these first
     /// (their names and markup redacted).
-    fn ambiguity(&self, key: &str, i: usize, count: usize, items: Vec<AmbiguousItem>) -> Ambiguous {
+    fn ambiguity(&self, key: Key, i: usize, count: usize, items: Vec<AmbiguousItem>) -> Ambiguous {
         let loc = self.locator(key);
         Ambiguous {
             key: key.to_string(),
@@ -500,7 +500,7 @@ impl Ui {
     /// All visible matches of `key` inside `scope` (one attempt, no wait):
     /// those of its first alternative that matches anything. For keys meant
     /// to match many (the form's fields).
-    pub async fn find_all_visible(&self, key: &str, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
+    pub async fn find_all_visible(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
         if self.engine().await? == Engine::Bidi {
             return Ok(self.matches_by(key, scope, Engine::Bidi).await?.map(|(_, found)| found).unwrap_or_default());
         }
@@ -539,13 +539,13 @@ impl Ui {
 
     /// The region `title` names (see [`REGION_JS`]), optionally one that
     /// holds a visible match of `needs` (a locator key, searched inside it).
-    pub async fn region_named_by(&self, title: &Element, needs: Option<&str>) -> anyhow::Result<Option<Element>> {
+    pub async fn region_named_by(&self, title: &Element, needs: Option<Key>) -> anyhow::Result<Option<Element>> {
         let needs: Vec<&str> = needs.map(|k| self.locator(k).xpaths(true)).unwrap_or_default();
         self.page.eval_element(REGION_JS, vec![title.into(), json!(needs).into()]).await
     }
 
     /// Waits for the heading `key` and returns the region it names, holding `needs` when given.
-    pub async fn find_region(&self, key: &str, needs: Option<&str>, what: &str) -> anyhow::Result<Element> {
+    pub async fn find_region(&self, key: Key, needs: Option<Key>, what: &str) -> anyhow::Result<Element> {
         let desc = match needs {
             Some(n) => format!("{what}: the region the heading names, holding {n} = {}", self.locator(n).source),
             None => format!("{what}: the region the heading names"),
@@ -557,22 +557,22 @@ impl Ui {
         .await
     }
 
-    fn describe(&self, key: &str, what: &str) -> String {
+    fn describe(&self, key: Key, what: &str) -> String {
         format!("{what} (locator {key} = {})", self.locator(key).source)
     }
 
     /// Waits until `key` is visible and returns it.
-    pub async fn find(&self, key: &str, what: &str) -> anyhow::Result<Element> {
+    pub async fn find(&self, key: Key, what: &str) -> anyhow::Result<Element> {
         self.find_in(key, None, what).await
     }
 
-    pub async fn find_in(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
+    pub async fn find_in(&self, key: Key, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, what);
         self.until(&desc, || self.try_find(key, scope)).await
     }
 
     /// Waits until `key` is no longer visible.
-    pub async fn wait_gone(&self, key: &str, what: &str) -> anyhow::Result<()> {
+    pub async fn wait_gone(&self, key: Key, what: &str) -> anyhow::Result<()> {
         let desc = self.describe(key, &format!("{what} to close"));
         wait::until(&desc, self.timeout(), self.config.poll, || async {
             Ok(self.find_all_visible(key, None).await?.is_empty().then_some(()))
@@ -581,7 +581,7 @@ impl Ui {
     }
 
     /// Waits until `key` is visible, enabled, still and uncovered, then clicks it like a user.
-    pub async fn click(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<()> {
+    pub async fn click(&self, key: Key, scope: Option<&Element>, what: &str) -> anyhow::Result<()> {
         let desc = self.describe(key, &format!("{what} to be clickable"));
         self.until(&desc, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
@@ -604,7 +604,7 @@ impl Ui {
     }
 
     /// Waits until `key` is visible and enabled; returns it.
-    pub async fn wait_enabled(&self, key: &str, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
+    pub async fn wait_enabled(&self, key: Key, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, &format!("{what} to be enabled"));
         self.until(&desc, || async {
             let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };

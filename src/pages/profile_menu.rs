@@ -1,5 +1,6 @@
 //! Step 2 and 3: the profile avatar (top right), its dropdown, and "Profile".
 
+use crate::locators::key;
 use super::Ui;
 
 pub struct ProfileMenu<'a> {
@@ -13,7 +14,7 @@ impl<'a> ProfileMenu<'a> {
 
     /// Clicks the avatar and returns the dropdown's visible text.
     pub async fn open(&self) -> anyhow::Result<String> {
-        self.ui.click("header.avatar", None, "the profile avatar in the top-right corner").await?;
+        self.ui.click(key::HEADER_AVATAR, None, "the profile avatar in the top-right corner").await?;
         self.panel_text().await
     }
 
@@ -26,15 +27,15 @@ impl<'a> ProfileMenu<'a> {
         let ui = self.ui;
         let desc = format!(
             "the profile dropdown (locator profile_menu.panel = {}, else the region around profile_menu.profile = {})",
-            ui.locator("profile_menu.panel").source,
-            ui.locator("profile_menu.profile").source
+            ui.locator(key::PROFILE_MENU_PANEL).source,
+            ui.locator(key::PROFILE_MENU_PROFILE).source
         );
         let panel = ui
             .until(&desc, || async {
-                if let Some(panel) = ui.try_find("profile_menu.panel", None).await? {
+                if let Some(panel) = ui.try_find(key::PROFILE_MENU_PANEL, None).await? {
                     return Ok(Some(panel));
                 }
-                let Some(item) = ui.try_find("profile_menu.profile", None).await? else { return Ok(None) };
+                let Some(item) = ui.try_find(key::PROFILE_MENU_PROFILE, None).await? else { return Ok(None) };
                 ui.region_named_by(&item, None).await
             })
             .await?;
@@ -43,13 +44,13 @@ impl<'a> ProfileMenu<'a> {
 
     /// True when the avatar sits in the top-right corner of the window.
     pub async fn avatar_is_top_right(&self) -> anyhow::Result<bool> {
-        let avatar = self.ui.find("header.avatar", "the profile avatar").await?;
+        let avatar = self.ui.find(key::HEADER_AVATAR, "the profile avatar").await?;
         let r = self.ui.page.rect(&avatar).await?;
         let (w, _) = self.ui.config.window;
         Ok(r.x + r.width / 2.0 > w as f64 * 0.75 && r.y + r.height / 2.0 < 120.0)
     }
 
     pub async fn choose_profile(&self) -> anyhow::Result<()> {
-        self.ui.click("profile_menu.profile", None, "Profile in the dropdown").await
+        self.ui.click(key::PROFILE_MENU_PROFILE, None, "Profile in the dropdown").await
     }
 }

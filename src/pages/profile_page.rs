@@ -1,5 +1,6 @@
 //! Step 3-4 and 8: the Profile page (User Info, the API Tokens table, Create Token).
 
+use crate::locators::key;
 use super::Ui;
 use super::table::Table;
 use crate::browser::page::Element;
@@ -20,23 +21,23 @@ impl<'a> ProfilePage<'a> {
     /// the text of the region its heading names (a section labelled by it, or
     /// the nearest container holding more than the heading), not the heading's parent.
     pub async fn wait_loaded(&self) -> anyhow::Result<String> {
-        let info = self.ui.find_region("profile.user_info", None, "the User Info section").await?;
-        self.ui.find_region("profile.api_tokens", None, "the API Tokens section").await?;
+        let info = self.ui.find_region(key::PROFILE_USER_INFO, None, "the User Info section").await?;
+        self.ui.find_region(key::PROFILE_API_TOKENS, None, "the API Tokens section").await?;
         self.ui.page.text(&info).await
     }
 
     /// The API Tokens table: `profile.tokens_table` inside the region the
     /// API Tokens heading names.
     async fn tokens_table_element(&self) -> anyhow::Result<Element> {
-        let section = self.ui.find_region("profile.api_tokens", Some("profile.tokens_table"), "the API Tokens section").await?;
-        self.ui.find_in("profile.tokens_table", Some(&section), "the API Tokens table").await
+        let section = self.ui.find_region(key::PROFILE_API_TOKENS, Some(key::PROFILE_TOKENS_TABLE), "the API Tokens section").await?;
+        self.ui.find_in(key::PROFILE_TOKENS_TABLE, Some(&section), "the API Tokens table").await
     }
 
     /// One attempt at [`Self::tokens_table_element`] (no wait).
     async fn try_tokens_table_element(&self) -> anyhow::Result<Option<Element>> {
-        let Some(title) = self.ui.try_find("profile.api_tokens", None).await? else { return Ok(None) };
-        let Some(section) = self.ui.region_named_by(&title, Some("profile.tokens_table")).await? else { return Ok(None) };
-        self.ui.try_find("profile.tokens_table", Some(&section)).await
+        let Some(title) = self.ui.try_find(key::PROFILE_API_TOKENS, None).await? else { return Ok(None) };
+        let Some(section) = self.ui.region_named_by(&title, Some(key::PROFILE_TOKENS_TABLE)).await? else { return Ok(None) };
+        self.ui.try_find(key::PROFILE_TOKENS_TABLE, Some(&section)).await
     }
 
     pub async fn tokens_table(&self) -> anyhow::Result<Table> {
@@ -95,12 +96,12 @@ impl<'a> ProfilePage<'a> {
     }
 
     pub async fn click_create_token(&self) -> anyhow::Result<()> {
-        self.ui.click("profile.create_token", None, "the Create Token button").await
+        self.ui.click(key::PROFILE_CREATE_TOKEN, None, "the Create Token button").await
     }
 
     /// The Create Token button is on the right-hand side of the page.
     pub async fn create_token_is_on_the_right(&self) -> anyhow::Result<bool> {
-        let b = self.ui.find("profile.create_token", "the Create Token button").await?;
+        let b = self.ui.find(key::PROFILE_CREATE_TOKEN, "the Create Token button").await?;
         let r = self.ui.page.rect(&b).await?;
         let width = self.ui.page.eval("return document.documentElement.clientWidth;", vec![]).await?.as_f64().unwrap_or(0.0);
         Ok(r.x + r.width / 2.0 > width / 2.0)
@@ -108,7 +109,7 @@ impl<'a> ProfilePage<'a> {
 
     /// The Create Token button's background colour, as (r, g, b).
     pub async fn create_token_colour(&self) -> anyhow::Result<(u8, u8, u8)> {
-        let b = self.ui.find("profile.create_token", "the Create Token button").await?;
+        let b = self.ui.find(key::PROFILE_CREATE_TOKEN, "the Create Token button").await?;
         let css = self.ui.page.css(&b, "background-color").await?;
         parse_rgb(&css).ok_or_else(|| anyhow::anyhow!("unreadable colour '{css}'"))
     }
@@ -129,12 +130,12 @@ impl<'a> ProfilePage<'a> {
         wait::until(&format!("the Revoke button of '{name}' (locator profile.revoke)"), ui.config.wait, ui.config.poll, || async {
             let Some(table) = self.try_tokens_table_element().await? else { return Ok(None) };
             let Some(row) = ui.try_find_xpath(&row_xpath, Some(&table)).await? else { return Ok(None) };
-            let Some(button) = ui.try_find("profile.revoke", Some(&row)).await? else { return Ok(None) };
+            let Some(button) = ui.try_find(key::PROFILE_REVOKE, Some(&row)).await? else { return Ok(None) };
             ui.try_click(&button).await
         })
         .await?;
         // Some builds confirm first.
-        let confirm = wait::within(Duration::from_millis(1500), ui.config.poll, || ui.try_find("revoke_dialog.confirm", None));
+        let confirm = wait::within(Duration::from_millis(1500), ui.config.poll, || ui.try_find(key::REVOKE_DIALOG_CONFIRM, None));
         if let Some(confirm) = confirm.await? {
             ui.click_element(&confirm, "the revoke confirmation").await?;
         }

@@ -1,5 +1,6 @@
 //! Step 8: the "Token Created" dialog, shown once with the full token value.
 
+use crate::locators::key;
 use crate::browser::page::Element;
 
 use super::Ui;
@@ -26,7 +27,7 @@ pub struct TokenCreatedDialog<'a> {
 
 impl<'a> TokenCreatedDialog<'a> {
     pub async fn wait_open(ui: &'a Ui) -> anyhow::Result<Self> {
-        let dialog = ui.find("token_created.dialog", "the Token Created dialog").await?;
+        let dialog = ui.find(key::TOKEN_CREATED_DIALOG, "the Token Created dialog").await?;
         Ok(Self { ui, dialog })
     }
 
@@ -38,10 +39,10 @@ impl<'a> TokenCreatedDialog<'a> {
         let ui = self.ui;
         let desc = format!(
             "the token value in the Token Created dialog (locator token_created.value = {}, else the one text there that looks like a token)",
-            ui.locator("token_created.value").source
+            ui.locator(key::TOKEN_CREATED_VALUE).source
         );
         ui.until(&desc, || async {
-            if let Some(el) = ui.try_find("token_created.value", Some(&self.dialog)).await? {
+            if let Some(el) = ui.try_find(key::TOKEN_CREATED_VALUE, Some(&self.dialog)).await? {
                 return Ok(Some(el));
             }
             let found = ui.page.eval_elements(TOKEN_LOOKING_JS, vec![(&self.dialog).into()]).await?;
@@ -72,11 +73,11 @@ impl<'a> TokenCreatedDialog<'a> {
     }
 
     pub async fn copy(&self) -> anyhow::Result<()> {
-        self.ui.click("token_created.copy", Some(&self.dialog), "the Copy button").await
+        self.ui.click(key::TOKEN_CREATED_COPY, Some(&self.dialog), "the Copy button").await
     }
 
     pub async fn close(&self) -> anyhow::Result<()> {
-        self.ui.click("token_created.close", Some(&self.dialog), "the Close button").await?;
-        self.ui.wait_gone("token_created.dialog", "the Token Created dialog").await
+        self.ui.click(key::TOKEN_CREATED_CLOSE, Some(&self.dialog), "the Close button").await?;
+        self.ui.wait_gone(key::TOKEN_CREATED_DIALOG, "the Token Created dialog").await
     }
 }

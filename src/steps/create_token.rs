@@ -1,5 +1,6 @@
 //! Steps 4-7: Create Token, the Create API Token modal, name, expiry, Create.
 
+use crate::locators::key;
 use anyhow::{Context, ensure};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
@@ -153,7 +154,7 @@ async fn type_and_cancel(w: &mut AiSuiteWorld, step: &Step, base: String) {
 
 #[then("the Create API Token dialog is closed")]
 async fn dialog_closed(w: &mut AiSuiteWorld, step: &Step) {
-    w.step(step, async |w| w.ui()?.wait_gone("create_token.dialog", "the Create API Token dialog").await).await
+    w.step(step, async |w| w.ui()?.wait_gone(key::CREATE_TOKEN_DIALOG, "the Create API Token dialog").await).await
 }
 
 #[then("no token with that name is listed")]
