@@ -2,7 +2,7 @@
 Feature: Step 5 and Step 6 — what the Create API Token form accepts
   Important: The expiry date must be greater than today's date or the form will reject it.
   A rejected form stays open, keeps what was typed, shows the reason under the field, and
-  creates nothing.
+  creates nothing; a form left empty cannot be submitted at all (Create stays disabled).
 
   Background:
     Given I am signed in to the AI Suite admin panel
@@ -12,8 +12,10 @@ Feature: Step 5 and Step 6 — what the Create API Token form accepts
     When I try to create a valid token name expiring "<expiry>"
     Then the form rejects the expiry date with an error under the Expiry Date field
     And the dialog stays open with the values I typed
-    And the server refuses the same values when the page is bypassed
-    And no token was created
+    When I send the same values to the server, bypassing the page
+    Then the server refuses them
+    When I cancel the dialog and reload my Profile page
+    Then no token was created
 
     Examples:
       | case                      | expiry         |
@@ -31,8 +33,9 @@ Feature: Step 5 and Step 6 — what the Create API Token form accepts
 
   Scenario: An empty expiry date cannot be submitted
     When I try to create a valid token name expiring ""
-    Then the form rejects the expiry date with an error under the Expiry Date field
-    And no token was created
+    Then the Create button stays disabled
+    When I cancel the dialog and reload my Profile page
+    Then no token was created
 
   # Each example leaves a revoked token on the target: opt in against staging.
   @destructive
@@ -50,21 +53,26 @@ Feature: Step 5 and Step 6 — what the Create API Token form accepts
 
   Scenario: An empty token name is rejected
     When I try to create a token named "" expiring tomorrow
-    Then the form rejects the token name with an error under the Token Name field
-    And no token was created
+    Then the Create button stays disabled
+    When I cancel the dialog and reload my Profile page
+    Then no token was created
 
   Scenario: A token name of only spaces is rejected
     When I try to create a token whose name is 3 spaces, expiring tomorrow
     Then the form rejects the token name with an error under the Token Name field
-    And the server refuses the same values when the page is bypassed
-    And no token was created
+    When I send the same values to the server, bypassing the page
+    Then the server refuses them
+    When I cancel the dialog and reload my Profile page
+    Then no token was created
 
   Scenario: A 65-character token name is rejected
     When I try to create a token whose name is 65 characters long, expiring tomorrow
     Then the form rejects the token name with an error under the Token Name field
     And the dialog stays open with the values I typed
-    And the server refuses the same values when the page is bypassed
-    And no token was created
+    When I send the same values to the server, bypassing the page
+    Then the server refuses them
+    When I cancel the dialog and reload my Profile page
+    Then no token was created
 
   Scenario: A 64-character token name is accepted
     When I try to create a token whose name is 64 characters long, expiring tomorrow
@@ -75,7 +83,8 @@ Feature: Step 5 and Step 6 — what the Create API Token form accepts
     And I click Close
     And I try to create another token with the same name, expiring tomorrow
     Then the form rejects the token name with an error under the Token Name field
-    And no token was created
+    When I cancel the dialog and reload my Profile page
+    Then no token was created
 
   Scenario: A name that looks like markup is stored and shown as plain text
     When I create a token named "<img src=x onerror=window.__aiSuiteE2eInjected=true>" expiring tomorrow

@@ -33,6 +33,8 @@ pub struct AiSuiteWorld {
     /// How this scenario reads the clipboard, and what it held before Copy.
     pub clipboard: ClipboardPath,
     pub clipboard_before: Option<Secret>,
+    /// What Copy put on the clipboard, once checked against the dialog.
+    pub copied: Option<Secret>,
     /// The HTTP status of the last API call made with the token.
     pub api_status: Option<u16>,
     /// Validation scenarios: the expiry exactly as typed, and whether Create could be clicked.
@@ -75,6 +77,7 @@ impl AiSuiteWorld {
             menu_identity: None,
             clipboard: ClipboardPath::Browser,
             clipboard_before: None,
+            copied: None,
             api_status: None,
             typed_expiry: None,
             submitted: None,

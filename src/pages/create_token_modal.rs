@@ -154,6 +154,16 @@ impl<'a> CreateTokenModal<'a> {
         crate::browser::wait::until(&desc, self.ui.config.wait, self.ui.config.poll, || self.error_for(key, what)).await
     }
 
+    /// The reason shown under the Token Name field now, if any (no wait).
+    pub async fn name_error_now(&self) -> anyhow::Result<Option<String>> {
+        self.error_for(key::CREATE_TOKEN_NAME, "the Token Name field").await
+    }
+
+    /// The reason shown under the Expiry Date field now, if any (no wait).
+    pub async fn expiry_error_now(&self) -> anyhow::Result<Option<String>> {
+        self.error_for(key::CREATE_TOKEN_EXPIRY, "the Expiry Date field").await
+    }
+
     pub async fn name_error(&self) -> anyhow::Result<String> {
         self.wait_error_for(key::CREATE_TOKEN_NAME, "the Token Name field").await
     }

@@ -103,12 +103,44 @@ async fn rejected(w: &mut AiSuiteWorld, field: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     if w.submitted == Some(false) {
-        // Create stayed disabled: the form refuses the input without a click.
+        // A form may show the reason while it keeps Create disabled; without
+        // one, this is not the rejection the step promises.
+        let label = if field == "name" { "Token Name" } else { "Expiry Date" };
+        let shown = if field == "name" { modal.name_error_now().await? } else { modal.expiry_error_now().await? };
+        ensure!(
+            shown.as_ref().is_some_and(|e| e.chars().count() >= 5),
+            "the Create button stayed disabled and no reason is shown under the {label} field (shown: {shown:?}); \
+             a form that only disables Create is the outcome \"the Create button stays disabled\""
+        );
         return Ok(());
     }
     let error = if field == "name" { modal.name_error().await? } else { modal.expiry_error().await? };
     ensure!(error.chars().count() >= 5, "the error message under the field is not a clear sentence: {error:?}");
     Ok(())
+}
+
+#[then("the Create button stays disabled")]
+async fn create_disabled(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        ensure!(w.submitted == Some(false), "the Create button could be clicked with these values");
+        let modal = CreateTokenModal::wait_open(w.ui()?).await.context("the dialog closed")?;
+        ensure!(!modal.submit_is_enabled().await?, "the Create button is enabled now");
+        Ok(())
+    })
+    .await
+}
+
+#[when("I cancel the dialog and reload my Profile page")]
+async fn cancel_and_reload(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let ui = w.ui()?.clone();
+        CreateTokenModal::wait_open(&ui).await?.cancel().await?;
+        // After a reload, so a table that failed to refresh cannot hide a new row.
+        ui.driver.refresh().await?;
+        ProfilePage::new(&ui).wait_loaded().await?;
+        Ok(())
+    })
+    .await
 }
 
 #[then("the form rejects the expiry date with an error under the Expiry Date field")]
@@ -138,10 +170,6 @@ async fn values_kept(w: &mut AiSuiteWorld, step: &Step) {
 async fn none_created(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?.clone();
-        let modal = CreateTokenModal::wait_open(&ui).await?;
-        modal.cancel().await?;
-        // After a reload, so a table that failed to refresh cannot hide a new row.
-        ui.driver.refresh().await?;
         let page = ProfilePage::new(&ui);
         page.wait_loaded().await?;
         let name = w.token_name.clone().unwrap_or_default();
@@ -153,14 +181,24 @@ async fn none_created(w: &mut AiSuiteWorld, step: &Step) {
 }
 
 
-#[then("the server refuses the same values when the page is bypassed")]
-async fn server_refuses(w: &mut AiSuiteWorld, step: &Step) {
+#[when("I send the same values to the server, bypassing the page")]
+async fn bypass_page(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?;
         let cookies = ui.page.cookies().await?;
         let name = w.token_name.clone().unwrap_or_default();
         let expiry = w.typed_expiry.clone().unwrap_or_default();
         let status = crate::api::create_bypassing_the_page(&w.run.base_url, &w.run.config.api, &cookies, &name, &expiry).await?;
+        w.api_status = Some(status);
+        Ok(())
+    })
+    .await
+}
+
+#[then("the server refuses them")]
+async fn server_refuses(w: &mut AiSuiteWorld, step: &Step) {
+    w.step(step, async |w| {
+        let status = w.api_status.context("nothing was sent to the server")?;
         ensure!(
             (400..500).contains(&status) && status != 401 && status != 403 && status != 404,
             "the server should refuse these values with a validation error (4xx), but answered HTTP {status}{}",
