@@ -1,6 +1,7 @@
 //! `cargo run --release -- bench [--runs N]`: speed figures, printed (never a
-//! timed test). Runs the main scenario N times (fresh browser session each
-//! time, a screenshot per step), then the whole suite at 1 and 2 sessions.
+//! timed test). Runs the main scenario N times (a run of its own each time:
+//! its browser started, a screenshot per step), then the whole suite at 1
+//! and 2 slots, interleaved.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -96,7 +97,11 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
             ours.as_secs_f64() / theirs.as_secs_f64()
         );
     }
-    println!("  median session start: {}   median after-hook (clean-up + quit): {}", ms(median(session)), ms(median(teardown)));
+    println!(
+        "  median setup (a browser started, its context and page): {}   median after-hook (clean-up, context disposed): {}",
+        ms(median(session)),
+        ms(median(teardown))
+    );
     println!("  median per step (action / screenshot+redaction):");
     for (i, (text, action, capture)) in steps.clone() {
         let text: String = text.chars().take(70).collect();
@@ -125,20 +130,50 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
     if main_only {
         return Ok(());
     }
+    // The whole suite at 1 and 2 slots, interleaved `runs` times (at least
+    // once): the same minutes for both.
+    let mut walls: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
+    let mut memory: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut setups = Vec::new();
+    let mut browser_starts = Vec::new();
+    let mut last = None;
+    for _ in 0..runs.clamp(1, 3) {
+        for c in ["1", "2"] {
+            let args: Vec<String> = ["bench", "-c", c].iter().map(|s| s.to_string()).collect();
+            let report = runner::run_report(args, display, true).await;
+            anyhow::ensure!(report.code == EXIT_PASSED, "the whole suite failed at -c {c}; see {}", report.run_dir.display());
+            walls.entry(c).or_default().push(report.wall);
+            let peak = memory.entry(c).or_default();
+            *peak = (*peak).max(report.memory.unwrap_or(0));
+            for r in &report.results {
+                if r.started_browser { browser_starts.push(r.session_start) } else { setups.push(r.session_start) }
+            }
+            last = Some(report);
+        }
+    }
+    let (one, two) = (median(walls["1"].clone()), median(walls["2"].clone()));
+    let scenarios = last.as_ref().map(|r| r.results.len()).unwrap_or(0);
+    println!("whole suite, {scenarios} scenarios, {} run(s) each, interleaved:", walls["2"].len());
     for c in ["1", "2"] {
-        let args: Vec<String> = ["bench", "-c", c].iter().map(|s| s.to_string()).collect();
-        let report = runner::run_report(args, display, true).await;
-        anyhow::ensure!(report.code == EXIT_PASSED, "the whole suite failed at -c {c}; see {}", report.run_dir.display());
-        println!("whole suite, {} scenarios, {c} session(s): {:.2} s", report.results.len(), report.wall.as_secs_f64());
+        println!(
+            "  {c} slot(s): median {:.2} s, peak memory {:.0} MiB (this process, ChromeDriver and every browser)",
+            median(walls[c].clone()).as_secs_f64(),
+            memory[c] as f64 / 1048576.0
+        );
+    }
+    println!("  2 slots are {:.2}× faster than 1", one.as_secs_f64() / two.as_secs_f64());
+    println!(
+        "  per-scenario setup (new context + page): median {} over {} scenarios; with a browser start: median {} ({} times)",
+        ms(median(setups.clone())),
+        setups.len(),
+        ms(median(browser_starts.clone())),
+        browser_starts.len()
+    );
+    if let Some(report) = last {
+        println!("  the last run at 2 slots, per scenario:");
         for r in &report.results {
             let steps: Duration = r.steps.iter().map(|s| s.action + s.capture).sum();
-            println!(
-                "    {} session / {} steps / {} after-hook  {}",
-                ms(r.session_start),
-                ms(steps),
-                ms(r.teardown),
-                r.key.scenario
-            );
+            println!("    {} setup / {} steps / {} after-hook  {}", ms(r.session_start), ms(steps), ms(r.teardown), r.key.scenario);
         }
     }
     Ok(())

@@ -7,8 +7,7 @@ use ai_suite_e2e::runner;
 use clap::Parser;
 
 /// Start the local AI Suite by itself, to click through the guide by hand.
-#[derive(Parser, Debug)]
-#[command(name = "ai-suite-e2e serve")]
+#[derive(clap::Args, Debug)]
 struct ServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
@@ -28,8 +27,7 @@ struct ServeArgs {
 }
 
 /// Print speed figures: the main scenario N times, then the whole suite at 1 and 2 sessions.
-#[derive(Parser, Debug)]
-#[command(name = "ai-suite-e2e bench")]
+#[derive(clap::Args, Debug)]
 struct BenchArgs {
     #[arg(long, default_value_t = 10)]
     runs: usize,
@@ -45,8 +43,7 @@ struct BenchArgs {
 
 /// Regenerate the guide: run the @docs scenario in docs mode, rewrite the
 /// pictures in screenshots/ and the page docs/user-tokens.md.
-#[derive(Parser, Debug)]
-#[command(name = "ai-suite-e2e docs")]
+#[derive(clap::Args, Debug)]
 struct DocsArgs {
     /// How the page links its pictures (GitBook: ../.gitbook/assets/).
     #[arg(long, default_value = ai_suite_e2e::evidence::docs::DEFAULT_ASSETS)]
@@ -81,20 +78,51 @@ async fn docs(args: DocsArgs, display: &Display) -> i32 {
     }
 }
 
-/// The commands `main` knows (see [`SUBCOMMANDS`]).
-const COMMANDS: &[&str] = &["serve", "docs", "repeat", "bench", "selfcheck"];
+/// Without a command, `cargo run` runs the suite (its options: `cargo run -- --help`).
+#[derive(Parser, Debug)]
+#[command(name = "ai-suite-e2e", disable_help_subcommand = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-const SUBCOMMANDS: &str = "\
-Other commands:
-  serve      start the local AI Suite alone (cargo run -- serve --help)
-  docs       regenerate the guide's pictures and docs/user-tokens.md (cargo run -- docs --help)
-  repeat     run the suite N times, per-scenario pass/fail counts (cargo run -- repeat 5 [--tags ...])
-  bench      speed figures (cargo run --release -- bench --runs 10)
-  selfcheck  prove the suite catches every fault switch of the local AI Suite
-             (cargo run -- selfcheck [FAULT...]); prints a table
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Start the local AI Suite alone (to click through the guide by hand).
+    Serve(ServeArgs),
+    /// Regenerate the guide's pictures and docs/user-tokens.md.
+    Docs(DocsArgs),
+    /// Run the suite N times; per-scenario pass/fail counts.
+    Repeat {
+        /// How many runs.
+        #[arg(value_parser = clap::value_parser!(u16).range(1..))]
+        times: u16,
+        /// The suite's options for every run (--tags, --name, ...).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Speed figures (cargo run --release -- bench --runs 9 --playwright).
+    Bench(BenchArgs),
+    /// Prove the suite catches every fault switch of the local AI Suite; prints a table.
+    Selfcheck {
+        /// Only these faults (all when none is named).
+        faults: Vec<String>,
+    },
+}
 
-Environment: AI_SUITE_URL, AI_SUITE_USERNAME, AI_SUITE_PASSWORD, AI_SUITE_CONFIG,
-AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_URL (see README.md).";
+/// The commands, one line each, as clap knows them.
+fn commands() -> String {
+    use clap::CommandFactory as _;
+    let mut out = String::from("Other commands:\n");
+    for c in Cli::command().get_subcommands() {
+        out.push_str(&format!("  {:<10} {}\n", c.get_name(), c.get_about().map(|a| a.to_string()).unwrap_or_default()));
+    }
+    out.push_str(
+        "\nEnvironment: AI_SUITE_URL, AI_SUITE_USERNAME, AI_SUITE_PASSWORD, AI_SUITE_CONFIG,\n\
+         AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_URL (see README.md).",
+    );
+    out
+}
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let faults = Faults::parse(&args.faults)?;
@@ -122,82 +150,71 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let command = args.get(1).map(String::as_str);
-    // Not an option: a command this program does not have (`cargo run -- doc`
-    // must not silently run the whole suite instead). Refused before anything starts.
-    if let Some(other) = command.filter(|c| !c.starts_with('-') && !COMMANDS.contains(c)) {
-        eprintln!("error: unknown command '{other}'\n\n{SUBCOMMANDS}\n\nWithout a command, `cargo run` runs the suite (cargo run -- --help).");
-        std::process::exit(runner::EXIT_USAGE);
-    }
+    // No command, or an option first: the suite itself (cucumber's options and ours).
+    let suite = args.get(1).is_none_or(|a| a.starts_with('-'));
+    let command = if suite {
+        None
+    } else {
+        match Cli::try_parse_from(&args) {
+            Ok(cli) => Some(cli.command),
+            Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+                // `cargo run -- doc` must not silently run the whole suite instead.
+                eprintln!("error: unknown command '{}'\n\n{}\n\nWithout a command, `cargo run` runs the suite (cargo run -- --help).", args[1], commands());
+                std::process::exit(runner::EXIT_USAGE);
+            }
+            Err(e) => e.exit(),
+        }
+    };
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
-    let display = if command == Some("serve") { None } else { Some(Display::prepare()) };
+    let prepared = if matches!(command, Some(Command::Serve(_))) { None } else { Some(Display::prepare()) };
+    let display = prepared.as_ref();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match command {
-        Some("bench") => {
-            let bench_args = BenchArgs::parse_from(args.iter().skip(1));
-            match runtime.block_on(ai_suite_e2e::bench::run(bench_args.runs, bench_args.main_only, bench_args.playwright, display.as_ref().expect("prepared"))) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    runner::EXIT_FAILED
-                }
+        Some(Command::Bench(b)) => match runtime.block_on(ai_suite_e2e::bench::run(b.runs, b.main_only, b.playwright, display.expect("prepared"))) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                runner::EXIT_FAILED
             }
-        }
-        Some("repeat") => {
-            let times: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0);
-            if times == 0 {
-                eprintln!("usage: cargo run -- repeat N [cucumber args], N >= 1");
+        },
+        Some(Command::Repeat { times, args }) => match runtime.block_on(ai_suite_e2e::bench::repeat(times.into(), args, display.expect("prepared"))) {
+            Ok(true) => 0,
+            Ok(false) => runner::EXIT_FAILED,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                runner::EXIT_COULD_NOT_RUN
+            }
+        },
+        Some(Command::Docs(d)) => runtime.block_on(docs(d, display.expect("prepared"))),
+        Some(Command::Selfcheck { faults: names }) => match local_suite::Faults::parse(&names) {
+            Err(e) => {
+                eprintln!("error: {e:#}");
                 runner::EXIT_USAGE
-            } else {
-                let rest: Vec<String> = args.iter().skip(3).cloned().collect();
-                match runtime.block_on(ai_suite_e2e::bench::repeat(times, rest, display.as_ref().expect("prepared"))) {
-                    Ok(true) => 0,
-                    Ok(false) => runner::EXIT_FAILED,
-                    Err(e) => {
-                        eprintln!("error: {e:#}");
-                        runner::EXIT_COULD_NOT_RUN
-                    }
-                }
             }
-        }
-        Some("docs") => {
-            let docs_args = DocsArgs::parse_from(args.iter().skip(1));
-            runtime.block_on(docs(docs_args, display.as_ref().expect("prepared")))
-        }
-        Some("selfcheck") => {
-            let names: Vec<String> = args.iter().skip(2).cloned().collect();
-            match local_suite::Faults::parse(&names) {
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    runner::EXIT_USAGE
-                }
-                Ok(_) => {
-                    let only: Vec<local_suite::Fault> =
-                        local_suite::Fault::ALL.iter().copied().filter(|f| names.iter().any(|n| n == f.name())).collect();
-                    let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, &[], display.as_ref().expect("prepared")));
-                    println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
-                    if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0)) { 0 } else { runner::EXIT_FAILED }
-                }
+            Ok(_) => {
+                let only: Vec<local_suite::Fault> =
+                    local_suite::Fault::ALL.iter().copied().filter(|f| names.iter().any(|n| n == f.name())).collect();
+                let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, &[], display.expect("prepared")));
+                println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
+                if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0)) { 0 } else { runner::EXIT_FAILED }
             }
-        }
-        Some("serve") => {
-            let serve_args = ServeArgs::parse_from(args.iter().skip(1));
-            match runtime.block_on(serve(serve_args)) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    runner::EXIT_COULD_NOT_RUN
-                }
+        },
+        Some(Command::Serve(a)) => match runtime.block_on(serve(a)) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                runner::EXIT_COULD_NOT_RUN
             }
-        }
-        Some("-h" | "--help") => {
-            let code = runtime.block_on(runner::run(args, display.as_ref().expect("prepared")));
-            println!("\n{SUBCOMMANDS}");
+        },
+        None if matches!(args.get(1).map(String::as_str), Some("-h" | "--help")) => {
+            let code = runtime.block_on(runner::run(args, display.expect("prepared")));
+            println!("\n{}", commands());
             code
         }
-        _ => runtime.block_on(runner::run(args, display.as_ref().expect("prepared"))),
+        None => runtime.block_on(runner::run(args, display.expect("prepared"))),
     };
     drop(runtime);
-    drop(display);
+    // Stops our Xvfb (exit runs no destructors).
+    drop(prepared);
     std::process::exit(code);
 }

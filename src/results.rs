@@ -54,6 +54,9 @@ pub struct ScenarioResult {
     pub duration: std::time::Duration,
     /// Opening the browser session; the after hook (clean-up and quit).
     pub session_start: std::time::Duration,
+    /// A browser had to be started for it (the first scenario of its kind in
+    /// a slot, or after a browser was replaced): else setup is a new context.
+    pub started_browser: bool,
     pub teardown: std::time::Duration,
     /// What the report should say about how the scenario was checked.
     pub notes: Vec<String>,

@@ -217,10 +217,14 @@ impl RunContext {
             Some(browsers) => {
                 let lease = browsers.open(headed).await?;
                 let session = lease.session.clone();
+                s.started_browser = lease.started_browser;
                 s.lease = Some(lease);
                 session
             }
-            None => browser::new_session(&self.config, &self.source.driver_url, None, &self.base_url, headed).await?,
+            None => {
+                s.started_browser = true;
+                browser::new_session(&self.config, &self.source.driver_url, None, &self.base_url, headed).await?
+            }
         };
         let driver = session.driver.clone();
         let context = session.browser_context.clone();

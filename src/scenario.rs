@@ -27,6 +27,8 @@ pub struct ScenarioSession {
     pub(crate) started: Instant,
     /// Getting the browser context and page ready.
     pub(crate) setup: Duration,
+    /// A browser was started for it.
+    pub(crate) started_browser: bool,
 }
 
 impl ScenarioSession {
@@ -42,6 +44,7 @@ impl ScenarioSession {
             created: Vec::new(),
             started: Instant::now(),
             setup: Duration::ZERO,
+            started_browser: false,
         }
     }
 
@@ -57,6 +60,7 @@ impl ScenarioSession {
         ScenarioResult {
             duration: self.started.elapsed(),
             session_start: self.setup,
+            started_browser: self.started_browser,
             teardown,
             key: self.key,
             outcome,
