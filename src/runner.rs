@@ -323,12 +323,8 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started) -> an
     let config = Arc::new(config);
     // Our own ChromeDriver: one browser per slot, a context per scenario.
     let browsers = driver.chromium.clone().map(|chromium| {
-        browser::contexts::Browsers::new(browser::contexts::Launcher {
-            config: config.clone(),
-            driver_url: driver.url.clone(),
-            chromium,
-            base_url: base_url.clone(),
-        })
+        let launcher = browser::contexts::Launcher { config: config.clone(), driver_url: driver.url.clone(), chromium, base_url: base_url.clone() };
+        browser::contexts::Browsers::new(launcher, concurrency)
     });
     let source = BrowserSource { driver_url: driver.url.clone(), browsers, display: display.name.clone(), display_note: display.note.clone() };
     let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier));

@@ -67,7 +67,7 @@ async fn each_scenario_gets_a_fresh_context_in_the_same_browser() {
         chromium: driver.chromium.clone().unwrap(),
         base_url: site.clone(),
     };
-    let browsers = Browsers::new(launcher);
+    let browsers = Browsers::new(launcher, 1);
 
     let first = browsers.open(false).await.unwrap();
     assert!(first.started_browser, "the run's first scenario starts the browser");

@@ -149,11 +149,27 @@ pub struct Browsers {
     idle: Mutex<Vec<Browser>>,
     started: AtomicUsize,
     replaced: AtomicUsize,
+    /// Browsers running now (idle or in use), at most `slots`.
+    live: AtomicUsize,
+    slots: usize,
 }
 
 impl Browsers {
-    pub fn new(launcher: Launcher) -> Self {
-        Self { launcher, idle: Mutex::new(Vec::new()), started: AtomicUsize::new(0), replaced: AtomicUsize::new(0) }
+    /// At most `slots` browsers run at once (one per concurrency slot).
+    pub fn new(launcher: Launcher, slots: usize) -> Self {
+        Self {
+            launcher,
+            idle: Mutex::new(Vec::new()),
+            started: AtomicUsize::new(0),
+            replaced: AtomicUsize::new(0),
+            live: AtomicUsize::new(0),
+            slots: slots.max(1),
+        }
+    }
+
+    async fn retire(&self, browser: Browser) {
+        self.live.fetch_sub(1, Ordering::Relaxed);
+        browser.quit().await;
     }
 
     /// A fresh context for one scenario, in an idle browser of the kind asked
@@ -170,16 +186,28 @@ impl Browsers {
                 Err(e) => {
                     eprintln!("note: a browser of this run stopped answering ({e:#}); it is replaced by a new one");
                     self.replaced.fetch_add(1, Ordering::Relaxed);
-                    browser.quit().await;
+                    self.retire(browser).await;
                 }
+            }
+        }
+        // One browser per slot: an idle one of the other kind (the headed
+        // browser of a @serial clipboard scenario, say) makes way.
+        if self.live.load(Ordering::Relaxed) >= self.slots {
+            let other = {
+                let mut idle = lock(&self.idle);
+                idle.iter().position(|b| b.headed != headed).map(|i| idle.swap_remove(i))
+            };
+            if let Some(other) = other {
+                self.retire(other).await;
             }
         }
         let browser = Browser::start(&self.launcher, headed).await?;
         self.started.fetch_add(1, Ordering::Relaxed);
+        self.live.fetch_add(1, Ordering::Relaxed);
         match browser.open_context(&self.launcher).await {
             Ok((context, session)) => Ok(Lease { browser, context, session, setup: t0.elapsed(), started_browser: true }),
             Err(e) => {
-                browser.quit().await;
+                self.retire(browser).await;
                 Err(e.context("a new browser could not open a context for the scenario"))
             }
         }
@@ -194,7 +222,7 @@ impl Browsers {
             Err(e) => {
                 eprintln!("note: a browser of this run could not close a scenario's context ({e:#}); it is replaced for the next scenario");
                 self.replaced.fetch_add(1, Ordering::Relaxed);
-                browser.quit().await;
+                self.retire(browser).await;
             }
         }
     }
@@ -207,6 +235,6 @@ impl Browsers {
     /// Quits every idle browser (the run's end).
     pub async fn quit_all(&self) {
         let idle: Vec<Browser> = std::mem::take(&mut *lock(&self.idle));
-        futures::future::join_all(idle.into_iter().map(Browser::quit)).await;
+        futures::future::join_all(idle.into_iter().map(|b| self.retire(b))).await;
     }
 }
