@@ -171,7 +171,7 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
     };
     let mut started = Started::default();
     let report = async {
-        let run = prepare(opts, display, &mut started).await?;
+        let run = prepare(opts, display, &mut started, quiet).await?;
         let executed = execute(&run, quiet).await?;
         summarise(run, executed, &started, display, quiet, clock)
     }
@@ -241,7 +241,7 @@ struct Prepared {
 /// Configuration and command-line rules, prerequisites, the target (the
 /// local AI Suite or a reachable URL), the artifacts folder, ChromeDriver and
 /// the browsers' source, and the run's shared context.
-async fn prepare(mut opts: Opts, display: &Display, started: &mut Started) -> anyhow::Result<Prepared> {
+async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet: bool) -> anyhow::Result<Prepared> {
     let mut config = Config::load(&crate::config::process_env)?;
     // Against a real target, scenarios that create many tokens (@destructive)
     // run only when asked: by tags, or AI_SUITE_ALLOW_DESTRUCTIVE=1.
@@ -330,8 +330,10 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started) -> an
     let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier));
     started.context = Some(ctx.clone());
     *lock(&CURRENT) = Some(ctx.clone());
-    println!("target: {base_url}{}", if started.local.is_some() { " (local AI Suite)" } else { "" });
-    println!("artifacts: {}", run_dir.display());
+    if !quiet {
+        println!("target: {base_url}{}", if started.local.is_some() { " (local AI Suite)" } else { "" });
+        println!("artifacts: {}", run_dir.display());
+    }
     Ok(Prepared { opts, ctx, concurrency, fail_on_flaky })
 }
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use serde_json::{Value, json};
+use serde_json::json;
 use thirtyfour::WindowHandle;
 
 use super::Session;
@@ -57,15 +57,7 @@ impl Browser {
         let attached = async {
             let address = devtools::debugger_address(&home.driver)
                 .context("ChromeDriver did not say where the browser takes DevTools connections (debuggerAddress)")?;
-            let version: Value = reqwest::Client::new()
-                .get(format!("http://{address}/json/version"))
-                .timeout(l.timeout())
-                .send()
-                .await
-                .with_context(|| format!("the browser's DevTools endpoint {address} did not answer"))?
-                .json()
-                .await
-                .context("the browser's DevTools endpoint sent an unreadable answer to /json/version")?;
+            let version = devtools::endpoint(&address, "/json/version", l.timeout()).await?;
             let Some(url) = version["webSocketDebuggerUrl"].as_str() else {
                 bail!("the browser's DevTools endpoint {address} names no browser-wide socket");
             };

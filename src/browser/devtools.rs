@@ -52,6 +52,19 @@ pub fn debugger_address(driver: &WebDriver) -> Option<String> {
     caps["goog:chromeOptions"]["debuggerAddress"].as_str().map(|a| a.replace("localhost", "127.0.0.1"))
 }
 
+/// One of the browser's DevTools HTTP answers (`/json/list`, `/json/version`).
+pub async fn endpoint(address: &str, path: &str, timeout: Duration) -> anyhow::Result<Value> {
+    reqwest::Client::new()
+        .get(format!("http://{address}{path}"))
+        .timeout(timeout)
+        .send()
+        .await
+        .with_context(|| format!("the browser's DevTools endpoint {address} did not answer"))?
+        .json()
+        .await
+        .with_context(|| format!("the browser's DevTools endpoint {address} sent an unreadable answer to {path}"))
+}
+
 impl DevTools {
     /// Attaches to the session's current tab, when the browser tells where its
     /// DevTools endpoint is. `Ok(None)`: no endpoint (not Chromium, or a remote
@@ -61,14 +74,7 @@ impl DevTools {
             return Ok(None);
         };
         let tab = driver.window().await.context("could not read the session's window handle")?.to_string();
-        let targets: Vec<Value> = reqwest::Client::new()
-            .get(format!("http://{address}/json/list"))
-            .timeout(timeout)
-            .send()
-            .await
-            .with_context(|| format!("the browser's DevTools endpoint {address} did not answer"))?
-            .json()
-            .await
+        let targets: Vec<Value> = serde_json::from_value(endpoint(&address, "/json/list", timeout).await?)
             .context("the browser's DevTools endpoint sent an unreadable target list")?;
         // ChromeDriver's window handle is the DevTools target id of the tab.
         let Some(url) = targets.iter().find(|t| t["id"].as_str() == Some(tab.as_str())).and_then(|t| t["webSocketDebuggerUrl"].as_str())
