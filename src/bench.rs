@@ -158,16 +158,17 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
         println!(
             "  {c} slot(s): median {:.2} s, peak memory {:.0} MiB (this process, ChromeDriver and every browser)",
             median(walls[c].clone()).as_secs_f64(),
-            memory[c] as f64 / 1048576.0
+            crate::memory::mib(memory[c])
         );
     }
     println!("  2 slots are {:.2}× faster than 1", one.as_secs_f64() / two.as_secs_f64());
+    let (setup_count, start_count) = (setups.len(), browser_starts.len());
     println!(
         "  per-scenario setup (new context + page): median {} over {} scenarios; with a browser start: median {} ({} times)",
-        ms(median(setups.clone())),
-        setups.len(),
-        ms(median(browser_starts.clone())),
-        browser_starts.len()
+        ms(median(setups)),
+        setup_count,
+        ms(median(browser_starts)),
+        start_count
     );
     if let Some(report) = last {
         println!("  the last run at 2 slots, per scenario:");

@@ -34,6 +34,11 @@ impl PeakMemory {
     }
 }
 
+/// Bytes as MiB, for printing.
+pub fn mib(bytes: u64) -> f64 {
+    bytes as f64 / 1048576.0
+}
+
 impl Drop for PeakMemory {
     fn drop(&mut self) {
         self.sampler.abort();

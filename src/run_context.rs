@@ -248,10 +248,10 @@ impl RunContext {
     /// its context disposed (or its own browser quit); its record kept.
     pub(crate) async fn finish_scenario(&self, mut s: ScenarioSession, outcome: Outcome) {
         let teardown_started = Instant::now();
-        if let Some(ui) = s.ui.take() {
+        if let Some(ui) = &s.ui {
             if matches!(outcome, Outcome::Failed | Outcome::Interrupted) {
                 let path = crate::evidence::step_path(&self.run_dir, &s.key.feature, &s.key.evidence_name(), 99, "final-state");
-                if crate::evidence::capture(&ui, &path, &crate::secret::all(), false, Some(&self.writes), None).await.is_ok() {
+                if crate::evidence::capture(ui, &path, &crate::secret::all(), false, Some(&self.writes), None).await.is_ok() {
                     s.steps.push(StepRecord {
                         index: 99,
                         text: "final state".into(),
@@ -262,23 +262,32 @@ impl RunContext {
                     });
                 }
             }
-            self.cleanup.revoke(&ui, |name| s.created.iter().any(|c| c == name)).await;
+            self.cleanup.revoke(ui, |name| s.created.iter().any(|c| c == name)).await;
             if outcome == Outcome::Passed {
-                self.cleanup.revoke_earlier(&ui).await;
-            }
-            if s.lease.is_none() {
-                // Quitting takes ~150 ms: off the scenario's path, awaited before the run ends.
-                let quit = tokio::spawn(async move {
-                    let _ = ui.driver.quit().await;
-                });
-                lock(&self.quits).push(quit);
+                self.cleanup.revoke_earlier(ui).await;
             }
         }
-        if let (Some(lease), Some(browsers)) = (s.lease.take(), &self.source.browsers) {
-            browsers.close(lease).await;
-        }
+        self.release(&mut s).await;
         let result = s.into_result(outcome, teardown_started.elapsed());
         lock(&self.results).push(result);
+    }
+
+    /// Gives the scenario's browser back: its context disposed, or (a session
+    /// of its own) its browser quit in the background — ~150 ms off the
+    /// scenario's path, awaited before the run ends.
+    async fn release(&self, s: &mut ScenarioSession) {
+        let ui = s.ui.take();
+        match (s.lease.take(), &self.source.browsers) {
+            (Some(lease), Some(browsers)) => browsers.close(lease).await,
+            _ => {
+                if let Some(ui) = ui {
+                    let quit = tokio::spawn(async move {
+                        let _ = ui.driver.quit().await;
+                    });
+                    lock(&self.quits).push(quit);
+                }
+            }
+        }
     }
 
     /// A scenario's World went away before its after hook (the run stopped).
@@ -309,15 +318,10 @@ impl RunContext {
         if self.cleanup.pending() > 0 {
             let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into(), tags: vec![], attempt: 0 };
             let mut s = self.open_scenario(key).await;
-            if let Some(ui) = s.ui.take() {
-                self.cleanup.revoke(&ui, |_| true).await;
-                if s.lease.is_none() {
-                    let _ = ui.driver.clone().quit().await;
-                }
+            if let Some(ui) = &s.ui {
+                self.cleanup.revoke(ui, |_| true).await;
             }
-            if let (Some(lease), Some(browsers)) = (s.lease.take(), &self.source.browsers) {
-                browsers.close(lease).await;
-            }
+            self.release(&mut s).await;
         }
         self.cleanup.totals()
     }

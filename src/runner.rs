@@ -181,7 +181,7 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
         Ok(mut report) => {
             report.wall = clock.elapsed();
             if !quiet {
-                let memory = report.memory.map(|m| format!(", peak memory {:.0} MiB (this process, its drivers and browsers)", m as f64 / 1048576.0)).unwrap_or_default();
+                let memory = report.memory.map(|m| format!(", peak memory {:.0} MiB (this process, its drivers and browsers)", crate::memory::mib(m))).unwrap_or_default();
                 println!("wall time {:.1} s{memory}", report.wall.as_secs_f64());
             }
             report
@@ -234,8 +234,6 @@ impl Started {
 struct Prepared {
     opts: Opts,
     ctx: Arc<RunContext>,
-    concurrency: usize,
-    fail_on_flaky: bool,
 }
 
 /// Configuration and command-line rules, prerequisites, the target (the
@@ -318,13 +316,11 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
     started.marker = Some(crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, started.local.is_some())?);
     let driver = started.driver.insert(Driver::start(&config, &run_dir, &temp.path).await?);
     started.memory = Some(crate::memory::PeakMemory::watch(driver.process_group()));
-    let concurrency = config.concurrency;
-    let fail_on_flaky = opts.custom.fail_on_flaky;
     let config = Arc::new(config);
     // Our own ChromeDriver: one browser per slot, a context per scenario.
     let browsers = driver.chromium.clone().map(|chromium| {
         let launcher = browser::contexts::Launcher { config: config.clone(), driver_url: driver.url.clone(), chromium, base_url: base_url.clone() };
-        browser::contexts::Browsers::new(launcher, concurrency)
+        browser::contexts::Browsers::new(launcher, config.concurrency)
     });
     let source = BrowserSource { driver_url: driver.url.clone(), browsers, display: display.name.clone(), display_note: display.note.clone() };
     let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier));
@@ -334,7 +330,7 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
         println!("target: {base_url}{}", if started.local.is_some() { " (local AI Suite)" } else { "" });
         println!("artifacts: {}", run_dir.display());
     }
-    Ok(Prepared { opts, ctx, concurrency, fail_on_flaky })
+    Ok(Prepared { opts, ctx })
 }
 
 /// What [`execute`] leaves for the summary.
@@ -366,14 +362,13 @@ async fn execute(run: &Prepared, quiet: bool) -> anyhow::Result<Executed> {
         .normalized();
     let mut signals = Signals::new()?;
     let cucumber = AiSuiteWorld::cucumber()
-        .max_concurrent_scenarios(run.concurrency)
+        .max_concurrent_scenarios(ctx.config.concurrency)
         .before(|feature, _rule, scenario, world| {
             async move {
                 let mut key = ScenarioKey::new(feature, scenario);
                 key.attempt = world.run.next_attempt(&key.id);
                 let session = world.run.open_scenario(key).await;
                 let failed = session.ui.is_none().then(|| session.failure.clone().unwrap_or_default());
-                world.clipboard = session.clipboard.unwrap_or(crate::browser::clipboard::ClipboardPath::Browser);
                 world.session = Some(session);
                 if let Some(message) = failed {
                     panic!("{message}");
@@ -538,7 +533,7 @@ fn summarise(
         out(format!("INTERRUPTED: {stopped} scenario(s) stopped while running; the rest never started"));
     }
     out(format!("{passed} passed, {failed} failed, {skipped} skipped{flaky_note}"));
-    let flaky_fails = run.fail_on_flaky && flaky > 0;
+    let flaky_fails = run.opts.custom.fail_on_flaky && flaky > 0;
     let ok = failed == 0
         && skipped == 0
         && parsing_errors == 0

@@ -30,8 +30,7 @@ pub struct AiSuiteWorld {
     pub token: Option<Secret>,
     /// Name and role the avatar menu showed (Step 2), checked again on the Profile page.
     pub menu_identity: Option<(String, String)>,
-    /// How this scenario reads the clipboard, and what it held before Copy.
-    pub clipboard: ClipboardPath,
+    /// What the clipboard held before Copy.
     pub clipboard_before: Option<Secret>,
     /// What Copy put on the clipboard, once checked against the dialog.
     pub copied: Option<Secret>,
@@ -75,7 +74,6 @@ impl AiSuiteWorld {
             expiry: None,
             token: None,
             menu_identity: None,
-            clipboard: ClipboardPath::Browser,
             clipboard_before: None,
             copied: None,
             api_status: None,
@@ -90,6 +88,11 @@ impl AiSuiteWorld {
 
     pub fn ui(&self) -> anyhow::Result<&Ui> {
         self.session.as_ref().and_then(|s| s.ui.as_ref()).context("no browser session for this scenario (the before hook failed)")
+    }
+
+    /// How this scenario reads the clipboard (set when its page was opened).
+    pub fn clipboard(&self) -> ClipboardPath {
+        self.session.as_ref().and_then(|s| s.clipboard).unwrap_or(ClipboardPath::Browser)
     }
 
     /// A note for the scenario's report (how a check was made).

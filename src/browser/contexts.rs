@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use serde_json::json;
@@ -129,8 +129,6 @@ pub struct Lease {
     browser: Browser,
     context: String,
     pub session: Session,
-    /// How long getting it took (a browser start included, when there was one).
-    pub setup: Duration,
     /// A new browser had to be started for it.
     pub started_browser: bool,
 }
@@ -159,6 +157,12 @@ impl Browsers {
         }
     }
 
+    /// An idle browser of this kind, taken out of the idle list.
+    fn take_idle(&self, headed: bool) -> Option<Browser> {
+        let mut idle = lock(&self.idle);
+        idle.iter().position(|b| b.headed == headed).map(|i| idle.swap_remove(i))
+    }
+
     async fn retire(&self, browser: Browser) {
         self.live.fetch_sub(1, Ordering::Relaxed);
         browser.quit().await;
@@ -167,14 +171,9 @@ impl Browsers {
     /// A fresh context for one scenario, in an idle browser of the kind asked
     /// for, or in one started now.
     pub async fn open(&self, headed: bool) -> anyhow::Result<Lease> {
-        let t0 = Instant::now();
-        let idle = {
-            let mut idle = lock(&self.idle);
-            idle.iter().position(|b| b.headed == headed).map(|i| idle.swap_remove(i))
-        };
-        if let Some(browser) = idle {
+        if let Some(browser) = self.take_idle(headed) {
             match browser.open_context(&self.launcher).await {
-                Ok((context, session)) => return Ok(Lease { browser, context, session, setup: t0.elapsed(), started_browser: false }),
+                Ok((context, session)) => return Ok(Lease { browser, context, session, started_browser: false }),
                 Err(e) => {
                     eprintln!("note: a browser of this run stopped answering ({e:#}); it is replaced by a new one");
                     self.replaced.fetch_add(1, Ordering::Relaxed);
@@ -184,20 +183,16 @@ impl Browsers {
         }
         // One browser per slot: an idle one of the other kind (the headed
         // browser of a @serial clipboard scenario, say) makes way.
-        if self.live.load(Ordering::Relaxed) >= self.slots {
-            let other = {
-                let mut idle = lock(&self.idle);
-                idle.iter().position(|b| b.headed != headed).map(|i| idle.swap_remove(i))
-            };
-            if let Some(other) = other {
-                self.retire(other).await;
-            }
+        if self.live.load(Ordering::Relaxed) >= self.slots
+            && let Some(other) = self.take_idle(!headed)
+        {
+            self.retire(other).await;
         }
         let browser = Browser::start(&self.launcher, headed).await?;
         self.started.fetch_add(1, Ordering::Relaxed);
         self.live.fetch_add(1, Ordering::Relaxed);
         match browser.open_context(&self.launcher).await {
-            Ok((context, session)) => Ok(Lease { browser, context, session, setup: t0.elapsed(), started_browser: true }),
+            Ok((context, session)) => Ok(Lease { browser, context, session, started_browser: true }),
             Err(e) => {
                 self.retire(browser).await;
                 Err(e.context("a new browser could not open a context for the scenario"))

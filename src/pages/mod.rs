@@ -74,12 +74,11 @@ const isField = (el) => el.matches(FIELD) || FIELD_ROLES.includes(el.computedRol
 }
 
 /// The form fields whose HTML labels (`el.labels`, as the browser
-/// associates them) read `arguments[0]` (or it with a required-field star),
-/// inside `arguments[1]` or the document.
+/// associates them) read one of the texts `arguments[0]`, inside
+/// `arguments[1]` or the document.
 const LABELLED_JS: &str = r#"
-const [wanted, scope] = arguments;
+const [names, scope] = arguments;
 const norm = (t) => (t || '').replace(/\s+/g, ' ').trim();
-const names = [wanted, wanted + ' *', wanted + '*'];
 return [...(scope || document).querySelectorAll('input, textarea, select')]
   .filter((el) => [...(el.labels || [])].some((l) => names.includes(norm(l.textContent))));
 "#;
@@ -420,9 +419,14 @@ impl Ui {
             let mut found = Vec::new();
             // By role, then the names compared here, whitespace-normalised (the
             // driver compares them raw: " Create Token" after an icon).
+            // A label's texts: as written, or with a required-field star.
+            let label_texts: Vec<String> = match q {
+                AxQuery::Label(label) => vec![label.clone(), format!("{label} *"), format!("{label}*")],
+                AxQuery::Role { .. } => Vec::new(),
+            };
             let asks: Vec<(Option<&str>, Option<String>)> = match q {
                 AxQuery::Role { roles, .. } => roles.iter().map(|r| (Some(r.as_str()), None)).collect(),
-                AxQuery::Label(label) => [label.clone(), format!("{label} *"), format!("{label}*")].into_iter().map(|n| (None, Some(n))).collect(),
+                AxQuery::Label(_) => label_texts.iter().map(|n| (None, Some(n.clone()))).collect(),
             };
             for (role, name) in asks {
                 match self.page.locate_ax(&from, role, name.as_deref()).await? {
@@ -433,11 +437,9 @@ impl Ui {
             // A control the accessibility tree gives no role of its own (Chromium
             // 156.0.8078.114's <input type=date>: its parts are spinbuttons) is
             // not found by name: the fields the browser says the label is for.
-            if let AxQuery::Label(label) = q
-                && found.is_empty()
-            {
+            if matches!(q, AxQuery::Label(_)) && found.is_empty() {
                 for scope in from.iter().map(Some).chain(from.is_empty().then_some(None)) {
-                    let args = vec![json!(label).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+                    let args = vec![json!(label_texts).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
                     found.extend(self.page.eval_elements(LABELLED_JS, args).await?);
                 }
             }

@@ -38,7 +38,7 @@ async fn click_copy(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?;
         // What the clipboard held before, so a Copy that writes nothing is caught.
-        let before = clipboard::read(w.clipboard, &ui.driver).await.unwrap_or_default();
+        let before = clipboard::read(w.clipboard(), &ui.driver).await.unwrap_or_default();
         TokenCreatedDialog::wait_open(ui).await?.copy().await?;
         w.clipboard_before = Some(Secret::new(before));
         Ok(())
@@ -52,15 +52,15 @@ async fn clipboard_holds_token(w: &mut AiSuiteWorld, step: &Step) {
         let ui = w.ui()?;
         let shown = w.token.clone().context("no token value was shown")?;
         let before = w.clipboard_before.clone().map(|s| s.expose().to_string());
-        let copied = clipboard::read_after_copy(w.clipboard, &ui.driver, before.as_deref(), ui.config.wait, ui.config.poll)
+        let copied = clipboard::read_after_copy(w.clipboard(), &ui.driver, before.as_deref(), ui.config.wait, ui.config.poll)
             .await
-            .with_context(|| format!("after Copy (clipboard path: {})", w.clipboard.describe()))?;
+            .with_context(|| format!("after Copy (clipboard path: {})", w.clipboard().describe()))?;
         let copied = Secret::new(copied);
         let (c, s) = (copied.expose(), shown.expose());
         ensure!(
             c == s,
             "the clipboard does not hold the token shown in the dialog (clipboard path: {}): {} characters copied, {} shown{}",
-            w.clipboard.describe(),
+            w.clipboard().describe(),
             c.chars().count(),
             s.chars().count(),
             if s.starts_with(c) { "; the copy is a truncated prefix" } else { "" }
