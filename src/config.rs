@@ -131,6 +131,13 @@ pub struct BrowserFile {
 pub struct RunFile {
     pub concurrency: Option<usize>,
     pub artifacts_dir: Option<PathBuf>,
+    /// Console messages and page errors matching one of these regular
+    /// expressions are accepted noise: they do not fail a scenario.
+    pub allow_console: Option<Vec<String>>,
+    /// An uncaught page error or a `console.error` fails the scenario (default true).
+    pub fail_on_page_errors: Option<bool>,
+    /// A 5xx answer from the target to the page fails the step (default true).
+    pub fail_on_server_errors: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -186,6 +193,17 @@ pub struct Config {
     pub api: ApiFile,
     /// The target's "today" is computed in this offset from UTC.
     pub utc_offset: chrono::FixedOffset,
+    /// What the page says that fails a scenario (see [`PageChecks`]).
+    pub page_checks: PageChecks,
+}
+
+/// Which of the page's own reports fail a scenario.
+#[derive(Clone, Debug)]
+pub struct PageChecks {
+    pub page_errors: bool,
+    pub server_errors: bool,
+    /// Accepted console and page-error texts.
+    pub allow: Vec<regex::Regex>,
 }
 
 /// Reads the environment through a function, so tests need not touch the process env.
@@ -302,6 +320,28 @@ impl Config {
         if concurrency == 0 {
             bail!("concurrency must be at least 1");
         }
+        let allow_sources: Vec<String> = match env("AI_SUITE_ALLOW_CONSOLE") {
+            // A JSON list of expressions, or one expression.
+            Some(v) if v.trim_start().starts_with('[') => serde_json::from_str(&v)
+                .context("AI_SUITE_ALLOW_CONSOLE must be one regular expression or a JSON list of them")?,
+            Some(v) => vec![v],
+            None => file.run.allow_console.clone().unwrap_or_default(),
+        };
+        let allow = allow_sources
+            .iter()
+            .map(|r| regex::Regex::new(r).with_context(|| format!("the console allow-list entry {r:?} (AI_SUITE_ALLOW_CONSOLE / [run] allow_console) is not a valid regular expression")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let page_checks = PageChecks {
+            page_errors: match env("AI_SUITE_FAIL_ON_PAGE_ERRORS") {
+                Some(v) => flag(&v).context("AI_SUITE_FAIL_ON_PAGE_ERRORS")?,
+                None => file.run.fail_on_page_errors.unwrap_or(true),
+            },
+            server_errors: match env("AI_SUITE_FAIL_ON_SERVER_ERRORS") {
+                Some(v) => flag(&v).context("AI_SUITE_FAIL_ON_SERVER_ERRORS")?,
+                None => file.run.fail_on_server_errors.unwrap_or(true),
+            },
+            allow,
+        };
         let mut api = file.api;
         if let Some(template) = env("AI_SUITE_API_SESSION_HEADER").or(api.session_header.clone()) {
             let (name, value) = template
@@ -354,6 +394,7 @@ impl Config {
             columns: file.columns,
             api,
             utc_offset: parse_offset(env("AI_SUITE_UTC_OFFSET").or(file.target.utc_offset).as_deref().unwrap_or("+00:00"))?,
+            page_checks,
         })
     }
 

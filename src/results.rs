@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use crate::browser::clipboard::ClipboardPath;
+use crate::browser::recorder::PageEvent;
+use crate::browser::wait::WaitRecord;
 
 /// Identifies a scenario across the before/after hooks.
 #[derive(Clone, Debug)]
@@ -60,6 +62,19 @@ pub struct ScenarioResult {
     pub teardown: std::time::Duration,
     /// What the report should say about how the scenario was checked.
     pub notes: Vec<String>,
+    /// What the page said and requested, each with its step (see [`PageEvent`]).
+    pub events: Vec<PageEvent>,
+    /// Why the page's events were not recorded (no DevTools channel to the tab).
+    pub events_missing: Option<String>,
+    /// The scenario's video, when asked for (`--video retain-on-failure`).
+    pub video: Option<VideoRecord>,
+}
+
+/// A failed scenario's video: its file, or why there is none.
+#[derive(Clone, Debug)]
+pub struct VideoRecord {
+    pub file: Option<PathBuf>,
+    pub note: String,
 }
 
 /// One step as it ran: for reports and the benchmark.
@@ -72,5 +87,11 @@ pub struct StepRecord {
     pub action: std::time::Duration,
     pub capture: std::time::Duration,
     pub screenshot: Option<PathBuf>,
+    /// The waits of the step: what each awaited, how long, what it matched.
+    pub waits: Vec<WaitRecord>,
+    /// A failed step's page, saved as HTML (secrets redacted), and what its
+    /// failing locator considered.
+    pub dom: Option<PathBuf>,
+    pub candidates: Option<PathBuf>,
 }
 

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 
 use crate::browser::clipboard::{self, ClipboardPath};
 use crate::browser::contexts::Browsers;
+use crate::browser::recorder::Recorder;
 use crate::browser::{self, Session};
 use crate::cleanup::Cleanup;
 use crate::config::Config;
@@ -228,6 +229,10 @@ impl RunContext {
         };
         let driver = session.driver.clone();
         let context = session.browser_context.clone();
+        // The page's console, errors and requests, heard from its first load on.
+        if let Some(devtools) = &session.devtools {
+            s.recorder = Some(Recorder::attach(devtools, &self.base_url).await.context("could not listen to the page's console and requests")?);
+        }
         s.ui = Some(Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools));
         if self.docs.is_some() && self.browser_version.get().is_none() {
             let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
@@ -246,8 +251,25 @@ impl RunContext {
 
     /// After a scenario: a final screenshot if it failed, its tokens revoked,
     /// its context disposed (or its own browser quit); its record kept.
-    pub(crate) async fn finish_scenario(&self, mut s: ScenarioSession, outcome: Outcome) {
+    /// Returns the failure of a scenario that passed its steps but whose page
+    /// reported an error after the last step's check (the after hook fails it).
+    pub(crate) async fn finish_scenario(&self, mut s: ScenarioSession, mut outcome: Outcome) -> Option<String> {
         let teardown_started = Instant::now();
+        let mut late = None;
+        if let Some(r) = s.recorder.clone() {
+            let faults = r.new_faults(&self.config.page_checks);
+            if !faults.is_empty() {
+                let last = s.steps.last().map(|l| (l.index, l.text.clone())).unwrap_or_default();
+                let message = format!("the page reported an error: {}", s.describe_faults(&faults, (last.0, &last.1)));
+                if outcome == Outcome::Passed {
+                    outcome = Outcome::Failed;
+                    late = Some(message.clone());
+                }
+                s.fail(message);
+            }
+            // What the clean-up makes the page do is recorded, never held against the scenario.
+            r.begin_step(crate::browser::recorder::AFTER_SCENARIO);
+        }
         if let Some(ui) = &s.ui {
             if matches!(outcome, Outcome::Failed | Outcome::Interrupted) {
                 let path = crate::evidence::step_path(&self.run_dir, &s.key.feature, &s.key.evidence_name(), 99, "final-state");
@@ -259,6 +281,9 @@ impl RunContext {
                         action: Default::default(),
                         capture: Default::default(),
                         screenshot: Some(path),
+                        waits: Vec::new(),
+                        dom: None,
+                        candidates: None,
                     });
                 }
             }
@@ -270,6 +295,7 @@ impl RunContext {
         self.release(&mut s).await;
         let result = s.into_result(outcome, teardown_started.elapsed());
         lock(&self.results).push(result);
+        late
     }
 
     /// Gives the scenario's browser back: its context disposed, or (a session

@@ -145,6 +145,8 @@ pub struct RunReport {
     /// Peak memory (bytes, proportional set size) of this process, its
     /// drivers and browsers, sampled while the run ran.
     pub memory: Option<u64>,
+    /// Artifacts holding a secret (a token value or a password): must be none.
+    pub leaks: Vec<PathBuf>,
 }
 
 /// Runs the whole suite with these command-line arguments; returns the exit code.
@@ -161,7 +163,8 @@ pub async fn run(args: Vec<String>, display: &Display) -> i32 {
 /// stopped here on every path, an early `?` included.
 pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> RunReport {
     let clock = std::time::Instant::now();
-    let failed_to_run = |code| RunReport { code, results: vec![], wall: clock.elapsed(), run_dir: PathBuf::new(), tokens_left_active: None, memory: None };
+    let failed_to_run =
+        |code| RunReport { code, results: vec![], wall: clock.elapsed(), run_dir: PathBuf::new(), tokens_left_active: None, memory: None, leaks: vec![] };
     let opts = match Opts::try_parse_from(&args) {
         Ok(o) => o,
         Err(e) => {
@@ -385,8 +388,9 @@ async fn execute(run: &Prepared, quiet: bool) -> anyhow::Result<Executed> {
                 };
                 if let Some(world) = world
                     && let Some(session) = world.session.take()
+                    && let Some(late) = world.run.clone().finish_scenario(session, outcome).await
                 {
-                    world.run.clone().finish_scenario(session, outcome).await;
+                    panic!("{late}");
                 }
             }
             .boxed_local()
@@ -483,12 +487,19 @@ fn summarise(
         &results,
     );
     std::fs::write(run_dir.join("report.html"), report)?;
+    // Cucumber's JSON gains each failed step's screenshot and the page's errors.
+    if let Err(e) = crate::evidence::report::enrich_cucumber_json(&run_dir.join("cucumber.json"), &attempts) {
+        eprintln!("note: cucumber.json could not be given the failures' screenshots: {e:#}");
+    }
     if interrupted.is_some() {
         // Cucumber's own writers stopped with the runner.
         std::fs::write(run_dir.join("junit.xml"), crate::evidence::report::junit(&results))?;
     }
-    // Every artifact is scanned for every secret the run saw (token values, passwords).
-    let leaks = crate::evidence::leaks(&run_dir, &crate::secret::all())?;
+    // Every artifact is scanned for every secret the run saw (token values,
+    // passwords) and, on the local AI Suite, every token it issued, read or not.
+    let mut secrets = crate::secret::all();
+    secrets.extend(started.local.as_ref().map(LocalSuite::issued).unwrap_or_default());
+    let leaks = crate::evidence::leaks(&run_dir, &secrets)?;
 
     let out = |line: String| {
         if !quiet {
@@ -568,7 +579,7 @@ fn summarise(
         EXIT_FAILED
     };
     let memory = started.memory.as_ref().map(|m| m.peak());
-    Ok(RunReport { code, results, wall: clock.elapsed(), run_dir, tokens_left_active, memory })
+    Ok(RunReport { code, results, wall: clock.elapsed(), run_dir, tokens_left_active, memory, leaks })
 }
 
 /// Fails fast, with the cause, when the target does not answer.

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::browser::clipboard::ClipboardPath;
 use crate::browser::contexts::Lease;
+use crate::browser::recorder::Recorder;
+use crate::browser::wait::Trace;
 use crate::pages::Ui;
 use crate::results::{Outcome, ScenarioKey, ScenarioResult, StepRecord};
 
@@ -24,6 +26,10 @@ pub struct ScenarioSession {
     pub notes: Vec<String>,
     /// Names of the tokens this scenario created, revoked when it ends.
     pub created: Vec<String>,
+    /// The page's console, errors and requests (None: the tab has no DevTools channel).
+    pub recorder: Option<Recorder>,
+    /// The waits of the step running now.
+    pub trace: Trace,
     pub(crate) started: Instant,
     /// Getting the browser context and page ready.
     pub(crate) setup: Duration,
@@ -42,6 +48,8 @@ impl ScenarioSession {
             failure: None,
             notes: Vec::new(),
             created: Vec::new(),
+            recorder: None,
+            trace: Trace::default(),
             started: Instant::now(),
             setup: Duration::ZERO,
             started_browser: false,
@@ -56,8 +64,30 @@ impl ScenarioSession {
         });
     }
 
+    /// The page's faults as one text, each with the step it happened in
+    /// (`current`: the step running now, not yet in [`Self::steps`]).
+    pub fn describe_faults(&self, faults: &[(usize, String)], current: (usize, &str)) -> String {
+        let step_text = |n: usize| {
+            if n == current.0 {
+                current.1.to_string()
+            } else if n == 0 {
+                "opening the scenario's page".to_string()
+            } else {
+                self.steps.iter().find(|s| s.index == n).map(|s| s.text.clone()).unwrap_or_default()
+            }
+        };
+        faults.iter().map(|(n, what)| format!("during step {n} ({}): {what}", step_text(*n))).collect::<Vec<_>>().join("; ")
+    }
+
     pub(crate) fn into_result(self, outcome: Outcome, teardown: Duration) -> ScenarioResult {
+        let events_missing = self
+            .recorder
+            .is_none()
+            .then(|| "not recorded: the suite has no DevTools channel to this browser's tab (a remote WebDriver or a non-Chromium browser)".to_string());
         ScenarioResult {
+            events: self.recorder.as_ref().map(Recorder::events).unwrap_or_default(),
+            events_missing,
+            video: None,
             duration: self.started.elapsed(),
             session_start: self.setup,
             started_browser: self.started_browser,

@@ -62,6 +62,26 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// Replaces every word that looks like a token: 24 or more letters, digits,
+/// `_` or `-`, with at least one letter and one digit. For text the page
+/// produced (its console, its errors), which may hold a token the suite has
+/// not read yet.
+pub fn redact_token_like(text: &str) -> String {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(word) {
+        out.push_str(&rest[..start]);
+        let len = rest[start..].find(|c: char| !word(c)).unwrap_or(rest.len() - start);
+        let w = &rest[start..start + len];
+        let token_like = w.len() >= 24 && w.chars().any(|c| c.is_ascii_alphabetic()) && w.chars().any(|c| c.is_ascii_digit());
+        out.push_str(if token_like { MASK } else { w });
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +92,14 @@ mod tests {
         assert_eq!(format!("{s} {s:?}"), "[REDACTED] [REDACTED]");
         assert_eq!(redact("token dct_supersecretvalue123 here"), "token [REDACTED] here");
         assert_eq!(s.expose(), "dct_supersecretvalue123");
+    }
+
+    #[test]
+    fn token_like_words_are_redacted_and_ordinary_text_kept() {
+        assert_eq!(
+            redact_token_like("created dct_Ab12Cd34Ef56Gh78Ij90Kl12Mn34, see app.js:12 (ResizeObserverLoopLimitExceeded)"),
+            "created [REDACTED], see app.js:12 (ResizeObserverLoopLimitExceeded)"
+        );
+        assert_eq!(redact_token_like("héllo 1234567890123456789012345"), "héllo 1234567890123456789012345");
     }
 }

@@ -16,6 +16,8 @@ pub struct Row {
     pub run_dir: std::path::PathBuf,
     /// The build the fault was switched on in (None: the default markup).
     pub variant: Option<String>,
+    /// Artifacts of the failing run that hold a secret (must be none).
+    pub leaks: Vec<std::path::PathBuf>,
 }
 
 /// Builds with markup from the component kits: every fault is also checked on
@@ -47,10 +49,13 @@ pub async fn run(faults: &[Fault], variants: &[&str], display: &Display) -> Vec<
     for &fault in faults {
         let variant = variant_for(fault, variants);
         let report = runner::run_report(args_for(fault, variant), display, true).await;
+        // A catch counts when the failure shows the evidence the fault is about.
+        let shows = |r: &runner::ScenarioResult| fault.evidence().is_none_or(|e| r.failure.as_deref().is_some_and(|f| f.contains(e)));
         let caught_by: Vec<String> =
-            report.results.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.key.scenario.clone()).collect();
+            report.results.iter().filter(|r| r.outcome == Outcome::Failed && shows(r)).map(|r| r.key.scenario.clone()).collect();
         rows.push(Row {
             fault,
+            leaks: report.leaks.clone(),
             caught: report.code == EXIT_FAILED && !caught_by.is_empty(),
             caught_by,
             tokens_left_active: report.tokens_left_active,

@@ -4,6 +4,7 @@
 //! token value as a [`Secret`]); the after hook hands the session back to the run.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -121,14 +122,28 @@ impl AiSuiteWorld {
         Ok(crate::dates::resolve(when, self.today())?.format("%Y-%m-%d").to_string())
     }
 
-    /// Every step goes through here: run the action, then capture a redacted
-    /// screenshot whether it passed or failed, then report a failure with its
-    /// evidence (the step, the page URL, the screenshot) and the full cause chain.
+    /// Every step goes through here: run the action (its waits recorded, the
+    /// page's events tagged with it), then capture a redacted screenshot
+    /// whether it passed or failed, then hold the page to what it said: an
+    /// uncaught error, a `console.error` or a 5xx answer during the step fails
+    /// it (unless allowed in the config). A failure is reported with its
+    /// evidence (the step, the page URL, the screenshot, the page's DOM and
+    /// what the failing locator considered) and the full cause chain.
     pub async fn step(&mut self, step: &Step, action: impl AsyncFnOnce(&mut Self) -> anyhow::Result<()>) {
+        let n = self.step_index + 1;
+        let text = format!("{} {}", step.keyword.trim(), step.value);
+        let (trace, recorder) = match &self.session {
+            Some(s) => (s.trace.clone(), s.recorder.clone()),
+            None => (Default::default(), None),
+        };
+        if let Some(r) = &recorder {
+            r.begin_step(n);
+        }
         let started = std::time::Instant::now();
-        let mut result = action(self).await;
+        let mut result = trace.around(action(self)).await;
         let action_time = started.elapsed();
-        self.step_index += 1;
+        let waits = trace.take();
+        self.step_index = n;
         let captured = std::time::Instant::now();
         // A failed step always gets a fresh capture: it is the evidence.
         let shot = self.capture(&step.value, result.is_err()).await;
@@ -140,14 +155,34 @@ impl AiSuiteWorld {
                 }
             }
         }
+        let capture_time = captured.elapsed();
+        // Everything the page sent before the capture's last answer has been heard.
+        if let (Some(r), Some(s)) = (&recorder, &self.session) {
+            let faults = r.new_faults(&self.run.config.page_checks);
+            if !faults.is_empty() {
+                let what = s.describe_faults(&faults, (n, &text));
+                result = match result {
+                    Ok(()) => Err(anyhow::anyhow!("the page reported an error: {what}")),
+                    Err(e) => Err(anyhow::anyhow!("{e:#}\n    the page also reported an error: {what}")),
+                };
+            }
+        }
+        let screenshot = shot.as_ref().ok().map(|(p, _)| p.clone());
+        let (dom, candidates) = match (&result, &screenshot) {
+            (Err(_), Some(png)) => self.failure_evidence(png, &waits).await,
+            _ => (None, None),
+        };
         if let Some(s) = &mut self.session {
             s.steps.push(StepRecord {
-                index: self.step_index,
-                text: format!("{} {}", step.keyword.trim(), step.value),
+                index: n,
+                text: text.clone(),
                 passed: result.is_ok(),
                 action: action_time,
-                capture: captured.elapsed(),
-                screenshot: shot.as_ref().ok().map(|(p, _)| p.clone()),
+                capture: capture_time,
+                screenshot,
+                waits,
+                dom: dom.clone(),
+                candidates: candidates.clone(),
             });
         }
         if let Err(e) = result {
@@ -159,16 +194,39 @@ impl AiSuiteWorld {
                 Ok((p, _)) => p.display().to_string(),
                 Err(e) => format!("(none: {e:#})"),
             };
-            let message = redact(&format!(
-                "{e:#}\n    step:       {} {}\n    page:       {url}\n    screenshot: {screenshot}",
-                step.keyword.trim(),
-                step.value
-            ));
+            let mut message = format!("{e:#}\n    step:       {text}\n    page:       {url}\n    screenshot: {screenshot}");
+            if let Some(dom) = &dom {
+                message.push_str(&format!("\n    DOM:        {}", dom.display()));
+            }
+            if let Some(c) = &candidates {
+                message.push_str(&format!("\n    locator:    {} (what it considered)", c.display()));
+            }
+            let message = redact(&message);
             if let Some(s) = &mut self.session {
                 s.fail(message.clone());
             }
             panic!("{message}");
         }
+    }
+
+    /// A failed step's page as HTML and, when a locator failed, what it
+    /// considered: files beside the step's screenshot. Their absence is no
+    /// second failure (the page may be gone): the report says none was saved.
+    async fn failure_evidence(&self, png: &std::path::Path, waits: &[crate::browser::wait::WaitRecord]) -> (Option<PathBuf>, Option<PathBuf>) {
+        let Ok(ui) = self.ui() else { return (None, None) };
+        let dom = png.with_extension("dom.html");
+        let dom = match crate::evidence::save_dom(ui, &dom).await {
+            Ok(()) => Some(dom),
+            Err(e) => {
+                eprintln!("note: the failed step's DOM could not be saved: {}", redact(&format!("{e:#}")));
+                None
+            }
+        };
+        let considered: Vec<&str> = waits.iter().filter_map(|w| w.candidates.as_deref()).collect();
+        let candidates = (!considered.is_empty())
+            .then(|| png.with_extension("locator.txt"))
+            .filter(|path| std::fs::write(path, redact(&considered.join("\n\n"))).is_ok());
+        (dom, candidates)
     }
 
     /// The step's screenshot and the dynamic regions to ignore when comparing it.

@@ -34,6 +34,10 @@ fn main() {
                 let r = row(rows, fault, build)?;
                 checks::ensure(r.tokens_left_active == Some(0), format!("{:?} token(s) of the failing run left Active", r.tokens_left_active))
             }));
+            checks.push(checks::check(format!("{}: no secret in any artifact on the {build} build", fault.name()), move |rows: &Vec<Row>| {
+                let r = row(rows, fault, build)?;
+                checks::ensure(r.leaks.is_empty(), format!("a token value or password is in {:?}", r.leaks))
+            }));
         }
     }
     checks::run(libtest_mimic::Arguments::from_args(), checks, |names| {

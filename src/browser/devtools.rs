@@ -22,6 +22,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 type Reply = Result<Value, String>;
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Reply>>>>;
+/// Receives the tab's events (method, params), in the order the tab sent them.
+pub type Listener = Box<dyn Fn(&str, &Value) + Send>;
+type Listeners = Arc<Mutex<Option<Listener>>>;
 
 /// A DevTools client attached to one tab (cheap to clone).
 #[derive(Clone)]
@@ -33,6 +36,8 @@ struct Inner {
     out: mpsc::UnboundedSender<Message>,
     pending: Pending,
     next_id: AtomicU64,
+    /// Who hears the tab's events (none: they are dropped).
+    listener: Listeners,
     /// Longest wait for one answer: a hung browser fails the step, it does not hang the run.
     timeout: Duration,
     reader: tokio::task::JoinHandle<()>,
@@ -102,12 +107,20 @@ impl DevTools {
         });
         let pending: Pending = Arc::default();
         let answers = pending.clone();
+        let listener: Listeners = Arc::default();
+        let hears = listener.clone();
         let reader = tokio::spawn(async move {
             while let Some(Ok(m)) = stream.next().await {
                 let Message::Text(text) = m else { continue };
                 let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
-                // Events (no id) are not subscribed to; only answers are routed.
-                let Some(id) = v["id"].as_u64() else { continue };
+                // Events (no id) go to the listener, in the order the tab sent
+                // them: an event sent before an answer is heard before it.
+                let Some(id) = v["id"].as_u64() else {
+                    if let (Some(method), Some(f)) = (v["method"].as_str(), crate::sync::lock(&hears).as_ref()) {
+                        f(method, &v["params"]);
+                    }
+                    continue;
+                };
                 let Some(tx) = crate::sync::lock(&answers).remove(&id) else { continue };
                 let reply = match v.get("error") {
                     Some(e) => Err(e["message"].as_str().unwrap_or("unknown DevTools error").to_string()),
@@ -118,7 +131,12 @@ impl DevTools {
             // The tab or browser went away: fail whoever still waits.
             crate::sync::lock(&answers).clear();
         });
-        Ok(Self { inner: Arc::new(Inner { out, pending, next_id: AtomicU64::new(1), timeout, reader }) })
+        Ok(Self { inner: Arc::new(Inner { out, pending, next_id: AtomicU64::new(1), listener, timeout, reader }) })
+    }
+
+    /// From now on the tab's events go to `listener` (the one before is dropped).
+    pub fn listen(&self, listener: Listener) {
+        *crate::sync::lock(&self.inner.listener) = Some(listener);
     }
 
     /// Sends one command to the tab and returns its result.

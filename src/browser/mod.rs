@@ -8,6 +8,7 @@ pub mod diagnose;
 pub mod display;
 pub mod input;
 pub mod page;
+pub mod recorder;
 pub mod wait;
 
 use std::path::{Path, PathBuf};

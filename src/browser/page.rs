@@ -12,11 +12,23 @@ use thirtyfour::prelude::*;
 
 use super::devtools::DevTools;
 
-/// An element found on the page: a WebDriver reference, or a DevTools remote object.
+/// An element found on the page: a WebDriver reference, or a DevTools remote
+/// object (its id, and the browser's short description: tag, id, classes).
 #[derive(Clone, Debug)]
 pub enum Element {
     WebDriver(WebElement),
-    DevTools(String),
+    DevTools(String, std::sync::Arc<str>),
+}
+
+impl Element {
+    /// What the element is, as far as known without asking the page
+    /// (`button.btn.btn-primary`; a WebDriver reference only says "an element").
+    pub fn description(&self) -> String {
+        match self {
+            Element::DevTools(_, what) => what.to_string(),
+            Element::WebDriver(_) => "an element".to_string(),
+        }
+    }
 }
 
 /// An argument of a script.
@@ -137,7 +149,7 @@ impl Page {
                     .iter()
                     .map(|s| match s {
                         Element::WebDriver(e) => Ok(json!({ "sharedId": e.element_id().to_string() })),
-                        Element::DevTools(_) => Err(anyhow!("a DevTools element was passed to a BiDi query")),
+                        Element::DevTools(..) => Err(anyhow!("a DevTools element was passed to a BiDi query")),
                     })
                     .collect::<anyhow::Result<Vec<_>>>()?,
             ),
@@ -257,7 +269,7 @@ impl Page {
                     wd_args.push(match a {
                         Arg::Value(v) => v,
                         Arg::Element(Element::WebDriver(e)) => e.to_json()?,
-                        Arg::Element(Element::DevTools(_)) => bail!("a DevTools element was passed to a WebDriver script"),
+                        Arg::Element(Element::DevTools(..)) => bail!("a DevTools element was passed to a WebDriver script"),
                     });
                 }
                 let ret = self.driver.execute(js, wd_args).await?;
@@ -338,7 +350,7 @@ async fn run_devtools(d: &DevTools, js: &str, args: Vec<Arg>, want: Want) -> any
                 call_args.push(json!({ "value": v }));
                 values.push(v);
             }
-            Arg::Element(Element::DevTools(id)) => {
+            Arg::Element(Element::DevTools(id, _)) => {
                 call_args.push(json!({ "objectId": id }));
                 target.get_or_insert(id);
             }
@@ -397,7 +409,8 @@ fn node(remote: &Value) -> anyhow::Result<Option<Element>> {
         bail!("the script returned {} where an element was expected", remote["description"].as_str().unwrap_or("a non-element"));
     }
     let id = remote["objectId"].as_str().context("the element has no DevTools object id")?;
-    Ok(Some(Element::DevTools(id.to_string())))
+    let what = remote["description"].as_str().unwrap_or("an element");
+    Ok(Some(Element::DevTools(id.to_string(), what.into())))
 }
 
 /// A DevTools `Network.Cookie` as WebDriver's cookie.

@@ -2,8 +2,82 @@
 //! is no fixed sleep anywhere in the suite; every wait names what it awaited.
 
 use std::future::Future;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use crate::sync::lock;
+
+/// One wait as the report's timeline shows it: what was awaited, for how
+/// long, what the page objects' finds matched, or why it failed.
+#[derive(Clone, Debug)]
+pub struct WaitRecord {
+    pub what: String,
+    pub waited: Duration,
+    /// The element found (tag, id, classes), when the wait was a find.
+    pub matched: Option<String>,
+    /// Why it failed (the timeout and the last error).
+    pub error: Option<String>,
+    /// A failed find: what its locator's alternatives matched and what was near.
+    pub candidates: Option<String>,
+    /// An optional wait ([`within`]) whose condition never came.
+    pub optional: bool,
+}
+
+/// The waits of the step running now: every [`until`] and [`within`] inside
+/// [`Trace::around`] is recorded here, whoever calls it (page objects, steps).
+#[derive(Clone, Default)]
+pub struct Trace(Arc<Mutex<TraceState>>);
+
+#[derive(Default)]
+struct TraceState {
+    waits: Vec<WaitRecord>,
+    /// What the last find matched, for the wait around it.
+    matched: Option<String>,
+}
+
+tokio::task_local! {
+    static TRACE: Trace;
+}
+
+impl Trace {
+    /// Runs `work` with its waits recorded here.
+    pub async fn around<T>(&self, work: impl Future<Output = T>) -> T {
+        TRACE.scope(self.clone(), work).await
+    }
+
+    /// The waits recorded so far, and a fresh start.
+    pub fn take(&self) -> Vec<WaitRecord> {
+        std::mem::take(&mut lock(&self.0).waits)
+    }
+}
+
+/// A find matched this element (called by the page objects' finds).
+pub fn matched(description: &str) {
+    let _ = TRACE.try_with(|t| lock(&t.0).matched = Some(description.to_string()));
+}
+
+/// What the locator of the wait that just failed matched (see [`WaitRecord::candidates`]).
+pub fn note_candidates(text: String) {
+    let _ = TRACE.try_with(|t| {
+        if let Some(w) = lock(&t.0).waits.iter_mut().rev().find(|w| w.error.is_some()) {
+            w.candidates = Some(text);
+        }
+    });
+}
+
+/// Starts recording one wait: what the finds before it matched is forgotten.
+fn begin() -> Instant {
+    let _ = TRACE.try_with(|t| lock(&t.0).matched = None);
+    Instant::now()
+}
+
+fn record(what: &str, started: Instant, error: Option<String>, optional: bool) {
+    let _ = TRACE.try_with(|t| {
+        let mut t = lock(&t.0);
+        let matched = t.matched.take();
+        t.waits.push(WaitRecord { what: what.to_string(), waited: started.elapsed(), matched, error, candidates: None, optional });
+    });
+}
 
 /// The pacing of one wait: a deadline and a poll interval. Call [`Poller::tick`]
 /// before each check; it returns false once the deadline has passed (after
@@ -43,20 +117,26 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = anyhow::Result<Option<T>>>,
 {
+    let started = begin();
     let mut poller = Poller::new(timeout, interval);
     let mut last_error: Option<anyhow::Error> = None;
     while poller.tick().await {
         match check().await {
-            Ok(Some(v)) => return Ok(v),
+            Ok(Some(v)) => {
+                record(what, started, None, false);
+                return Ok(v);
+            }
             Ok(None) => {}
             Err(e) => last_error = Some(e),
         }
     }
     let e = poller.timed_out(what);
-    Err(match last_error {
+    let e = match last_error {
         Some(last) => anyhow::anyhow!("{e} (last error: {last:#})"),
         None => e,
-    })
+    };
+    record(what, started, Some(crate::secret::redact(&format!("{e:#}"))), false);
+    Err(e)
 }
 
 /// Polls `check` for at most `timeout`; `None` when it never held. For
@@ -66,12 +146,15 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = anyhow::Result<Option<T>>>,
 {
+    let started = begin();
     let mut poller = Poller::new(timeout, interval);
     while poller.tick().await {
         if let Some(v) = check().await? {
+            record("an optional condition", started, None, true);
             return Ok(Some(v));
         }
     }
+    record("an optional condition (it did not come)", started, None, true);
     Ok(None)
 }
 
@@ -100,6 +183,30 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(v, 3);
+    }
+
+    #[tokio::test]
+    async fn waits_inside_a_trace_are_recorded_with_what_they_matched() {
+        let trace = Trace::default();
+        trace
+            .around(async {
+                let _ = until("the button", Duration::from_secs(1), Duration::from_millis(1), || async {
+                    matched("button.primary");
+                    Ok(Some(()))
+                })
+                .await;
+                let _ = until("the dialog", Duration::from_millis(5), Duration::from_millis(1), || async { Ok::<Option<()>, anyhow::Error>(None) }).await;
+                note_candidates("alternative 1: 0 visible".into());
+            })
+            .await;
+        let waits = trace.take();
+        assert_eq!(waits.len(), 2);
+        assert_eq!((waits[0].what.as_str(), waits[0].matched.as_deref(), waits[0].error.is_none()), ("the button", Some("button.primary"), true));
+        assert!(waits[1].error.as_deref().is_some_and(|e| e.contains("timed out")), "{:?}", waits[1]);
+        assert_eq!(waits[1].candidates.as_deref(), Some("alternative 1: 0 visible"));
+        assert!(trace.take().is_empty(), "taken");
+        // Outside a trace nothing is recorded and nothing fails.
+        until("x", Duration::from_secs(1), Duration::from_millis(1), || async { Ok(Some(())) }).await.unwrap();
     }
 
     #[tokio::test]

@@ -333,6 +333,78 @@ async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
     })
 }
 
+/// The page as a reviewer can open it offline: a copy of the document with
+/// what was typed kept (as `value` attributes), password fields and every
+/// known secret replaced by `[REDACTED]`, the Token Created dialog's
+/// token-like texts and value replaced too (the same rule as the
+/// screenshots), scripts and inline handlers removed, and the page's
+/// stylesheets inlined.
+const DOM_JS: &str = r#"
+const [secrets, dialogs] = arguments;
+const MASK = '[REDACTED]';
+const live = document.documentElement;
+const copy = live.cloneNode(true);
+const scrub = (t) => secrets.reduce((acc, s) => acc.split(s).join(MASK), t || '');
+// What was typed (the live values, which the markup does not hold).
+const fields = 'input, textarea, select';
+const liveFields = live.querySelectorAll(fields), copyFields = copy.querySelectorAll(fields);
+liveFields.forEach((el, i) => {
+  const c = copyFields[i];
+  if (!c) return;
+  if (el.tagName === 'SELECT') { [...c.options].forEach((o, j) => o.toggleAttribute('selected', el.options[j] && el.options[j].selected)); return; }
+  if (el.type === 'password') { if (el.value || c.hasAttribute('value')) c.setAttribute('value', MASK); return; }
+  if (el.tagName === 'TEXTAREA') c.textContent = scrub(el.value); else if (el.type !== 'file') c.setAttribute('value', scrub(el.value));
+});
+// The Token Created dialog: its value, and any word that looks like a token.
+const pathOf = (el) => { const p = []; for (; el && el !== live; el = el.parentElement) p.unshift([...el.parentElement.children].indexOf(el)); return p; };
+const at = (p) => p.reduce((n, i) => n && n.children[i], copy);
+const all = (xp, ctx) => {
+  const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+  const out = [];
+  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
+  return out;
+};
+const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
+for (const [container, inner] of dialogs) {
+  for (const d of all(container, document)) {
+    const c = at(pathOf(d));
+    if (!c) continue;
+    for (const el of all(inner, d)) {
+      const twin = at(pathOf(el));
+      if (twin) { twin.textContent = MASK; if (twin.hasAttribute('value')) twin.setAttribute('value', MASK); }
+    }
+    const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) if (tokenLike.test(walk.currentNode.nodeValue.trim())) walk.currentNode.nodeValue = MASK;
+    c.querySelectorAll('[value]').forEach((el) => { if (tokenLike.test(el.getAttribute('value').trim())) el.setAttribute('value', MASK); });
+  }
+}
+// Offline and inert: no scripts, no handlers; the styles inline.
+copy.querySelectorAll('script, noscript, link[rel~=preload], link[rel~=modulepreload]').forEach((el) => el.remove());
+copy.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (/^on/i.test(a.name)) el.removeAttribute(a.name); }));
+let css = '';
+for (const sheet of document.styleSheets) { try { css += [...sheet.cssRules].map((r) => r.cssText).join('\n') + '\n'; } catch (_) {} }
+copy.querySelectorAll('link[rel~=stylesheet], style').forEach((el) => el.remove());
+let head = copy.querySelector('head');
+if (!head) { head = document.createElement('head'); copy.prepend(head); }
+const style = document.createElement('style');
+style.textContent = css;
+head.append(style);
+if (!head.querySelector('meta[charset]')) { const m = document.createElement('meta'); m.setAttribute('charset', 'utf-8'); head.prepend(m); }
+return '<!doctype html>\n<!-- ' + scrub(location.href).replace(/--/g, '- -') + ' at ' + new Date().toISOString() + ' (ai-suite-e2e, secrets redacted) -->\n' + scrub(copy.outerHTML);
+"#;
+
+/// Saves the page's DOM as a self-contained HTML file (see [`DOM_JS`]),
+/// every known secret replaced by `[REDACTED]` again on the way to the disk.
+pub async fn save_dom(ui: &Ui, path: &Path) -> anyhow::Result<()> {
+    let dialogs = vec![json!([ui.locator(key::TOKEN_CREATED_DIALOG).xpath, ui.locator(key::TOKEN_CREATED_VALUE).scoped()])];
+    let html = ui.page.eval(DOM_JS, vec![json!(crate::secret::all()).into(), json!(dialogs).into()]).await.context("could not read the page's DOM")?;
+    let html = html.as_str().context("the page's DOM came back as no text")?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, crate::secret::redact(html)).with_context(|| format!("could not write {}", path.display()))
+}
+
 /// Files under `dir` whose bytes contain any of `secrets`.
 pub fn leaks(dir: &Path, secrets: &[String]) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();

@@ -39,10 +39,15 @@ pub fn render(run_dir: &Path, summary: &Summary, results: &[ScenarioResult]) -> 
 <style>
 body{{font-family:sans-serif;margin:24px;color:#1f2430}} h1{{font-size:20px}}
 .summary{{font-size:16px;margin:8px 0 20px}} .passed{{color:#17773b}} .failed{{color:#b3261e}} .skipped,.flaky,.interrupted{{color:#9a5a06}}
-section{{border:1px solid #dde;border-radius:8px;margin:12px 0;padding:10px 14px}} section.failed{{border-color:#e5a5a0;background:#fff8f7}}
 h2{{font-size:15px;margin:4px 0}} table{{border-collapse:collapse;width:100%;font-size:13px}}
 td{{border-top:1px solid #eee;padding:4px 6px;vertical-align:top}} td.t{{white-space:nowrap;color:#666}}
 img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;background:#f6f6f8;padding:8px;border-radius:6px}}
+details.scenario{{border:1px solid #dde;border-radius:8px;margin:12px 0;padding:8px 14px}} details.scenario.failed,details.scenario.interrupted{{border-color:#e5a5a0;background:#fff8f7}}
+details.scenario>summary{{font-size:15px;font-weight:bold;cursor:pointer;margin:4px 0}} .t{{color:#666;font-weight:normal;font-size:13px}}
+ol.timeline{{list-style:none;padding:0;margin:8px 0}} ol.timeline>li{{border-top:1px solid #eee;padding:6px 0;display:grid;grid-template-columns:1fr 330px;gap:4px 12px}}
+li.step .head{{grid-column:1}} li.step .shot{{grid-column:2;grid-row:1 / span 4}} li.step.failed .head{{color:#b3261e;font-weight:bold}}
+ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} ul.waits li.failed,ul.events li.fault{{color:#b3261e}} ul.events li.request{{color:#555}}
+.evidence{{font-size:13px}} code{{font-size:12px}}
 </style></head><body>
 <h1>ai-suite-e2e — User Tokens guide</h1>
 <p>Target: <code>{target}</code></p>
@@ -70,48 +75,8 @@ img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;backgroun
         Outcome::Skipped => 1,
         Outcome::Passed => 2,
     });
-    for r in ordered {
-        let class = match r.outcome {
-            Outcome::Passed => "passed",
-            Outcome::Failed => "failed",
-            Outcome::Skipped => "skipped",
-            Outcome::Interrupted => "interrupted",
-        };
-        let _ = write!(
-            html,
-            r#"<section class="{class}"><h2><span class="{class}">{class}</span> — {} › {}</h2><p class="t">{:.1} s{}</p>"#,
-            esc(&r.key.feature),
-            esc(&r.key.scenario),
-            r.duration.as_secs_f64(),
-            r.clipboard.map(|c| format!(" · clipboard: {}", esc(c.describe()))).unwrap_or_default()
-        );
-        if let Some(f) = &r.failure {
-            let _ = write!(html, "<pre class=\"error\">{}</pre>", esc(f));
-        }
-        for n in &r.notes {
-            let _ = write!(html, "<p class=\"note\">{}</p>", esc(n));
-        }
-        html.push_str("<table>");
-        for s in &r.steps {
-            let img = s
-                .screenshot
-                .as_ref()
-                .and_then(|p| p.strip_prefix(run_dir).ok())
-                .map(|rel| {
-                    let rel = rel.to_string_lossy();
-                    format!(r#"<a href="{0}"><img loading="lazy" src="{0}" alt="screenshot"></a>"#, esc(&rel))
-                })
-                .unwrap_or_default();
-            let _ = write!(
-                html,
-                r#"<tr><td class="{}">{}</td><td>{}</td><td class="t">{:.0} ms</td><td>{img}</td></tr>"#,
-                if s.passed { "passed" } else { "failed" },
-                if s.passed { "✔" } else { "✘" },
-                esc(&s.text),
-                (s.action + s.capture).as_secs_f64() * 1000.0
-            );
-        }
-        html.push_str("</table></section>\n");
+    for (n, r) in ordered.into_iter().enumerate() {
+        scenario(&mut html, run_dir, n, r);
     }
     html.push_str("</body></html>\n");
     redact(&html)
@@ -147,4 +112,203 @@ pub fn junit(results: &[ScenarioResult]) -> String {
     }
     xml.push_str("</testsuite></testsuites>\n");
     redact(&xml)
+}
+
+fn ms(d: std::time::Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// A file of the run as a link relative to the report (which sits in `run_dir`).
+fn link(run_dir: &Path, path: &Path, text: &str) -> String {
+    let rel = path.strip_prefix(run_dir).unwrap_or(path).to_string_lossy().to_string();
+    format!(r#"<a href="{0}">{1}</a>"#, esc(&rel), esc(text))
+}
+
+/// One scenario: its outcome, failure and notes, then its timeline — each
+/// step with its screenshot, action and wait times, the waits (locators) and
+/// what they matched, and the page's console, errors and requests of that
+/// step. Failed scenarios come open.
+fn scenario(html: &mut String, run_dir: &Path, n: usize, r: &ScenarioResult) {
+    let class = match r.outcome {
+        Outcome::Passed => "passed",
+        Outcome::Failed => "failed",
+        Outcome::Skipped => "skipped",
+        Outcome::Interrupted => "interrupted",
+    };
+    let open = if matches!(r.outcome, Outcome::Failed | Outcome::Interrupted) { " open" } else { "" };
+    let _ = write!(
+        html,
+        r#"<details class="scenario {class}" id="scenario-{n}"{open}><summary><span class="{class}">{class}</span> — {} › {} <span class="t">{:.1} s{}</span></summary>"#,
+        esc(&r.key.feature),
+        esc(&r.key.scenario),
+        r.duration.as_secs_f64(),
+        r.clipboard.map(|c| format!(" · clipboard: {}", esc(c.describe()))).unwrap_or_default()
+    );
+    if let Some(f) = &r.failure {
+        let _ = write!(html, "<pre class=\"error\">{}</pre>", esc(f));
+    }
+    for note in &r.notes {
+        let _ = write!(html, "<p class=\"note\">{}</p>", esc(note));
+    }
+    if let Some(why) = &r.events_missing {
+        let _ = write!(html, "<p class=\"note\">Page console, errors and requests: {}</p>", esc(why));
+    }
+    if let Some(video) = &r.video {
+        let _ = match &video.file {
+            Some(file) => write!(html, "<p class=\"evidence\">Video of the scenario: {}</p>", link(run_dir, file, "play")),
+            None => write!(html, "<p class=\"note\">No video: {}</p>", esc(&video.note)),
+        };
+    }
+    html.push_str("<ol class=\"timeline\">");
+    let events_of = |step: usize| r.events.iter().filter(move |e| e.step == step);
+    if events_of(0).next().is_some() {
+        timeline_item(html, run_dir, "passed", "opening the scenario's page", "", None, &[], events_of(0), None, None);
+    }
+    for s in &r.steps {
+        let waited: std::time::Duration = s.waits.iter().map(|w| w.waited).sum();
+        let times = format!("action {} (waits {}) · screenshot {}", ms(s.action), ms(waited), ms(s.capture));
+        let head = format!("{} {}. {}", if s.passed { "✔" } else { "✘" }, s.index, s.text);
+        let class = if s.passed { "passed" } else { "failed" };
+        timeline_item(html, run_dir, class, &head, &times, s.screenshot.as_deref(), &s.waits, events_of(s.index), s.dom.as_deref(), s.candidates.as_deref());
+    }
+    if events_of(crate::browser::recorder::AFTER_SCENARIO).next().is_some() {
+        timeline_item(html, run_dir, "passed", "after the scenario (clean-up)", "", None, &[], events_of(crate::browser::recorder::AFTER_SCENARIO), None, None);
+    }
+    html.push_str("</ol></details>\n");
+}
+
+#[allow(clippy::too_many_arguments)]
+fn timeline_item<'a>(
+    html: &mut String,
+    run_dir: &Path,
+    class: &str,
+    head: &str,
+    times: &str,
+    screenshot: Option<&Path>,
+    waits: &[crate::browser::wait::WaitRecord],
+    events: impl Iterator<Item = &'a crate::browser::recorder::PageEvent>,
+    dom: Option<&Path>,
+    candidates: Option<&Path>,
+) {
+    let _ = write!(html, r#"<li class="step {class}"><div class="head">{} <span class="t">{}</span></div>"#, esc(head), esc(times));
+    if let Some(p) = screenshot {
+        let rel = p.strip_prefix(run_dir).unwrap_or(p).to_string_lossy().to_string();
+        let _ = write!(html, r#"<div class="shot"><a href="{0}"><img loading="lazy" src="{0}" alt="screenshot"></a></div>"#, esc(&rel));
+    }
+    if !waits.is_empty() {
+        html.push_str("<ul class=\"waits\">");
+        for w in waits {
+            let outcome = match (&w.error, &w.matched) {
+                (Some(e), _) => format!(" — FAILED: {e}"),
+                (None, Some(m)) => format!(" → {m}"),
+                (None, None) => String::new(),
+            };
+            let _ = write!(
+                html,
+                r#"<li class="{}">{} <span class="t">{}</span>{}</li>"#,
+                if w.error.is_some() { "failed" } else { "ok" },
+                esc(&w.what),
+                ms(w.waited),
+                esc(&outcome)
+            );
+            if let Some(c) = &w.candidates {
+                let _ = write!(html, "<li class=\"failed\"><pre>{}</pre></li>", esc(c));
+            }
+        }
+        html.push_str("</ul>");
+    }
+    let mut events = events.peekable();
+    if events.peek().is_some() {
+        html.push_str("<ul class=\"events\">");
+        for e in events {
+            use crate::browser::recorder::EventKind;
+            let kind = match e.kind {
+                EventKind::Request if e.status.is_some_and(|s| s >= 500) => "request fault",
+                EventKind::Request => "request",
+                EventKind::PageError => "fault",
+                EventKind::Console if matches!(e.level.as_str(), "error" | "assert") => "console fault",
+                EventKind::Console => "console",
+            };
+            let _ = write!(html, r#"<li class="{kind}"><span class="t">+{:.2} s</span> {}</li>"#, e.at.as_secs_f64(), esc(&e.line()));
+        }
+        html.push_str("</ul>");
+    }
+    if dom.is_some() || candidates.is_some() {
+        html.push_str("<p class=\"evidence\">");
+        if let Some(d) = dom {
+            let _ = write!(html, "DOM at the failure: {} ", link(run_dir, d, "open (offline, secrets redacted)"));
+        }
+        if let Some(c) = candidates {
+            let _ = write!(html, "· what the locator considered: {}", link(run_dir, c, "candidates"));
+        }
+        html.push_str("</p>");
+    }
+    html.push_str("</li>");
+}
+
+/// Adds to cucumber's own JSON what dashboards that read it show: on each
+/// failed step, its screenshot as an embedding (`image/png`, base64) and the
+/// page's errors, error and warning messages and failed requests of that
+/// scenario as text (`output`). `attempts` are every run of every scenario in
+/// the order they ended (a retried scenario is one element per attempt).
+pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use base64::Engine as _;
+    use serde_json::{Value, json};
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    let mut features: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let mut seen: Vec<(String, String, usize)> = Vec::new();
+    for r in attempts {
+        // The n-th element of this name is the n-th attempt.
+        let nth = match seen.iter_mut().find(|(f, s, _)| *f == r.key.feature && *s == r.key.scenario) {
+            Some((_, _, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.push((r.key.feature.clone(), r.key.scenario.clone(), 0));
+                0
+            }
+        };
+        let Some(failed) = r.steps.iter().find(|s| !s.passed && s.index != 99) else { continue };
+        let element = features
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["name"] == r.key.feature.as_str())
+            .flat_map(|f| f["elements"].as_array_mut().into_iter().flatten())
+            .filter(|e| e["name"] == r.key.scenario.as_str())
+            .nth(nth);
+        let Some(step) = element.and_then(|e| e["steps"].as_array_mut()).and_then(|steps| {
+            steps.iter_mut().find(|s| s["result"]["status"] == "failed" && failed.text.ends_with(s["name"].as_str().unwrap_or("\u{0}")))
+        }) else {
+            continue;
+        };
+        if let Some(png) = failed.screenshot.as_ref().and_then(|p| std::fs::read(p).ok()) {
+            let data = base64::engine::general_purpose::STANDARD.encode(png);
+            step["embeddings"] = json!([{ "mime_type": "image/png", "data": data, "name": "screenshot of the failed step" }]);
+        }
+        use crate::browser::recorder::EventKind;
+        let said: Vec<String> = r
+            .events
+            .iter()
+            .filter(|e| match e.kind {
+                EventKind::PageError => true,
+                EventKind::Console => matches!(e.level.as_str(), "error" | "assert" | "warning"),
+                EventKind::Request => e.status.is_some_and(|s| s >= 400),
+            })
+            .map(|e| redact(&format!("step {}: {}", e.step, e.line())))
+            .collect();
+        let mut output = said;
+        if let Some(dom) = &failed.dom {
+            output.push(format!("DOM of the page at the failure: {}", dom.display()));
+        }
+        if !output.is_empty() {
+            step["output"] = json!(output);
+        }
+    }
+    std::fs::write(path, redact(&serde_json::to_string(&features)?)).with_context(|| format!("cannot write {}", path.display()))
 }

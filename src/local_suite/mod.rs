@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -79,12 +79,15 @@ struct App {
     latency_ms: u64,
     /// Create requests served so far (the `flaky-first-create` fault).
     creates: Arc<std::sync::atomic::AtomicUsize>,
+    /// The harness's copy of every token value issued (see [`LocalSuite::issued`]).
+    issued: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// A running local AI Suite; stop it with [`LocalSuite::stop`].
 pub struct LocalSuite {
     pub url: String,
     pub store: Arc<Store>,
+    issued: Arc<std::sync::Mutex<Vec<String>>>,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -94,7 +97,14 @@ impl LocalSuite {
         let clock = options.today.map(Clock::Frozen).unwrap_or(Clock::System);
         let store = Arc::new(Store::with_seed(clock, options.faults.clone(), options.seed));
         check_variants(&options.variants)?;
-        let app = App { store: store.clone(), variants: Arc::new(options.variants.clone()), latency_ms: options.latency_ms, creates: Default::default() };
+        let issued: Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+        let app = App {
+            store: store.clone(),
+            variants: Arc::new(options.variants.clone()),
+            latency_ms: options.latency_ms,
+            creates: Default::default(),
+            issued: issued.clone(),
+        };
         let addr = SocketAddr::from(([127, 0, 0, 1], options.port));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -109,7 +119,15 @@ impl LocalSuite {
                 eprintln!("local AI Suite stopped with an error: {e}");
             }
         });
-        Ok(Self { url, store, shutdown: Some(tx), task })
+        Ok(Self { url, store, issued, shutdown: Some(tx), task })
+    }
+
+    /// Every token value this server handed out. Not the product's store
+    /// (which keeps only hashes): the test harness's own copy, so a run can
+    /// scan its artifacts for tokens it never read itself (a scenario that
+    /// failed before its Token Created dialog was read).
+    pub fn issued(&self) -> Vec<String> {
+        crate::sync::lock(&self.issued).clone()
     }
 
     pub async fn stop(mut self) {
@@ -266,9 +284,19 @@ async fn my_tokens(State(app): State<App>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn all_tokens(State(app): State<App>, headers: HeaderMap) -> Response {
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    /// The page refreshing the rows it shows (`tokens-refresh-500` breaks it).
+    #[serde(default)]
+    refresh: Option<String>,
+}
+
+async fn all_tokens(State(app): State<App>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
     if signed_in(&app, &headers).is_none() {
         return unauthorized("Sign in first.");
+    }
+    if q.refresh.is_some() && app.store.faults.has(Fault::TokensRefresh500) {
+        return (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "upstream timeout" }))).into_response();
     }
     let mut rows = app.store.all_tokens();
     if app.store.faults.has(Fault::AdminListMissingNewToken) {
@@ -299,6 +327,7 @@ async fn create_token(State(app): State<App>, headers: HeaderMap, Json(form): Js
                 // The bug: the dialog shows a value that is not the stored one.
                 created.token = format!("{}{}", store::TOKEN_PREFIX, "x".repeat(store::TOKEN_RANDOM_LEN));
             }
+            crate::sync::lock(&app.issued).push(created.token.clone());
             (StatusCode::CREATED, Json(created)).into_response()
         }
         Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "errors": errors }))).into_response(),

@@ -83,20 +83,11 @@ return [...(scope || document).querySelectorAll('input, textarea, select')]
   .filter((el) => [...(el.labels || [])].some((l) => names.includes(norm(l.textContent))));
 "#;
 
-/// Finds visible elements of a locator's alternatives, tried in order: the
-/// first alternative with any visible match wins. An alternative is an XPath
-/// (text), or a question to the browser's accessibility engine (an object
-/// `{ ax: [part, ...], xpath }`: each part `{ roles, name, contains }` or
-/// `{ label }`, found inside the previous part's matches), answered from the
-/// roles and names the browser computes (`computedRole`, `computedName`),
-/// or by its `xpath` where the browser does not expose them. `mode` is
-/// - `"one"` (strict): that alternative's one match, `null` for none, or, when
-///   it matches several, a JSON text describing them (what [`Ambiguous`] shows);
-/// - `"all"`: every visible match of that alternative (an array).
-///
-/// One round trip either way.
-const FIND_VISIBLE_JS: &str = concat!(describe_js!(), visible_js!(), r#"
-const [alts, scope, mode] = arguments;
+/// How an alternative matches (see [`FIND_VISIBLE_JS`]): `root`, then
+/// `matchesAll(alt)` (every match, shown or not) and `matches(alt)` (the visible ones).
+macro_rules! match_js {
+    () => {
+        r#"
 const root = scope || document;
 const byXPath = (xpath) => {
   const snap = document.evaluate(xpath, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
@@ -119,8 +110,26 @@ const byAx = (parts) => parts.reduce((from, q) => {
   for (const f of from) for (const el of f.querySelectorAll('*')) if (answers(q, el)) out.add(el);
   return [...out];
 }, [root]);
-const matches = (alt) => (typeof alt === 'string' ? byXPath(alt)
-  : 'computedRole' in Element.prototype ? byAx(alt.ax) : byXPath(alt.xpath)).filter((el) => el instanceof Element && shown(el));
+const computed = 'computedRole' in Element.prototype;
+const matchesAll = (alt) => (typeof alt === 'string' ? byXPath(alt) : computed ? byAx(alt.ax) : byXPath(alt.xpath)).filter((el) => el instanceof Element);
+const matches = (alt) => matchesAll(alt).filter(shown);
+"#
+    };
+}
+
+/// Finds visible elements of a locator's alternatives, tried in order: the
+/// first alternative with any visible match wins. An alternative is an XPath
+/// (text), or a question to the browser's accessibility engine (an object
+/// `{ ax: [part, ...], xpath }`: each part `{ roles, name, contains }` or
+/// `{ label }`, found inside the previous part's matches), answered from the
+/// roles and names the browser computes (`computedRole`, `computedName`),
+/// or by its `xpath` where the browser does not expose them. `mode` is
+/// - `"one"` (strict): that alternative's one match, `null` for none, or, when
+///   it matches several, a JSON text describing them (what [`Ambiguous`] shows);
+/// - `"all"`: every visible match of that alternative (an array).
+///
+/// One round trip either way.
+const FIND_VISIBLE_JS: &str = concat!(describe_js!(), visible_js!(), "const [alts, scope, mode] = arguments;", match_js!(), r#"
 for (let a = 0; a < alts.length; a++) {
   const found = matches(alts[a]);
   if (!found.length) continue;
@@ -133,6 +142,24 @@ for (let a = 0; a < alts.length; a++) {
 return mode === 'all' ? [] : null;
 "#);
 
+
+/// What a locator that found nothing (or too much) considered, for the
+/// evidence of a failed step: per alternative, its matches shown and hidden,
+/// and when none shows, the visible elements of its role (any name) or the
+/// visible form fields (a label): the near misses a reviewer compares with.
+const CANDIDATES_JS: &str = concat!(describe_js!(), visible_js!(), "const [alts, scope] = arguments;", match_js!(), r#"
+return JSON.stringify(alts.map((alt) => {
+  const all = matchesAll(alt);
+  const seen = all.filter(shown);
+  let near = [];
+  if (!seen.length && typeof alt !== 'string' && computed) {
+    const last = alt.ax[alt.ax.length - 1];
+    near = [...root.querySelectorAll('*')].filter((el) => shown(el) && (last.label !== undefined ? isField(el) : last.roles.includes(el.computedRole)));
+  }
+  return { visible: seen.length, hidden: all.length - seen.length, items: seen.slice(0, 5).map(describe),
+           hiddenItems: all.filter((el) => !shown(el)).slice(0, 3).map(describe), near: near.slice(0, 8).map(describe) };
+}));
+"#);
 
 /// The arguments of [`FIND_VISIBLE_JS`]: the alternatives (see there), the scope, the mode.
 fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
@@ -366,6 +393,9 @@ impl Ui {
         if self.engine().await? == Engine::Bidi {
             let Some((i, mut found)) = self.matches_by(key, scope, Engine::Bidi).await? else { return Ok(None) };
             if found.len() == 1 {
+                if let Some(el) = found.first() {
+                    wait::matched(&el.description());
+                }
                 return Ok(found.pop());
             }
             return Err(self.ambiguous(key, i, &found).await?.into());
@@ -373,7 +403,12 @@ impl Ui {
         let specs = self.specs(key, scope.is_some()).await?;
         let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(specs, scope, "one")).await?;
         match got {
-            Ok(el) => Ok(el),
+            Ok(el) => {
+                if let Some(el) = &el {
+                    wait::matched(&el.description());
+                }
+                Ok(el)
+            }
             Err(report) => {
                 let text = report.as_str().unwrap_or_default();
                 let r: AmbiguityReport = serde_json::from_str(text).with_context(|| format!("unreadable answer of the find script: {report}"))?;
@@ -456,7 +491,7 @@ impl Ui {
             let mut seen = std::collections::HashSet::new();
             found.retain(|el| match el {
                 Element::WebDriver(e) => seen.insert(e.element_id().to_string()),
-                Element::DevTools(id) => seen.insert(id.clone()),
+                Element::DevTools(id, _) => seen.insert(id.clone()),
             });
             field = matches!(q, AxQuery::Label(_));
             if found.is_empty() {
@@ -552,11 +587,74 @@ impl Ui {
             Some(n) => format!("{what}: the region the heading names, holding {n} = {}", self.locator(n).source),
             None => format!("{what}: the region the heading names"),
         };
-        self.until(&self.describe(key, &desc), || async {
-            let Some(title) = self.try_find(key, None).await? else { return Ok(None) };
-            self.region_named_by(&title, needs).await
-        })
-        .await
+        let r = self
+            .until(&self.describe(key, &desc), || async {
+                let Some(title) = self.try_find(key, None).await? else { return Ok(None) };
+                self.region_named_by(&title, needs).await
+            })
+            .await;
+        self.with_candidates(key, None, r).await
+    }
+
+    /// A failed find's evidence: what `key`'s alternatives matched (shown
+    /// and hidden) and, where none shows, the near misses (see
+    /// [`CANDIDATES_JS`]); kept with the step's waits for the report and
+    /// written beside the failure's DOM. The error is passed through.
+    async fn with_candidates<T>(&self, key: Key, scope: Option<&Element>, r: anyhow::Result<T>) -> anyhow::Result<T> {
+        if r.is_err() {
+            let text = match self.candidates(key, scope).await {
+                Ok(text) => text,
+                Err(e) => format!("the candidates could not be listed: {e:#}"),
+            };
+            wait::note_candidates(crate::secret::redact(&text));
+        }
+        r
+    }
+
+    async fn candidates(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<String> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Alt {
+            visible: usize,
+            hidden: usize,
+            items: Vec<AmbiguousItem>,
+            hidden_items: Vec<AmbiguousItem>,
+            near: Vec<AmbiguousItem>,
+        }
+        // The browser's engine when it has one, else the XPath translation.
+        let engine = match self.engine().await? {
+            Engine::Bidi => Engine::XPath,
+            e => e,
+        };
+        let loc = self.locator(key);
+        let specs: Vec<Value> = loc.alternatives.iter().map(|a| alt_spec(a, scope.is_some(), engine)).collect();
+        let args = vec![Value::Array(specs).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+        let answer = self.page.eval(CANDIDATES_JS, args).await?;
+        let alts: Vec<Alt> = serde_json::from_str(answer.as_str().unwrap_or("[]")).context("unreadable candidates")?;
+        let line = |i: &AmbiguousItem| {
+            let role = if i.role.is_empty() { String::new() } else { format!(" role={}", i.role) };
+            format!("      <{}>{role} name \"{}\": {}", i.tag, i.name, i.html)
+        };
+        let mut out = format!("locator {key} = {}", loc.source);
+        for (n, (alt, found)) in loc.alternatives.iter().zip(&alts).enumerate() {
+            out.push_str(&format!("\n  alternative {} `{}`: {} visible, {} hidden", n + 1, alt.source, found.visible, found.hidden));
+            for i in &found.items {
+                out.push_str(&format!("\n{}", line(i)));
+            }
+            if !found.hidden_items.is_empty() {
+                out.push_str("\n    hidden:");
+                for i in &found.hidden_items {
+                    out.push_str(&format!("\n{}", line(i)));
+                }
+            }
+            if !found.near.is_empty() {
+                out.push_str("\n    visible elements of that role (any name) or fields (any label):");
+                for i in &found.near {
+                    out.push_str(&format!("\n{}", line(i)));
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn describe(&self, key: Key, what: &str) -> String {
@@ -570,7 +668,8 @@ impl Ui {
 
     pub async fn find_in(&self, key: Key, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, what);
-        self.until(&desc, || self.try_find(key, scope)).await
+        let r = self.until(&desc, || self.try_find(key, scope)).await;
+        self.with_candidates(key, scope, r).await
     }
 
     /// Waits until `key` is no longer visible.
@@ -585,11 +684,13 @@ impl Ui {
     /// Waits until `key` is visible, enabled, still and uncovered, then clicks it like a user.
     pub async fn click(&self, key: Key, scope: Option<&Element>, what: &str) -> anyhow::Result<()> {
         let desc = self.describe(key, &format!("{what} to be clickable"));
-        self.until(&desc, || async {
-            let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
-            self.try_click(&el).await
-        })
-        .await
+        let r = self
+            .until(&desc, || async {
+                let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
+                self.try_click(&el).await
+            })
+            .await;
+        self.with_candidates(key, scope, r).await
     }
 
     /// Clicks an element already found, once it is actionable.
@@ -608,11 +709,13 @@ impl Ui {
     /// Waits until `key` is visible and enabled; returns it.
     pub async fn wait_enabled(&self, key: Key, scope: Option<&Element>, what: &str) -> anyhow::Result<Element> {
         let desc = self.describe(key, &format!("{what} to be enabled"));
-        self.until(&desc, || async {
-            let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
-            Ok(self.page.is_enabled(&el).await?.then_some(el))
-        })
-        .await
+        let r = self
+            .until(&desc, || async {
+                let Some(el) = self.try_find(key, scope).await? else { return Ok(None) };
+                Ok(self.page.is_enabled(&el).await?.then_some(el))
+            })
+            .await;
+        self.with_candidates(key, scope, r).await
     }
 
     /// Types into a field like a user: click it, select what is there, type.

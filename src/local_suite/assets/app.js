@@ -456,6 +456,8 @@
           { title: "Status", cell: (r) => statusBadge(r.status) },
         ].filter((c) => !(fault("missing-column") && c.title === "Last Used"));
         panel.replaceChildren(h("div", { class: "card" }, h("h2", {}, "User Tokens"), tokenTable(res.data, columns, "User Tokens")));
+        // The bug: a refresh of the rows fails with 500, and the page silently keeps the stale ones.
+        if (fault("tokens-refresh-500")) api("GET", "/api/admin/tokens?refresh=1").then((r) => { if (r.status === 200) select(tab); });
       } else if (tab === "Users") {
         panel.replaceChildren(h("div", { class: "card" }, h("h2", {}, "Users"),
           h("table", { "aria-label": "Users" },
@@ -468,6 +470,8 @@
       }
     }
     select("Users");
+    // The bug: a column-preferences read that throws once the page has rendered.
+    if (fault("page-throws-after-render")) setTimeout(() => { const prefs = JSON.parse("null"); prefs.columns.forEach(() => {}); }, 0);
     const tablist = kit === "bootstrap"
       ? h("ul", { class: "nav nav-tabs tabs", role: "tablist", "aria-label": "Access Control" }, buttons.map((b) => h("li", { class: "nav-item", role: "presentation" }, b)))
       : kit === "mui"
@@ -481,6 +485,7 @@
     const tableHolder = h("div", {}, h("p", { class: "empty" }, "Loading…"));
     let rows = [];
     async function refresh() {
+      if (fault("profile-console-error")) console.error("Failed to load avatar preferences: 404 (Not Found)");
       const res = await api("GET", "/api/tokens");
       rows = res.data;
       const columns = [
@@ -632,6 +637,7 @@
         const res = await api("POST", "/api/tokens", { name: name.input.value, expiry: expiry.input.value });
         updateEnabled();
         if (res.status === 201) {
+          if (fault("token-logged-to-console")) console.error("Token created: " + res.data.token);
           modal.close();
           openCreatedDialog(res.data.token);
           if (!fault("new-row-missing-until-reload")) refresh();

@@ -1,0 +1,354 @@
+//! What the page itself says while a scenario runs: its console messages, its
+//! uncaught errors and unhandled rejections, and every request it makes to the
+//! target (method, path, status, duration), each tagged with the step it
+//! happened in. Heard from the tab's own DevTools events (`Runtime`,
+//! `Network`), in the order the tab sent them, so everything the page did
+//! before the suite's last command to it has been heard when that command's
+//! answer arrives.
+//!
+//! Only what the target says counts: messages of the browser itself
+//! (extensions, the favicon, requests to other origins such as the dead proxy)
+//! are not recorded. Texts are redacted as they are recorded: every secret the
+//! run knows, and any word that looks like a token (a token the suite has not
+//! read yet, logged by the page at creation). No header or body is kept.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::devtools::DevTools;
+use crate::config::PageChecks;
+use crate::sync::lock;
+
+/// The step number of what happens after a scenario's last step (its clean-up).
+pub const AFTER_SCENARIO: usize = usize::MAX;
+
+/// What kind of event the page produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// `console.*`: the level is `log`, `info`, `warning`, `error`, `debug`, `assert`...
+    Console,
+    /// An uncaught exception or an unhandled promise rejection.
+    PageError,
+    /// A request to the target: the level is its method.
+    Request,
+}
+
+/// One thing the page said or did.
+#[derive(Clone, Debug)]
+pub struct PageEvent {
+    /// The step it happened in (1-based; 0: while the scenario's page opened).
+    pub step: usize,
+    /// Since the scenario's page was opened.
+    pub at: Duration,
+    pub kind: EventKind,
+    pub level: String,
+    /// The message, the error, or the request's path (redacted).
+    pub text: String,
+    /// Where in the page's scripts (`url:line`), when the browser says.
+    pub source: Option<String>,
+    /// A request's HTTP status, once answered.
+    pub status: Option<u16>,
+    /// A request's time from sent to fully loaded (or failed).
+    pub duration: Option<Duration>,
+    /// A request that got no answer: why (`net::ERR_ABORTED`, canceled...).
+    pub failed: Option<String>,
+    /// Already turned into a step failure.
+    reported: bool,
+}
+
+impl PageEvent {
+    /// One line, as the report and the console show it.
+    pub fn line(&self) -> String {
+        let source = self.source.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+        match self.kind {
+            EventKind::Console => format!("console.{}: {}{source}", self.level, self.text),
+            EventKind::PageError => format!("{}: {}{source}", self.level, self.text),
+            EventKind::Request => {
+                let outcome = match (self.status, &self.failed) {
+                    (Some(s), _) => s.to_string(),
+                    (None, Some(why)) => format!("failed: {why}"),
+                    (None, None) => "no answer yet".into(),
+                };
+                let took = self.duration.map(|d| format!(" in {} ms", d.as_millis())).unwrap_or_default();
+                format!("{} {} → {outcome}{took}", self.level, self.text)
+            }
+        }
+    }
+}
+
+/// Why this event fails its step under `checks`, if it does.
+fn fault(checks: &PageChecks, e: &PageEvent) -> Option<String> {
+    let allowed = || checks.allow.iter().any(|r| r.is_match(&e.text));
+    match e.kind {
+        EventKind::PageError if checks.page_errors && !allowed() => Some(format!("{}: {}", e.level, e.text)),
+        EventKind::Console if checks.page_errors && matches!(e.level.as_str(), "error" | "assert") && !allowed() => {
+            Some(format!("console.{}: {}", e.level, e.text))
+        }
+        EventKind::Request if checks.server_errors && e.status.is_some_and(|s| s >= 500) => {
+            Some(format!("{} {} answered {}", e.level, e.text, e.status.unwrap_or_default()))
+        }
+        _ => None,
+    }
+    .map(|what| format!("{what}{}", e.source.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()))
+}
+
+struct State {
+    step: usize,
+    started: Instant,
+    events: Vec<PageEvent>,
+    /// Requests sent and not yet finished: DevTools request id → (event index, sent at, in the browser's seconds).
+    open: HashMap<String, (usize, f64)>,
+    /// The target's origin (`http://host:port`): requests elsewhere are not the target's.
+    origin: String,
+    /// Requests of the browser's own (the favicon), with the redirects that follow them.
+    ignored: std::collections::HashSet<String>,
+}
+
+/// Records one tab's events (cheap to clone).
+#[derive(Clone)]
+pub struct Recorder {
+    state: Arc<Mutex<State>>,
+}
+
+impl Recorder {
+    /// Starts hearing the tab's console, errors and requests to `base_url`'s origin.
+    pub async fn attach(devtools: &DevTools, base_url: &str) -> anyhow::Result<Self> {
+        let recorder = Self {
+            state: Arc::new(Mutex::new(State {
+                step: 0,
+                started: Instant::now(),
+                events: Vec::new(),
+                open: HashMap::new(),
+                origin: origin(base_url),
+                ignored: Default::default(),
+            })),
+        };
+        let hears = recorder.clone();
+        devtools.listen(Box::new(move |method, params| hears.hear(method, params)));
+        futures::try_join!(devtools.send("Runtime.enable", json!({})), devtools.send("Network.enable", json!({})))?;
+        Ok(recorder)
+    }
+
+    /// Events from now on belong to step `n` (until the next step begins).
+    pub fn begin_step(&self, n: usize) {
+        lock(&self.state).step = n;
+    }
+
+    /// Every event so far.
+    pub fn events(&self) -> Vec<PageEvent> {
+        lock(&self.state).events.clone()
+    }
+
+    /// The events that fail a step under `checks` and were not reported yet,
+    /// each with the step it happened in; they count as reported from now on.
+    pub fn new_faults(&self, checks: &PageChecks) -> Vec<(usize, String)> {
+        let mut state = lock(&self.state);
+        let mut out = Vec::new();
+        for e in state.events.iter_mut().filter(|e| !e.reported) {
+            if let Some(why) = fault(checks, e) {
+                e.reported = true;
+                out.push((e.step, why));
+            }
+        }
+        out
+    }
+
+    fn hear(&self, method: &str, p: &Value) {
+        let mut s = lock(&self.state);
+        let (step, at) = (s.step, s.started.elapsed());
+        let event = |kind, level: &str, text: String, source: Option<String>| PageEvent {
+            step,
+            at,
+            kind,
+            level: level.to_string(),
+            text,
+            source,
+            status: None,
+            duration: None,
+            failed: None,
+            reported: false,
+        };
+        match method {
+            "Runtime.consoleAPICalled" => {
+                let frame = &p["stackTrace"]["callFrames"][0];
+                if is_browsers(frame["url"].as_str().unwrap_or_default()) {
+                    return;
+                }
+                let text = p["args"].as_array().into_iter().flatten().map(remote_text).collect::<Vec<_>>().join(" ");
+                let level = p["type"].as_str().unwrap_or("log");
+                s.events.push(event(EventKind::Console, level, scrub(&text), source(frame)));
+            }
+            "Runtime.exceptionThrown" => {
+                let d = &p["exceptionDetails"];
+                let frame = &d["stackTrace"]["callFrames"][0];
+                let url = d["url"].as_str().or(frame["url"].as_str()).unwrap_or_default();
+                if is_browsers(url) {
+                    return;
+                }
+                let level = if d["text"].as_str().unwrap_or_default().contains("in promise") { "unhandled rejection" } else { "uncaught error" };
+                let text = d["exception"]["description"].as_str().or(d["exception"]["value"].as_str()).or(d["text"].as_str()).unwrap_or("unknown error");
+                let first = text.lines().next().unwrap_or(text);
+                let where_ = if frame.is_object() { source(frame) } else { source(d) };
+                s.events.push(event(EventKind::PageError, level, scrub(first), where_));
+            }
+            "Network.requestWillBeSent" => {
+                let id = p["requestId"].as_str().unwrap_or_default().to_string();
+                let sent = p["timestamp"].as_f64().unwrap_or_default();
+                // A redirect ends the request before it, under the same id.
+                if let Some(r) = p.get("redirectResponse").filter(|r| r.is_object())
+                    && let Some((i, started)) = s.open.remove(&id)
+                {
+                    s.events[i].status = r["status"].as_u64().map(|v| v as u16);
+                    s.events[i].duration = Some(secs(sent - started));
+                }
+                let url = p["request"]["url"].as_str().unwrap_or_default();
+                let Some(path) = url.strip_prefix(s.origin.as_str()).filter(|rest| rest.is_empty() || rest.starts_with('/')) else { return };
+                if path.starts_with("/favicon.ico") || s.ignored.contains(&id) {
+                    s.ignored.insert(id);
+                    return;
+                }
+                let path = if path.is_empty() { "/".to_string() } else { path.to_string() };
+                let method = p["request"]["method"].as_str().unwrap_or("GET");
+                s.events.push(event(EventKind::Request, method, scrub(&path), None));
+                let i = s.events.len() - 1;
+                s.open.insert(id, (i, sent));
+            }
+            "Network.responseReceived" => {
+                if let Some(&(i, _)) = s.open.get(p["requestId"].as_str().unwrap_or_default()) {
+                    s.events[i].status = p["response"]["status"].as_u64().map(|v| v as u16);
+                }
+            }
+            "Network.loadingFinished" | "Network.loadingFailed" => {
+                if let Some((i, started)) = s.open.remove(p["requestId"].as_str().unwrap_or_default()) {
+                    let e = &mut s.events[i];
+                    e.duration = Some(secs(p["timestamp"].as_f64().unwrap_or(started) - started));
+                    if method == "Network.loadingFailed" {
+                        let why = p["errorText"].as_str().unwrap_or("failed");
+                        e.failed = Some(if p["canceled"].as_bool() == Some(true) { format!("canceled ({why})") } else { why.to_string() });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `http://host:port` of a URL (what a request URL starts with).
+fn origin(url: &str) -> String {
+    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let end = url[after_scheme..].find('/').map(|i| after_scheme + i).unwrap_or(url.len());
+    url[..end].to_string()
+}
+
+/// Scripts of the browser itself or of an extension, not the target's.
+fn is_browsers(url: &str) -> bool {
+    ["chrome-extension://", "chrome://", "devtools://", "extensions::", "moz-extension://"].iter().any(|p| url.starts_with(p))
+}
+
+fn source(frame: &Value) -> Option<String> {
+    let url = frame["url"].as_str().filter(|u| !u.is_empty())?;
+    let line = frame["lineNumber"].as_u64().map(|l| format!(":{}", l + 1)).unwrap_or_default();
+    Some(scrub(&format!("{url}{line}")))
+}
+
+/// A console argument as text: its value, else the browser's description.
+fn remote_text(arg: &Value) -> String {
+    match &arg["value"] {
+        Value::String(s) => s.clone(),
+        Value::Null => arg["description"].as_str().or(arg["type"].as_str()).unwrap_or_default().to_string(),
+        v => v.to_string(),
+    }
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.0))
+}
+
+/// Redacted as it is recorded: known secrets, and words that look like tokens.
+fn scrub(text: &str) -> String {
+    crate::secret::redact_token_like(&crate::secret::redact(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks() -> PageChecks {
+        PageChecks { page_errors: true, server_errors: true, allow: Vec::new() }
+    }
+
+    fn recorder(origin: &str) -> Recorder {
+        Recorder {
+            state: Arc::new(Mutex::new(State {
+                step: 0,
+                started: Instant::now(),
+                events: Vec::new(),
+                open: HashMap::new(),
+                origin: super::origin(origin),
+                ignored: Default::default(),
+            })),
+        }
+    }
+
+    #[test]
+    fn requests_to_the_target_are_recorded_with_their_step_status_and_time() {
+        let r = recorder("http://127.0.0.1:4000/");
+        r.begin_step(3);
+        let sent = |id: &str, url: &str, t: f64| json!({ "requestId": id, "timestamp": t, "request": { "url": url, "method": "POST" } });
+        r.hear("Network.requestWillBeSent", &sent("1", "http://127.0.0.1:4000/api/tokens", 10.0));
+        r.hear("Network.requestWillBeSent", &sent("2", "http://127.0.0.1:9/proxy-check", 10.0));
+        r.hear("Network.requestWillBeSent", &sent("3", "http://127.0.0.1:4000/favicon.ico", 10.0));
+        let redirected = json!({ "requestId": "3", "timestamp": 10.1, "redirectResponse": { "status": 303 },
+                                 "request": { "url": "http://127.0.0.1:4000/login?next=/favicon.ico", "method": "GET" } });
+        r.hear("Network.requestWillBeSent", &redirected);
+        r.hear("Network.requestWillBeSent", &sent("4", "http://127.0.0.1:40000/elsewhere", 10.0));
+        r.begin_step(4);
+        r.hear("Network.responseReceived", &json!({ "requestId": "1", "response": { "status": 503 } }));
+        r.hear("Network.loadingFinished", &json!({ "requestId": "1", "timestamp": 10.25 }));
+        let events = r.events();
+        assert_eq!(events.len(), 1, "only the target's own requests: {events:?}");
+        let e = &events[0];
+        assert_eq!((e.step, e.status, e.duration), (3, Some(503), Some(Duration::from_millis(250))), "the step it was sent in");
+        assert_eq!(e.line(), "POST /api/tokens → 503 in 250 ms");
+        let faults = r.new_faults(&checks());
+        assert_eq!(faults, vec![(3, "POST /api/tokens answered 503".to_string())]);
+        assert!(r.new_faults(&checks()).is_empty(), "reported once");
+        let lenient = PageChecks { server_errors: false, ..checks() };
+        r.hear("Network.requestWillBeSent", &sent("5", "http://127.0.0.1:4000/api/x", 11.0));
+        r.hear("Network.responseReceived", &json!({ "requestId": "5", "response": { "status": 500 } }));
+        assert!(r.new_faults(&lenient).is_empty(), "5xx may be switched off");
+    }
+
+    #[test]
+    fn errors_and_console_errors_fail_unless_allowed_and_tokens_never_stay() {
+        let r = recorder("http://127.0.0.1:4000");
+        r.begin_step(2);
+        let console = |level: &str, text: &str| {
+            json!({ "type": level, "args": [{ "type": "string", "value": text }],
+                    "stackTrace": { "callFrames": [{ "url": "http://127.0.0.1:4000/app.js", "lineNumber": 41 }] } })
+        };
+        r.hear("Runtime.consoleAPICalled", &console("log", "hello"));
+        r.hear("Runtime.consoleAPICalled", &console("error", "created dct_Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56"));
+        r.hear("Runtime.consoleAPICalled", &console("error", "ResizeObserver loop limit exceeded"));
+        r.hear("Runtime.exceptionThrown", &json!({ "exceptionDetails": { "text": "Uncaught",
+            "exception": { "description": "TypeError: x is undefined\n    at render (app.js:9)" }, "url": "http://127.0.0.1:4000/app.js", "lineNumber": 8 } }));
+        r.hear("Runtime.exceptionThrown", &json!({ "exceptionDetails": { "text": "Uncaught (in promise)",
+            "exception": { "description": "Error: boom" }, "stackTrace": { "callFrames": [{ "url": "chrome-extension://abc/x.js", "lineNumber": 1 }] } } }));
+        let events = r.events();
+        assert_eq!(events.len(), 4, "the extension's error is not the target's");
+        assert_eq!(events[1].text, "created [REDACTED]", "a token-like word never stays");
+        assert_eq!(events[3].line(), "uncaught error: TypeError: x is undefined (http://127.0.0.1:4000/app.js:9)");
+        let policy = PageChecks { allow: vec![regex::Regex::new("ResizeObserver").unwrap()], ..checks() };
+        let faults: Vec<String> = r.new_faults(&policy).into_iter().map(|(_, w)| w).collect();
+        assert_eq!(
+            faults,
+            vec![
+                "console.error: created [REDACTED] (http://127.0.0.1:4000/app.js:42)".to_string(),
+                "uncaught error: TypeError: x is undefined (http://127.0.0.1:4000/app.js:9)".to_string()
+            ]
+        );
+    }
+}
