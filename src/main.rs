@@ -196,7 +196,7 @@ fn main() {
                     local_suite::Fault::ALL.iter().copied().filter(|f| names.iter().any(|n| n == f.name())).collect();
                 let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, &[], display.expect("prepared")));
                 println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
-                if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0)) { 0 } else { runner::EXIT_FAILED }
+                if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
             }
         },
         Some(Command::Serve(a)) => match runtime.block_on(serve(a)) {

@@ -15,6 +15,14 @@ fn args(extra: &[&str]) -> Vec<String> {
     ["reports", "--name", "following the user guide"].iter().chain(extra).map(|s| s.to_string()).collect()
 }
 
+fn failure(report: &runner::RunReport) -> String {
+    report.results.iter().filter_map(|r| r.failure.clone()).collect::<Vec<_>>().join("\n")
+}
+
+fn timeline(r: &Runs) -> Result<Timeline, String> {
+    r.server_timeline.clone().map_err(|e| format!("could not read the report's timeline in a browser: {e}"))
+}
+
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_default()
 }
@@ -27,9 +35,9 @@ async fn html_in_browser(report: &Path) -> anyhow::Result<(String, String, bool)
     let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "file://", false).await?.driver;
     session.goto(format!("file://{}", report.display())).await?;
     let summary = session.find(thirtyfour::By::Id("summary")).await?.text().await?;
-    let first = session.find(thirtyfour::By::Css("section h2")).await?.text().await?;
+    let first = session.find(thirtyfour::By::Css("details.scenario > summary")).await?.text().await?;
     let img_ok: bool = session
-        .execute("const i = document.querySelector('section img'); return !!i && i.complete && i.naturalWidth > 0;", vec![])
+        .execute("const i = document.querySelector('details.scenario img'); return !!i && i.complete && i.naturalWidth > 0;", vec![])
         .await?
         .convert()?;
     session.quit().await?;
@@ -38,12 +46,73 @@ async fn html_in_browser(report: &Path) -> anyhow::Result<(String, String, bool)
     Ok((summary, first, img_ok))
 }
 
+/// What a reviewer finds in a failed run's report, opened in a browser from
+/// disk: the first scenario's failed step in its timeline, then the page's
+/// DOM that step saved, opened from its link.
+#[derive(Clone, Debug)]
+struct Timeline {
+    /// The first scenario is open (failures first).
+    open: bool,
+    /// The text of the failed step's timeline entry (its waits, the page's events).
+    failed_step: String,
+    /// Its screenshot loaded.
+    screenshot: bool,
+    /// The DOM file, opened from the step's link: its visible text and how many scripts it has.
+    dom_text: String,
+    dom_scripts: i64,
+}
+
+async fn timeline_in_browser(report: &Path) -> anyhow::Result<Timeline> {
+    let config = Config::load(&ai_suite_e2e::config::process_env)?;
+    let dir = std::env::temp_dir().join(format!("ai-suite-e2e-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await?;
+    let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "file://", false).await?.driver;
+    let read = async {
+        session.goto(format!("file://{}", report.display())).await?;
+        let facts = session
+            .execute(
+                r#"const d = document.querySelector('details.scenario');
+                   const step = d && d.querySelector('li.step.failed');
+                   const img = step && step.querySelector('img');
+                   const dom = step && [...step.querySelectorAll('a')].find((a) => a.textContent.startsWith('open'));
+                   return { open: !!d && d.open, text: step ? step.innerText : '',
+                            img: !!img && img.complete && img.naturalWidth > 0, dom: dom ? dom.href : '' };"#,
+                vec![],
+            )
+            .await?
+            .json()
+            .clone();
+        let dom = facts["dom"].as_str().unwrap_or_default().to_string();
+        anyhow::ensure!(!dom.is_empty(), "the failed step has no link to its DOM: {facts}");
+        session.goto(&dom).await?;
+        let page = session.execute("return { text: document.body.innerText, scripts: document.scripts.length };", vec![]).await?.json().clone();
+        Ok(Timeline {
+            open: facts["open"].as_bool().unwrap_or(false),
+            failed_step: facts["text"].as_str().unwrap_or_default().to_string(),
+            screenshot: facts["img"].as_bool().unwrap_or(false),
+            dom_text: page["text"].as_str().unwrap_or_default().to_string(),
+            dom_scripts: page["scripts"].as_i64().unwrap_or(-1),
+        })
+    }
+    .await;
+    session.quit().await?;
+    driver.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    read
+}
+
 struct Runs {
     flaky: runner::RunReport,
     gate: runner::RunReport,
     failing: runner::RunReport,
     /// The failing run's HTML report in a browser: summary, first section, images load.
     in_browser: Result<(String, String, bool), String>,
+    /// A build whose table refresh answers 500 (the page looks fine).
+    server_error: runner::RunReport,
+    server_timeline: Result<Timeline, String>,
+    /// A build whose Access Control page throws once rendered.
+    page_error: runner::RunReport,
 }
 
 fn main() {
@@ -79,6 +148,59 @@ fn main() {
             ensure(first.starts_with("failed"), format!("first section {first:?}"))
         }),
         check("the HTML report's screenshots load from disk", move |r: &Runs| ensure(in_browser(r)?.2, "the first image did not load")),
+        // The page's own evidence: a 500 behind the table, an error thrown after rendering.
+        check("a 5xx answer to the page fails the run, naming the step and the request", |r: &Runs| {
+            let f = failure(&r.server_error);
+            ensure(
+                r.server_error.code == EXIT_FAILED && f.contains("the page reported an error: during step") && f.contains("GET /api/admin/tokens?refresh=1 answered 500"),
+                format!("exit {}, failure {f:?}", r.server_error.code),
+            )
+        }),
+        check("an error the page throws fails the run, naming the step and the error", |r: &Runs| {
+            let f = failure(&r.page_error);
+            ensure(
+                r.page_error.code == EXIT_FAILED && f.contains("uncaught error: TypeError") && f.contains("(When I go to AI Admin"),
+                format!("exit {}, failure {f:?}", r.page_error.code),
+            )
+        }),
+        check("the console names the failed step's DOM file", |r: &Runs| {
+            let console = read(&r.server_error.run_dir, "console.log");
+            ensure(console.contains("DOM:") && console.contains(".dom.html"), "no DOM: line in the console output")
+        }),
+        check("the report's timeline, read in a browser, opens the failure first", |r: &Runs| ensure(timeline(r)?.open, "the first scenario is closed")),
+        check("the report's timeline shows the failed step's waits and the failing request", |r: &Runs| {
+            let t = timeline(r)?;
+            ensure(
+                t.failed_step.contains("I click the User Tokens tab") && t.failed_step.contains("locator access_control.user_tokens_tab")
+                    && t.failed_step.contains("GET /api/admin/tokens?refresh=1 → 500"),
+                format!("failed step's entry: {:?}", t.failed_step),
+            )
+        }),
+        check("the report's timeline shows the failed step's screenshot", |r: &Runs| ensure(timeline(r)?.screenshot, "the image did not load")),
+        check("the failed step's DOM opens offline, inert, with the page's text", |r: &Runs| {
+            let t = timeline(r)?;
+            ensure(t.dom_text.contains("User Tokens") && t.dom_text.contains("sam.rivera@duplocloud.test") && t.dom_scripts == 0, format!("{} scripts, text {:?}", t.dom_scripts, t.dom_text))
+        }),
+        check("Cucumber JSON carries the failed step's screenshot and the page's errors", |r: &Runs| {
+            let json: serde_json::Value = serde_json::from_str(&read(&r.server_error.run_dir, "cucumber.json")).map_err(|e| e.to_string())?;
+            let failed: Vec<&serde_json::Value> = json
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|f| f["elements"].as_array().into_iter().flatten())
+                .flat_map(|e| e["steps"].as_array().into_iter().flatten())
+                .filter(|s| s["result"]["status"] == "failed")
+                .collect();
+            let step = failed.first().ok_or("no failed step")?;
+            let png = step["embeddings"][0]["data"].as_str().unwrap_or_default();
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(png).unwrap_or_default();
+            ensure(
+                step["embeddings"][0]["mime_type"] == "image/png" && bytes.starts_with(b"\x89PNG"),
+                format!("no PNG embedding: {}", step["embeddings"]),
+            )?;
+            ensure(step["output"].to_string().contains("GET /api/admin/tokens?refresh=1 → 500"), format!("output {}", step["output"]))
+        }),
     ];
     checks::run(libtest_mimic::Arguments::from_args(), checks, |_| {
         let display = Display::prepare();
@@ -91,8 +213,11 @@ fn main() {
         ));
         let failing = runtime.block_on(runner::run_report(args(&["--fault", "wrong-status"]), &display, true));
         let in_browser = runtime.block_on(html_in_browser(&failing.run_dir.join("report.html"))).map_err(|e| format!("{e:#}"));
+        let server_error = runtime.block_on(runner::run_report(args(&["--fault", "tokens-refresh-500"]), &display, true));
+        let server_timeline = runtime.block_on(timeline_in_browser(&server_error.run_dir.join("report.html"))).map_err(|e| format!("{e:#}"));
+        let page_error = runtime.block_on(runner::run_report(args(&["--fault", "page-throws-after-render"]), &display, true));
         drop(runtime);
         drop(display);
-        Runs { flaky, gate, failing, in_browser }
+        Runs { flaky, gate, failing, in_browser, server_error, server_timeline, page_error }
     })
 }
