@@ -10,6 +10,7 @@ use ai_suite_e2e::config::Config;
 use ai_suite_e2e::runner::{self, EXIT_FAILED, EXIT_PASSED};
 
 mod checks;
+mod common;
 
 fn args(extra: &[&str]) -> Vec<String> {
     ["reports", "--name", "following the user guide"].iter().chain(extra).map(|s| s.to_string()).collect()
@@ -113,6 +114,20 @@ struct Runs {
     server_timeline: Result<Timeline, String>,
     /// A build whose Access Control page throws once rendered.
     page_error: runner::RunReport,
+    /// The same, run by a user who allows that error (exit code, output).
+    allowed: (i32, String),
+    /// A build without the User Info section, run by a user with a short
+    /// timeout: exit code, output, and the failing locator's candidates file.
+    missing: (i32, String, String),
+}
+
+/// The binary, as a user runs it, with these variables.
+fn user_run(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
+    let artifacts = std::env::temp_dir().join(format!("ai-suite-e2e-reports-{}", std::process::id()));
+    let artifacts = artifacts.to_string_lossy().to_string();
+    let mut env = env.to_vec();
+    env.push(("AI_SUITE_ARTIFACTS", &artifacts));
+    common::run_binary(&env, args)
 }
 
 fn main() {
@@ -181,6 +196,19 @@ fn main() {
             let t = timeline(r)?;
             ensure(t.dom_text.contains("User Tokens") && t.dom_text.contains("sam.rivera@duplocloud.test") && t.dom_scripts == 0, format!("{} scripts, text {:?}", t.dom_scripts, t.dom_text))
         }),
+        check("an error the team allows (AI_SUITE_ALLOW_CONSOLE) does not fail the run", |r: &Runs| {
+            ensure(r.allowed.0 == EXIT_PASSED, format!("exit {}: {}", r.allowed.0, r.allowed.1))
+        }),
+        check("a locator that finds nothing lists what it considered", |r: &Runs| {
+            let (code, out, candidates) = &r.missing;
+            ensure(*code == EXIT_FAILED && out.contains("locator:") && out.contains(".locator.txt"), format!("exit {code}: {out}"))?;
+            ensure(
+                candidates.contains("locator profile.user_info")
+                    && candidates.contains("0 visible")
+                    && candidates.contains("role=heading name \"API Tokens\""),
+                format!("candidates file: {candidates:?}"),
+            )
+        }),
         check("Cucumber JSON carries the failed step's screenshot and the page's errors", |r: &Runs| {
             let json: serde_json::Value = serde_json::from_str(&read(&r.server_error.run_dir, "cucumber.json")).map_err(|e| e.to_string())?;
             let failed: Vec<&serde_json::Value> = json
@@ -217,7 +245,14 @@ fn main() {
         let server_timeline = runtime.block_on(timeline_in_browser(&server_error.run_dir.join("report.html"))).map_err(|e| format!("{e:#}"));
         let page_error = runtime.block_on(runner::run_report(args(&["--fault", "page-throws-after-render"]), &display, true));
         drop(runtime);
+        let allowed = user_run(
+            &[("AI_SUITE_ALLOW_CONSOLE", r#"["^TypeError: Cannot read properties of null", "ResizeObserver"]"#)],
+            &["--name", "following the user guide", "--fault", "page-throws-after-render"],
+        );
+        let (code, out) = user_run(&[("AI_SUITE_TIMEOUT_MS", "1500")], &["--name", "avatar menu leads", "--fault", "profile-missing-user-info"]);
+        let file = out.lines().find_map(|l| l.trim().strip_prefix("locator:")).and_then(|l| l.trim().split(" (").next()).unwrap_or_default();
+        let missing = (code, out.clone(), std::fs::read_to_string(file.trim()).unwrap_or_default());
         drop(display);
-        Runs { flaky, gate, failing, in_browser, server_error, server_timeline, page_error }
+        Runs { flaky, gate, failing, in_browser, server_error, server_timeline, page_error, allowed, missing }
     })
 }
