@@ -138,6 +138,8 @@ pub struct RunFile {
     pub fail_on_page_errors: Option<bool>,
     /// A 5xx answer from the target to the page fails the step (default true).
     pub fail_on_server_errors: Option<bool>,
+    /// "off" (default) or "retain-on-failure": a failed scenario's video.
+    pub video: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -195,6 +197,27 @@ pub struct Config {
     pub utc_offset: chrono::FixedOffset,
     /// What the page says that fails a scenario (see [`PageChecks`]).
     pub page_checks: PageChecks,
+    /// Record each scenario's screencast and keep it when the scenario fails.
+    pub video: VideoMode,
+}
+
+/// Whether scenarios are filmed (Playwright's `video` option, its two useful values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum VideoMode {
+    #[default]
+    Off,
+    RetainOnFailure,
+}
+
+impl std::str::FromStr for VideoMode {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "off" | "no" | "0" | "false" => Ok(Self::Off),
+            "retain-on-failure" | "on" => Ok(Self::RetainOnFailure),
+            other => anyhow::bail!("'{other}' is not a video mode (use off or retain-on-failure)"),
+        }
+    }
 }
 
 /// Which of the page's own reports fail a scenario.
@@ -395,6 +418,10 @@ impl Config {
             api,
             utc_offset: parse_offset(env("AI_SUITE_UTC_OFFSET").or(file.target.utc_offset).as_deref().unwrap_or("+00:00"))?,
             page_checks,
+            video: match env("AI_SUITE_VIDEO").or(file.run.video) {
+                Some(v) => v.parse().context("AI_SUITE_VIDEO / [run] video")?,
+                None => VideoMode::Off,
+            },
         })
     }
 

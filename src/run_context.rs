@@ -233,7 +233,10 @@ impl RunContext {
         if let Some(devtools) = &session.devtools {
             s.recorder = Some(Recorder::attach(devtools, &self.base_url).await.context("could not listen to the page's console and requests")?);
         }
-        s.ui = Some(Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools));
+        let ui = s.ui.insert(Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools));
+        if self.config.video == crate::config::VideoMode::RetainOnFailure {
+            s.video = Some(crate::evidence::video::Recording::start(ui).await.map_err(|e| format!("{e:#}")));
+        }
         if self.docs.is_some() && self.browser_version.get().is_none() {
             let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
             let product = v.and_then(|v| v["product"].as_str().map(str::to_string)).unwrap_or_else(|| "unknown".into());
@@ -286,6 +289,14 @@ impl RunContext {
                         candidates: None,
                     });
                 }
+            }
+            // The video ends with the final state, before the clean-up.
+            if let Some(video) = s.video.take() {
+                let keep = matches!(outcome, Outcome::Failed | Outcome::Interrupted);
+                s.video_record = Some(match video {
+                    Ok(recording) => recording.finish(keep, &crate::evidence::video::path(&self.run_dir, &s.key.feature, &s.key.evidence_name())).await,
+                    Err(why) => crate::results::VideoRecord { file: None, note: why },
+                });
             }
             self.cleanup.revoke(ui, |name| s.created.iter().any(|c| c == name)).await;
             if outcome == Outcome::Passed {

@@ -83,6 +83,10 @@ pub struct RunFlags {
     /// Fail the run when a scenario passed only on a retry (use with --retry N).
     #[arg(long)]
     pub fail_on_flaky: bool,
+    /// Film each scenario and keep the video of a failed one: retain-on-failure, or off
+    /// (env AI_SUITE_VIDEO, [run] video).
+    #[arg(long, value_name = "MODE")]
+    pub video: Option<crate::config::VideoMode>,
 }
 
 /// The clock of docs mode: the guide's example expiry (2026-04-11) is today + 30 days.
@@ -256,6 +260,9 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
     }
     if opts.custom.headed {
         config.headed = true;
+    }
+    if let Some(video) = opts.custom.video {
+        config.video = video;
     }
     let docs = opts.custom.docs.then(|| DocsMode {
         update: opts.custom.update_screenshots

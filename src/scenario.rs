@@ -30,6 +30,9 @@ pub struct ScenarioSession {
     pub recorder: Option<Recorder>,
     /// The waits of the step running now.
     pub trace: Trace,
+    /// The scenario's screencast (`--video`), or why there is none.
+    pub(crate) video: Option<Result<crate::evidence::video::Recording, String>>,
+    pub(crate) video_record: Option<crate::results::VideoRecord>,
     pub(crate) started: Instant,
     /// Getting the browser context and page ready.
     pub(crate) setup: Duration,
@@ -50,6 +53,8 @@ impl ScenarioSession {
             created: Vec::new(),
             recorder: None,
             trace: Trace::default(),
+            video: None,
+            video_record: None,
             started: Instant::now(),
             setup: Duration::ZERO,
             started_browser: false,
@@ -87,7 +92,7 @@ impl ScenarioSession {
         ScenarioResult {
             events: self.recorder.as_ref().map(Recorder::events).unwrap_or_default(),
             events_missing,
-            video: None,
+            video: self.video_record,
             duration: self.started.elapsed(),
             session_start: self.setup,
             started_browser: self.started_browser,

@@ -24,6 +24,35 @@ fn timeline(r: &Runs) -> Result<Timeline, String> {
     r.server_timeline.clone().map_err(|e| format!("could not read the report's timeline in a browser: {e}"))
 }
 
+/// The frames of the video the filmed run's report links (an animated GIF).
+fn video_frames(run: &runner::RunReport) -> Result<Vec<image::RgbaImage>, String> {
+    use image::AnimationDecoder as _;
+    let html = read(&run.run_dir, "report.html");
+    let href = html.split("Video of the scenario: <a href=\"").nth(1).and_then(|r| r.split('"').next()).ok_or("the report links no video")?;
+    let file = std::fs::File::open(run.run_dir.join(href)).map_err(|e| format!("{href}: {e}"))?;
+    let decoder = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(file)).map_err(|e| format!("{href} is not a GIF: {e}"))?;
+    let frames = decoder.into_frames().collect_frames().map_err(|e| format!("{href}: {e}"))?;
+    Ok(frames.into_iter().map(|f| f.into_buffer()).collect())
+}
+
+/// The longest run of pixels on one row in (about) the redaction colour.
+fn solid_redaction_run(img: &image::RgbaImage) -> u32 {
+    let [r0, g0, b0, _] = ai_suite_e2e::evidence::REDACTION.0;
+    let near = |p: &image::Rgba<u8>| {
+        let d = |a: u8, b: u8| (a as i32 - b as i32).abs();
+        d(p[0], r0) <= 6 && d(p[1], g0) <= 6 && d(p[2], b0) <= 6
+    };
+    let mut best = 0;
+    for y in 0..img.height() {
+        let mut run = 0;
+        for x in 0..img.width() {
+            run = if near(img.get_pixel(x, y)) { run + 1 } else { 0 };
+            best = best.max(run);
+        }
+    }
+    best
+}
+
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_default()
 }
@@ -116,6 +145,8 @@ struct Runs {
     page_error: runner::RunReport,
     /// The same, run by a user who allows that error (exit code, output).
     allowed: (i32, String),
+    /// A build whose Close does not close, filmed (`--video retain-on-failure`).
+    filmed: runner::RunReport,
     /// A build without the User Info section, run by a user with a short
     /// timeout: exit code, output, and the failing locator's candidates file.
     missing: (i32, String, String),
@@ -209,6 +240,19 @@ fn main() {
                 format!("candidates file: {candidates:?}"),
             )
         }),
+        check("--video retain-on-failure links a video of the failed scenario that a browser plays", |r: &Runs| {
+            let frames = video_frames(&r.filmed)?;
+            ensure(frames.len() > 5, format!("{} frames", frames.len()))
+        }),
+        check("the video's frames have the token painted over", |r: &Runs| {
+            let frames = video_frames(&r.filmed)?;
+            // The Token Created dialog shows the token: a solid block of the redaction colour.
+            let painted = frames.iter().filter(|f| solid_redaction_run(f) >= 60).count();
+            ensure(painted > 0, format!("no frame of {} has a painted block", frames.len()))
+        }),
+        check("a filmed failing run leaks no secret into any artifact", |r: &Runs| {
+            ensure(r.filmed.leaks.is_empty() && r.filmed.code == EXIT_FAILED, format!("exit {}, leaks {:?}", r.filmed.code, r.filmed.leaks))
+        }),
         check("Cucumber JSON carries the failed step's screenshot and the page's errors", |r: &Runs| {
             let json: serde_json::Value = serde_json::from_str(&read(&r.server_error.run_dir, "cucumber.json")).map_err(|e| e.to_string())?;
             let failed: Vec<&serde_json::Value> = json
@@ -244,6 +288,8 @@ fn main() {
         let server_error = runtime.block_on(runner::run_report(args(&["--fault", "tokens-refresh-500"]), &display, true));
         let server_timeline = runtime.block_on(timeline_in_browser(&server_error.run_dir.join("report.html"))).map_err(|e| format!("{e:#}"));
         let page_error = runtime.block_on(runner::run_report(args(&["--fault", "page-throws-after-render"]), &display, true));
+        let filmed =
+            runtime.block_on(runner::run_report(args(&["--fault", "close-does-not-close", "--video", "retain-on-failure"]), &display, true));
         drop(runtime);
         let allowed = user_run(
             &[("AI_SUITE_ALLOW_CONSOLE", r#"["^TypeError: Cannot read properties of null", "ResizeObserver"]"#)],
@@ -253,6 +299,6 @@ fn main() {
         let file = out.lines().find_map(|l| l.trim().strip_prefix("locator:")).and_then(|l| l.trim().split(" (").next()).unwrap_or_default();
         let missing = (code, out.clone(), std::fs::read_to_string(file.trim()).unwrap_or_default());
         drop(display);
-        Runs { flaky, gate, failing, in_browser, server_error, server_timeline, page_error, allowed, missing }
+        Runs { flaky, gate, failing, in_browser, server_error, server_timeline, page_error, filmed, allowed, missing }
     })
 }

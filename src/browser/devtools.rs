@@ -24,7 +24,7 @@ type Reply = Result<Value, String>;
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Reply>>>>;
 /// Receives the tab's events (method, params), in the order the tab sent them.
 pub type Listener = Box<dyn Fn(&str, &Value) + Send>;
-type Listeners = Arc<Mutex<Option<Listener>>>;
+type Listeners = Arc<Mutex<Vec<Listener>>>;
 
 /// A DevTools client attached to one tab (cheap to clone).
 #[derive(Clone)]
@@ -36,7 +36,7 @@ struct Inner {
     out: mpsc::UnboundedSender<Message>,
     pending: Pending,
     next_id: AtomicU64,
-    /// Who hears the tab's events (none: they are dropped).
+    /// Who hears the tab's events (no one: they are dropped).
     listener: Listeners,
     /// Longest wait for one answer: a hung browser fails the step, it does not hang the run.
     timeout: Duration,
@@ -116,8 +116,10 @@ impl DevTools {
                 // Events (no id) go to the listener, in the order the tab sent
                 // them: an event sent before an answer is heard before it.
                 let Some(id) = v["id"].as_u64() else {
-                    if let (Some(method), Some(f)) = (v["method"].as_str(), crate::sync::lock(&hears).as_ref()) {
-                        f(method, &v["params"]);
+                    if let Some(method) = v["method"].as_str() {
+                        for f in crate::sync::lock(&hears).iter() {
+                            f(method, &v["params"]);
+                        }
                     }
                     continue;
                 };
@@ -134,9 +136,9 @@ impl DevTools {
         Ok(Self { inner: Arc::new(Inner { out, pending, next_id: AtomicU64::new(1), listener, timeout, reader }) })
     }
 
-    /// From now on the tab's events go to `listener` (the one before is dropped).
+    /// From now on the tab's events also go to `listener`.
     pub fn listen(&self, listener: Listener) {
-        *crate::sync::lock(&self.inner.listener) = Some(listener);
+        crate::sync::lock(&self.inner.listener).push(listener);
     }
 
     /// Sends one command to the tab and returns its result.

@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod report;
+pub mod video;
 pub mod visual;
 
 use crate::locators::key;
@@ -25,6 +26,8 @@ use crate::sync::lock;
 /// the frame is made (see [`cover`]).
 const SECRET_RECTS_JS: &str = r#"
 const [secrets, xpaths, rectsOnly] = arguments;
+// A document still without a body shows nothing yet.
+if (!document.body) return { rects: [], changed: true };
 const rects = [];
 const shown = (el) => !el || !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
 // The same element has the same id in both looks.
@@ -252,6 +255,15 @@ fn write_redacted(png: &[u8], rects: &[Rect], path: &Path) -> anyhow::Result<()>
     let mut img = image::load_from_memory(png).context("the screenshot is not a PNG")?.to_rgba8();
     paint_over(&mut img, rects);
     img.save(path).with_context(|| format!("could not write {}", path.display()))
+}
+
+/// Where the secrets are on the page now (see [`SECRET_RECTS_JS`]), the
+/// change watcher left alone: for a frame made just before, with
+/// [`cover`] and the look before it.
+pub async fn secret_rects(ui: &Ui) -> anyhow::Result<Vec<SecretRect>> {
+    let scoped = vec![json!([ui.locator(key::TOKEN_CREATED_DIALOG).xpath, ui.locator(key::TOKEN_CREATED_VALUE).scoped()])];
+    let ret = ui.page.eval(SECRET_RECTS_JS, vec![json!(crate::secret::all()).into(), json!(scoped).into(), json!(true).into()]).await?;
+    serde_json::from_value(ret["rects"].clone()).context("could not tell where the secrets are on the page")
 }
 
 /// Takes a viewport screenshot and has it redacted and written: in the

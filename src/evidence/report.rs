@@ -153,7 +153,7 @@ fn scenario(html: &mut String, run_dir: &Path, n: usize, r: &ScenarioResult) {
     if let Some(why) = &r.events_missing {
         let _ = write!(html, "<p class=\"note\">Page console, errors and requests: {}</p>", esc(why));
     }
-    if let Some(video) = &r.video {
+    if let Some(video) = r.video.as_ref().filter(|_| r.outcome != Outcome::Passed) {
         let _ = match &video.file {
             Some(file) => write!(html, "<p class=\"evidence\">Video of the scenario: {}</p>", link(run_dir, file, "play")),
             None => write!(html, "<p class=\"note\">No video: {}</p>", esc(&video.note)),
