@@ -543,6 +543,25 @@ mod tests {
     }
 
     #[test]
+    fn page_checks_and_video_come_from_file_or_env_and_bad_ones_are_named() {
+        let file: FileConfig =
+            toml::from_str("[run]\nallow_console = [\"^ResizeObserver\"]\nfail_on_server_errors = false\nvideo = \"retain-on-failure\"").unwrap();
+        let c = Config::resolve(file, &env_of(&[])).unwrap();
+        assert!(c.page_checks.page_errors && !c.page_checks.server_errors);
+        assert_eq!(c.page_checks.allow.len(), 1);
+        assert!(c.page_checks.allow[0].is_match("ResizeObserver loop limit exceeded"));
+        assert_eq!(c.video, VideoMode::RetainOnFailure);
+        let c = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_ALLOW_CONSOLE", r#"["a", "b+"]"#), ("AI_SUITE_VIDEO", "off")])).unwrap();
+        assert_eq!((c.page_checks.allow.len(), c.video), (2, VideoMode::Off));
+        let c = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_ALLOW_CONSOLE", "Failed to load (avatar|theme)")])).unwrap();
+        assert!(c.page_checks.allow[0].is_match("Failed to load theme"), "one expression as it is");
+        let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_ALLOW_CONSOLE", "(unclosed")])).unwrap_err();
+        assert!(format!("{e:#}").contains("\"(unclosed\" (AI_SUITE_ALLOW_CONSOLE / [run] allow_console) is not a valid regular expression"), "{e:#}");
+        let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_VIDEO", "always")])).unwrap_err();
+        assert!(format!("{e:#}").contains("'always' is not a video mode"), "{e:#}");
+    }
+
+    #[test]
     fn reduced_motion_comes_from_file_or_env() {
         let file: FileConfig = toml::from_str("[browser]\nreduced_motion = true").unwrap();
         assert!(Config::resolve(file, &env_of(&[])).unwrap().reduced_motion);

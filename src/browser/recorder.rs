@@ -25,6 +25,15 @@ use crate::sync::lock;
 /// The step number of what happens after a scenario's last step (its clean-up).
 pub const AFTER_SCENARIO: usize = usize::MAX;
 
+/// How a step number reads in a report: `step 3`, or what it stands for.
+pub fn step_label(step: usize) -> String {
+    match step {
+        0 => "while the page opened".to_string(),
+        AFTER_SCENARIO => "after the scenario (clean-up)".to_string(),
+        n => format!("step {n}"),
+    }
+}
+
 /// What kind of event the page produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {

@@ -17,6 +17,23 @@ use serde_json::json;
 use crate::pages::Ui;
 use crate::sync::lock;
 
+/// What the scripts that look for the Token Created dialog's value share:
+/// `all(xpath, context)` (the elements an XPath matches) and `tokenLike`
+/// (one long word, as a token looks wherever a build shows it).
+macro_rules! dialog_js {
+    () => {
+        r#"
+const all = (xp, ctx) => {
+  const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+  const out = [];
+  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
+  return out;
+};
+const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
+"#
+    };
+}
+
 /// Rectangles (CSS px) of everything secret on the page: password fields, any
 /// text node holding a known secret, the Token Created dialog's value, and
 /// whatever the `secret` locators of the config match; each with the element
@@ -24,7 +41,7 @@ use crate::sync::lock;
 /// but it may by the time the frame is made). With a third argument, only the
 /// rectangles (the change watcher is left alone): the capture looks again once
 /// the frame is made (see [`cover`]).
-const SECRET_RECTS_JS: &str = r#"
+const SECRET_RECTS_JS: &str = concat!(r#"
 const [secrets, xpaths, rectsOnly] = arguments;
 // A document still without a body shows nothing yet.
 if (!document.body) return { rects: [], changed: true };
@@ -48,15 +65,9 @@ while (walker.nextNode()) {
 document.querySelectorAll('input, textarea').forEach((el) => {
   if (secrets.some((s) => (el.value || '').includes(s))) add(el.getBoundingClientRect(), el);
 });
-const all = (xp, ctx) => {
-  const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-  const out = [];
-  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
-  return out;
-};
+"#, dialog_js!(), r#"
 // Inside the Token Created dialog: its value's field, and any text that looks
 // like a token (one long word), wherever the build shows it.
-const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
 for (const [container, inner] of xpaths) {
   for (const c of all(container, document)) {
     for (const el of all(inner, c)) add(el.getBoundingClientRect(), el);
@@ -90,7 +101,7 @@ const changed = !seen || window.__e2eWatch.changed || moving || window.__e2eWatc
 window.__e2eWatch.changed = false;
 window.__e2eWatch.moving = moving;
 return { rects, changed };
-"#;
+"#);
 
 /// Freezes what would make two captures differ: transitions and animations
 /// jump to their end state, and the text caret is hidden.
@@ -351,7 +362,7 @@ async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
 /// token-like texts and value replaced too (the same rule as the
 /// screenshots), scripts and inline handlers removed, and the page's
 /// stylesheets inlined.
-const DOM_JS: &str = r#"
+const DOM_JS: &str = concat!(r#"
 const [secrets, dialogs] = arguments;
 const MASK = '[REDACTED]';
 const live = document.documentElement;
@@ -370,13 +381,7 @@ liveFields.forEach((el, i) => {
 // The Token Created dialog: its value, and any word that looks like a token.
 const pathOf = (el) => { const p = []; for (; el && el !== live; el = el.parentElement) p.unshift([...el.parentElement.children].indexOf(el)); return p; };
 const at = (p) => p.reduce((n, i) => n && n.children[i], copy);
-const all = (xp, ctx) => {
-  const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-  const out = [];
-  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
-  return out;
-};
-const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
+"#, dialog_js!(), r#"
 for (const [container, inner] of dialogs) {
   for (const d of all(container, document)) {
     const c = at(pathOf(d));
@@ -403,7 +408,7 @@ style.textContent = css;
 head.append(style);
 if (!head.querySelector('meta[charset]')) { const m = document.createElement('meta'); m.setAttribute('charset', 'utf-8'); head.prepend(m); }
 return '<!doctype html>\n<!-- ' + scrub(location.href).replace(/--/g, '- -') + ' at ' + new Date().toISOString() + ' (ai-suite-e2e, secrets redacted) -->\n' + scrub(copy.outerHTML);
-"#;
+"#);
 
 /// Saves the page's DOM as a self-contained HTML file (see [`DOM_JS`]),
 /// every known secret replaced by `[REDACTED]` again on the way to the disk.

@@ -300,7 +300,7 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
                 EventKind::Console => matches!(e.level.as_str(), "error" | "assert" | "warning"),
                 EventKind::Request => e.status.is_some_and(|s| s >= 400),
             })
-            .map(|e| redact(&format!("step {}: {}", e.step, e.line())))
+            .map(|e| redact(&format!("{}: {}", crate::browser::recorder::step_label(e.step), e.line())))
             .collect();
         let mut output = said;
         if let Some(dom) = &failed.dom {
