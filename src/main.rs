@@ -108,6 +108,15 @@ enum Command {
         /// Only these faults (all when none is named).
         faults: Vec<String>,
     },
+    /// Merge the reports of a run split into shards (--shard i/n) into one.
+    MergeReports {
+        /// The shards' run folders (target/e2e/run-…), or folders holding them.
+        #[arg(required = true)]
+        dirs: Vec<std::path::PathBuf>,
+        /// Where the merged report.html, junit.xml and cucumber.json go.
+        #[arg(long, default_value = "target/e2e/merged")]
+        out: std::path::PathBuf,
+    },
 }
 
 /// The commands, one line each, as clap knows them.
@@ -166,7 +175,7 @@ fn main() {
         }
     };
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
-    let prepared = if matches!(command, Some(Command::Serve(_))) { None } else { Some(Display::prepare()) };
+    let prepared = if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. })) { None } else { Some(Display::prepare()) };
     let display = prepared.as_ref();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match command {
@@ -197,6 +206,26 @@ fn main() {
                 let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, &[], display.expect("prepared")));
                 println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
                 if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
+            }
+        },
+        Some(Command::MergeReports { dirs, out }) => match ai_suite_e2e::merge::merge(&dirs, &out) {
+            Ok(m) => {
+                let count = |o: runner::Outcome| m.results.iter().filter(|r| r.outcome == o).count();
+                println!("merged {} runs into {}/report.html, junit.xml, cucumber.json", m.runs, m.out.display());
+                for r in m.results.iter().filter(|r| r.outcome == runner::Outcome::Failed) {
+                    println!("FAILED: {} › {}", r.key.feature, r.key.scenario);
+                }
+                println!(
+                    "{} passed, {} failed, {} skipped",
+                    count(runner::Outcome::Passed),
+                    count(runner::Outcome::Failed),
+                    count(runner::Outcome::Skipped)
+                );
+                m.code
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                runner::EXIT_COULD_NOT_RUN
             }
         },
         Some(Command::Serve(a)) => match runtime.block_on(serve(a)) {

@@ -8,7 +8,7 @@ use crate::browser::recorder::PageEvent;
 use crate::browser::wait::WaitRecord;
 
 /// Identifies a scenario across the before/after hooks.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioKey {
     pub id: String,
     pub feature: String,
@@ -36,7 +36,7 @@ impl ScenarioKey {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Passed,
     Failed,
@@ -45,7 +45,7 @@ pub enum Outcome {
     Interrupted,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioResult {
     pub key: ScenarioKey,
     pub outcome: Outcome,
@@ -71,14 +71,14 @@ pub struct ScenarioResult {
 }
 
 /// A failed scenario's video: its file, or why there is none.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct VideoRecord {
     pub file: Option<PathBuf>,
     pub note: String,
 }
 
 /// One step as it ran: for reports and the benchmark.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
     pub index: usize,
     pub text: String,
@@ -95,3 +95,26 @@ pub struct StepRecord {
     pub candidates: Option<PathBuf>,
 }
 
+
+/// Where a run leaves its [`RunRecord`] (in its folder).
+pub const RESULTS_FILE: &str = "results.json";
+
+/// What one run leaves for `merge-reports` (see `src/merge.rs`).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RunRecord {
+    pub target: String,
+    /// `i/n` when the run was one shard of a split run.
+    pub shard: Option<String>,
+    /// Where the run wrote its files (the paths below start with it).
+    pub run_dir: PathBuf,
+    /// The last attempt of each scenario.
+    pub results: Vec<ScenarioResult>,
+    /// Ids of the scenarios that failed, then passed on a retry.
+    pub flaky: Vec<String>,
+    pub tokens_revoked: usize,
+    pub tokens_left: usize,
+    /// Artifacts that held a secret (the leak scan).
+    pub leaks: Vec<PathBuf>,
+    /// Stopped by a signal: how many scenarios were running then.
+    pub interrupted: Option<usize>,
+}

@@ -87,6 +87,14 @@ pub struct RunFlags {
     /// (env AI_SUITE_VIDEO, [run] video).
     #[arg(long, value_name = "MODE")]
     pub video: Option<crate::config::VideoMode>,
+    /// Run only shard i of n of the selected scenarios: the same split on every
+    /// machine (merge the shards' reports with `merge-reports`).
+    #[arg(long, value_name = "i/n")]
+    pub shard: Option<crate::shard::Shard>,
+    /// Balance the shards by the scenario durations in this JUnit file of an
+    /// earlier run (by count without it).
+    #[arg(long, value_name = "JUNIT", requires = "shard")]
+    pub shard_durations: Option<PathBuf>,
 }
 
 /// The clock of docs mode: the guide's example expiry (2026-04-11) is today + 30 days.
@@ -104,7 +112,8 @@ pub fn strip_libtest_args(args: Vec<String>) -> Vec<String> {
     const VALUED: &[&str] = &["--test-threads", "--logfile", "--skip", "--format", "-Z", "--report-time"];
     const CUCUMBER_VALUED: &[&str] = &[
         "-n", "--name", "--scenario-name", "-t", "--tags", "-i", "--input", "-c", "--concurrency", "--retry",
-        "--retry-after", "--retry-tag-filter", "--color", "--today", "--fault", "--variant", "--junit-v",
+        "--retry-after", "--retry-tag-filter", "--color", "--today", "--fault", "--variant", "--junit-v", "--video", "--shard",
+        "--shard-durations",
     ];
     let mut out = Vec::new();
     let mut it = args.into_iter();
@@ -241,6 +250,61 @@ impl Started {
 struct Prepared {
     opts: Opts,
     ctx: Arc<RunContext>,
+    /// One shard of a split run: the scenarios it runs.
+    shard: Option<Selection>,
+}
+
+/// The scenarios a shard runs: the selection (`--tags` / `--name`, taken
+/// from cucumber, which ignores a filter of ours when it has one), and of
+/// those the ones whose place (`file.feature:line`) fell to this shard.
+#[derive(Clone)]
+struct Selection {
+    tags: Option<cucumber::gherkin::tagexpr::TagOperation>,
+    name: Option<regex::Regex>,
+    ids: Arc<std::collections::HashSet<String>>,
+}
+
+impl Selection {
+    /// Selected as cucumber selects: by name when given, else by tags.
+    fn selects(
+        tags: &Option<cucumber::gherkin::tagexpr::TagOperation>,
+        name: &Option<regex::Regex>,
+        f: &cucumber::gherkin::Feature,
+        r: Option<&cucumber::gherkin::Rule>,
+        s: &cucumber::gherkin::Scenario,
+    ) -> bool {
+        use cucumber::tag::Ext as _;
+        match (name, tags) {
+            (Some(re), _) => re.is_match(&s.name),
+            (None, Some(t)) => t.eval(f.tags.iter().chain(r.iter().flat_map(|r| &r.tags)).chain(s.tags.iter())),
+            (None, None) => true,
+        }
+    }
+
+    fn runs(&self, f: &cucumber::gherkin::Feature, r: Option<&cucumber::gherkin::Rule>, s: &cucumber::gherkin::Scenario) -> bool {
+        Self::selects(&self.tags, &self.name, f, r, s) && self.ids.contains(&crate::shard::unit_id(f, s))
+    }
+}
+
+/// Takes the selection out of cucumber's options and keeps this shard's part of it.
+fn select_shard(opts: &mut Opts, shard: crate::shard::Shard, durations: Option<&std::path::Path>) -> anyhow::Result<Selection> {
+    let tags = opts.tags_filter.take();
+    let name = opts.re_filter.take();
+    let durations = match durations {
+        Some(p) => Some(crate::shard::junit_durations(
+            &std::fs::read_to_string(p).with_context(|| format!("--shard-durations: cannot read {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let select = |f: &_, r: Option<&_>, s: &_| Selection::selects(&tags, &name, f, r, s);
+    let (ids, total) = crate::shard::mine(std::path::Path::new(FEATURES_DIR), shard, durations.as_ref(), &select)?;
+    let by = match (&durations, durations.as_ref().map(|d| d.len())) {
+        (Some(_), Some(n)) if n > 0 => "balanced by the durations of an earlier run",
+        (Some(_), _) => "the JUnit file has no durations of these scenarios: balanced by count",
+        _ => "balanced by count",
+    };
+    println!("shard {shard}: {} of the {total} selected scenarios ({by})", ids.len());
+    Ok(Selection { tags, name, ids: Arc::new(ids) })
 }
 
 /// Configuration and command-line rules, prerequisites, the target (the
@@ -258,6 +322,13 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
         opts.tags_filter = Some("not @destructive".parse().map_err(|e| anyhow::anyhow!("tag filter: {e:?}"))?);
         println!("note: @destructive scenarios are skipped against {url}; set AI_SUITE_ALLOW_DESTRUCTIVE=1 or --tags to run them");
     }
+    let shard = match opts.custom.shard {
+        Some(shard) => {
+            let durations = opts.custom.shard_durations.clone();
+            Some(select_shard(&mut opts, shard, durations.as_deref())?)
+        }
+        None => None,
+    };
     if opts.custom.headed {
         config.headed = true;
     }
@@ -340,7 +411,7 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
         println!("target: {base_url}{}", if started.local.is_some() { " (local AI Suite)" } else { "" });
         println!("artifacts: {}", run_dir.display());
     }
-    Ok(Prepared { opts, ctx })
+    Ok(Prepared { opts, ctx, shard })
 }
 
 /// What [`execute`] leaves for the summary.
@@ -404,7 +475,10 @@ async fn execute(run: &Prepared, quiet: bool) -> anyhow::Result<Executed> {
         })
         .with_writer(writer)
         .with_cli(run.opts.clone())
-        .run(FEATURES_DIR);
+        .filter_run(FEATURES_DIR, {
+            let shard = run.shard.clone();
+            move |f, r, s| shard.as_ref().is_none_or(|sel| sel.runs(f, r, s))
+        });
     // Ctrl-C / SIGTERM: no new scenario starts (the runner is dropped), the
     // ones in flight are finished as interrupted, then the usual clean-up and
     // reports. A second signal stops at once, killing the browsers.
@@ -490,6 +564,7 @@ fn summarise(
             tokens_left: left,
             display_note: &display.note,
             interrupted,
+            notes: run.opts.custom.shard.map(|s| format!("Shard {s} of a split run: merge the shards' reports with `cargo run -- merge-reports DIR…`.")).into_iter().collect(),
         },
         &results,
     );
@@ -506,7 +581,25 @@ fn summarise(
     // passwords) and, on the local AI Suite, every token it issued, read or not.
     let mut secrets = crate::secret::all();
     secrets.extend(started.local.as_ref().map(LocalSuite::issued).unwrap_or_default());
-    let leaks = crate::evidence::leaks(&run_dir, &secrets)?;
+    let mut leaks = crate::evidence::leaks(&run_dir, &secrets)?;
+    // What merge-reports reads: written last, and scanned too.
+    let record = crate::results::RunRecord {
+        target: ctx.base_url.clone(),
+        shard: run.opts.custom.shard.map(|s| s.to_string()),
+        run_dir: run_dir.clone(),
+        results: results.clone(),
+        flaky: flaky_ids.clone(),
+        tokens_revoked: cleaned,
+        tokens_left: left,
+        leaks: leaks.clone(),
+        interrupted,
+    };
+    let record = crate::secret::redact(&serde_json::to_string(&record)?);
+    let record_path = run_dir.join(crate::results::RESULTS_FILE);
+    std::fs::write(&record_path, &record)?;
+    if secrets.iter().any(|s| !s.is_empty() && record.contains(s.as_str())) {
+        leaks.push(record_path);
+    }
 
     let out = |line: String| {
         if !quiet {
@@ -542,7 +635,7 @@ fn summarise(
     for r in results.iter().filter(|r| flaky_ids.contains(&r.key.id)) {
         out(format!("FLAKY: {} › {} (failed, then passed on a retry)", r.key.feature, r.key.scenario));
     }
-    out(format!("reports: {0}/report.html, {0}/junit.xml, {0}/cucumber.json", run_dir.display()));
+    out(format!("reports: {0}/report.html, {0}/junit.xml, {0}/cucumber.json, {0}/results.json", run_dir.display()));
     for leak in &leaks {
         out(format!("SECRET LEAKED: a token value or password is in {}", leak.display()));
     }

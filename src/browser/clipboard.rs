@@ -10,7 +10,7 @@ use thirtyfour::WebDriver;
 
 use super::wait;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ClipboardPath {
     /// The OS clipboard, read with arboard (a headed browser under X).
     Os,

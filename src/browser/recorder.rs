@@ -35,7 +35,7 @@ pub fn step_label(step: usize) -> String {
 }
 
 /// What kind of event the page produced.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventKind {
     /// `console.*`: the level is `log`, `info`, `warning`, `error`, `debug`, `assert`...
     Console,
@@ -46,7 +46,7 @@ pub enum EventKind {
 }
 
 /// One thing the page said or did.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PageEvent {
     /// The step it happened in (1-based; 0: while the scenario's page opened).
     pub step: usize,
@@ -65,6 +65,7 @@ pub struct PageEvent {
     /// A request that got no answer: why (`net::ERR_ABORTED`, canceled...).
     pub failed: Option<String>,
     /// Already turned into a step failure.
+    #[serde(skip)]
     reported: bool,
 }
 

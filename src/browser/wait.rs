@@ -9,7 +9,7 @@ use crate::sync::lock;
 
 /// One wait as the report's timeline shows it: what was awaited, for how
 /// long, what the page objects' finds matched, or why it failed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct WaitRecord {
     pub what: String,
     pub waited: Duration,

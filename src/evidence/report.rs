@@ -24,6 +24,8 @@ pub struct Summary<'a> {
     pub display_note: &'a str,
     /// Ctrl-C or SIGTERM stopped the run: how many scenarios were in flight.
     pub interrupted: Option<usize>,
+    /// Lines about the run as a whole (the shard it was, the runs merged).
+    pub notes: Vec<String>,
 }
 
 pub fn render(run_dir: &Path, summary: &Summary, results: &[ScenarioResult]) -> String {
@@ -53,7 +55,8 @@ ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} u
 <p>Target: <code>{target}</code></p>
 <p class="summary" id="summary"><span class="passed">{p} passed</span>, <span class="failed">{f} failed</span>, <span class="skipped">{s} skipped</span>, <span class="flaky">{fl} flaky</span></p>
 <p>Tokens created by this run: {rv} revoked{left}. Display: {disp}.</p>
-{interrupted}"#,
+{notes}{interrupted}"#,
+        notes = summary.notes.iter().map(|n| format!("<p class=\"note\">{}</p>\n", esc(n))).collect::<String>(),
         interrupted = summary
             .interrupted
             .map(|n| format!(

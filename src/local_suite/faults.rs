@@ -42,9 +42,9 @@ faults! {
     WrongStatus = "wrong-status", step 8, probe "following the user guide": "live tokens show status Pending instead of Active";
     ExpiryOffByOne = "expiry-off-by-one", step 8, probe "following the user guide": "the table shows the expiry one day early";
     FlakyFirstCreate = "flaky-first-create", step 7, probe "following the user guide": "the first Create of the server's life fails with HTTP 500 (a flaky backend)";
-    PageThrowsAfterRender = "page-throws-after-render", step 1, probe "@smoke": "Access Control throws a TypeError just after it renders (the page looks fine)";
-    TokensRefresh500 = "tokens-refresh-500", step 1, probe "@smoke": "the User Tokens table's refresh call answers 500 and the page keeps its stale rows";
-    ProfileConsoleError = "profile-console-error", step 3, probe "@smoke": "the Profile page logs a console.error while it works";
+    PageThrowsAfterRender = "page-throws-after-render", step 1, probe "following the user guide": "Access Control throws a TypeError just after it renders (the page looks fine)";
+    TokensRefresh500 = "tokens-refresh-500", step 1, probe "following the user guide": "the User Tokens table's refresh call answers 500 and the page keeps its stale rows";
+    ProfileConsoleError = "profile-console-error", step 3, probe "following the user guide": "the Profile page logs a console.error while it works";
     TokenLoggedToConsole = "token-logged-to-console", step 7, probe "following the user guide": "the page logs the new token's full value to the console (console.error)";
 }
 

@@ -1,0 +1,169 @@
+//! `merge-reports DIR...`: the runs of one suite split into shards (on
+//! several CI machines) as one run: the scenarios of every shard in one
+//! HTML report, one JUnit file and one Cucumber JSON file, with every
+//! shard's clean-up and leak scan. Each run leaves `results.json` in its
+//! folder for this ([`RunRecord`]).
+
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+use crate::results::{Outcome, RESULTS_FILE, RunRecord, ScenarioResult};
+
+/// What the merge produced.
+pub struct Merged {
+    pub code: i32,
+    pub results: Vec<ScenarioResult>,
+    pub out: PathBuf,
+    pub runs: usize,
+}
+
+/// The run folders under `dir`: itself when it holds a run's results, else
+/// its `run-*` folders that do (a CI artifact downloaded into a folder).
+fn runs_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if dir.join(RESULTS_FILE).is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join(RESULTS_FILE).is_file())
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        bail!("{} holds no run of this suite (a run writes {RESULTS_FILE} into its folder, target/e2e/run-…)", dir.display());
+    }
+    Ok(found)
+}
+
+/// `path` as seen from the folder `from` (both absolute), for links that
+/// still work when the merged report and the shards' folders move together.
+fn relative(path: &Path, from: &Path) -> PathBuf {
+    let (a, b): (Vec<Component>, Vec<Component>) = (path.components().collect(), from.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &a[common..] {
+        out.push(c);
+    }
+    out
+}
+
+/// A shard's files where they are now (the run recorded where it wrote them).
+fn rebase(r: &mut ScenarioResult, recorded: &Path, now: &Path, out: &Path) {
+    let moved = |p: &mut PathBuf| {
+        let here = p.strip_prefix(recorded).map(|rel| now.join(rel)).unwrap_or_else(|_| p.clone());
+        *p = out.join(relative(&here, out));
+    };
+    for s in &mut r.steps {
+        for p in [&mut s.screenshot, &mut s.dom, &mut s.candidates].into_iter().flatten() {
+            moved(p);
+        }
+    }
+    if let Some(file) = r.video.as_mut().and_then(|v| v.file.as_mut()) {
+        moved(file);
+    }
+}
+
+/// Merges the runs found under `dirs` into `out` (report.html, junit.xml, cucumber.json, results.json).
+pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
+    if dirs.is_empty() {
+        bail!("name the folders of the runs to merge: merge-reports DIR... (each a run folder, or a folder holding them)");
+    }
+    let mut runs = Vec::new();
+    for d in dirs {
+        runs.extend(runs_in(d)?);
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let out = std::path::absolute(out)?;
+    let mut results: Vec<ScenarioResult> = Vec::new();
+    let (mut revoked, mut left, mut flaky, mut interrupted) = (0, 0, 0, None::<usize>);
+    let (mut leaks, mut notes, mut junit, mut cucumber) = (Vec::new(), Vec::new(), String::new(), Vec::new());
+    let mut targets: Vec<String> = Vec::new();
+    for dir in &runs {
+        let dir = std::path::absolute(dir)?;
+        let text = std::fs::read_to_string(dir.join(RESULTS_FILE))?;
+        let record: RunRecord = serde_json::from_str(&text).with_context(|| format!("{} is not a run's results", dir.join(RESULTS_FILE).display()))?;
+        if !targets.contains(&record.target) {
+            targets.push(record.target.clone());
+        }
+        for mut r in record.results {
+            if results.iter().any(|x| x.key.id == r.key.id) {
+                bail!(
+                    "the scenario '{}' ({}) is in two of these runs (one of them {}): merge the shards of one run, each once",
+                    r.key.scenario,
+                    r.key.id,
+                    dir.display()
+                );
+            }
+            rebase(&mut r, &record.run_dir, &dir, &out);
+            results.push(r);
+        }
+        revoked += record.tokens_revoked;
+        left += record.tokens_left;
+        flaky += record.flaky.len();
+        if let Some(n) = record.interrupted {
+            interrupted = Some(interrupted.unwrap_or(0) + n);
+        }
+        leaks.extend(record.leaks.iter().map(|p| p.strip_prefix(&record.run_dir).map(|rel| dir.join(rel)).unwrap_or_else(|_| p.clone())));
+        notes.push(format!("{} — {}", record.shard.map(|s| format!("shard {s}")).unwrap_or_else(|| "a whole run".into()), dir.display()));
+        // JUnit: every shard's test suites in one file.
+        let xml = std::fs::read_to_string(dir.join("junit.xml")).unwrap_or_default();
+        let inner = xml.split_once("<testsuites").and_then(|(_, r)| r.split_once('>')).map(|(_, r)| r).unwrap_or("");
+        junit.push_str(inner.rsplit_once("</testsuites>").map(|(body, _)| body).unwrap_or(inner));
+        // Cucumber JSON: every shard's features in one list.
+        if let Ok(serde_json::Value::Array(features)) = serde_json::from_str(&std::fs::read_to_string(dir.join("cucumber.json")).unwrap_or_default()) {
+            cucumber.extend(features);
+        }
+    }
+    let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+    let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
+    let mut summary_notes = vec![format!("Merged from {} runs:", runs.len())];
+    summary_notes.extend(notes);
+    if leaks.is_empty() {
+        summary_notes.push("Leak scan: no secret in any artifact of any run.".into());
+    } else {
+        summary_notes.extend(leaks.iter().map(|l| format!("SECRET LEAKED: a token value or password is in {}", l.display())));
+    }
+    // Shards against the local AI Suite each had a server of their own.
+    let target = targets.join(", ");
+    let summary = crate::evidence::report::Summary {
+        target: &target,
+        passed,
+        failed,
+        skipped,
+        flaky,
+        tokens_revoked: revoked,
+        tokens_left: left,
+        display_note: "as each run says",
+        interrupted,
+        notes: summary_notes,
+    };
+    std::fs::write(out.join("report.html"), crate::evidence::report::render(&out, &summary, &results))?;
+    std::fs::write(out.join("junit.xml"), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>{junit}</testsuites>\n"))?;
+    std::fs::write(out.join("cucumber.json"), serde_json::to_string(&cucumber)?)?;
+    let ok = failed == 0 && skipped == 0 && passed > 0 && leaks.is_empty() && left == 0 && interrupted.is_none();
+    Ok(Merged { code: if ok { 0 } else { crate::runner::EXIT_FAILED }, results, out, runs: runs.len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_made_relative_to_the_merged_folder() {
+        assert_eq!(relative(Path::new("/ci/shard-1/run-a/shots/1.png"), Path::new("/ci/merged")), PathBuf::from("../shard-1/run-a/shots/1.png"));
+        assert_eq!(relative(Path::new("/ci/merged/x.png"), Path::new("/ci/merged")), PathBuf::from("x.png"));
+    }
+
+    #[test]
+    fn a_folder_without_runs_is_named() {
+        let dir = std::env::temp_dir().join(format!("ai-suite-merge-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let e = merge(std::slice::from_ref(&dir), &dir.join("out")).err().expect("no runs");
+        assert!(e.to_string().contains("holds no run of this suite"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
