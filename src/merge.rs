@@ -67,7 +67,9 @@ fn rebase(r: &mut ScenarioResult, recorded: &Path, now: &Path, out: &Path) {
     }
 }
 
-/// Merges the runs found under `dirs` into `out` (report.html, junit.xml, cucumber.json, results.json).
+/// Merges the runs found under `dirs` into `out` (report.html, junit.xml,
+/// cucumber.json). Green only when every run was, and when runs that are
+/// shards of n are all n of them, each once.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
     if dirs.is_empty() {
         bail!("name the folders of the runs to merge: merge-reports DIR... (each a run folder, or a folder holding them)");
@@ -77,13 +79,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
         runs.extend(runs_in(d)?);
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let out = std::path::absolute(out)?;
+    // Real paths on both sides (no `..`), for links relative to the merged report.
+    let out = std::fs::canonicalize(out)?;
     let mut results: Vec<ScenarioResult> = Vec::new();
     let (mut revoked, mut left, mut flaky, mut interrupted) = (0, 0, 0, None::<usize>);
     let (mut leaks, mut notes, mut junit, mut cucumber) = (Vec::new(), Vec::new(), String::new(), Vec::new());
     let mut targets: Vec<String> = Vec::new();
+    let mut codes = Vec::new();
+    let mut shards: Vec<String> = Vec::new();
     for dir in &runs {
-        let dir = std::path::absolute(dir)?;
+        let dir = std::fs::canonicalize(dir)?;
         let text = std::fs::read_to_string(dir.join(RESULTS_FILE))?;
         let record: RunRecord = serde_json::from_str(&text).with_context(|| format!("{} is not a run's results", dir.join(RESULTS_FILE).display()))?;
         if !targets.contains(&record.target) {
@@ -101,6 +106,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
             rebase(&mut r, &record.run_dir, &dir, &out);
             results.push(r);
         }
+        codes.push(record.code);
+        shards.extend(record.shard.clone());
         revoked += record.tokens_revoked;
         left += record.tokens_left;
         flaky += record.flaky.len();
@@ -118,10 +125,29 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
             cucumber.extend(features);
         }
     }
+    // Shards of n: all n of them, each once.
+    let mut missing = Vec::new();
+    if let Some(n) = shards.first().and_then(|s| s.split_once('/')).and_then(|(_, n)| n.parse::<usize>().ok()) {
+        for i in 1..=n {
+            let want = format!("{i}/{n}");
+            match shards.iter().filter(|s| **s == want).count() {
+                1 => {}
+                0 => missing.push(format!("shard {want} is missing: its run was not among these folders")),
+                k => missing.push(format!("shard {want} is here {k} times")),
+            }
+        }
+        if let Some(other) = shards.iter().find(|s| !s.ends_with(&format!("/{n}"))) {
+            missing.push(format!("shard {other} is of another split than {n}"));
+        }
+    }
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
     let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
     let mut summary_notes = vec![format!("Merged from {} runs:", runs.len())];
     summary_notes.extend(notes);
+    summary_notes.extend(missing.iter().cloned());
+    if let Some(code) = codes.iter().find(|c| **c != 0) {
+        summary_notes.push(format!("A run exited {code}: see its own report."));
+    }
     if leaks.is_empty() {
         summary_notes.push("Leak scan: no secret in any artifact of any run.".into());
     } else {
@@ -144,7 +170,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
     std::fs::write(out.join("report.html"), crate::evidence::report::render(&out, &summary, &results))?;
     std::fs::write(out.join("junit.xml"), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>{junit}</testsuites>\n"))?;
     std::fs::write(out.join("cucumber.json"), serde_json::to_string(&cucumber)?)?;
-    let ok = failed == 0 && skipped == 0 && passed > 0 && leaks.is_empty() && left == 0 && interrupted.is_none();
+    let ok = failed == 0
+        && skipped == 0
+        && passed > 0
+        && leaks.is_empty()
+        && left == 0
+        && interrupted.is_none()
+        && missing.is_empty()
+        && codes.iter().all(|c| *c == 0);
+    for m in &missing {
+        eprintln!("error: {m}");
+    }
     Ok(Merged { code: if ok { 0 } else { crate::runner::EXIT_FAILED }, results, out, runs: runs.len() })
 }
 

@@ -117,4 +117,6 @@ pub struct RunRecord {
     pub leaks: Vec<PathBuf>,
     /// Stopped by a signal: how many scenarios were running then.
     pub interrupted: Option<usize>,
+    /// The run's exit code (0 passed; see the runner's EXIT_* codes).
+    pub code: i32,
 }

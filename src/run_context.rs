@@ -59,6 +59,9 @@ pub struct RunContext {
     /// Browser sessions of their own (remote WebDriver) quitting in the background.
     quits: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     counter: AtomicUsize,
+    /// Scenarios failed by their after hook (the page reported an error after
+    /// the last step): cucumber counts each as a hook error.
+    late_failures: AtomicUsize,
     /// The browser's product/version (baselines are only comparable within one).
     browser_version: OnceLock<String>,
     warned_version: AtomicBool,
@@ -94,6 +97,7 @@ impl RunContext {
             abandoned: Mutex::new(Vec::new()),
             quits: Mutex::new(Vec::new()),
             counter: AtomicUsize::new(0),
+            late_failures: AtomicUsize::new(0),
             browser_version: OnceLock::new(),
             warned_version: AtomicBool::new(false),
             signed_in_cookies: Mutex::new(None),
@@ -260,13 +264,17 @@ impl RunContext {
         let teardown_started = Instant::now();
         let mut late = None;
         if let Some(r) = s.recorder.clone() {
+            // A request of the last step still unanswered may yet answer 500.
+            let poll = self.config.poll;
+            let _ = crate::browser::wait::within(std::time::Duration::from_secs(1), poll, || async { Ok((r.unanswered() == 0).then_some(())) }).await;
             let faults = r.new_faults(&self.config.page_checks);
             if !faults.is_empty() {
                 let last = s.steps.last().map(|l| (l.index, l.text.clone())).unwrap_or_default();
-                let message = format!("the page reported an error: {}", s.describe_faults(&faults, (last.0, &last.1)));
+                let message = crate::secret::redact(&format!("the page reported an error: {}", s.describe_faults(&faults, (last.0, &last.1))));
                 if outcome == Outcome::Passed {
                     outcome = Outcome::Failed;
                     late = Some(message.clone());
+                    self.late_failures.fetch_add(1, Ordering::SeqCst);
                 }
                 s.fail(message);
             }
@@ -342,6 +350,11 @@ impl RunContext {
             self.finish_scenario(s, Outcome::Interrupted).await;
         }
         n
+    }
+
+    /// How many scenarios their after hook failed (see `late_failures`).
+    pub fn late_failures(&self) -> usize {
+        self.late_failures.load(Ordering::SeqCst)
     }
 
     /// Every finished scenario, in the order they ended.

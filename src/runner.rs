@@ -282,7 +282,8 @@ impl Selection {
     }
 
     fn runs(&self, f: &cucumber::gherkin::Feature, r: Option<&cucumber::gherkin::Rule>, s: &cucumber::gherkin::Scenario) -> bool {
-        Self::selects(&self.tags, &self.name, f, r, s) && self.ids.contains(&crate::shard::unit_id(f, s))
+        let place = crate::shard::place(std::path::Path::new(FEATURES_DIR), f, s.position.line);
+        Self::selects(&self.tags, &self.name, f, r, s) && self.ids.contains(&place)
     }
 }
 
@@ -297,13 +298,13 @@ fn select_shard(opts: &mut Opts, shard: crate::shard::Shard, durations: Option<&
         None => None,
     };
     let select = |f: &_, r: Option<&_>, s: &_| Selection::selects(&tags, &name, f, r, s);
-    let (ids, total) = crate::shard::mine(std::path::Path::new(FEATURES_DIR), shard, durations.as_ref(), &select)?;
+    let (ids, total, ours) = crate::shard::mine(std::path::Path::new(FEATURES_DIR), shard, durations.as_ref(), &select)?;
     let by = match (&durations, durations.as_ref().map(|d| d.len())) {
         (Some(_), Some(n)) if n > 0 => "balanced by the durations of an earlier run",
         (Some(_), _) => "the JUnit file has no durations of these scenarios: balanced by count",
         _ => "balanced by count",
     };
-    println!("shard {shard}: {} of the {total} selected scenarios ({by})", ids.len());
+    println!("shard {shard}: {ours} of the {total} selected scenarios and outlines ({by})");
     Ok(Selection { tags, name, ids: Arc::new(ids) })
 }
 
@@ -581,25 +582,8 @@ fn summarise(
     // passwords) and, on the local AI Suite, every token it issued, read or not.
     let mut secrets = crate::secret::all();
     secrets.extend(started.local.as_ref().map(LocalSuite::issued).unwrap_or_default());
-    let mut leaks = crate::evidence::leaks(&run_dir, &secrets)?;
-    // What merge-reports reads: written last, and scanned too.
-    let record = crate::results::RunRecord {
-        target: ctx.base_url.clone(),
-        shard: run.opts.custom.shard.map(|s| s.to_string()),
-        run_dir: run_dir.clone(),
-        results: results.clone(),
-        flaky: flaky_ids.clone(),
-        tokens_revoked: cleaned,
-        tokens_left: left,
-        leaks: leaks.clone(),
-        interrupted,
-    };
-    let record = crate::secret::redact(&serde_json::to_string(&record)?);
-    let record_path = run_dir.join(crate::results::RESULTS_FILE);
-    std::fs::write(&record_path, &record)?;
-    if secrets.iter().any(|s| !s.is_empty() && record.contains(s.as_str())) {
-        leaks.push(record_path);
-    }
+    let leaks = crate::evidence::leaks(&run_dir, &secrets)?;
+
 
     let out = |line: String| {
         if !quiet {
@@ -645,10 +629,12 @@ fn summarise(
     }
     out(format!("{passed} passed, {failed} failed, {skipped} skipped{flaky_note}"));
     let flaky_fails = run.opts.custom.fail_on_flaky && flaky > 0;
+    // The after hook fails a scenario whose page reported an error late: a
+    // hook error to cucumber, already a failure (or a flake) in the results.
     let ok = failed == 0
         && skipped == 0
         && parsing_errors == 0
-        && hook_errors == 0
+        && hook_errors <= ctx.late_failures()
         && passed > 0
         && leaks.is_empty()
         && !flaky_fails;
@@ -678,8 +664,35 @@ fn summarise(
     } else {
         EXIT_FAILED
     };
+    // What merge-reports reads, written last: every text in it redacted
+    // before it is serialised (no escaping can hide a secret).
+    let record = crate::results::RunRecord {
+        target: ctx.base_url.clone(),
+        shard: run.opts.custom.shard.map(|s| s.to_string()),
+        run_dir: run_dir.clone(),
+        results: results.clone(),
+        flaky: flaky_ids.clone(),
+        tokens_revoked: cleaned,
+        tokens_left: left,
+        leaks: leaks.clone(),
+        interrupted,
+        code,
+    };
+    let mut record = serde_json::to_value(&record)?;
+    redact_strings(&mut record);
+    std::fs::write(run_dir.join(crate::results::RESULTS_FILE), serde_json::to_string(&record)?)?;
     let memory = started.memory.as_ref().map(|m| m.peak());
     Ok(RunReport { code, results, wall: clock.elapsed(), run_dir, tokens_left_active, memory, leaks })
+}
+
+/// Every string in a JSON value, redacted.
+fn redact_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = crate::secret::redact(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(redact_strings),
+        _ => {}
+    }
 }
 
 /// Fails fast, with the cause, when the target does not answer.

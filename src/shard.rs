@@ -38,43 +38,69 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// A scenario (or an outline with its examples) as the split sees it.
+/// A scenario (or an outline with all its examples) as the split sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unit {
-    /// `file.feature:line`, the same on every machine.
+    /// `file.feature:line` (the path below the features folder), the same on every machine.
     pub id: String,
-    /// Its own line and its examples' rows: where a JUnit test case of it points.
+    /// Its own line and its examples' lines, as cucumber places the scenarios
+    /// it expands from them: where a run's scenario, or a JUnit test case of it, points.
     pub lines: Vec<usize>,
 }
 
-/// Where a scenario is, as a [`Unit`]'s id.
-pub fn unit_id(feature: &Feature, scenario: &Scenario) -> String {
-    let file = feature.path.as_deref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    format!("{file}:{}", scenario.position.line)
+/// `file.feature:line` of a scenario of `feature` (below `dir`, the features folder).
+pub fn place(dir: &Path, feature: &Feature, line: usize) -> String {
+    let path = feature.path.as_deref().unwrap_or(Path::new(""));
+    let rel = path.strip_prefix(dir).ok().or_else(|| path.file_name().map(Path::new)).unwrap_or(path);
+    format!("{}:{line}", rel.display())
 }
 
-/// Every scenario of the feature files in `dir` that `select` keeps, in file and line order.
-pub fn units(dir: &Path, select: &dyn Fn(&Feature, Option<&Rule>, &Scenario) -> bool) -> anyhow::Result<Vec<Unit>> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot list the feature files in {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "feature"))
-        .collect();
-    files.sort();
+/// The `.feature` files below `dir`, as cucumber reads them (sub-folders too), in path order.
+fn feature_files(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
     let mut out = Vec::new();
-    for path in files {
-        let feature = Feature::parse_path(&path, GherkinEnv::default()).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let scenarios = feature
-            .scenarios
-            .iter()
-            .map(|s| (None, s))
-            .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s))));
-        for (rule, s) in scenarios {
-            if !select(&feature, rule, s) {
-                continue;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("cannot list the feature files in {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "feature") {
+                out.push(path);
             }
-            let rows = s.examples.iter().filter_map(|e| e.table.as_ref()).flat_map(|t| (1..t.rows.len()).map(move |i| t.position.line + i));
-            out.push(Unit { id: unit_id(&feature, s), lines: std::iter::once(s.position.line).chain(rows).collect() });
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Every scenario (outlines whole) of the feature files in `dir` of which
+/// `select` keeps at least one scenario as cucumber runs them (an outline's
+/// examples expanded: their names filled in, their tags added), in path and
+/// line order.
+pub fn units(dir: &Path, select: &dyn Fn(&Feature, Option<&Rule>, &Scenario) -> bool) -> anyhow::Result<Vec<Unit>> {
+    use cucumber::feature::Ext as _;
+    let mut out = Vec::new();
+    for path in feature_files(dir)? {
+        let raw = Feature::parse_path(&path, GherkinEnv::default()).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let expanded = raw.clone().expand_examples().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let all = |f: &Feature| -> Vec<(Option<usize>, Scenario)> {
+            f.scenarios.iter().map(|s| (None, s.clone())).chain(f.rules.iter().enumerate().flat_map(|(i, r)| r.scenarios.iter().map(move |s| (Some(i), s.clone())))).collect()
+        };
+        let runs = all(&expanded);
+        for (_, s) in all(&raw) {
+            // An example's scenario sits on its Examples line + 2 + its row's index (cucumber's expansion).
+            let examples = s.examples.iter().flat_map(|ex| {
+                let rows = ex.table.as_ref().map_or(0, |t| t.rows.len().saturating_sub(1));
+                (0..rows).map(move |i| ex.position.line + 2 + i)
+            });
+            let lines: Vec<usize> = std::iter::once(s.position.line).chain(examples).collect();
+            let chosen = runs
+                .iter()
+                .filter(|(_, e)| lines.contains(&e.position.line))
+                .any(|(rule, e)| select(&expanded, rule.map(|i| &expanded.rules[i]), e));
+            if chosen {
+                out.push(Unit { id: place(dir, &raw, s.position.line), lines });
+            }
         }
     }
     Ok(out)
@@ -88,7 +114,11 @@ pub fn split(units: &[Unit], total: usize, durations: Option<&HashMap<String, f6
     };
     // A unit's weight: its test cases' time in the earlier run (an outline's
     // examples added up); one never seen weighs the median of those seen.
-    let file = |id: &str| id.rsplit_once(':').map(|(f, _)| f.to_string()).unwrap_or_default();
+    // A JUnit file names the feature file as the run saw it: matched by its file name.
+    let file = |id: &str| {
+        let f = id.rsplit_once(':').map(|(f, _)| f).unwrap_or_default();
+        f.rsplit('/').next().unwrap_or(f).to_string()
+    };
     let weight = |u: &Unit| -> Option<f64> {
         let f = file(&u.id);
         let found: Vec<f64> = u.lines.iter().filter_map(|l| durations.get(&format!("{f}:{l}"))).copied().collect();
@@ -129,17 +159,21 @@ pub fn junit_durations(xml: &str) -> HashMap<String, f64> {
     out
 }
 
-/// The ids of the units of `shard` among every selected one of `dir`.
+/// The places (`file.feature:line`, see [`place`]) of every scenario cucumber
+/// may run for the units of `shard`, among every selected one of `dir`; and
+/// how many units there are in all, and in this shard.
 pub fn mine(
     dir: &Path,
     shard: Shard,
     durations: Option<&HashMap<String, f64>>,
     select: &dyn Fn(&Feature, Option<&Rule>, &Scenario) -> bool,
-) -> anyhow::Result<(HashSet<String>, usize)> {
+) -> anyhow::Result<(HashSet<String>, usize, usize)> {
     let all = units(dir, select)?;
     let assigned = split(&all, shard.total, durations);
-    let ids = all.iter().zip(assigned).filter(|(_, s)| *s == shard.index - 1).map(|(u, _)| u.id.clone()).collect();
-    Ok((ids, all.len()))
+    let ours: Vec<&Unit> = all.iter().zip(assigned).filter(|(_, s)| *s == shard.index - 1).map(|(u, _)| u).collect();
+    let file = |id: &str| id.rsplit_once(':').map(|(f, _)| f.to_string()).unwrap_or_default();
+    let places = ours.iter().flat_map(|u| u.lines.iter().map(move |l| format!("{}:{l}", file(&u.id)))).collect();
+    Ok((places, all.len(), ours.len()))
 }
 
 #[cfg(test)]
@@ -198,15 +232,34 @@ mod tests {
         assert!(all.len() >= 10, "{} scenarios and outlines", all.len());
         let outline = all.iter().find(|u| u.lines.len() > 2).expect("an outline with its examples' rows");
         assert!(outline.lines.windows(2).all(|w| w[0] < w[1]), "{outline:?}");
-        let mut seen = HashSet::new();
-        for index in 1..=3 {
-            let (ids, total) = mine(dir, Shard { index, total: 3 }, None, &|_, _, _| true).unwrap();
-            assert_eq!(total, all.len());
-            assert!(!ids.is_empty());
-            for id in ids {
-                assert!(seen.insert(id.clone()), "{id} in two shards");
+        // Every scenario cucumber runs (an outline's examples expanded) is in exactly one shard.
+        use cucumber::feature::Ext as _;
+        let mut runs = HashSet::new();
+        for path in feature_files(dir).unwrap() {
+            let f = Feature::parse_path(&path, GherkinEnv::default()).unwrap().expand_examples().unwrap();
+            for s in f.scenarios.iter().chain(f.rules.iter().flat_map(|r| &r.scenarios)) {
+                runs.insert(place(dir, &f, s.position.line));
             }
         }
-        assert_eq!(seen.len(), all.len(), "every scenario in one shard");
+        assert!(runs.len() > all.len(), "outlines expand: {} scenarios run, {} units", runs.len(), all.len());
+        let mut seen = HashSet::new();
+        for index in 1..=3 {
+            let (places, total, ours) = mine(dir, Shard { index, total: 3 }, None, &|_, _, _| true).unwrap();
+            assert_eq!(total, all.len());
+            assert!(ours > 0);
+            for p in places.into_iter().filter(|p| runs.contains(p)) {
+                assert!(seen.insert(p.clone()), "{p} in two shards");
+            }
+        }
+        assert_eq!(seen, runs, "every scenario cucumber runs is in one shard");
+    }
+
+    #[test]
+    fn an_outline_is_selected_by_its_examples_names_and_tags_as_cucumber_sees_them() {
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/features"));
+        // "An expiry date of <case> is rejected": only its expanded names hold "yesterday".
+        let by_name = units(dir, &|_, _, s| s.name.contains("of yesterday is rejected")).unwrap();
+        assert_eq!(by_name.len(), 1, "{by_name:?}");
+        assert!(by_name[0].lines.len() > 2, "the whole outline goes: {:?}", by_name[0]);
     }
 }

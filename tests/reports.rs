@@ -227,8 +227,11 @@ fn main() {
             let t = timeline(r)?;
             ensure(t.dom_text.contains("User Tokens") && t.dom_text.contains("sam.rivera@duplocloud.test") && t.dom_scripts == 0, format!("{} scripts, text {:?}", t.dom_scripts, t.dom_text))
         }),
-        check("an error the team allows (AI_SUITE_ALLOW_CONSOLE) does not fail the run", |r: &Runs| {
-            ensure(r.allowed.0 == EXIT_PASSED, format!("exit {}: {}", r.allowed.0, r.allowed.1))
+        check("an error the team allows (AI_SUITE_ALLOW_CONSOLE) does not fail the run, and is still recorded", |r: &Runs| {
+            ensure(r.allowed.0 == EXIT_PASSED, format!("exit {}: {}", r.allowed.0, r.allowed.1))?;
+            let report = r.allowed.1.lines().find_map(|l| l.strip_prefix("reports: ")).and_then(|l| l.split(", ").next()).unwrap_or_default();
+            let html = std::fs::read_to_string(report).unwrap_or_default();
+            ensure(html.contains("uncaught error: TypeError"), format!("the allowed error is not in {report}"))
         }),
         check("a locator that finds nothing lists what it considered", |r: &Runs| {
             let (code, out, candidates) = &r.missing;

@@ -19,7 +19,8 @@ struct Runs {
 }
 
 fn args(extra: &[&str]) -> Vec<String> {
-    ["shards", "--tags", "@smoke and not @clipboard"].iter().chain(extra).map(|s| s.to_string()).collect()
+    // Two scenarios, and an outline of which two examples are selected (by their expanded names).
+    ["shards", "--name", "lists every user|avatar menu leads|expiry date of (yesterday|today) is rejected"].iter().chain(extra).map(|s| s.to_string()).collect()
 }
 
 fn names(results: &[ai_suite_e2e::results::ScenarioResult]) -> BTreeSet<String> {
@@ -42,6 +43,12 @@ fn main() {
                 ensure(s.code == EXIT_PASSED && !s.results.is_empty(), format!("exit {}, {} scenarios", s.code, s.results.len()))?;
             }
             Ok(())
+        }),
+        check("the selection holds an outline's examples, run whole in one shard", |r: &Runs| {
+            let examples = |rs: &[ai_suite_e2e::results::ScenarioResult]| rs.iter().filter(|x| x.key.scenario.contains("is rejected")).count();
+            ensure(examples(&r.whole.results) == 2, format!("{} examples in the whole run", examples(&r.whole.results)))?;
+            let per_shard = [examples(&r.shards[0].results), examples(&r.shards[1].results)];
+            ensure(per_shard.contains(&2) && per_shard.contains(&0), format!("examples per shard: {per_shard:?}"))
         }),
         check("the shards run each selected scenario exactly once", |r: &Runs| {
             let (a, b) = (names(&r.shards[0].results), names(&r.shards[1].results));
@@ -78,6 +85,12 @@ fn main() {
             ensure(!srcs.is_empty(), "no pictures")?;
             let missing: Vec<&&str> = srcs.iter().filter(|s| !m.out.join(s).is_file()).collect();
             ensure(missing.is_empty(), format!("{} of {} pictures do not resolve: {:?}", missing.len(), srcs.len(), missing.first()))
+        }),
+        check("merging one shard of two is not green and names the missing one", |r: &Runs| {
+            let out = std::env::temp_dir().join(format!("ai-suite-merge-half-{}", std::process::id()));
+            let m = ai_suite_e2e::merge::merge(std::slice::from_ref(&r.shards[0].run_dir), &out).map_err(|e| format!("{e:#}"))?;
+            let html = read(&m.out, "report.html");
+            ensure(m.code != EXIT_PASSED && html.contains("shard 2/2 is missing"), format!("exit {}", m.code))
         }),
         check("a scenario in two of the runs is refused", |r: &Runs| {
             let (_, whole_dir) = merged(r)?;

@@ -147,6 +147,12 @@ impl Recorder {
         lock(&self.state).step = n;
     }
 
+    /// Requests to the target sent and not yet answered or failed.
+    pub fn unanswered(&self) -> usize {
+        let s = lock(&self.state);
+        s.open.values().filter(|(i, _)| s.events[*i].status.is_none()).count()
+    }
+
     /// Every event so far.
     pub fn events(&self) -> Vec<PageEvent> {
         lock(&self.state).events.clone()
@@ -215,12 +221,15 @@ impl Recorder {
                     s.events[i].duration = Some(secs(sent - started));
                 }
                 let url = p["request"]["url"].as_str().unwrap_or_default();
-                let Some(path) = url.strip_prefix(s.origin.as_str()).filter(|rest| rest.is_empty() || rest.starts_with('/')) else { return };
+                let (their, path) = split_origin(url);
+                if their != s.origin {
+                    return;
+                }
                 if path.starts_with("/favicon.ico") || s.ignored.contains(&id) {
                     s.ignored.insert(id);
                     return;
                 }
-                let path = if path.is_empty() { "/".to_string() } else { path.to_string() };
+                let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
                 let method = p["request"]["method"].as_str().unwrap_or("GET");
                 s.events.push(event(EventKind::Request, method, scrub(&path), None));
                 let i = s.events.len() - 1;
@@ -246,11 +255,22 @@ impl Recorder {
     }
 }
 
-/// `http://host:port` of a URL (what a request URL starts with).
-fn origin(url: &str) -> String {
+/// The origin of a URL as the browser writes it: `scheme://host[:port]`,
+/// lower case, without the scheme's default port; and the rest of the URL
+/// (its path, `/` when empty).
+fn split_origin(url: &str) -> (String, &str) {
     let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let end = url[after_scheme..].find('/').map(|i| after_scheme + i).unwrap_or(url.len());
-    url[..end].to_string()
+    let end = url[after_scheme..].find(['/', '?', '#']).map(|i| after_scheme + i).unwrap_or(url.len());
+    let origin = url[..end].to_ascii_lowercase();
+    let origin = match origin.strip_suffix(":443").filter(|o| o.starts_with("https://")) {
+        Some(o) => o.to_string(),
+        None => origin.strip_suffix(":80").filter(|o| o.starts_with("http://")).map(str::to_string).unwrap_or(origin),
+    };
+    (origin, &url[end..])
+}
+
+fn origin(url: &str) -> String {
+    split_origin(url).0
 }
 
 /// Scripts of the browser itself or of an extension, not the target's.
@@ -315,11 +335,15 @@ mod tests {
                                  "request": { "url": "http://127.0.0.1:4000/login?next=/favicon.ico", "method": "GET" } });
         r.hear("Network.requestWillBeSent", &redirected);
         r.hear("Network.requestWillBeSent", &sent("4", "http://127.0.0.1:40000/elsewhere", 10.0));
+        r.hear("Network.requestWillBeSent", &sent("6", "http://127.0.0.1:4000?x=1", 10.0));
+        r.hear("Network.loadingFailed", &json!({ "requestId": "6", "timestamp": 10.5, "errorText": "net::ERR_ABORTED", "canceled": true }));
         r.begin_step(4);
         r.hear("Network.responseReceived", &json!({ "requestId": "1", "response": { "status": 503 } }));
         r.hear("Network.loadingFinished", &json!({ "requestId": "1", "timestamp": 10.25 }));
         let events = r.events();
-        assert_eq!(events.len(), 1, "only the target's own requests: {events:?}");
+        assert_eq!(events.len(), 2, "only the target's own requests: {events:?}");
+        assert_eq!(events[1].line(), "POST /?x=1 → failed: canceled (net::ERR_ABORTED) in 500 ms");
+        assert_eq!(r.unanswered(), 0);
         let e = &events[0];
         assert_eq!((e.step, e.status, e.duration), (3, Some(503), Some(Duration::from_millis(250))), "the step it was sent in");
         assert_eq!(e.line(), "POST /api/tokens → 503 in 250 ms");
@@ -330,6 +354,14 @@ mod tests {
         r.hear("Network.requestWillBeSent", &sent("5", "http://127.0.0.1:4000/api/x", 11.0));
         r.hear("Network.responseReceived", &json!({ "requestId": "5", "response": { "status": 500 } }));
         assert!(r.new_faults(&lenient).is_empty(), "5xx may be switched off");
+    }
+
+    #[test]
+    fn origins_compare_as_the_browser_writes_them() {
+        assert_eq!(origin("HTTPS://Staging.Example.com:443/app"), "https://staging.example.com");
+        assert_eq!(origin("http://127.0.0.1:80"), "http://127.0.0.1");
+        assert_eq!(origin("http://127.0.0.1:8080/x"), "http://127.0.0.1:8080");
+        assert_eq!(split_origin("https://a.example/api/tokens?x=1").1, "/api/tokens?x=1");
     }
 
     #[test]

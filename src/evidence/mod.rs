@@ -395,6 +395,18 @@ for (const [container, inner] of dialogs) {
     c.querySelectorAll('[value]').forEach((el) => { if (tokenLike.test(el.getAttribute('value').trim())) el.setAttribute('value', MASK); });
   }
 }
+// Every text and attribute of the copy: known secrets, and any word that looks
+// like a token (a token the suite has not read, shown or kept outside the
+// dialog the locators know) — replaced before serialising, so no escaping hides one.
+const tokenWord = /[A-Za-z0-9_-]{24,}/g;
+const clean = (t) => scrub(t).replace(tokenWord, (w) => (/[A-Za-z]/.test(w) && /[0-9]/.test(w) ? MASK : w));
+const texts = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+while (texts.nextNode()) {
+  const n = texts.currentNode;
+  if (n.parentElement && n.parentElement.closest('style, script')) continue;
+  n.nodeValue = clean(n.nodeValue);
+}
+copy.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (a.name !== 'style') el.setAttribute(a.name, clean(a.value)); }));
 // Offline and inert: no scripts, no handlers; the styles inline.
 copy.querySelectorAll('script, noscript, link[rel~=preload], link[rel~=modulepreload]').forEach((el) => el.remove());
 copy.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (/^on/i.test(a.name)) el.removeAttribute(a.name); }));

@@ -263,30 +263,26 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
         return Ok(());
     }
     let mut features: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
-    let mut seen: Vec<(String, String, usize)> = Vec::new();
-    for r in attempts {
-        // The n-th element of this name is the n-th attempt.
-        let nth = match seen.iter_mut().find(|(f, s, _)| *f == r.key.feature && *s == r.key.scenario) {
-            Some((_, _, n)) => {
-                *n += 1;
-                *n
-            }
-            None => {
-                seen.push((r.key.feature.clone(), r.key.scenario.clone(), 0));
-                0
-            }
-        };
+    // Cucumber's writer keeps one element per scenario (its line), retries
+    // included: the last failed attempt's evidence goes on its last failed step.
+    let mut last_failed: Vec<&ScenarioResult> = Vec::new();
+    for r in attempts.iter().filter(|r| r.steps.iter().any(|s| !s.passed && s.index != 99)) {
+        last_failed.retain(|x| x.key.id != r.key.id);
+        last_failed.push(r);
+    }
+    for r in last_failed {
         let Some(failed) = r.steps.iter().find(|s| !s.passed && s.index != 99) else { continue };
+        // `path:line:col`: the line names the element (a rule's scenarios carry the rule in their name).
+        let line = r.key.id.rsplitn(3, ':').nth(1).and_then(|l| l.parse::<u64>().ok());
         let element = features
             .as_array_mut()
             .into_iter()
             .flatten()
             .filter(|f| f["name"] == r.key.feature.as_str())
             .flat_map(|f| f["elements"].as_array_mut().into_iter().flatten())
-            .filter(|e| e["name"] == r.key.scenario.as_str())
-            .nth(nth);
+            .find(|e| e["line"].as_u64() == line);
         let Some(step) = element.and_then(|e| e["steps"].as_array_mut()).and_then(|steps| {
-            steps.iter_mut().find(|s| s["result"]["status"] == "failed" && failed.text.ends_with(s["name"].as_str().unwrap_or("\u{0}")))
+            steps.iter_mut().rev().find(|s| s["result"]["status"] == "failed" && failed.text.ends_with(s["name"].as_str().unwrap_or("\u{0}")))
         }) else {
             continue;
         };

@@ -1,8 +1,8 @@
 //! A scenario's video, on request (`--video retain-on-failure`, as
 //! Playwright's option): the browser's screencast of the tab, each frame
 //! redacted by the screenshots' rule before it is kept — where the secrets
-//! were just before the frame was made (the look after the frame before it)
-//! and just after it arrived, and all the way between — then, when the
+//! were before the frame was made and just after it arrived, and all the way
+//! between — then, when the
 //! scenario failed, encoded as an animated GIF that a browser plays; thrown
 //! away when it passed. A frame whose secrets cannot be located stops the
 //! recording: no video is written, and the report says why.
@@ -65,18 +65,24 @@ impl Recording {
         }));
         let kept: Arc<Mutex<Kept>> = Default::default();
         let stop = Arc::new(Notify::new());
-        let mut before = secret_rects(ui).await.context("no video: the page's secrets could not be located before the first frame")?;
+        let first = secret_rects(ui).await.context("no video: the page's secrets could not be located before the first frame")?;
         let task = {
             let (ui, kept, stop) = (ui.clone(), kept.clone(), stop.clone());
             tokio::spawn(async move {
+                // The browser may make a frame before the previous one is
+                // acknowledged (two in flight), but not before the one before
+                // that was: the looks after the last two frames are both
+                // "before" the next one.
+                let (mut older, mut last) = (first.clone(), first);
                 loop {
                     let raw = tokio::select! {
                         raw = rx.recv() => match raw { Some(raw) => raw, None => break },
                         _ = stop.notified() => break,
                     };
+                    let before: Vec<SecretRect> = older.iter().chain(&last).copied().collect();
                     match redacted(&ui, &raw, &before).await {
                         Ok((jpeg, after)) => {
-                            before = after;
+                            older = std::mem::replace(&mut last, after);
                             lock(&kept).frames.push((raw.at, jpeg));
                         }
                         Err(e) => {
@@ -90,20 +96,22 @@ impl Recording {
                 }
             })
         };
+        // Made before the screencast starts: if it cannot start, dropping this ends the task.
+        let recording = Self { ui: ui.clone(), kept, stop, task };
         let side = MAX_SIDE as f64;
         ui.page
             .cdp("Page.startScreencast", json!({ "format": "jpeg", "quality": 70, "maxWidth": side, "maxHeight": side, "everyNthFrame": 1 }))
             .await
             .context("no video: the browser would not start its screencast")?;
-        Ok(Self { ui: ui.clone(), kept, stop, task })
+        Ok(recording)
     }
 
     /// Stops the screencast; when `keep`, writes the frames to `path` (an
     /// animated GIF) and says where, else says nothing was kept.
-    pub async fn finish(self, keep: bool, path: &Path) -> VideoRecord {
+    pub async fn finish(mut self, keep: bool, path: &Path) -> VideoRecord {
         let _ = self.ui.page.cdp("Page.stopScreencast", json!({})).await;
         self.stop.notify_one();
-        let _ = self.task.await;
+        let _ = (&mut self.task).await;
         let kept = std::mem::take(&mut *lock(&self.kept));
         if let Some(why) = kept.broken {
             return VideoRecord { file: None, note: why };
@@ -121,6 +129,15 @@ impl Recording {
             Ok(Err(e)) => VideoRecord { file: None, note: format!("the video could not be written: {e:#}") },
             Err(e) => VideoRecord { file: None, note: format!("the video encoder stopped: {e}") },
         }
+    }
+}
+
+/// A recording never finished (its scenario's session went away, the run
+/// stopped): its task ends with it, and with the task its hold on the tab.
+impl Drop for Recording {
+    fn drop(&mut self) {
+        self.stop.notify_one();
+        self.task.abort();
     }
 }
 

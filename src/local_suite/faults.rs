@@ -53,7 +53,7 @@ impl Fault {
     /// evidence only the page's own reports give (None: any failure).
     pub fn evidence(self) -> Option<&'static str> {
         match self {
-            Fault::PageThrowsAfterRender => Some("the page reported an error: during step"),
+            Fault::PageThrowsAfterRender => Some("uncaught error: TypeError"),
             Fault::TokensRefresh500 => Some("answered 500"),
             Fault::ProfileConsoleError => Some("console.error: Failed to load avatar preferences"),
             Fault::TokenLoggedToConsole => Some("console.error: Token created: [REDACTED]"),

@@ -30,7 +30,8 @@ macro_rules! describe_js {
     () => {
         r#"
 const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
-const hide = (t) => t.replace(/[A-Za-z0-9_\-]{32,}/g, '[long value hidden]');
+// Anything that may be a token (one long word) and every value go before the text is cut.
+const hide = (t) => t.replace(/[A-Za-z0-9_.~+\/=\-]{24,}/g, '[long value hidden]');
 const implicit = (el) => {
   const t = el.tagName.toLowerCase(), type = (el.getAttribute('type') || 'text').toLowerCase();
   if (/^h[1-6]$/.test(t)) return 'heading';
@@ -44,16 +45,15 @@ const name = (el) => {
     .map((id) => text(document.getElementById(id) || document.createElement('i'))).join(' ');
   const label = el.labels && el.labels[0] ? text(el.labels[0]) : '';
   return (by || el.getAttribute('aria-label') || label || el.getAttribute('alt') || text(el) || el.getAttribute('title')
-    || el.getAttribute('placeholder') || '').slice(0, 60);
+    || el.getAttribute('placeholder') || '');
 };
 const describe = (el) => {
-  let html = el.outerHTML.replace(/\s+/g, ' ');
-  if (el.type === 'password') html = html.replace(/value="[^"]*"/, 'value="[hidden]"');
+  let html = hide(el.outerHTML.replace(/\s+/g, ' ').replace(/\svalue="[^"]*"/g, ' value="[hidden]"'));
   if (html.length > 140) html = html.slice(0, 137) + '...';
   // The browser's own role and name where it exposes them.
   const role = el.computedRole || el.getAttribute('role') || implicit(el);
-  const named = typeof el.computedName === 'string' ? el.computedName.replace(/\s+/g, ' ').trim().slice(0, 60) : name(el);
-  return { tag: el.tagName.toLowerCase(), role, name: hide(named), html: hide(html) };
+  const named = hide(typeof el.computedName === 'string' ? el.computedName.replace(/\s+/g, ' ').trim() : name(el)).slice(0, 60);
+  return { tag: el.tagName.toLowerCase(), role, name: named, html };
 };
 "#
     };
