@@ -71,9 +71,19 @@ fn main() {
             let cases = junit.matches("<testcase").count();
             let whole = read(&r.whole.run_dir, "junit.xml").matches("<testcase").count();
             ensure(cases == whole && cases > 0, format!("{cases} test cases merged, {whole} in the whole run"))?;
-            let json: serde_json::Value = serde_json::from_str(&read(&m.out, "cucumber.json")).map_err(|e| e.to_string())?;
-            let elements: usize = json.as_array().into_iter().flatten().map(|f| f["elements"].as_array().map_or(0, Vec::len)).sum();
-            ensure(elements == r.whole.results.len(), format!("{elements} scenarios in the merged cucumber.json"))
+            // Scenario elements (a background is an element of its own before each).
+            let scenarios = |dir: &Path| -> Result<usize, String> {
+                let json: serde_json::Value = serde_json::from_str(&read(dir, "cucumber.json")).map_err(|e| e.to_string())?;
+                Ok(json
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|f| f["elements"].as_array().into_iter().flatten())
+                    .filter(|e| e["type"] == "scenario")
+                    .count())
+            };
+            let (merged, whole) = (scenarios(&m.out)?, scenarios(&r.whole.run_dir)?);
+            ensure(merged == whole && merged == r.whole.results.len(), format!("{merged} scenarios in the merged cucumber.json, {whole} in the whole run's"))
         }),
         check("the merged HTML report counts every shard and its pictures load from the shards' folders", |r: &Runs| {
             let (m, _) = merged(r)?;
