@@ -57,6 +57,10 @@ fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_default()
 }
 
+/// Whether the first picture matching SELECTOR loads (a lazy one asked for now, and awaited).
+const LOADED_JS: &str = "const i = document.querySelector('SELECTOR'); if (!i) return false; i.loading = 'eager'; \
+     return i.decode().then(() => i.naturalWidth > 0, () => false);";
+
 async fn html_in_browser(report: &Path) -> anyhow::Result<(String, String, bool)> {
     let config = Config::load(&ai_suite_e2e::config::process_env)?;
     let dir = std::env::temp_dir().join(format!("ai-suite-e2e-report-{}", std::process::id()));
@@ -67,7 +71,7 @@ async fn html_in_browser(report: &Path) -> anyhow::Result<(String, String, bool)
     let summary = session.find(thirtyfour::By::Id("summary")).await?.text().await?;
     let first = session.find(thirtyfour::By::Css("details.scenario > summary")).await?.text().await?;
     let img_ok: bool = session
-        .execute("const i = document.querySelector('details.scenario img'); return !!i && i.complete && i.naturalWidth > 0;", vec![])
+        .execute(LOADED_JS.replace("SELECTOR", "details.scenario img").as_str(), vec![])
         .await?
         .convert()?;
     session.quit().await?;
@@ -106,8 +110,10 @@ async fn timeline_in_browser(report: &Path) -> anyhow::Result<Timeline> {
                    const step = d && d.querySelector('li.step.failed');
                    const img = step && step.querySelector('img');
                    const dom = step && [...step.querySelectorAll('a')].find((a) => a.textContent.startsWith('open'));
-                   return { open: !!d && d.open, text: step ? step.innerText : '',
-                            img: !!img && img.complete && img.naturalWidth > 0, dom: dom ? dom.href : '' };"#,
+                   // A lazy picture loads when it is needed: asked for now, and awaited.
+                   const loaded = img ? (img.loading = 'eager', img.decode().then(() => true, () => false)) : Promise.resolve(false);
+                   return loaded.then((ok) => ({ open: !!d && d.open, text: step ? step.innerText : '',
+                            img: ok && img.naturalWidth > 0, dom: dom ? dom.href : '' }));"#,
                 vec![],
             )
             .await?
