@@ -267,10 +267,9 @@ impl RunContext {
             // A request of the last step still unanswered may yet answer 500.
             let poll = self.config.poll;
             let _ = crate::browser::wait::within(std::time::Duration::from_secs(1), poll, || async { Ok((r.unanswered() == 0).then_some(())) }).await;
-            let faults = r.new_faults(&self.config.page_checks);
-            if !faults.is_empty() {
-                let last = s.steps.last().map(|l| (l.index, l.text.clone())).unwrap_or_default();
-                let message = crate::secret::redact(&format!("the page reported an error: {}", s.describe_faults(&faults, (last.0, &last.1))));
+            let last = s.steps.last().map(|l| (l.index, l.text.clone())).unwrap_or_default();
+            if let Some(faults) = s.page_faults(&self.config.page_checks, (last.0, &last.1)) {
+                let message = format!("the page reported an error: {faults}");
                 if outcome == Outcome::Passed {
                     outcome = Outcome::Failed;
                     late = Some(message.clone());

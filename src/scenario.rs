@@ -69,19 +69,19 @@ impl ScenarioSession {
         });
     }
 
-    /// The page's faults as one text, each with the step it happened in
-    /// (`current`: the step running now, not yet in [`Self::steps`]).
-    pub fn describe_faults(&self, faults: &[(usize, String)], current: (usize, &str)) -> String {
-        let step_text = |n: usize| {
-            if n == current.0 {
-                current.1.to_string()
-            } else if n == 0 {
-                "opening the scenario's page".to_string()
-            } else {
-                self.steps.iter().find(|s| s.index == n).map(|s| s.text.clone()).unwrap_or_default()
-            }
+    /// What the page reported since the last look that fails a scenario
+    /// under `checks`, each with the step it happened in ("during step N (its
+    /// text): what; ..."), redacted; `None` when nothing (or no recorder).
+    /// `current`: the step running now, not yet in [`Self::steps`].
+    pub fn page_faults(&self, checks: &crate::config::PageChecks, current: (usize, &str)) -> Option<String> {
+        let faults = self.recorder.as_ref()?.new_faults(checks);
+        let when = |n: usize| match n {
+            0 => crate::browser::recorder::step_label(0),
+            n if n == current.0 => format!("during step {n} ({})", current.1),
+            n => format!("during step {n} ({})", self.steps.iter().find(|s| s.index == n).map(|s| s.text.as_str()).unwrap_or_default()),
         };
-        faults.iter().map(|(n, what)| format!("during step {n} ({}): {what}", step_text(*n))).collect::<Vec<_>>().join("; ")
+        let what: Vec<String> = faults.iter().map(|(n, what)| format!("{}: {what}", when(*n))).collect();
+        (!what.is_empty()).then(|| crate::secret::redact(&what.join("; ")))
     }
 
     pub(crate) fn into_result(self, outcome: Outcome, teardown: Duration) -> ScenarioResult {

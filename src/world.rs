@@ -157,15 +157,11 @@ impl AiSuiteWorld {
         }
         let capture_time = captured.elapsed();
         // Everything the page sent before the capture's last answer has been heard.
-        if let (Some(r), Some(s)) = (&recorder, &self.session) {
-            let faults = r.new_faults(&self.run.config.page_checks);
-            if !faults.is_empty() {
-                let what = s.describe_faults(&faults, (n, &text));
-                result = match result {
-                    Ok(()) => Err(anyhow::anyhow!("the page reported an error: {what}")),
-                    Err(e) => Err(anyhow::anyhow!("{e:#}\n    the page also reported an error: {what}")),
-                };
-            }
+        if let Some(faults) = self.session.as_ref().and_then(|s| s.page_faults(&self.run.config.page_checks, (n, &text))) {
+            result = match result {
+                Ok(()) => Err(anyhow::anyhow!("the page reported an error: {faults}")),
+                Err(e) => Err(anyhow::anyhow!("{e:#}\n    the page also reported an error: {faults}")),
+            };
         }
         let screenshot = shot.as_ref().ok().map(|(p, _)| p.clone());
         let (dom, candidates) = match (&result, &screenshot) {

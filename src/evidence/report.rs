@@ -121,10 +121,14 @@ fn ms(d: std::time::Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// A file of the run as a link relative to the report (which sits in `run_dir`).
+/// A file of the run as the report refers to it (relative: it sits in `run_dir`).
+fn href(run_dir: &Path, path: &Path) -> String {
+    esc(&path.strip_prefix(run_dir).unwrap_or(path).to_string_lossy())
+}
+
+/// A file of the run as a link from the report.
 fn link(run_dir: &Path, path: &Path, text: &str) -> String {
-    let rel = path.strip_prefix(run_dir).unwrap_or(path).to_string_lossy().to_string();
-    format!(r#"<a href="{0}">{1}</a>"#, esc(&rel), esc(text))
+    format!(r#"<a href="{}">{}</a>"#, href(run_dir, path), esc(text))
 }
 
 /// One scenario: its outcome, failure and notes, then its timeline — each
@@ -195,8 +199,7 @@ fn timeline_item<'a>(
 ) {
     let _ = write!(html, r#"<li class="step {class}"><div class="head">{} <span class="t">{}</span></div>"#, esc(head), esc(times));
     if let Some(p) = screenshot {
-        let rel = p.strip_prefix(run_dir).unwrap_or(p).to_string_lossy().to_string();
-        let _ = write!(html, r#"<div class="shot"><a href="{0}"><img loading="lazy" src="{0}" alt="screenshot"></a></div>"#, esc(&rel));
+        let _ = write!(html, r#"<div class="shot"><a href="{0}"><img loading="lazy" src="{0}" alt="screenshot"></a></div>"#, href(run_dir, p));
     }
     if !waits.is_empty() {
         html.push_str("<ul class=\"waits\">");

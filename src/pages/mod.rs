@@ -631,28 +631,22 @@ impl Ui {
         let args = vec![Value::Array(specs).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
         let answer = self.page.eval(CANDIDATES_JS, args).await?;
         let alts: Vec<Alt> = serde_json::from_str(answer.as_str().unwrap_or("[]")).context("unreadable candidates")?;
-        let line = |i: &AmbiguousItem| {
-            let role = if i.role.is_empty() { String::new() } else { format!(" role={}", i.role) };
-            format!("      <{}>{role} name \"{}\": {}", i.tag, i.name, i.html)
+        // A heading (when there is one and something under it), then one line per element.
+        let list = |out: &mut String, heading: Option<&str>, items: &[AmbiguousItem]| {
+            if let (Some(h), false) = (heading, items.is_empty()) {
+                out.push_str(&format!("\n    {h}"));
+            }
+            for i in items {
+                let role = if i.role.is_empty() { String::new() } else { format!(" role={}", i.role) };
+                out.push_str(&format!("\n      <{}>{role} name \"{}\": {}", i.tag, i.name, i.html));
+            }
         };
         let mut out = format!("locator {key} = {}", loc.source);
         for (n, (alt, found)) in loc.alternatives.iter().zip(&alts).enumerate() {
             out.push_str(&format!("\n  alternative {} `{}`: {} visible, {} hidden", n + 1, alt.source, found.visible, found.hidden));
-            for i in &found.items {
-                out.push_str(&format!("\n{}", line(i)));
-            }
-            if !found.hidden_items.is_empty() {
-                out.push_str("\n    hidden:");
-                for i in &found.hidden_items {
-                    out.push_str(&format!("\n{}", line(i)));
-                }
-            }
-            if !found.near.is_empty() {
-                out.push_str("\n    visible elements of that role (any name) or fields (any label):");
-                for i in &found.near {
-                    out.push_str(&format!("\n{}", line(i)));
-                }
-            }
+            list(&mut out, None, &found.items);
+            list(&mut out, Some("hidden:"), &found.hidden_items);
+            list(&mut out, Some("visible elements of that role (any name) or fields (any label):"), &found.near);
         }
         Ok(out)
     }
