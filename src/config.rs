@@ -110,6 +110,8 @@ pub struct SessionFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BrowserFile {
+    /// "chromium" (default) or "firefox".
+    pub name: Option<String>,
     pub headed: Option<bool>,
     /// Ask pages for reduced motion (`prefers-reduced-motion: reduce`).
     pub reduced_motion: Option<bool>,
@@ -122,6 +124,8 @@ pub struct BrowserFile {
     pub webdriver_url: Option<String>,
     pub chromedriver: Option<PathBuf>,
     pub chromium: Option<PathBuf>,
+    pub geckodriver: Option<PathBuf>,
+    pub firefox: Option<PathBuf>,
     pub window_width: Option<u32>,
     pub window_height: Option<u32>,
 }
@@ -183,6 +187,10 @@ pub struct Config {
     pub webdriver_url: Option<String>,
     pub chromedriver: Option<PathBuf>,
     pub chromium: Option<PathBuf>,
+    /// The browser the scenarios run in.
+    pub browser: BrowserName,
+    pub geckodriver: Option<PathBuf>,
+    pub firefox: Option<PathBuf>,
     pub window: (u32, u32),
     pub concurrency: usize,
     pub artifacts_dir: PathBuf,
@@ -216,6 +224,41 @@ impl std::str::FromStr for VideoMode {
             "off" | "no" | "0" | "false" => Ok(Self::Off),
             "retain-on-failure" | "on" => Ok(Self::RetainOnFailure),
             other => anyhow::bail!("'{other}' is not a video mode (use off or retain-on-failure)"),
+        }
+    }
+}
+
+/// The browser the scenarios run in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrowserName {
+    #[default]
+    Chromium,
+    Firefox,
+}
+
+impl BrowserName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chromium => "chromium",
+            Self::Firefox => "firefox",
+        }
+    }
+}
+
+impl std::fmt::Display for BrowserName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BrowserName {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "chromium" | "chrome" | "google-chrome" => Ok(Self::Chromium),
+            "firefox" | "firefox-esr" => Ok(Self::Firefox),
+            other => anyhow::bail!("'{other}' is not a browser this suite drives: use chromium or firefox"),
         }
     }
 }
@@ -404,6 +447,12 @@ impl Config {
             webdriver_url: env("WEBDRIVER_URL").or(file.browser.webdriver_url),
             chromedriver: env("CHROMEDRIVER").map(PathBuf::from).or(file.browser.chromedriver),
             chromium: env("CHROMIUM").map(PathBuf::from).or(file.browser.chromium),
+            browser: match env("AI_SUITE_BROWSER").or(file.browser.name) {
+                Some(v) => v.parse().context("AI_SUITE_BROWSER / [browser] name")?,
+                None => BrowserName::Chromium,
+            },
+            geckodriver: env("GECKODRIVER").map(PathBuf::from).or(file.browser.geckodriver),
+            firefox: env("FIREFOX").map(PathBuf::from).or(file.browser.firefox),
             window: (file.browser.window_width.unwrap_or(1280), file.browser.window_height.unwrap_or(800)),
             concurrency,
             artifacts_dir: env("AI_SUITE_ARTIFACTS")
@@ -540,6 +589,18 @@ mod tests {
         assert_eq!(c.poll, Duration::from_millis(20));
         assert_eq!(c.window, (1280, 800));
         assert_eq!(c.animation_speed, DEFAULT_ANIMATION_SPEED, "the example shows the default");
+    }
+
+    #[test]
+    fn the_browser_comes_from_file_or_env_and_a_bad_one_is_named() {
+        assert_eq!(Config::resolve(FileConfig::default(), &env_of(&[])).unwrap().browser, BrowserName::Chromium);
+        let file: FileConfig = toml::from_str("[browser]\nname = \"firefox\"").unwrap();
+        assert_eq!(Config::resolve(file, &env_of(&[])).unwrap().browser, BrowserName::Firefox);
+        let file: FileConfig = toml::from_str("[browser]\nname = \"firefox\"").unwrap();
+        assert_eq!(Config::resolve(file, &env_of(&[("AI_SUITE_BROWSER", "Chromium")])).unwrap().browser, BrowserName::Chromium);
+        let e = Config::resolve(FileConfig::default(), &env_of(&[("AI_SUITE_BROWSER", "safari")])).unwrap_err();
+        let said = format!("{e:#}");
+        assert!(said.contains("AI_SUITE_BROWSER") && said.contains("safari") && said.contains("firefox"), "{said}");
     }
 
     #[test]

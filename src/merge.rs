@@ -166,6 +166,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
         display_note: "as each run says",
         interrupted,
         notes: summary_notes,
+        browsers: crate::results::browsers(&results),
     };
     std::fs::write(out.join("report.html"), crate::evidence::report::render(&out, &summary, &results))?;
     std::fs::write(out.join("junit.xml"), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>{junit}</testsuites>\n"))?;

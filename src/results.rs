@@ -68,6 +68,9 @@ pub struct ScenarioResult {
     pub events_missing: Option<String>,
     /// The scenario's video, when asked for (`--video retain-on-failure`).
     pub video: Option<VideoRecord>,
+    /// The browser it ran in, as its session named it (`firefox 153.8.0`).
+    #[serde(default)]
+    pub browser: Option<String>,
 }
 
 /// A failed scenario's video: its file, or why there is none.
@@ -103,6 +106,9 @@ pub const RESULTS_FILE: &str = "results.json";
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RunRecord {
     pub target: String,
+    /// The browsers the scenarios ran in (`chrome 156.0.8078.114`).
+    #[serde(default)]
+    pub browsers: Vec<String>,
     /// `i/n` when the run was one shard of a split run.
     pub shard: Option<String>,
     /// Where the run wrote its files (the paths below start with it).
@@ -119,4 +125,15 @@ pub struct RunRecord {
     pub interrupted: Option<usize>,
     /// The run's exit code (0 passed; see the runner's EXIT_* codes).
     pub code: i32,
+}
+
+/// The browsers these scenarios ran in, each once, in the order first seen.
+pub fn browsers(results: &[ScenarioResult]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for b in results.iter().filter_map(|r| r.browser.clone()) {
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    out
 }

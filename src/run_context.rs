@@ -32,6 +32,8 @@ pub struct BrowserSource {
     pub driver_url: String,
     /// Our own ChromeDriver: one browser per slot, a context per scenario.
     pub browsers: Option<Browsers>,
+    /// Our own Firefox: a geckodriver and a browser per scenario.
+    pub firefox: Option<browser::firefox::Launcher>,
     /// An X display for headed browsers (the OS clipboard), and how we got it.
     pub display: Option<String>,
     pub display_note: String,
@@ -164,7 +166,12 @@ impl RunContext {
         let own = self.run_dir.join("pictures");
         std::fs::create_dir_all(&own)?;
         std::fs::copy(capture, own.join(&picture.file))?;
-        let dir = std::path::Path::new(crate::evidence::docs::SCREENSHOTS_DIR);
+        // The guide's pictures are Chromium's; other browsers keep baselines of their own.
+        let dir = match self.config.browser {
+            crate::config::BrowserName::Chromium => PathBuf::from(crate::evidence::docs::SCREENSHOTS_DIR),
+            other => std::path::Path::new(crate::evidence::docs::SCREENSHOTS_DIR).join(other.as_str()),
+        };
+        let dir = dir.as_path();
         let baseline = dir.join(&picture.file);
         let version = self.browser_version.get().cloned().unwrap_or_default();
         let info = dir.join("BASELINE_BROWSER");
@@ -195,7 +202,8 @@ impl RunContext {
     fn browser_kind(&self, tags: &[String]) -> (bool, bool) {
         let docs = self.docs.is_some();
         let wants_clipboard = tags.iter().any(|t| t == "clipboard");
-        let os_clipboard = wants_clipboard && self.source.display.is_some() && self.source.browsers.is_some() && !docs;
+        let local = self.source.browsers.is_some() || self.source.firefox.is_some();
+        let os_clipboard = wants_clipboard && self.source.display.is_some() && local && !docs;
         ((self.config.headed || os_clipboard) && !docs, os_clipboard)
     }
 
@@ -228,27 +236,46 @@ impl RunContext {
             }
             None => {
                 s.started_browser = true;
-                browser::new_session(&self.config, &self.source.driver_url, None, &self.base_url, headed).await?
+                match &self.source.firefox {
+                    Some(firefox) => {
+                        let gecko = firefox.start_driver().await?;
+                        let url = gecko.url.clone();
+                        let binary = firefox.firefox.clone();
+                        s.gecko = Some(gecko);
+                        browser::new_session(&self.config, &url, Some(&binary), &self.base_url, headed).await?
+                    }
+                    None => browser::new_session(&self.config, &self.source.driver_url, None, &self.base_url, headed).await?,
+                }
             }
         };
         let driver = session.driver.clone();
+        let chromium = session.chromium;
+        s.browser = browser::browser_version(&driver);
         let context = session.browser_context.clone();
         // The page's console, errors and requests, heard from its first load on.
         if let Some(devtools) = &session.devtools {
             s.recorder = Some(Recorder::attach(devtools, &self.base_url).await.context("could not listen to the page's console and requests")?);
+        } else if browser::speaks_bidi(&driver) {
+            // A browser without DevTools (Firefox), or a remote one: WebDriver BiDi.
+            s.recorder = Some(Recorder::attach_bidi(&driver, &self.base_url).await.context("could not listen to the page's console and requests")?);
         }
         let ui = s.ui.insert(Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools));
         if self.config.video == crate::config::VideoMode::RetainOnFailure {
             s.video = Some(crate::evidence::video::Recording::start(ui).await.map_err(|e| format!("{e:#}")));
         }
         if self.docs.is_some() && self.browser_version.get().is_none() {
-            let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
-            let product = v.and_then(|v| v["product"].as_str().map(str::to_string)).unwrap_or_else(|| "unknown".into());
-            let _ = self.browser_version.set(product);
+            let product = if chromium {
+                let v = driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.ok();
+                v.and_then(|v| v["product"].as_str().map(str::to_string))
+            } else {
+                browser::browser_version(&driver)
+            };
+            let _ = self.browser_version.set(product.unwrap_or_else(|| "unknown".into()));
         }
         if s.key.tags.iter().any(|t| t == "clipboard") {
             let path = if os_clipboard { ClipboardPath::Os } else { ClipboardPath::Browser };
-            if path == ClipboardPath::Browser {
+            // Firefox reads its clipboard without a permission (a preference set at its start).
+            if path == ClipboardPath::Browser && chromium {
                 clipboard::grant_permissions(&driver, &self.base_url, context.as_deref()).await?;
             }
             s.clipboard = Some(path);
@@ -266,7 +293,11 @@ impl RunContext {
         if let Some(r) = s.recorder.clone() {
             // A request of the last step still unanswered may yet answer 500.
             let poll = self.config.poll;
-            let _ = crate::browser::wait::within(std::time::Duration::from_secs(1), poll, || async { Ok((r.unanswered() == 0).then_some(())) }).await;
+            let _ = crate::browser::wait::within(std::time::Duration::from_secs(1), poll, || async {
+                r.settle().await;
+                Ok((r.unanswered() == 0).then_some(()))
+            })
+            .await;
             let last = s.steps.last().map(|l| (l.index, l.text.clone())).unwrap_or_default();
             if let Some(faults) = s.page_faults(&self.config.page_checks, (last.0, &last.1)) {
                 let message = format!("the page reported an error: {faults}");
@@ -324,9 +355,15 @@ impl RunContext {
         match (s.lease.take(), &self.source.browsers) {
             (Some(lease), Some(browsers)) => browsers.close(lease).await,
             _ => {
-                if let Some(ui) = ui {
+                let gecko = s.gecko.take();
+                if ui.is_some() || gecko.is_some() {
                     let quit = tokio::spawn(async move {
-                        let _ = ui.driver.quit().await;
+                        if let Some(ui) = ui {
+                            let _ = ui.driver.quit().await;
+                        }
+                        if let Some(gecko) = gecko {
+                            gecko.stop().await;
+                        }
                     });
                     lock(&self.quits).push(quit);
                 }

@@ -83,6 +83,10 @@ pub struct RunFlags {
     /// Fail the run when a scenario passed only on a retry (use with --retry N).
     #[arg(long)]
     pub fail_on_flaky: bool,
+    /// Run the scenarios in this browser: chromium (default) or firefox
+    /// (env AI_SUITE_BROWSER, [browser] name).
+    #[arg(long, value_name = "NAME")]
+    pub browser: Option<crate::config::BrowserName>,
     /// Film each scenario and keep the video of a failed one: retain-on-failure, or off
     /// (env AI_SUITE_VIDEO, [run] video).
     #[arg(long, value_name = "MODE")]
@@ -112,7 +116,7 @@ pub fn strip_libtest_args(args: Vec<String>) -> Vec<String> {
     const VALUED: &[&str] = &["--test-threads", "--logfile", "--skip", "--format", "-Z", "--report-time"];
     const CUCUMBER_VALUED: &[&str] = &[
         "-n", "--name", "--scenario-name", "-t", "--tags", "-i", "--input", "-c", "--concurrency", "--retry",
-        "--retry-after", "--retry-tag-filter", "--color", "--today", "--fault", "--variant", "--junit-v", "--video", "--shard",
+        "--retry-after", "--retry-tag-filter", "--color", "--today", "--fault", "--variant", "--junit-v", "--video", "--shard", "--browser",
         "--shard-durations",
     ];
     let mut out = Vec::new();
@@ -336,6 +340,9 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
     if let Some(video) = opts.custom.video {
         config.video = video;
     }
+    if let Some(browser) = opts.custom.browser {
+        config.browser = browser;
+    }
     let docs = opts.custom.docs.then(|| DocsMode {
         update: opts.custom.update_screenshots
             || crate::config::process_env("AI_SUITE_UPDATE_SCREENSHOTS").is_some_and(|v| v != "0"),
@@ -352,8 +359,16 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
     }
     // Prerequisites first: nothing is started if the browser is missing.
     if config.webdriver_url.is_none() {
-        browser::find_chromium(&config)?;
-        browser::find_chromedriver(&config)?;
+        match config.browser {
+            crate::config::BrowserName::Chromium => {
+                browser::find_chromium(&config)?;
+                browser::find_chromedriver(&config)?;
+            }
+            crate::config::BrowserName::Firefox => {
+                browser::firefox::find_firefox(&config)?;
+                browser::firefox::find_geckodriver(&config)?;
+            }
+        }
     }
     let run_id: String = {
         use rand::Rng;
@@ -404,7 +419,13 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
         let launcher = browser::contexts::Launcher { config: config.clone(), driver_url: driver.url.clone(), chromium, base_url: base_url.clone() };
         browser::contexts::Browsers::new(launcher, config.concurrency)
     });
-    let source = BrowserSource { driver_url: driver.url.clone(), browsers, display: display.name.clone(), display_note: display.note.clone() };
+    let source = BrowserSource {
+        driver_url: driver.url.clone(),
+        browsers,
+        firefox: driver.firefox.clone(),
+        display: display.name.clone(),
+        display_note: display.note.clone(),
+    };
     let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier));
     started.context = Some(ctx.clone());
     *lock(&CURRENT) = Some(ctx.clone());
@@ -553,6 +574,7 @@ fn summarise(
     let tokens_left_active = started.local.as_ref().map(|suite| {
         suite.store.all_tokens().into_iter().filter(|t| t.name.contains(&run_prefix) && t.status == "Active").count()
     });
+    let browsers = crate::results::browsers(&attempts);
     let report = crate::evidence::report::render(
         &run_dir,
         &crate::evidence::report::Summary {
@@ -566,6 +588,7 @@ fn summarise(
             display_note: &display.note,
             interrupted,
             notes: run.opts.custom.shard.map(|s| format!("Shard {s} of a split run: merge the shards' reports with `cargo run -- merge-reports DIR…`.")).into_iter().collect(),
+            browsers: browsers.clone(),
         },
         &results,
     );
@@ -577,6 +600,8 @@ fn summarise(
     if interrupted.is_some() {
         // Cucumber's own writers stopped with the runner.
         std::fs::write(run_dir.join("junit.xml"), crate::evidence::report::junit(&results))?;
+    } else if let Err(e) = crate::evidence::report::name_browsers_in_junit(&run_dir.join("junit.xml"), &browsers) {
+        eprintln!("note: junit.xml could not be told which browser ran: {e:#}");
     }
     // Every artifact is scanned for every secret the run saw (token values,
     // passwords) and, on the local AI Suite, every token it issued, read or not.
@@ -618,6 +643,9 @@ fn summarise(
     }
     for r in results.iter().filter(|r| flaky_ids.contains(&r.key.id)) {
         out(format!("FLAKY: {} › {} (failed, then passed on a retry)", r.key.feature, r.key.scenario));
+    }
+    if !browsers.is_empty() {
+        out(format!("browser: {}", browsers.join(", ")));
     }
     out(format!("reports: {0}/report.html, {0}/junit.xml, {0}/cucumber.json, {0}/results.json", run_dir.display()));
     for leak in &leaks {
@@ -668,6 +696,7 @@ fn summarise(
     // before it is serialised (no escaping can hide a secret).
     let record = crate::results::RunRecord {
         target: ctx.base_url.clone(),
+        browsers: browsers.clone(),
         shard: run.opts.custom.shard.map(|s| s.to_string()),
         run_dir: run_dir.clone(),
         results: results.clone(),

@@ -20,6 +20,8 @@ pub struct ScenarioSession {
     /// The scenario's context in one of the run's browsers (None: a browser
     /// session of its own, as on a remote WebDriver).
     pub(crate) lease: Option<Lease>,
+    /// The geckodriver of the scenario's own Firefox session.
+    pub(crate) gecko: Option<crate::browser::firefox::GeckoDriver>,
     pub clipboard: Option<ClipboardPath>,
     pub steps: Vec<StepRecord>,
     pub failure: Option<String>,
@@ -38,6 +40,8 @@ pub struct ScenarioSession {
     pub(crate) setup: Duration,
     /// A browser was started for it.
     pub(crate) started_browser: bool,
+    /// The browser's name and version, as its session says.
+    pub(crate) browser: Option<String>,
 }
 
 impl ScenarioSession {
@@ -46,6 +50,7 @@ impl ScenarioSession {
             key,
             ui: None,
             lease: None,
+            gecko: None,
             clipboard: None,
             steps: Vec::new(),
             failure: None,
@@ -58,6 +63,7 @@ impl ScenarioSession {
             started: Instant::now(),
             setup: Duration::ZERO,
             started_browser: false,
+            browser: None,
         }
     }
 
@@ -88,11 +94,12 @@ impl ScenarioSession {
         let events_missing = self
             .recorder
             .is_none()
-            .then(|| "not recorded: the suite has no DevTools channel to this browser's tab (a remote WebDriver or a non-Chromium browser)".to_string());
+            .then(|| "not recorded: the suite has neither a DevTools nor a WebDriver BiDi channel to this browser's tab".to_string());
         ScenarioResult {
             events: self.recorder.as_ref().map(Recorder::events).unwrap_or_default(),
             events_missing,
             video: self.video_record,
+            browser: self.browser,
             duration: self.started.elapsed(),
             session_start: self.setup,
             started_browser: self.started_browser,

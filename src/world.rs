@@ -137,6 +137,7 @@ impl AiSuiteWorld {
             None => (Default::default(), None),
         };
         if let Some(r) = &recorder {
+            r.settle().await;
             r.begin_step(n);
         }
         let started = std::time::Instant::now();
@@ -157,6 +158,9 @@ impl AiSuiteWorld {
         }
         let capture_time = captured.elapsed();
         // Everything the page sent before the capture's last answer has been heard.
+        if let Some(r) = &recorder {
+            r.settle().await;
+        }
         if let Some(faults) = self.session.as_ref().and_then(|s| s.page_faults(&self.run.config.page_checks, (n, &text))) {
             result = match result {
                 Ok(()) => Err(anyhow::anyhow!("the page reported an error: {faults}")),

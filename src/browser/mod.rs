@@ -6,6 +6,7 @@ pub mod contexts;
 pub mod devtools;
 pub mod diagnose;
 pub mod display;
+pub mod firefox;
 pub mod input;
 pub mod page;
 pub mod recorder;
@@ -19,7 +20,7 @@ use anyhow::{Context, bail};
 use thirtyfour::prelude::*;
 use thirtyfour::{ChromiumLikeCapabilities, TimeoutConfiguration};
 
-use crate::config::Config;
+use crate::config::{BrowserName, Config};
 
 /// Set on every process the run starts (ChromeDriver, and so every browser):
 /// what is left of a run can be found by it.
@@ -38,26 +39,29 @@ pub fn kill_all_now() {
     }
 }
 
-/// If this process dies, even by SIGKILL, ChromeDriver's whole group
+/// If this process dies, even by SIGKILL, the driver's whole process group
 /// (browsers included) dies with it and the browsers' folder is removed: a
-/// watchdog in that group waits for a pipe only we hold to close.
-fn watch_over(pgid: i32, tmp: &Path) -> anyhow::Result<()> {
-    crate::sync::lock(&GROUPS).push(pgid);
+/// watchdog in that group waits for a pipe only we hold to close. `pgid`:
+/// the group to join; `None`: the watchdog leads a new group, for drivers
+/// started later (one geckodriver per Firefox session). Returns the group.
+pub(crate) fn watch_over(pgid: Option<i32>, tmp: &Path) -> anyhow::Result<i32> {
     use std::os::unix::process::CommandExt as _;
     let watchdog = std::process::Command::new("/bin/sh")
-        .args(["-c", r#"read _ignored; rm -rf "$2"; kill -KILL "-$1""#, "watchdog"])
-        .arg(pgid.to_string())
+        .args(["-c", r#"read _ignored; rm -rf "$2"; kill -KILL "-${1:-$$}""#, "watchdog"])
+        .arg(pgid.map(|g| g.to_string()).unwrap_or_default())
         .arg(tmp)
         .env(OWNER_ENV, std::process::id().to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .process_group(pgid)
+        .process_group(pgid.unwrap_or(0))
         .spawn()
         .context("could not start the watchdog that stops the browsers if the run dies")?;
+    let group = pgid.unwrap_or(watchdog.id() as i32);
+    crate::sync::lock(&GROUPS).push(group);
     // The pipe's write end stays open (and unused) for the life of the process.
     std::mem::forget(watchdog.stdin);
-    Ok(())
+    Ok(group)
 }
 
 /// A folder for browser profiles, with a short path (Chromium puts a Unix
@@ -89,6 +93,12 @@ pub const INSTALL_HINT: &str = "install them with: sudo apt-get install -y chrom
 
 /// Finds an executable: the configured path, else the first name found on PATH.
 fn find_executable(configured: Option<&Path>, names: &[&str], what: &str, env_var: &str) -> anyhow::Result<PathBuf> {
+    find_executable_or(configured, names, what, env_var, INSTALL_HINT)
+}
+
+/// [`find_executable`] with its own install hint; also looks in cargo's bin
+/// folder (where `cargo install` puts programs, often not on PATH).
+pub(crate) fn find_executable_or(configured: Option<&Path>, names: &[&str], what: &str, env_var: &str, hint: &str) -> anyhow::Result<PathBuf> {
     if let Some(p) = configured {
         if p.is_file() {
             return Ok(p.to_path_buf());
@@ -96,7 +106,11 @@ fn find_executable(configured: Option<&Path>, names: &[&str], what: &str, env_va
         bail!("{what} was configured at '{}' ({env_var}), but no file is there; fix the path or unset {env_var}", p.display());
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|c| c.join("bin"));
+    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]).chain(cargo_bin) {
         for name in names {
             let candidate = dir.join(name);
             if candidate.is_file() {
@@ -104,7 +118,7 @@ fn find_executable(configured: Option<&Path>, names: &[&str], what: &str, env_va
             }
         }
     }
-    bail!("{what} is not installed (looked for {} on PATH); {INSTALL_HINT} (or set {env_var})", names.join(", "))
+    bail!("{what} is not installed (looked for {} on PATH); {hint} (or set {env_var})", names.join(", "))
 }
 
 pub fn find_chromium(config: &Config) -> anyhow::Result<PathBuf> {
@@ -116,16 +130,66 @@ pub fn find_chromedriver(config: &Config) -> anyhow::Result<PathBuf> {
 }
 
 fn free_port() -> anyhow::Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").context("no free local port for ChromeDriver")?;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").context("no free local port for a WebDriver server")?;
     Ok(l.local_addr()?.port())
 }
 
-/// A WebDriver endpoint: our own ChromeDriver, or an external one (`WEBDRIVER_URL`).
+/// A WebDriver endpoint: our own ChromeDriver, our own geckodrivers (one
+/// per session), or an external one (`WEBDRIVER_URL`).
 pub struct Driver {
+    /// Empty for Firefox (each session has its own geckodriver).
     pub url: String,
     child: Option<tokio::process::Child>,
     /// Chromium path for sessions we start; None for a remote WebDriver.
     pub chromium: Option<PathBuf>,
+    /// Our own Firefox: starts a geckodriver for each session.
+    pub firefox: Option<firefox::Launcher>,
+}
+
+/// Starts a WebDriver server on a free local port (`--port`), its output in
+/// `log_path`, browser profiles in `tmp`; in its own process group, or in
+/// `group`. Returns when it listens.
+pub(crate) async fn start_process(
+    what: &str,
+    exe: &Path,
+    args: &[String],
+    tmp: &Path,
+    log_path: &Path,
+    group: Option<i32>,
+) -> anyhow::Result<(tokio::process::Child, String)> {
+    let port = free_port()?;
+    let log = std::fs::File::create(log_path).with_context(|| format!("could not create {}", log_path.display()))?;
+    let mut child = tokio::process::Command::new(exe)
+        .arg(format!("--port={port}"))
+        .args(args)
+        .env("TMPDIR", tmp)
+        .env(OWNER_ENV, std::process::id().to_string())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        // A process group: on the way out the whole tree (browsers too) is killed.
+        .process_group(group.unwrap_or(0))
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("could not start {what} at {}", exe.display()))?;
+    let addr = format!("127.0.0.1:{port}");
+    let mut poller = wait::Poller::new(Duration::from_secs(15), Duration::from_millis(20));
+    loop {
+        if let Some(status) = child.try_wait()? {
+            let said = std::fs::read_to_string(log_path).unwrap_or_default();
+            bail!("{what} exited at start ({status}); it said:\n  {}", said.trim().replace('\n', "\n  "));
+        }
+        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
+            break;
+        }
+        if !poller.tick().await {
+            let _ = child.start_kill();
+            return Err(poller.timed_out(&format!("{what} to listen on {addr}")));
+        }
+    }
+    let url = format!("http://{addr}");
+    diagnose::register_log(&url, log_path);
+    Ok((child, url))
 }
 
 impl Driver {
@@ -135,59 +199,39 @@ impl Driver {
     /// run's folder.
     pub async fn start(config: &Config, run_dir: &Path, tmp: &Path) -> anyhow::Result<Self> {
         if let Some(url) = &config.webdriver_url {
-            return Ok(Self { url: url.trim_end_matches('/').to_string(), child: None, chromium: None });
+            return Ok(Self { url: url.trim_end_matches('/').to_string(), child: None, chromium: None, firefox: None });
+        }
+        std::fs::create_dir_all(tmp).with_context(|| format!("could not create the browsers' folder {}", tmp.display()))?;
+        if config.browser == BrowserName::Firefox {
+            // geckodriver drives one session at a time: one is started per session.
+            let launcher = firefox::Launcher::new(config, run_dir, tmp)?;
+            return Ok(Self { url: String::new(), child: None, chromium: None, firefox: Some(launcher) });
         }
         let chromium = find_chromium(config)?;
         let chromedriver = find_chromedriver(config)?;
         diagnose::check_versions(&chromium, &chromedriver)?;
-        let port = free_port()?;
-        std::fs::create_dir_all(tmp).with_context(|| format!("could not create the browsers' folder {}", tmp.display()))?;
-        let log_path = run_dir.join("chromedriver.log");
-        let log = std::fs::File::create(&log_path)?;
-        let mut child = tokio::process::Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            // Chromium's own output (why a browser died), not every command.
-            .arg("--enable-chrome-logs")
-            .env("TMPDIR", tmp)
-            .env(OWNER_ENV, std::process::id().to_string())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            // Own process group: on the way out the whole tree (browsers too) is killed.
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("could not start ChromeDriver at {}", chromedriver.display()))?;
+        // Chromium's own output (why a browser died), not every command.
+        let args = ["--enable-chrome-logs".to_string()];
+        let (child, url) = start_process("ChromeDriver", &chromedriver, &args, tmp, &run_dir.join("chromedriver.log"), None).await?;
         if let Some(pid) = child.id() {
-            watch_over(pid as i32, tmp)?;
+            watch_over(Some(pid as i32), tmp)?;
         }
-        let addr = format!("127.0.0.1:{port}");
-        let mut poller = wait::Poller::new(Duration::from_secs(15), Duration::from_millis(20));
-        loop {
-            if let Some(status) = child.try_wait()? {
-                let said = std::fs::read_to_string(&log_path).unwrap_or_default();
-                bail!("ChromeDriver exited at start ({status}); it said:\n  {}", said.trim().replace('\n', "\n  "));
-            }
-            if tokio::net::TcpStream::connect(&addr).await.is_ok() {
-                break;
-            }
-            if !poller.tick().await {
-                let _ = child.start_kill();
-                return Err(poller.timed_out("ChromeDriver to listen"));
-            }
-        }
-        let url = format!("http://{addr}");
-        diagnose::register_log(&url, &log_path);
-        Ok(Self { url, child: Some(child), chromium: Some(chromium) })
+        Ok(Self { url, child: Some(child), chromium: Some(chromium), firefox: None })
     }
 
-    /// The process group of our ChromeDriver and every browser it starts.
+    /// The process group of our drivers and every browser they start.
     pub fn process_group(&self) -> Option<i32> {
-        self.child.as_ref().and_then(|c| c.id()).map(|pid| pid as i32)
+        match &self.firefox {
+            Some(f) => Some(f.group),
+            None => self.child.as_ref().and_then(|c| c.id()).map(|pid| pid as i32),
+        }
     }
 
-    /// Stops ChromeDriver and every browser it started.
+    /// Stops our drivers and every browser they started.
     pub async fn stop(mut self) {
+        if let Some(f) = self.firefox.take() {
+            f.stop_all();
+        }
         if let Some(mut child) = self.child.take() {
             if let Some(pid) = child.id() {
                 // SAFETY: plain syscall on a process group we created.
@@ -228,19 +272,9 @@ pub struct Session {
     pub browser_context: Option<String>,
 }
 
-/// Opens a fresh, isolated browser session. ChromeDriver gives every session
-/// its own new profile in its TMPDIR (the run's folder) and deletes it on quit;
-/// a profile folder of our own made the first DevTools call 200-400 ms slower.
-pub async fn new_session(
-    config: &Config,
-    driver_url: &str,
-    chromium: Option<&Path>,
-    base_url: &str,
-    headed: bool,
-) -> anyhow::Result<Session> {
+fn chromium_capabilities(config: &Config, binary: Option<&Path>, base_url: &str, headed: bool) -> anyhow::Result<thirtyfour::ChromeCapabilities> {
     let mut caps = DesiredCapabilities::chrome();
-    let own_driver = chromium.is_some();
-    if let Some(chromium) = chromium {
+    if let Some(chromium) = binary {
         caps.set_binary(&chromium.to_string_lossy())?;
     }
     let (w, h) = config.window;
@@ -282,6 +316,36 @@ pub async fn new_session(
     if config.webdriver_url.is_some() || config.locator_engine == crate::locators::Engine::Bidi {
         caps.set("webSocketUrl", true)?;
     }
+    Ok(caps)
+}
+
+/// The session was given a WebDriver BiDi connection (`webSocketUrl`).
+pub fn speaks_bidi(driver: &WebDriver) -> bool {
+    serde_json::to_value(driver.handle().capabilities()).is_ok_and(|c| c["webSocketUrl"].is_string())
+}
+
+/// The browser's name and version as its session reports them (`chrome 156.0.8078.114`,
+/// `firefox 153.8.0`).
+pub fn browser_version(driver: &WebDriver) -> Option<String> {
+    let caps = serde_json::to_value(driver.handle().capabilities()).ok()?;
+    Some(format!("{} {}", caps["browserName"].as_str()?, caps["browserVersion"].as_str()?))
+}
+
+/// Opens a fresh, isolated browser session. ChromeDriver gives every session
+/// its own new profile in its TMPDIR (the run's folder) and deletes it on quit;
+/// a profile folder of our own made the first DevTools call 200-400 ms slower.
+pub async fn new_session(
+    config: &Config,
+    driver_url: &str,
+    binary: Option<&Path>,
+    base_url: &str,
+    headed: bool,
+) -> anyhow::Result<Session> {
+    let own_driver = binary.is_some();
+    let caps: thirtyfour::Capabilities = match config.browser {
+        BrowserName::Chromium => chromium_capabilities(config, binary, base_url, headed)?.into(),
+        BrowserName::Firefox => firefox::capabilities(config, binary, base_url, headed)?.into(),
+    };
     let mark = diagnose::log_mark(driver_url);
     let driver = match WebDriver::new(driver_url, caps).await {
         Ok(d) => d,
@@ -313,6 +377,11 @@ pub async fn new_session(
     };
     if chromium {
         emulate(config, &page::Page::new(driver.clone(), devtools.clone())).await?;
+    } else if config.browser == BrowserName::Firefox {
+        if let Err(e) = firefox::emulate(config, &driver).await {
+            let _ = driver.clone().quit().await;
+            return Err(e);
+        }
     }
     Ok(Session { driver, input, chromium, devtools, browser_context: None })
 }
@@ -375,6 +444,9 @@ async fn driver_is_chromium(driver: &WebDriver) -> bool {
     let caps = serde_json::to_value(driver.handle().capabilities()).unwrap_or_default();
     if caps.get("goog:chromeOptions").is_some() || caps.get("ms:edgeOptions").is_some() {
         return true;
+    }
+    if caps.get("moz:firefoxOptions").is_some() || caps["browserName"].as_str() == Some("firefox") {
+        return false;
     }
     driver.cdp().send_raw("Browser.getVersion", serde_json::json!({})).await.is_ok()
 }

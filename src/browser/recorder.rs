@@ -121,12 +121,25 @@ struct State {
 #[derive(Clone)]
 pub struct Recorder {
     state: Arc<Mutex<State>>,
+    /// Heard over WebDriver BiDi (a browser without DevTools, such as Firefox).
+    bidi: Option<Arc<BidiFeed>>,
 }
 
+/// The session's BiDi events, read when the recorder is asked (no task of
+/// its own): what arrived before a BiDi answer is in the stream when that
+/// answer is (see [`Recorder::settle`]).
+struct BidiFeed {
+    bidi: thirtyfour::bidi::BiDi,
+    events: Mutex<thirtyfour::bidi::RawEventStream>,
+}
+
+/// The BiDi events the recorder hears.
+const BIDI_EVENTS: [&str; 5] =
+    ["log.entryAdded", "network.beforeRequestSent", "network.responseStarted", "network.responseCompleted", "network.fetchError"];
+
 impl Recorder {
-    /// Starts hearing the tab's console, errors and requests to `base_url`'s origin.
-    pub async fn attach(devtools: &DevTools, base_url: &str) -> anyhow::Result<Self> {
-        let recorder = Self {
+    fn new(base_url: &str, bidi: Option<Arc<BidiFeed>>) -> Self {
+        Self {
             state: Arc::new(Mutex::new(State {
                 step: 0,
                 started: Instant::now(),
@@ -135,7 +148,47 @@ impl Recorder {
                 origin: origin(base_url),
                 ignored: Default::default(),
             })),
-        };
+            bidi,
+        }
+    }
+
+    /// Starts hearing the session's console, errors and requests to
+    /// `base_url`'s origin over WebDriver BiDi (`log`, `network`): the
+    /// session must be the scenario's own (its events are not told apart by tab).
+    pub async fn attach_bidi(driver: &thirtyfour::WebDriver, base_url: &str) -> anyhow::Result<Self> {
+        let bidi = driver.bidi().await.map_err(|e| anyhow::anyhow!("no WebDriver BiDi connection: {e}"))?;
+        // The stream first: nothing sent after the subscription is missed.
+        let events = Mutex::new(bidi.subscribe_raw());
+        bidi.session()
+            .subscribe_many(BIDI_EVENTS.iter().map(|e| e.to_string()))
+            .await
+            .map_err(|e| anyhow::anyhow!("WebDriver BiDi refused to send the page's console and network events: {e}"))?;
+        Ok(Self::new(base_url, Some(Arc::new(BidiFeed { bidi, events }))))
+    }
+
+    /// Everything the browser sent before now has been heard: a BiDi round
+    /// trip, then the events it brought (DevTools: always so already).
+    pub async fn settle(&self) {
+        if let Some(feed) = &self.bidi {
+            let _ = tokio::time::timeout(Duration::from_secs(2), feed.bidi.send_raw("session.status", json!({}))).await;
+            self.drain();
+        }
+    }
+
+    /// Hears the BiDi events that have arrived.
+    fn drain(&self) {
+        use futures::FutureExt as _;
+        use futures::StreamExt as _;
+        let Some(feed) = &self.bidi else { return };
+        let mut events = lock(&feed.events);
+        while let Some(Some(e)) = events.next().now_or_never() {
+            self.hear_bidi(&e.method, &e.params);
+        }
+    }
+
+    /// Starts hearing the tab's console, errors and requests to `base_url`'s origin.
+    pub async fn attach(devtools: &DevTools, base_url: &str) -> anyhow::Result<Self> {
+        let recorder = Self::new(base_url, None);
         let hears = recorder.clone();
         devtools.listen(Box::new(move |method, params| hears.hear(method, params)));
         futures::try_join!(devtools.send("Runtime.enable", json!({})), devtools.send("Network.enable", json!({})))?;
@@ -144,23 +197,27 @@ impl Recorder {
 
     /// Events from now on belong to step `n` (until the next step begins).
     pub fn begin_step(&self, n: usize) {
+        self.drain();
         lock(&self.state).step = n;
     }
 
     /// Requests to the target sent and not yet answered or failed.
     pub fn unanswered(&self) -> usize {
+        self.drain();
         let s = lock(&self.state);
         s.open.values().filter(|(i, _)| s.events[*i].status.is_none()).count()
     }
 
     /// Every event so far.
     pub fn events(&self) -> Vec<PageEvent> {
+        self.drain();
         lock(&self.state).events.clone()
     }
 
     /// The events that fail a step under `checks` and were not reported yet,
     /// each with the step it happened in; they count as reported from now on.
     pub fn new_faults(&self, checks: &PageChecks) -> Vec<(usize, String)> {
+        self.drain();
         let mut state = lock(&self.state);
         let mut out = Vec::new();
         for e in state.events.iter_mut().filter(|e| !e.reported) {
@@ -255,6 +312,94 @@ impl Recorder {
     }
 }
 
+impl Recorder {
+    /// One WebDriver BiDi event, recorded as [`Recorder::hear`] records DevTools'.
+    fn hear_bidi(&self, method: &str, p: &Value) {
+        let mut s = lock(&self.state);
+        let (step, at) = (s.step, s.started.elapsed());
+        let event = |kind, level: &str, text: String, source: Option<String>| PageEvent {
+            step,
+            at,
+            kind,
+            level: level.to_string(),
+            text,
+            source,
+            status: None,
+            duration: None,
+            failed: None,
+            reported: false,
+        };
+        // Milliseconds since the epoch, in seconds.
+        let time = |p: &Value| p["timestamp"].as_f64().unwrap_or_default() / 1000.0;
+        let request_id = |p: &Value| p["request"]["request"].as_str().unwrap_or_default().to_string();
+        match method {
+            "log.entryAdded" => {
+                let frame = &p["stackTrace"]["callFrames"][0];
+                if is_browsers(frame["url"].as_str().unwrap_or_default()) {
+                    return;
+                }
+                let text = p["text"].as_str().unwrap_or_default();
+                if p["type"] == "javascript" {
+                    let level = if text.contains("promise") { "unhandled rejection" } else { "uncaught error" };
+                    let first = text.lines().next().unwrap_or(text);
+                    s.events.push(event(EventKind::PageError, level, scrub(first), source(frame)));
+                } else {
+                    // Console levels as DevTools names them.
+                    let level = match p["method"].as_str().unwrap_or("log") {
+                        "warn" => "warning",
+                        "assert" if p["level"] == "error" => "assert",
+                        other => other,
+                    };
+                    s.events.push(event(EventKind::Console, level, scrub(text), source(frame)));
+                }
+            }
+            "network.beforeRequestSent" => {
+                let id = request_id(p);
+                let sent = time(p);
+                // A redirect is the same request again: the one before it ended.
+                if let Some((i, started)) = s.open.remove(&id) {
+                    s.events[i].duration = Some(secs(sent - started));
+                }
+                let url = p["request"]["url"].as_str().unwrap_or_default();
+                let (their, path) = split_origin(url);
+                if their != s.origin {
+                    return;
+                }
+                if path.starts_with("/favicon.ico") || s.ignored.contains(&id) {
+                    s.ignored.insert(id);
+                    return;
+                }
+                let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+                let method = p["request"]["method"].as_str().unwrap_or("GET");
+                s.events.push(event(EventKind::Request, method, scrub(&path), None));
+                let i = s.events.len() - 1;
+                s.open.insert(id, (i, sent));
+            }
+            "network.responseStarted" | "network.responseCompleted" => {
+                let id = request_id(p);
+                if let Some(&(i, started)) = s.open.get(&id) {
+                    s.events[i].status = p["response"]["status"].as_u64().map(|v| v as u16);
+                    if method == "network.responseCompleted" {
+                        s.events[i].duration = Some(secs(time(p) - started));
+                        // A redirect's next request keeps the id: kept open until then.
+                        if !(300..400).contains(&s.events[i].status.unwrap_or(0)) {
+                            s.open.remove(&id);
+                        }
+                    }
+                }
+            }
+            "network.fetchError" => {
+                if let Some((i, started)) = s.open.remove(&request_id(p)) {
+                    let e = &mut s.events[i];
+                    e.duration = Some(secs(time(p) - started));
+                    e.failed = Some(p["errorText"].as_str().unwrap_or("failed").to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The origin of a URL as the browser writes it: `scheme://host[:port]`,
 /// lower case, without the scheme's default port; and the rest of the URL
 /// (its path, `/` when empty).
@@ -311,16 +456,7 @@ mod tests {
     }
 
     fn recorder(origin: &str) -> Recorder {
-        Recorder {
-            state: Arc::new(Mutex::new(State {
-                step: 0,
-                started: Instant::now(),
-                events: Vec::new(),
-                open: HashMap::new(),
-                origin: super::origin(origin),
-                ignored: Default::default(),
-            })),
-        }
+        Recorder::new(origin, None)
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct Summary<'a> {
     pub interrupted: Option<usize>,
     /// Lines about the run as a whole (the shard it was, the runs merged).
     pub notes: Vec<String>,
+    /// The browsers the scenarios ran in.
+    pub browsers: Vec<String>,
 }
 
 pub fn render(run_dir: &Path, summary: &Summary, results: &[ScenarioResult]) -> String {
@@ -52,7 +54,7 @@ ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} u
 .evidence{{font-size:13px}} code{{font-size:12px}}
 </style></head><body>
 <h1>ai-suite-e2e — User Tokens guide</h1>
-<p>Target: <code>{target}</code></p>
+<p>Target: <code>{target}</code> · Browser: <span id="browser">{browsers}</span></p>
 <p class="summary" id="summary"><span class="passed">{p} passed</span>, <span class="failed">{f} failed</span>, <span class="skipped">{s} skipped</span>, <span class="flaky">{fl} flaky</span></p>
 <p>Tokens created by this run: {rv} revoked{left}. Display: {disp}.</p>
 {notes}{interrupted}"#,
@@ -64,6 +66,7 @@ ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} u
             ))
             .unwrap_or_default(),
         target = esc(summary.target),
+        browsers = if summary.browsers.is_empty() { "none started".to_string() } else { esc(&summary.browsers.join(", ")) },
         p = summary.passed,
         f = summary.failed,
         s = summary.skipped,
@@ -92,6 +95,7 @@ pub fn junit(results: &[ScenarioResult]) -> String {
     let failures = results.iter().filter(|r| r.outcome == Outcome::Failed).count();
     let errors = results.iter().filter(|r| r.outcome == Outcome::Interrupted).count();
     let _ = writeln!(xml, r#"<testsuites><testsuite name="ai-suite-e2e" tests="{}" failures="{failures}" errors="{errors}">"#, results.len());
+    xml.push_str(&junit_properties(&crate::results::browsers(results)));
     for r in results {
         let _ = write!(
             xml,
@@ -115,6 +119,41 @@ pub fn junit(results: &[ScenarioResult]) -> String {
     }
     xml.push_str("</testsuite></testsuites>\n");
     redact(&xml)
+}
+
+/// JUnit `<properties>` naming the browsers a suite ran in.
+fn junit_properties(browsers: &[String]) -> String {
+    if browsers.is_empty() {
+        return String::new();
+    }
+    let props: String = browsers.iter().map(|b| format!(r#"<property name="browser" value="{}"/>"#, esc(b))).collect();
+    format!("<properties>{props}</properties>\n")
+}
+
+/// Cucumber's JUnit file, each `<testsuite>` told the browsers the scenarios
+/// ran in (a `browser` property), and each run's testsuites named by them, so
+/// a CI dashboard tells a Firefox run from a Chromium one.
+pub fn name_browsers_in_junit(path: &Path, browsers: &[String]) -> anyhow::Result<()> {
+    if browsers.is_empty() {
+        return Ok(());
+    }
+    let xml = std::fs::read_to_string(path)?;
+    let props = junit_properties(browsers);
+    let mut out = String::with_capacity(xml.len() + 256);
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find("<testsuite ") {
+        let Some(end) = rest[i..].find('>') else { break };
+        let end = i + end;
+        out.push_str(&rest[..=end]);
+        // A self-closed suite (`<testsuite .../>`) holds nothing.
+        if !rest[..end].ends_with('/') {
+            out.push_str(&props);
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    std::fs::write(path, out)?;
+    Ok(())
 }
 
 fn ms(d: std::time::Duration) -> String {
