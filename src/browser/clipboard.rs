@@ -14,7 +14,8 @@ use super::wait;
 pub enum ClipboardPath {
     /// The OS clipboard, read with arboard (a headed browser under X).
     Os,
-    /// `navigator.clipboard.readText()` in the page, permission granted via CDP.
+    /// `navigator.clipboard.readText()` in the page: Chromium's permission
+    /// granted through DevTools, Firefox's read allowed by a preference.
     Browser,
 }
 
@@ -22,7 +23,7 @@ impl ClipboardPath {
     pub fn describe(self) -> &'static str {
         match self {
             ClipboardPath::Os => "OS clipboard (arboard, headed browser on X)",
-            ClipboardPath::Browser => "browser clipboard API (CDP permission)",
+            ClipboardPath::Browser => "the page's clipboard API (navigator.clipboard; Chromium: permission granted through DevTools, Firefox: allowed by a preference)",
         }
     }
 }

@@ -24,6 +24,9 @@ pub fn run_binary(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
         "CHROMEDRIVER",
         "CHROMIUM",
         "WEBDRIVER_URL",
+        "AI_SUITE_BROWSER",
+        "GECKODRIVER",
+        "FIREFOX",
     ] {
         cmd.env_remove(var);
     }
