@@ -47,6 +47,9 @@ pub struct AiSuiteWorld {
     pub expiry_not_taken: bool,
     /// All rows of the API Tokens table before an attempt.
     pub rows_before: usize,
+    /// The API Tokens table's row names, read before the dialog was opened
+    /// (a modal dialog hides the page behind it from the accessibility tree).
+    pub names_before_dialog: Option<Vec<String>>,
     /// The last screenshot's image: reused when the page has not changed since.
     pub last_capture: Option<std::sync::Arc<Vec<u8>>>,
 }
@@ -82,6 +85,7 @@ impl AiSuiteWorld {
             submitted: None,
             same_name_rows: 0,
             rows_before: 0,
+            names_before_dialog: None,
             expiry_not_taken: false,
             last_capture: None,
         })
@@ -115,6 +119,15 @@ impl AiSuiteWorld {
     /// The target's today (the local AI Suite's clock, else UTC).
     pub fn today(&self) -> NaiveDate {
         self.run.today()
+    }
+
+    /// The table's row count and the rows named `name`, as the table showed
+    /// before the dialog opened (else as it shows now); used once.
+    pub async fn rows_before_dialog(&mut self, name: &str) -> anyhow::Result<(usize, usize)> {
+        match self.names_before_dialog.take() {
+            Some(names) => Ok((names.len(), names.iter().filter(|n| n.as_str() == name.trim()).count())),
+            None => crate::pages::profile_page::ProfilePage::new(self.ui()?).rows_and_named(name).await,
+        }
     }
 
     /// A date as the feature writes it ("tomorrow", "today + 30 days"), in YYYY-MM-DD.

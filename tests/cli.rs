@@ -35,6 +35,24 @@ fn a_missing_driver_is_named_with_the_fix() {
 }
 
 #[test]
+fn a_missing_firefox_or_geckodriver_is_named_with_the_fix() {
+    let (code, out) = run(&[("GECKODRIVER", "/nonexistent/geckodriver")], &["--browser", "firefox"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("geckodriver was configured at '/nonexistent/geckodriver'"), "{out}");
+    // Nowhere to be found: PATH and cargo's bin folder hold neither.
+    let empty = std::env::temp_dir().join(format!("ai-suite-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let empty = empty.to_str().unwrap();
+    let (code, out) = run(&[("PATH", empty), ("CARGO_HOME", empty), ("HOME", empty)], &["--browser", "firefox"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("is not installed") && out.contains("install it with:"), "{out}");
+    assert!(out.contains("sudo apt-get install -y firefox-esr") || out.contains("cargo install geckodriver"), "{out}");
+    let (code, out) = run(&[("AI_SUITE_BROWSER", "safari")], &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("'safari' is not a browser this suite drives: use chromium or firefox"), "{out}");
+}
+
+#[test]
 fn a_malformed_config_file_is_named() {
     let path = std::env::temp_dir().join(format!("ai-suite-bad-{}.toml", std::process::id()));
     std::fs::write(&path, "[locators]\n\"profile.create_token\" = \"role=button[name=Create]\"\n").unwrap();

@@ -189,6 +189,28 @@ fn the_suite_passes_with_animations_in_real_time() {
     all_passed(code, &out, 2);
 }
 
+/// Firefox ESR through the suite's own geckodriver: the smoke scenarios (the
+/// Copy check on the OS clipboard of a headed Firefox under Xvfb), and expiry
+/// validation in Firefox's own date control on the native-picker build.
+/// Nothing of the run's browsers or drivers is left after it.
+#[test]
+fn the_smoke_scenarios_and_date_validation_pass_in_firefox() {
+    let names = "following the user guide|avatar menu|lists every user|expiry date of (yesterday|slashes|February 30) is rejected";
+    let (code, out) = suite(&[], &["--browser", "firefox", "--variant", "native-date-picker", "--name", names]);
+    all_passed(code, &out, 6);
+    assert!(out.contains("browser: firefox "), "{}", tail(&out));
+    assert!(out.lines().any(|l| l.starts_with("clipboard: OS clipboard")), "{}", tail(&out));
+    let converted = out.lines().filter(|l| l.contains("native date picker:") && l.contains("the control does not take it")).count();
+    assert_eq!(converted, 2, "slashes and February 30 are not dates Firefox's control holds: {}", tail(&out));
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|p| std::fs::read_to_string(p.path().join("comm")).is_ok_and(|c| c.trim() == "geckodriver"))
+        .map(|p| p.file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(left.is_empty(), "geckodriver processes left: {left:?}");
+}
+
 #[test]
 fn the_suite_passes_through_a_remote_webdriver() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

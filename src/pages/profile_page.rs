@@ -73,6 +73,12 @@ impl<'a> ProfilePage<'a> {
         Ok((t.rows.len(), named(&t, &self.ui.config.columns, name)))
     }
 
+    /// The name of every row of the table, as it shows now.
+    pub async fn row_names(&self) -> anyhow::Result<Vec<String>> {
+        let t = self.tokens_table().await?;
+        Ok(t.records(&self.ui.config.columns).iter().map(|r| r.get("name").map(|n| n.trim().to_string()).unwrap_or_default()).collect())
+    }
+
     /// Rows named `name`, read once the table shows at least `at_least` rows
     /// (a table still loading after a reload would hide a new row).
     pub async fn rows_named_once_loaded(&self, name: &str, at_least: usize) -> anyhow::Result<usize> {
@@ -97,6 +103,16 @@ impl<'a> ProfilePage<'a> {
 
     pub async fn click_create_token(&self) -> anyhow::Result<()> {
         self.ui.click(key::PROFILE_CREATE_TOKEN, None, "the Create Token button").await
+    }
+
+    /// Clicks Create Token; returns the table's row names as they were just
+    /// before: an open modal dialog hides the page behind it from the
+    /// accessibility tree (`aria-hidden`, as MUI and Radix do), so the rows
+    /// are read while they can be.
+    pub async fn click_create_token_noting_rows(&self) -> anyhow::Result<Vec<String>> {
+        let names = self.row_names().await?;
+        self.click_create_token().await?;
+        Ok(names)
     }
 
     /// The Create Token button is on the right-hand side of the page.

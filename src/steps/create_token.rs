@@ -114,7 +114,7 @@ async fn open_dialog(w: &mut AiSuiteWorld, step: &Step) {
         menu.choose_profile().await?;
         let page = ProfilePage::new(&ui);
         page.wait_loaded().await?;
-        page.click_create_token().await?;
+        w.names_before_dialog = Some(page.click_create_token_noting_rows().await?);
         CreateTokenModal::wait_open(&ui).await.map(|_| ())
     })
     .await
@@ -143,7 +143,7 @@ async fn type_and_cancel(w: &mut AiSuiteWorld, step: &Step, base: String) {
     w.step(step, async |w| {
         let ui = w.ui()?.clone();
         let name = w.run.unique_name(&base);
-        w.rows_before = ProfilePage::new(&ui).rows_and_named(&name).await?.0;
+        w.rows_before = w.rows_before_dialog(&name).await?.0;
         let modal = CreateTokenModal::wait_open(&ui).await?;
         modal.enter_name(&name).await?;
         w.token_name = Some(name);

@@ -13,7 +13,7 @@ use crate::world::AiSuiteWorld;
 /// Typed values and whether Create could be clicked, for the Then steps.
 async fn try_create(w: &mut AiSuiteWorld, name: String, expiry_text: String) -> anyhow::Result<()> {
     let ui = w.ui()?.clone();
-    (w.rows_before, w.same_name_rows) = ProfilePage::new(&ui).rows_and_named(&name).await?;
+    (w.rows_before, w.same_name_rows) = w.rows_before_dialog(&name).await?;
     let modal = CreateTokenModal::wait_open(&ui).await?;
     modal.enter_name(&name).await?;
     w.expiry_not_taken = !modal.enter_expiry(&expiry_text).await?;
@@ -86,7 +86,7 @@ async fn try_duplicate(w: &mut AiSuiteWorld, step: &Step) {
         // The rows counted before the attempt must include the first token's.
         let page = ProfilePage::new(&ui);
         page.wait_for_row(&name, "the first token's row in the API Tokens table", |_| true).await?;
-        page.click_create_token().await?;
+        w.names_before_dialog = Some(page.click_create_token_noting_rows().await?);
         let tomorrow = w.iso_date("tomorrow")?;
         try_create(w, name, tomorrow).await
     })
