@@ -58,6 +58,12 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
     let main_args = |c: &str| -> Vec<String> {
         ["bench", "--name", "following the user guide", "-c", c].iter().map(|s| s.to_string()).collect()
     };
+    // The same scenario in Firefox, when it and geckodriver are here.
+    let firefox = crate::config::Config::load(&crate::config::process_env).and_then(|c| {
+        crate::browser::firefox::find_firefox(&c)?;
+        crate::browser::firefox::find_geckodriver(&c)
+    });
+    let (mut firefox_times, mut firefox_setup) = (Vec::new(), Vec::new());
     let mut scenario = Vec::new();
     let mut session = Vec::new();
     let mut teardown = Vec::new();
@@ -65,9 +71,19 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
     for i in 0..runs {
         let report = runner::run_report(main_args("1"), display, true).await;
         anyhow::ensure!(report.code == EXIT_PASSED, "run {} of the main scenario failed; see {}", i + 1, report.run_dir.display());
-        // Interleaved: both see the machine in the same minutes.
+        // Interleaved: all see the machine in the same minutes.
         if let Some(target) = &playwright_target {
             playwright_times.push(playwright_run(&target.url).await?);
+        }
+        if firefox.is_ok() {
+            let mut args = main_args("1");
+            args.extend(["--browser".to_string(), "firefox".to_string()]);
+            let ff = runner::run_report(args, display, true).await;
+            anyhow::ensure!(ff.code == EXIT_PASSED, "run {} of the main scenario in Firefox failed; see {}", i + 1, ff.run_dir.display());
+            for r in &ff.results {
+                firefox_times.push(r.duration);
+                firefox_setup.push(r.session_start);
+            }
         }
         for r in &report.results {
             scenario.push(r.duration);
@@ -96,6 +112,18 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
             ms(theirs),
             ours.as_secs_f64() / theirs.as_secs_f64()
         );
+    }
+    match &firefox {
+        Ok(_) => {
+            let theirs = median(firefox_times);
+            println!(
+                "  Firefox ESR (geckodriver, WebDriver BiDi), the same scenario, one run after each of ours: median {} (setup {}) — {:.2}× Chromium's time",
+                ms(theirs),
+                ms(median(firefox_setup)),
+                theirs.as_secs_f64() / ours.as_secs_f64()
+            );
+        }
+        Err(e) => println!("  Firefox: not measured ({e:#})"),
     }
     println!(
         "  median setup (a browser started, its context and page): {}   median after-hook (clean-up, context disposed): {}",

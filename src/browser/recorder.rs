@@ -493,6 +493,49 @@ mod tests {
     }
 
     #[test]
+    fn webdriver_bidi_events_are_recorded_as_devtools_ones() {
+        let r = recorder("http://127.0.0.1:4000");
+        r.begin_step(3);
+        let frame = json!({ "callFrames": [{ "url": "http://127.0.0.1:4000/app.js", "lineNumber": 41 }] });
+        r.hear_bidi("log.entryAdded", &json!({ "type": "console", "method": "error", "level": "error",
+            "text": "created dct_Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56", "stackTrace": frame }));
+        r.hear_bidi("log.entryAdded", &json!({ "type": "console", "method": "warn", "level": "warn", "text": "slow" }));
+        r.hear_bidi("log.entryAdded", &json!({ "type": "javascript", "level": "error",
+            "text": "TypeError: prefs is null", "stackTrace": frame }));
+        r.hear_bidi("log.entryAdded", &json!({ "type": "javascript", "level": "error", "text": "boom",
+            "stackTrace": { "callFrames": [{ "url": "moz-extension://abc/x.js", "lineNumber": 1 }] } }));
+        let request = |id: &str, url: &str, t: f64| json!({ "request": { "request": id, "url": url, "method": "GET" }, "timestamp": t });
+        let answer = |id: &str, status: u16, t: f64| json!({ "request": { "request": id }, "response": { "status": status }, "timestamp": t });
+        r.hear_bidi("network.beforeRequestSent", &request("1", "http://127.0.0.1:4000/api/tokens?refresh=1", 1000.0));
+        r.hear_bidi("network.beforeRequestSent", &request("2", "http://127.0.0.1:4000/favicon.ico", 1000.0));
+        r.hear_bidi("network.beforeRequestSent", &request("3", "http://example.com/x", 1000.0));
+        r.hear_bidi("network.beforeRequestSent", &request("4", "http://127.0.0.1:4000/old", 1000.0));
+        assert_eq!(r.unanswered(), 2, "the favicon and other origins are not the target's");
+        r.hear_bidi("network.responseStarted", &answer("1", 500, 1040.0));
+        r.hear_bidi("network.responseCompleted", &answer("1", 500, 1050.0));
+        // A redirect: the same request id goes on to its next URL.
+        r.hear_bidi("network.responseCompleted", &answer("4", 302, 1010.0));
+        r.hear_bidi("network.beforeRequestSent", &request("4", "http://127.0.0.1:4000/new", 1011.0));
+        r.hear_bidi("network.fetchError", &json!({ "request": { "request": "4" }, "errorText": "NS_BINDING_ABORTED", "timestamp": 1020.0 }));
+        assert_eq!(r.unanswered(), 0);
+        let lines: Vec<String> = r.events().iter().map(|e| format!("{} {}", e.step, e.line())).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "3 console.error: created [REDACTED] (http://127.0.0.1:4000/app.js:42)",
+                "3 console.warning: slow",
+                "3 uncaught error: TypeError: prefs is null (http://127.0.0.1:4000/app.js:42)",
+                "3 GET /api/tokens?refresh=1 → 500 in 50 ms",
+                "3 GET /old → 302 in 11 ms",
+                "3 GET /new → failed: NS_BINDING_ABORTED in 9 ms",
+            ]
+        );
+        let faults: Vec<String> = r.new_faults(&checks()).into_iter().map(|(_, w)| w).collect();
+        assert_eq!(faults.len(), 3, "{faults:?}");
+        assert!(faults[2].contains("GET /api/tokens?refresh=1 answered 500"), "{faults:?}");
+    }
+
+    #[test]
     fn origins_compare_as_the_browser_writes_them() {
         assert_eq!(origin("HTTPS://Staging.Example.com:443/app"), "https://staging.example.com");
         assert_eq!(origin("http://127.0.0.1:80"), "http://127.0.0.1");
