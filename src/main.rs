@@ -54,6 +54,10 @@ struct DocsArgs {
     /// Compare with the committed pictures instead of rewriting them.
     #[arg(long)]
     check: bool,
+    /// The browser: the guide's pictures are Chromium's; another browser's
+    /// baselines are kept in screenshots/<browser>/ and the page is not written.
+    #[arg(long, value_name = "NAME")]
+    browser: Option<ai_suite_e2e::config::BrowserName>,
 }
 
 async fn docs(args: DocsArgs, display: &Display) -> i32 {
@@ -61,10 +65,20 @@ async fn docs(args: DocsArgs, display: &Display) -> i32 {
     if !args.check {
         run_args.push("--update-screenshots".into());
     }
+    let other = args.browser.filter(|b| *b != ai_suite_e2e::config::BrowserName::Chromium);
+    if let Some(b) = other {
+        run_args.extend(["--browser".to_string(), b.to_string()]);
+    }
     let code = runner::run(run_args, display).await;
     if code != runner::EXIT_PASSED {
         eprintln!("the docs scenario failed: the guide was not regenerated");
         return code;
+    }
+    if let Some(b) = other {
+        let dir = std::path::Path::new(ai_suite_e2e::evidence::docs::SCREENSHOTS_DIR).join(b.as_str());
+        let did = if args.check { "compared with" } else { "wrote" };
+        println!("{did} {b}'s baselines in {}; the guide's pictures and page stay Chromium's", dir.display());
+        return 0;
     }
     match ai_suite_e2e::evidence::docs::write(&args.out, &args.assets) {
         Ok(()) => {
