@@ -217,7 +217,8 @@ impl RunContext {
         let mut s = ScenarioSession::new(key);
         let opened = self.open_page(&mut s).await;
         if let Err(e) = opened {
-            s.ui = None;
+            // Whatever was opened is given back (a session quit, its driver stopped).
+            self.release(&mut s).await;
             s.fail(crate::secret::redact(&format!("could not open a browser session: {e:#}")));
         }
         s.setup = s.started.elapsed();
@@ -252,14 +253,20 @@ impl RunContext {
         let chromium = session.chromium;
         s.browser = browser::browser_version(&driver);
         let context = session.browser_context.clone();
+        let devtools = session.devtools.clone();
+        // Held from now on: a failure below gives it back (see `open_scenario`).
+        let ui = s.ui.insert(Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools));
+        if let Some(gecko) = &mut s.gecko {
+            gecko.browser_pid = browser::firefox::process_id(&driver);
+        }
         // The page's console, errors and requests, heard from its first load on.
-        if let Some(devtools) = &session.devtools {
+        if let Some(devtools) = &devtools {
             s.recorder = Some(Recorder::attach(devtools, &self.base_url).await.context("could not listen to the page's console and requests")?);
-        } else if browser::speaks_bidi(&driver) {
-            // A browser without DevTools (Firefox), or a remote one: WebDriver BiDi.
+        } else if s.lease.is_none() && browser::speaks_bidi(&driver) {
+            // A browser without DevTools (Firefox), or a remote one, in a
+            // session of the scenario's own: WebDriver BiDi.
             s.recorder = Some(Recorder::attach_bidi(&driver, &self.base_url).await.context("could not listen to the page's console and requests")?);
         }
-        let ui = s.ui.insert(Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools));
         if self.config.video == crate::config::VideoMode::RetainOnFailure {
             s.video = Some(crate::evidence::video::Recording::start(ui).await.map_err(|e| format!("{e:#}")));
         }

@@ -607,6 +607,8 @@ fn summarise(
     // passwords) and, on the local AI Suite, every token it issued, read or not.
     let mut secrets = crate::secret::all();
     secrets.extend(started.local.as_ref().map(LocalSuite::issued).unwrap_or_default());
+    // The drivers' logs hold the browsers' own output (page errors among it).
+    crate::evidence::redact_driver_logs(&run_dir);
     let leaks = crate::evidence::leaks(&run_dir, &secrets)?;
 
 

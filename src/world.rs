@@ -49,7 +49,7 @@ pub struct AiSuiteWorld {
     pub rows_before: usize,
     /// The API Tokens table's row names, read before the dialog was opened
     /// (a modal dialog hides the page behind it from the accessibility tree).
-    pub names_before_dialog: Option<Vec<String>>,
+    pub names_before_dialog: Option<Vec<Option<String>>>,
     /// The last screenshot's image: reused when the page has not changed since.
     pub last_capture: Option<std::sync::Arc<Vec<u8>>>,
 }
@@ -125,9 +125,22 @@ impl AiSuiteWorld {
     /// before the dialog opened (else as it shows now); used once.
     pub async fn rows_before_dialog(&mut self, name: &str) -> anyhow::Result<(usize, usize)> {
         match self.names_before_dialog.take() {
-            Some(names) => Ok((names.len(), names.iter().filter(|n| n.as_str() == name.trim()).count())),
+            Some(names) => Ok((names.len(), names.iter().filter(|n| n.as_deref() == Some(name.trim())).count())),
             None => crate::pages::profile_page::ProfilePage::new(self.ui()?).rows_and_named(name).await,
         }
+    }
+
+    /// Waits until the page's requests to the target have been answered (at
+    /// most the configured wait; at once without a recorder): a table read
+    /// then is not one still loading.
+    pub async fn requests_answered(&self) -> anyhow::Result<()> {
+        let Some(r) = self.session.as_ref().and_then(|s| s.recorder.clone()) else { return Ok(()) };
+        let config = &self.run.config;
+        crate::browser::wait::until("the page's requests to the target to be answered", config.wait, config.poll, || async {
+            r.settle().await;
+            Ok((r.unanswered() == 0).then_some(()))
+        })
+        .await
     }
 
     /// A date as the feature writes it ("tomorrow", "today + 30 days"), in YYYY-MM-DD.

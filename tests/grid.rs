@@ -76,7 +76,10 @@ impl Grid {
                 format!("tcp://127.0.0.1:{subscribe}"),
             ])
         };
-        let mut grid = Grid { url: url.clone(), group: 0, children: Vec::new(), logs: logs.to_path_buf() };
+        // If this test dies (Ctrl-C, kill), a watchdog leading the Grid's
+        // process group kills the group: hub, nodes, drivers and browsers.
+        let group = ai_suite_e2e::browser::watch_over(None, &logs.join("watchdog")).map_err(|e| format!("{e:#}"))?;
+        let mut grid = Grid { url: url.clone(), group, children: Vec::new(), logs: logs.to_path_buf() };
         let mut hub_args = vec!["hub".to_string(), "--host".into(), "127.0.0.1".into(), "--port".into(), hub.to_string()];
         bus(&mut hub_args);
         grid.spawn(&jar, "hub", &hub_args)?;
@@ -113,13 +116,10 @@ impl Grid {
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log)
-            // One group for the whole Grid: the hub leads it.
+            // One group for the whole Grid, its watchdog's.
             .process_group(self.group)
             .spawn()
             .map_err(|e| format!("could not start the Selenium {name}: {e}"))?;
-        if self.group == 0 {
-            self.group = child.id() as i32;
-        }
         self.children.push(child);
         Ok(())
     }
@@ -331,7 +331,7 @@ fn main() {
         ensure(r.left.is_empty(), format!("still running: {:?}", r.left))
     }));
     checks::run(libtest_mimic::Arguments::from_args(), list, |_| {
-        let dir = std::env::temp_dir().join(format!("ai-suite-grid-{}", std::process::id()));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("grid-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut chromium = None;
         let mut firefox = None;
@@ -345,6 +345,13 @@ fn main() {
             seen
         });
         // A failed start dropped (and so stopped) what had started of the Grid.
-        Results { grid, chromium, firefox, left: left_behind() }
+        // Processes killed a moment ago may still be going away: 3 s at most.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut left = left_behind();
+        while !left.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+            left = left_behind();
+        }
+        Results { grid, chromium, firefox, left }
     })
 }

@@ -202,13 +202,20 @@ fn the_smoke_scenarios_and_date_validation_pass_in_firefox() {
     assert!(out.lines().any(|l| l.starts_with("clipboard: OS clipboard")), "{}", tail(&out));
     let converted = out.lines().filter(|l| l.contains("native date picker:") && l.contains("the control does not take it")).count();
     assert_eq!(converted, 2, "slashes and February 30 are not dates Firefox's control holds: {}", tail(&out));
-    let left: Vec<String> = std::fs::read_dir("/proc")
+    // Every process a run starts carries its pid (AI_SUITE_OWNER_PID): one
+    // whose run has ended is left behind (a driver, a browser, any of theirs).
+    let orphans: Vec<String> = std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
-        .filter(|p| std::fs::read_to_string(p.path().join("comm")).is_ok_and(|c| c.trim() == "geckodriver"))
-        .map(|p| p.file_name().to_string_lossy().to_string())
+        .filter_map(|p| {
+            let environ = std::fs::read(p.path().join("environ")).ok()?;
+            let owner = environ.split(|b| *b == 0).find_map(|v| v.strip_prefix(b"AI_SUITE_OWNER_PID="))?;
+            let owner = String::from_utf8_lossy(owner).to_string();
+            (!std::path::Path::new("/proc").join(&owner).exists())
+                .then(|| format!("{} ({}) of run {owner}", p.file_name().to_string_lossy(), std::fs::read_to_string(p.path().join("comm")).unwrap_or_default().trim()))
+        })
         .collect();
-    assert!(left.is_empty(), "geckodriver processes left: {left:?}");
+    assert!(orphans.is_empty(), "processes left by ended runs: {orphans:?}");
 }
 
 #[test]

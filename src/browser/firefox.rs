@@ -99,6 +99,15 @@ pub struct Launcher {
 pub struct GeckoDriver {
     pub url: String,
     child: tokio::process::Child,
+    /// The Firefox its session started (`moz:processID`), once known.
+    pub browser_pid: Option<u32>,
+    group: i32,
+}
+
+/// The process id of the session's Firefox, as geckodriver reports it.
+pub fn process_id(driver: &WebDriver) -> Option<u32> {
+    let caps = serde_json::to_value(driver.handle().capabilities()).ok()?;
+    caps["moz:processID"].as_u64().map(|p| p as u32)
 }
 
 impl Launcher {
@@ -117,7 +126,7 @@ impl Launcher {
         // A BiDi port of Firefox's own choosing: two browsers at once must not share one.
         let args = ["--websocket-port=0".to_string(), format!("--profile-root={}", self.tmp.display())];
         let (child, url) = super::start_process("geckodriver", &self.geckodriver, &args, &self.tmp, &log, Some(self.group)).await?;
-        Ok(GeckoDriver { url, child })
+        Ok(GeckoDriver { url, child, browser_pid: None, group: self.group })
     }
 
     /// Kills every geckodriver and Firefox of the run (the run's end).
@@ -130,9 +139,18 @@ impl Launcher {
 }
 
 impl GeckoDriver {
-    /// Stops the geckodriver (after its session was quit).
+    /// Stops the geckodriver, and its Firefox if the session's quit left it running.
     pub async fn stop(mut self) {
         let _ = self.child.start_kill();
         let _ = self.child.wait().await;
+        if let Some(pid) = self.browser_pid {
+            // SAFETY: plain syscalls; only a process still in the run's group
+            // (the pid may have been reused since Firefox quit) is killed.
+            unsafe {
+                if libc::getpgid(pid as i32) == self.group {
+                    libc::kill(pid as i32, libc::SIGKILL);
+                }
+            }
+        }
     }
 }

@@ -44,7 +44,7 @@ pub fn kill_all_now() {
 /// watchdog in that group waits for a pipe only we hold to close. `pgid`:
 /// the group to join; `None`: the watchdog leads a new group, for drivers
 /// started later (one geckodriver per Firefox session). Returns the group.
-pub(crate) fn watch_over(pgid: Option<i32>, tmp: &Path) -> anyhow::Result<i32> {
+pub fn watch_over(pgid: Option<i32>, tmp: &Path) -> anyhow::Result<i32> {
     use std::os::unix::process::CommandExt as _;
     let watchdog = std::process::Command::new("/bin/sh")
         .args(["-c", r#"read _ignored; rm -rf "$2"; kill -KILL "-${1:-$$}""#, "watchdog"])
@@ -158,7 +158,12 @@ pub(crate) async fn start_process(
     group: Option<i32>,
 ) -> anyhow::Result<(tokio::process::Child, String)> {
     let port = free_port()?;
-    let log = std::fs::File::create(log_path).with_context(|| format!("could not create {}", log_path.display()))?;
+    // Appended to: a log redacted in place while the driver runs stays whole.
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log_path)
+        .with_context(|| format!("could not create {}", log_path.display()))?;
     let mut child = tokio::process::Command::new(exe)
         .arg(format!("--port={port}"))
         .args(args)
@@ -351,13 +356,11 @@ pub async fn new_session(
         Ok(d) => d,
         Err(e) => bail!("{}", diagnose::session_failed(driver_url, mark, &e.to_string())),
     };
-    driver
-        .update_timeouts(TimeoutConfiguration::new(
-            Some(Duration::from_secs(10)),
-            Some(config.page_load),
-            Some(Duration::ZERO),
-        ))
-        .await?;
+    let timeouts = TimeoutConfiguration::new(Some(Duration::from_secs(10)), Some(config.page_load), Some(Duration::ZERO));
+    if let Err(e) = driver.update_timeouts(timeouts).await {
+        let _ = driver.clone().quit().await;
+        bail!("the new browser session refused its timeouts: {e}");
+    }
     let chromium = driver_is_chromium(&driver).await;
     let input = if chromium { config.input } else { input::InputMode::WebDriver };
     // Only to a browser our own ChromeDriver started: a remote WebDriver's

@@ -130,6 +130,9 @@ pub struct Recorder {
 /// answer is (see [`Recorder::settle`]).
 struct BidiFeed {
     bidi: thirtyfour::bidi::BiDi,
+    /// The tab: a script evaluated there is answered after the page's
+    /// earlier events were sent (see [`Recorder::settle`]).
+    context: thirtyfour::bidi::BrowsingContextId,
     events: Mutex<thirtyfour::bidi::RawEventStream>,
 }
 
@@ -157,20 +160,36 @@ impl Recorder {
     /// session must be the scenario's own (its events are not told apart by tab).
     pub async fn attach_bidi(driver: &thirtyfour::WebDriver, base_url: &str) -> anyhow::Result<Self> {
         let bidi = driver.bidi().await.map_err(|e| anyhow::anyhow!("no WebDriver BiDi connection: {e}"))?;
+        let context = bidi.browsing_context().top_level().await.map_err(|e| anyhow::anyhow!("WebDriver BiDi named no tab: {e}"))?;
         // The stream first: nothing sent after the subscription is missed.
         let events = Mutex::new(bidi.subscribe_raw());
         bidi.session()
             .subscribe_many(BIDI_EVENTS.iter().map(|e| e.to_string()))
             .await
             .map_err(|e| anyhow::anyhow!("WebDriver BiDi refused to send the page's console and network events: {e}"))?;
-        Ok(Self::new(base_url, Some(Arc::new(BidiFeed { bidi, events }))))
+        let recorder = Self::new(base_url, Some(Arc::new(BidiFeed { bidi, context, events })));
+        // Read every 50 ms besides when asked: the connection keeps 1024
+        // events, and one that waits longer is lost without a word.
+        let feed = Arc::downgrade(recorder.bidi.as_ref().expect("just set"));
+        let state = Arc::downgrade(&recorder.state);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(50));
+            loop {
+                tick.tick().await;
+                let (Some(bidi), Some(state)) = (feed.upgrade(), state.upgrade()) else { break };
+                Recorder { state, bidi: Some(bidi) }.drain();
+            }
+        });
+        Ok(recorder)
     }
 
-    /// Everything the browser sent before now has been heard: a BiDi round
-    /// trip, then the events it brought (DevTools: always so already).
+    /// Everything the page sent before now has been heard: a script
+    /// evaluated in the tab (its answer comes after the tab's earlier
+    /// events), then the events it brought (DevTools: always so already).
     pub async fn settle(&self) {
         if let Some(feed) = &self.bidi {
-            let _ = tokio::time::timeout(Duration::from_secs(2), feed.bidi.send_raw("session.status", json!({}))).await;
+            let params = json!({ "expression": "0", "target": { "context": feed.context.to_string() }, "awaitPromise": false });
+            let _ = tokio::time::timeout(Duration::from_secs(2), feed.bidi.send_raw("script.evaluate", params)).await;
             self.drain();
         }
     }

@@ -434,6 +434,25 @@ pub async fn save_dom(ui: &Ui, path: &Path) -> anyhow::Result<()> {
     std::fs::write(path, crate::secret::redact(html)).with_context(|| format!("could not write {}", path.display()))
 }
 
+/// The drivers' logs in a run's folder (`chromedriver.log`, `geckodriver-N.log`:
+/// the browsers' own output, page errors included) rewritten with every known
+/// secret and every token-like word replaced, before they are kept or uploaded.
+pub fn redact_driver_logs(run_dir: &Path) {
+    for entry in std::fs::read_dir(run_dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !(name.contains("driver") && name.ends_with(".log")) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read(entry.path()) {
+            let text = String::from_utf8_lossy(&text);
+            let clean = crate::secret::redact_token_like(&crate::secret::redact(&text));
+            if clean != text {
+                let _ = std::fs::write(entry.path(), clean);
+            }
+        }
+    }
+}
+
 /// Files under `dir` whose bytes contain any of `secrets`.
 pub fn leaks(dir: &Path, secrets: &[String]) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();

@@ -73,10 +73,11 @@ impl<'a> ProfilePage<'a> {
         Ok((t.rows.len(), named(&t, &self.ui.config.columns, name)))
     }
 
-    /// The name of every row of the table, as it shows now.
-    pub async fn row_names(&self) -> anyhow::Result<Vec<String>> {
+    /// The name of every row of the table, as it shows now (`None`: a row
+    /// without a name cell).
+    pub async fn row_names(&self) -> anyhow::Result<Vec<Option<String>>> {
         let t = self.tokens_table().await?;
-        Ok(t.records(&self.ui.config.columns).iter().map(|r| r.get("name").map(|n| n.trim().to_string()).unwrap_or_default()).collect())
+        Ok(t.records(&self.ui.config.columns).iter().map(|r| r.get("name").map(|n| n.trim().to_string())).collect())
     }
 
     /// Rows named `name`, read once the table shows at least `at_least` rows
@@ -109,7 +110,7 @@ impl<'a> ProfilePage<'a> {
     /// before: an open modal dialog hides the page behind it from the
     /// accessibility tree (`aria-hidden`, as MUI and Radix do), so the rows
     /// are read while they can be.
-    pub async fn click_create_token_noting_rows(&self) -> anyhow::Result<Vec<String>> {
+    pub async fn click_create_token_noting_rows(&self) -> anyhow::Result<Vec<Option<String>>> {
         let names = self.row_names().await?;
         self.click_create_token().await?;
         Ok(names)

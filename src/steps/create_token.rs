@@ -114,6 +114,7 @@ async fn open_dialog(w: &mut AiSuiteWorld, step: &Step) {
         menu.choose_profile().await?;
         let page = ProfilePage::new(&ui);
         page.wait_loaded().await?;
+        w.requests_answered().await?;
         w.names_before_dialog = Some(page.click_create_token_noting_rows().await?);
         CreateTokenModal::wait_open(&ui).await.map(|_| ())
     })
@@ -123,6 +124,8 @@ async fn open_dialog(w: &mut AiSuiteWorld, step: &Step) {
 #[when(expr = "I create a token named {string} expiring {date}")]
 async fn create_named(w: &mut AiSuiteWorld, step: &Step, base: String, when: RelativeDate) {
     w.step(step, async |w| {
+        // The rows noted when the dialog opened are not those after this token.
+        w.names_before_dialog = None;
         let name = w.run.unique_name(&base);
         let date = when.on(w.today())?;
         let ui = w.ui()?.clone();
