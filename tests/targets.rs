@@ -165,8 +165,9 @@ async fn later_scenarios_reuse_the_first_sign_in() {
 }
 
 /// The channels besides the direct DevTools one: WebDriver alone (any
-/// browser, `AI_SUITE_INPUT=webdriver`), and a remote WebDriver (a grid),
-/// whose browsers' DevTools endpoints are not reachable from here.
+/// browser, `AI_SUITE_INPUT=webdriver`). A remote WebDriver, whose browsers'
+/// DevTools endpoints are not reachable from here, is tests/grid.rs's: a real
+/// Selenium Grid, in Chromium and Firefox.
 #[test]
 fn the_suite_passes_through_webdriver_alone() {
     let (code, out) = suite(&[("AI_SUITE_INPUT", "webdriver")], &["--name", "following the user guide|avatar menu"]);
@@ -216,26 +217,6 @@ fn the_smoke_scenarios_and_date_validation_pass_in_firefox() {
         })
         .collect();
     assert!(orphans.is_empty(), "processes left by ended runs: {orphans:?}");
-}
-
-#[test]
-fn the_suite_passes_through_a_remote_webdriver() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut driver = std::process::Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("chromedriver is installed");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
-        std::thread::yield_now();
-    }
-    let url = format!("http://127.0.0.1:{port}");
-    let (code, out) = suite(&[("WEBDRIVER_URL", &url)], &["--name", "avatar menu|lists every user"]);
-    let _ = driver.kill();
-    let _ = driver.wait();
-    all_passed(code, &out, 2);
 }
 
 /// What an SSO sign-in leaves in the browser, minted on the target's store:
