@@ -117,6 +117,43 @@ struct State {
     ignored: std::collections::HashSet<String>,
 }
 
+impl State {
+    /// One event, in the step running now.
+    fn record(&mut self, kind: EventKind, level: &str, text: String, source: Option<String>) {
+        let (step, at) = (self.step, self.started.elapsed());
+        self.events.push(PageEvent {
+            step,
+            at,
+            kind,
+            level: level.to_string(),
+            text,
+            source,
+            status: None,
+            duration: None,
+            failed: None,
+            reported: false,
+        });
+    }
+
+    /// A request sent at `sent` (the browser's seconds), recorded and kept
+    /// open under its id when it is the target's (not another origin's, nor
+    /// the browser's own favicon request or the redirects after it).
+    fn request_sent(&mut self, id: String, url: &str, method: &str, sent: f64) {
+        let (their, path) = split_origin(url);
+        if their != self.origin {
+            return;
+        }
+        if path.starts_with("/favicon.ico") || self.ignored.contains(&id) {
+            self.ignored.insert(id);
+            return;
+        }
+        let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+        self.record(EventKind::Request, method, scrub(&path), None);
+        let i = self.events.len() - 1;
+        self.open.insert(id, (i, sent));
+    }
+}
+
 /// Records one tab's events (cheap to clone).
 #[derive(Clone)]
 pub struct Recorder {
@@ -250,19 +287,6 @@ impl Recorder {
 
     fn hear(&self, method: &str, p: &Value) {
         let mut s = lock(&self.state);
-        let (step, at) = (s.step, s.started.elapsed());
-        let event = |kind, level: &str, text: String, source: Option<String>| PageEvent {
-            step,
-            at,
-            kind,
-            level: level.to_string(),
-            text,
-            source,
-            status: None,
-            duration: None,
-            failed: None,
-            reported: false,
-        };
         match method {
             "Runtime.consoleAPICalled" => {
                 let frame = &p["stackTrace"]["callFrames"][0];
@@ -271,7 +295,7 @@ impl Recorder {
                 }
                 let text = p["args"].as_array().into_iter().flatten().map(remote_text).collect::<Vec<_>>().join(" ");
                 let level = p["type"].as_str().unwrap_or("log");
-                s.events.push(event(EventKind::Console, level, scrub(&text), source(frame)));
+                s.record(EventKind::Console, level, scrub(&text), source(frame));
             }
             "Runtime.exceptionThrown" => {
                 let d = &p["exceptionDetails"];
@@ -284,7 +308,7 @@ impl Recorder {
                 let text = d["exception"]["description"].as_str().or(d["exception"]["value"].as_str()).or(d["text"].as_str()).unwrap_or("unknown error");
                 let first = text.lines().next().unwrap_or(text);
                 let where_ = if frame.is_object() { source(frame) } else { source(d) };
-                s.events.push(event(EventKind::PageError, level, scrub(first), where_));
+                s.record(EventKind::PageError, level, scrub(first), where_);
             }
             "Network.requestWillBeSent" => {
                 let id = p["requestId"].as_str().unwrap_or_default().to_string();
@@ -296,20 +320,7 @@ impl Recorder {
                     s.events[i].status = r["status"].as_u64().map(|v| v as u16);
                     s.events[i].duration = Some(secs(sent - started));
                 }
-                let url = p["request"]["url"].as_str().unwrap_or_default();
-                let (their, path) = split_origin(url);
-                if their != s.origin {
-                    return;
-                }
-                if path.starts_with("/favicon.ico") || s.ignored.contains(&id) {
-                    s.ignored.insert(id);
-                    return;
-                }
-                let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
-                let method = p["request"]["method"].as_str().unwrap_or("GET");
-                s.events.push(event(EventKind::Request, method, scrub(&path), None));
-                let i = s.events.len() - 1;
-                s.open.insert(id, (i, sent));
+                s.request_sent(id, p["request"]["url"].as_str().unwrap_or_default(), p["request"]["method"].as_str().unwrap_or("GET"), sent);
             }
             "Network.responseReceived" => {
                 if let Some(&(i, _)) = s.open.get(p["requestId"].as_str().unwrap_or_default()) {
@@ -335,19 +346,6 @@ impl Recorder {
     /// One WebDriver BiDi event, recorded as [`Recorder::hear`] records DevTools'.
     fn hear_bidi(&self, method: &str, p: &Value) {
         let mut s = lock(&self.state);
-        let (step, at) = (s.step, s.started.elapsed());
-        let event = |kind, level: &str, text: String, source: Option<String>| PageEvent {
-            step,
-            at,
-            kind,
-            level: level.to_string(),
-            text,
-            source,
-            status: None,
-            duration: None,
-            failed: None,
-            reported: false,
-        };
         // Milliseconds since the epoch, in seconds.
         let time = |p: &Value| p["timestamp"].as_f64().unwrap_or_default() / 1000.0;
         let request_id = |p: &Value| p["request"]["request"].as_str().unwrap_or_default().to_string();
@@ -361,7 +359,7 @@ impl Recorder {
                 if p["type"] == "javascript" {
                     let level = if text.contains("promise") { "unhandled rejection" } else { "uncaught error" };
                     let first = text.lines().next().unwrap_or(text);
-                    s.events.push(event(EventKind::PageError, level, scrub(first), source(frame)));
+                    s.record(EventKind::PageError, level, scrub(first), source(frame));
                 } else {
                     // Console levels as DevTools names them.
                     let level = match p["method"].as_str().unwrap_or("log") {
@@ -369,7 +367,7 @@ impl Recorder {
                         "assert" if p["level"] == "error" => "assert",
                         other => other,
                     };
-                    s.events.push(event(EventKind::Console, level, scrub(text), source(frame)));
+                    s.record(EventKind::Console, level, scrub(text), source(frame));
                 }
             }
             "network.beforeRequestSent" => {
@@ -379,20 +377,7 @@ impl Recorder {
                 if let Some((i, started)) = s.open.remove(&id) {
                     s.events[i].duration = Some(secs(sent - started));
                 }
-                let url = p["request"]["url"].as_str().unwrap_or_default();
-                let (their, path) = split_origin(url);
-                if their != s.origin {
-                    return;
-                }
-                if path.starts_with("/favicon.ico") || s.ignored.contains(&id) {
-                    s.ignored.insert(id);
-                    return;
-                }
-                let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
-                let method = p["request"]["method"].as_str().unwrap_or("GET");
-                s.events.push(event(EventKind::Request, method, scrub(&path), None));
-                let i = s.events.len() - 1;
-                s.open.insert(id, (i, sent));
+                s.request_sent(id, p["request"]["url"].as_str().unwrap_or_default(), p["request"]["method"].as_str().unwrap_or("GET"), sent);
             }
             "network.responseStarted" | "network.responseCompleted" => {
                 let id = request_id(p);
