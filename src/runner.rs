@@ -193,6 +193,11 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
     let report = async {
         let run = prepare(opts, display, &mut started, quiet).await?;
         let executed = execute(&run, quiet).await?;
+        // The browsers are quit: the drivers go too, so their logs are whole
+        // when they are redacted and scanned.
+        if let Some(driver) = started.driver.take() {
+            driver.stop().await;
+        }
         summarise(run, executed, &started, display, quiet, clock)
     }
     .await;
@@ -608,7 +613,7 @@ fn summarise(
     let mut secrets = crate::secret::all();
     secrets.extend(started.local.as_ref().map(LocalSuite::issued).unwrap_or_default());
     // The drivers' logs hold the browsers' own output (page errors among it).
-    crate::evidence::redact_driver_logs(&run_dir);
+    let redacted_logs = crate::evidence::redact_driver_logs(&run_dir);
     let leaks = crate::evidence::leaks(&run_dir, &secrets)?;
 
 
@@ -650,6 +655,9 @@ fn summarise(
         out(format!("browser: {}", browsers.join(", ")));
     }
     out(format!("reports: {0}/report.html, {0}/junit.xml, {0}/cucumber.json, {0}/results.json", run_dir.display()));
+    for log in &redacted_logs {
+        out(format!("note: {} held secrets or token-like words (the browser's own output); they were replaced by [REDACTED]", log.display()));
+    }
     for leak in &leaks {
         out(format!("SECRET LEAKED: a token value or password is in {}", leak.display()));
     }

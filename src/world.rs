@@ -130,17 +130,19 @@ impl AiSuiteWorld {
         }
     }
 
-    /// Waits until the page's requests to the target have been answered (at
-    /// most the configured wait; at once without a recorder): a table read
-    /// then is not one still loading.
+    /// Gives the page's requests to the target up to 2 s to be answered (at
+    /// once without a recorder): a table read then is not one still loading.
+    /// A request that stays open (server-sent events, long polling) does not
+    /// fail the step: the table is then read as it shows.
     pub async fn requests_answered(&self) -> anyhow::Result<()> {
         let Some(r) = self.session.as_ref().and_then(|s| s.recorder.clone()) else { return Ok(()) };
         let config = &self.run.config;
-        crate::browser::wait::until("the page's requests to the target to be answered", config.wait, config.poll, || async {
+        crate::browser::wait::within(std::time::Duration::from_secs(2).min(config.wait), config.poll, || async {
             r.settle().await;
             Ok((r.unanswered() == 0).then_some(()))
         })
-        .await
+        .await?;
+        Ok(())
     }
 
     /// A date as the feature writes it ("tomorrow", "today + 30 days"), in YYYY-MM-DD.

@@ -162,9 +162,9 @@ pub struct Recorder {
     bidi: Option<Arc<BidiFeed>>,
 }
 
-/// The session's BiDi events, read when the recorder is asked (no task of
-/// its own): what arrived before a BiDi answer is in the stream when that
-/// answer is (see [`Recorder::settle`]).
+/// The session's BiDi events, read every 50 ms by a task of the recorder's
+/// and whenever it is asked: what arrived before a BiDi answer is in the
+/// stream when that answer is (see [`Recorder::settle`]).
 struct BidiFeed {
     bidi: thirtyfour::bidi::BiDi,
     /// The tab: a script evaluated there is answered after the page's
@@ -237,7 +237,9 @@ impl Recorder {
         use futures::StreamExt as _;
         let Some(feed) = &self.bidi else { return };
         let mut events = lock(&feed.events);
-        while let Some(Some(e)) = events.next().now_or_never() {
+        // Unconstrained: tokio's cooperative budget would otherwise end the
+        // reading after ~128 events as if nothing more had arrived.
+        while let Some(Some(e)) = tokio::task::unconstrained(events.next()).now_or_never() {
             self.hear_bidi(&e.method, &e.params);
         }
     }

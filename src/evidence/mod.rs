@@ -437,7 +437,9 @@ pub async fn save_dom(ui: &Ui, path: &Path) -> anyhow::Result<()> {
 /// The drivers' logs in a run's folder (`chromedriver.log`, `geckodriver-N.log`:
 /// the browsers' own output, page errors included) rewritten with every known
 /// secret and every token-like word replaced, before they are kept or uploaded.
-pub fn redact_driver_logs(run_dir: &Path) {
+/// Returns the logs that held any.
+pub fn redact_driver_logs(run_dir: &Path) -> Vec<PathBuf> {
+    let mut redacted = Vec::new();
     for entry in std::fs::read_dir(run_dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
         if !(name.contains("driver") && name.ends_with(".log")) {
@@ -446,11 +448,12 @@ pub fn redact_driver_logs(run_dir: &Path) {
         if let Ok(text) = std::fs::read(entry.path()) {
             let text = String::from_utf8_lossy(&text);
             let clean = crate::secret::redact_token_like(&crate::secret::redact(&text));
-            if clean != text {
-                let _ = std::fs::write(entry.path(), clean);
+            if clean != text && std::fs::write(entry.path(), clean).is_ok() {
+                redacted.push(entry.path());
             }
         }
     }
+    redacted
 }
 
 /// Files under `dir` whose bytes contain any of `secrets`.
