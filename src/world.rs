@@ -121,6 +121,15 @@ impl AiSuiteWorld {
         self.run.today()
     }
 
+    /// Clicks Create Token on the Profile page, noting the table's rows first
+    /// (once the page's requests are answered) for [`Self::rows_before_dialog`].
+    pub async fn click_create_token_noting_rows(&mut self) -> anyhow::Result<()> {
+        self.requests_answered().await?;
+        let ui = self.ui()?.clone();
+        self.names_before_dialog = Some(crate::pages::profile_page::ProfilePage::new(&ui).click_create_token_noting_rows().await?);
+        Ok(())
+    }
+
     /// The table's row count and the rows named `name`, as the table showed
     /// before the dialog opened (else as it shows now); used once.
     pub async fn rows_before_dialog(&mut self, name: &str) -> anyhow::Result<(usize, usize)> {
@@ -134,7 +143,7 @@ impl AiSuiteWorld {
     /// once without a recorder): a table read then is not one still loading.
     /// A request that stays open (server-sent events, long polling) does not
     /// fail the step: the table is then read as it shows.
-    pub async fn requests_answered(&self) -> anyhow::Result<()> {
+    async fn requests_answered(&self) -> anyhow::Result<()> {
         let Some(r) = self.session.as_ref().and_then(|s| s.recorder.clone()) else { return Ok(()) };
         let config = &self.run.config;
         crate::browser::wait::within(std::time::Duration::from_secs(2).min(config.wait), config.poll, || async {

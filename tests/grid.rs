@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use ai_suite_e2e::results::{Outcome, RunRecord};
 
 mod checks;
+mod processes;
 
 /// Every process of the Grid (and so every driver and browser it starts)
 /// carries this variable: what is left of the test can be found by it.
@@ -204,20 +205,6 @@ fn get_json(url: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(json).map_err(|e| e.to_string())
 }
 
-/// Processes still carrying this test's mark (none once the Grid is stopped).
-fn left_behind() -> Vec<String> {
-    let mark = format!("{MARK}={}", std::process::id());
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else { continue };
-        if environ.split(|b| *b == 0).any(|v| v == mark.as_bytes()) {
-            let cmd = std::fs::read_to_string(entry.path().join("cmdline")).unwrap_or_default().replace('\0', " ");
-            out.push(format!("{} {}", entry.file_name().to_string_lossy(), cmd.chars().take(80).collect::<String>()));
-        }
-    }
-    out
-}
-
 /// One run of the suite through the Grid.
 struct Run {
     code: i32,
@@ -345,13 +332,6 @@ fn main() {
             seen
         });
         // A failed start dropped (and so stopped) what had started of the Grid.
-        // Processes killed a moment ago may still be going away: 3 s at most.
-        let deadline = Instant::now() + Duration::from_secs(3);
-        let mut left = left_behind();
-        while !left.is_empty() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
-            left = left_behind();
-        }
-        Results { grid, chromium, firefox, left }
+        Results { grid, chromium, firefox, left: processes::left_behind(&format!("{MARK}={}", std::process::id())) }
     })
 }

@@ -5,6 +5,7 @@
 use ai_suite_e2e::local_suite::{self, LocalSuite, QA_EMAIL, QA_PASSWORD};
 
 mod common;
+mod processes;
 use common::run_binary as suite;
 
 fn tail(text: &str) -> String {
@@ -205,22 +206,8 @@ fn the_smoke_scenarios_and_date_validation_pass_in_firefox() {
     assert!(out.lines().any(|l| l.starts_with("clipboard: OS clipboard")), "{}", tail(&out));
     let converted = out.lines().filter(|l| l.contains("native date picker:") && l.contains("the control does not take it")).count();
     assert_eq!(converted, 2, "slashes and February 30 are not dates Firefox's control holds: {}", tail(&out));
-    // Anything of this run (a driver, a browser) still there once it has
-    // ended is left behind; processes killed a moment ago get 3 s to go.
-    let left = || -> Vec<String> {
-        std::fs::read_dir("/proc")
-            .unwrap()
-            .flatten()
-            .filter(|p| std::fs::read(p.path().join("environ")).is_ok_and(|e| e.split(|b| *b == 0).any(|v| v == mark.as_bytes())))
-            .map(|p| format!("{} ({})", p.file_name().to_string_lossy(), std::fs::read_to_string(p.path().join("comm")).unwrap_or_default().trim()))
-            .collect()
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-    let mut orphans = left();
-    while !orphans.is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        orphans = left();
-    }
+    // Anything of this run (a driver, a browser) still there once it has ended is left behind.
+    let orphans = processes::left_behind(&mark);
     assert!(orphans.is_empty(), "processes left by the run: {orphans:?}");
 }
 

@@ -52,7 +52,7 @@ impl Drop for Inner {
 /// Where the session's browser takes DevTools connections (`host:port`),
 /// when it says so (ChromeDriver's `goog:chromeOptions.debuggerAddress`).
 pub fn debugger_address(driver: &WebDriver) -> Option<String> {
-    let caps = serde_json::to_value(driver.handle().capabilities()).unwrap_or_default();
+    let caps = super::session_capabilities(driver);
     // Chromium listens on the IPv4 loopback; "localhost" may resolve to ::1 first.
     caps["goog:chromeOptions"]["debuggerAddress"].as_str().map(|a| a.replace("localhost", "127.0.0.1"))
 }

@@ -106,8 +106,7 @@ pub struct GeckoDriver {
 
 /// The process id of the session's Firefox, as geckodriver reports it.
 pub fn process_id(driver: &WebDriver) -> Option<u32> {
-    let caps = serde_json::to_value(driver.handle().capabilities()).ok()?;
-    caps["moz:processID"].as_u64().map(|p| p as u32)
+    super::session_capabilities(driver)["moz:processID"].as_u64().map(|p| p as u32)
 }
 
 impl Launcher {

@@ -324,15 +324,20 @@ fn chromium_capabilities(config: &Config, binary: Option<&Path>, base_url: &str,
     Ok(caps)
 }
 
+/// The capabilities the session was created with, as JSON (`Null` if unreadable).
+pub(crate) fn session_capabilities(driver: &WebDriver) -> serde_json::Value {
+    serde_json::to_value(driver.handle().capabilities()).unwrap_or_default()
+}
+
 /// The session was given a WebDriver BiDi connection (`webSocketUrl`).
 pub fn speaks_bidi(driver: &WebDriver) -> bool {
-    serde_json::to_value(driver.handle().capabilities()).is_ok_and(|c| c["webSocketUrl"].is_string())
+    session_capabilities(driver)["webSocketUrl"].is_string()
 }
 
 /// The browser's name and version as its session reports them (`chrome 156.0.8078.114`,
 /// `firefox 153.8.0`).
 pub fn browser_version(driver: &WebDriver) -> Option<String> {
-    let caps = serde_json::to_value(driver.handle().capabilities()).ok()?;
+    let caps = session_capabilities(driver);
     Some(format!("{} {}", caps["browserName"].as_str()?, caps["browserVersion"].as_str()?))
 }
 
@@ -444,7 +449,7 @@ pub(crate) async fn emulate(config: &Config, page: &page::Page) -> anyhow::Resul
 /// Chromium (or Chrome, Edge) speaks DevTools: told by the capabilities the
 /// session was created with, else asked.
 async fn driver_is_chromium(driver: &WebDriver) -> bool {
-    let caps = serde_json::to_value(driver.handle().capabilities()).unwrap_or_default();
+    let caps = session_capabilities(driver);
     if caps.get("goog:chromeOptions").is_some() || caps.get("ms:edgeOptions").is_some() {
         return true;
     }

@@ -114,8 +114,7 @@ async fn open_dialog(w: &mut AiSuiteWorld, step: &Step) {
         menu.choose_profile().await?;
         let page = ProfilePage::new(&ui);
         page.wait_loaded().await?;
-        w.requests_answered().await?;
-        w.names_before_dialog = Some(page.click_create_token_noting_rows().await?);
+        w.click_create_token_noting_rows().await?;
         CreateTokenModal::wait_open(&ui).await.map(|_| ())
     })
     .await

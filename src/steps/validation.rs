@@ -86,8 +86,7 @@ async fn try_duplicate(w: &mut AiSuiteWorld, step: &Step) {
         // The rows counted before the attempt must include the first token's.
         let page = ProfilePage::new(&ui);
         page.wait_for_row(&name, "the first token's row in the API Tokens table", |_| true).await?;
-        w.requests_answered().await?;
-        w.names_before_dialog = Some(page.click_create_token_noting_rows().await?);
+        w.click_create_token_noting_rows().await?;
         let tomorrow = w.iso_date("tomorrow")?;
         try_create(w, name, tomorrow).await
     })
