@@ -172,6 +172,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn main() {
+    // A self-check probe's own process (started by the self-check below).
+    if let Some(code) = ai_suite_e2e::selfcheck::worker_main() {
+        std::process::exit(code);
+    }
     let args: Vec<String> = std::env::args().collect();
     // No command, or an option first: the suite itself (cucumber's options and ours).
     let suite = args.get(1).is_none_or(|a| a.starts_with('-'));
@@ -189,7 +193,8 @@ fn main() {
         }
     };
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
-    let prepared = if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. })) { None } else { Some(Display::prepare()) };
+    let prepared =
+        if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. } | Command::Selfcheck { .. })) { None } else { Some(Display::prepare()) };
     let display = prepared.as_ref();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match command {
@@ -216,8 +221,14 @@ fn main() {
             }
             Ok(_) => {
                 let only: Vec<local_suite::Fault> =
-                    local_suite::Fault::ALL.iter().copied().filter(|f| names.iter().any(|n| n == f.name())).collect();
-                let rows = runtime.block_on(ai_suite_e2e::selfcheck::run(&only, &[], display.expect("prepared")));
+                    local_suite::Fault::ALL.iter().copied().filter(|f| names.is_empty() || names.iter().any(|n| n == f.name())).collect();
+                let rows = match std::env::current_exe() {
+                    Ok(exe) => ai_suite_e2e::selfcheck::run(&exe, &ai_suite_e2e::selfcheck::jobs(&only, &[])),
+                    Err(e) => {
+                        eprintln!("error: cannot find this program to start the probes: {e}");
+                        std::process::exit(runner::EXIT_COULD_NOT_RUN);
+                    }
+                };
                 println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
                 if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
             }

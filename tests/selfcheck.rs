@@ -5,7 +5,6 @@
 //! test of its own (`cargo test --test selfcheck -- copy-nothing` runs that
 //! fault's). The unbroken app passing is proven by tests/user_tokens.rs.
 
-use ai_suite_e2e::browser::display::Display;
 use ai_suite_e2e::local_suite::Fault;
 use ai_suite_e2e::selfcheck::{self, KIT_VARIANTS, Row, variant_for};
 
@@ -22,6 +21,10 @@ fn row<'a>(rows: &'a [Row], fault: Fault, build: &str) -> Result<&'a Row, String
 }
 
 fn main() {
+    // A probe's own process: this binary, started again by selfcheck::run.
+    if let Some(code) = selfcheck::worker_main() {
+        std::process::exit(code);
+    }
     let mut checks: Vec<checks::Check<Vec<Row>>> = Vec::new();
     for &fault in Fault::ALL {
         for second_pass in [false, true] {
@@ -49,18 +52,9 @@ fn main() {
                 .filter(|f| names.iter().any(|n| n.starts_with(&format!("{}: ", f.name())) && n.ends_with(&format!("the {} build", build(*f, second_pass)))))
                 .collect()
         };
-        let (first, second) = (wanted(false), wanted(true));
-        let display = Display::prepare();
-        let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-        let mut rows = Vec::new();
-        if !first.is_empty() {
-            rows.extend(runtime.block_on(selfcheck::run(&first, &[], &display)));
-        }
-        if !second.is_empty() {
-            rows.extend(runtime.block_on(selfcheck::run(&second, KIT_VARIANTS, &display)));
-        }
-        drop(runtime);
-        drop(display);
+        let mut jobs = selfcheck::jobs(&wanted(false), &[]);
+        jobs.extend(selfcheck::jobs(&wanted(true), KIT_VARIANTS));
+        let rows = selfcheck::run(&std::env::current_exe().expect("this test binary"), &jobs);
         println!("\n{}", selfcheck::table(&rows));
         rows
     })

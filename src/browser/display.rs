@@ -37,48 +37,76 @@ impl Display {
                     .into(),
             };
         };
-        // A display number nobody uses.
-        let Some(n) = (99..199).find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
-        else {
-            return Self { name: None, xvfb: None, note: "no free X display number for Xvfb".into() };
-        };
-        let mut command = Command::new(&xvfb);
-        command
-            .args([format!(":{n}"), "-screen".into(), "0".into(), "1920x1080x24".into(), "-nolisten".into(), "tcp".into()])
-            .env(super::OWNER_ENV, std::process::id().to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        // SAFETY: only an async-signal-safe syscall between fork and exec. Xvfb
-        // stops (SIGTERM: it removes its lock file) when this process dies,
-        // even by SIGKILL; `prepare` runs on the main thread, which lives as
-        // long as the process.
-        unsafe {
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-                Ok(())
-            });
-        }
-        let child = command.spawn();
-        let mut child = match child {
-            Ok(c) => c,
-            Err(e) => return Self { name: None, xvfb: None, note: format!("Xvfb could not start: {e}") },
-        };
-        // Ready when its socket exists (a condition, polled; no runtime yet, so a blocking poll).
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !Path::new(&socket).exists() {
-            if Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
-                let _ = child.kill();
-                return Self { name: None, xvfb: None, note: "Xvfb did not come up within 10 s".into() };
+        // A display number nobody uses. Two runs starting at once may pick the
+        // same one: the second Xvfb finds the lock taken and exits, and the
+        // next free number is tried.
+        let mut tried = 0;
+        let mut last_error = String::from("no free X display number for Xvfb");
+        let (n, child) = loop {
+            let Some(n) = (99..199u32).skip(tried).find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            else {
+                return Self { name: None, xvfb: None, note: last_error };
+            };
+            tried = (n - 99 + 1) as usize;
+            match start_xvfb(&xvfb, n) {
+                Ok(child) => break (n, child),
+                Err(Taken) if tried < 100 => last_error = format!("display :{n} was taken by another Xvfb as this one started"),
+                Err(Taken) => return Self { name: None, xvfb: None, note: last_error },
+                Err(Failed(why)) => return Self { name: None, xvfb: None, note: why },
             }
-            std::thread::yield_now();
-        }
+        };
         let name = format!(":{n}");
         // SAFETY: called before any other thread exists (before the tokio runtime).
         unsafe { std::env::set_var("DISPLAY", &name) };
         Self { name: Some(name.clone()), xvfb: Some(child), note: format!("own Xvfb on {name}") }
     }
+}
+
+enum StartError {
+    /// Another X server holds the display (it exited at once).
+    Taken,
+    Failed(String),
+}
+use StartError::{Failed, Taken};
+
+/// Starts Xvfb on `:n`.
+fn start_xvfb(xvfb: &Path, n: u32) -> Result<Child, StartError> {
+    let mut command = Command::new(xvfb);
+    command
+        .args([format!(":{n}"), "-screen".into(), "0".into(), "1920x1080x24".into(), "-nolisten".into(), "tcp".into()])
+        .env(super::OWNER_ENV, std::process::id().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: only an async-signal-safe syscall between fork and exec. Xvfb
+    // stops (SIGTERM: it removes its lock file) when this process dies,
+    // even by SIGKILL; `prepare` runs on the main thread, which lives as
+    // long as the process.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(|e| Failed(format!("Xvfb could not start: {e}")))?;
+    // Ready when its socket exists and the display's lock names it (not
+    // another Xvfb that took the number first): a condition, polled (no
+    // runtime yet, so a blocking poll).
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let ours = |child: &Child| std::fs::read_to_string(format!("/tmp/.X{n}-lock")).is_ok_and(|pid| pid.trim() == child.id().to_string());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&socket).exists() || !ours(&child) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return Err(Taken);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Failed("Xvfb did not come up within 10 s".into()));
+        }
+        std::thread::yield_now();
+    }
+    Ok(child)
 }
 
 impl Drop for Display {

@@ -62,6 +62,20 @@ impl Fault {
     }
 }
 
+/// A fault is written by its name (the self-check's rows cross processes as JSON).
+impl serde::Serialize for Fault {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fault {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Fault::ALL.iter().copied().find(|f| f.name() == name).ok_or_else(|| serde::de::Error::custom(format!("unknown fault '{name}'")))
+    }
+}
+
 /// The set of faults switched on for one server.
 #[derive(Clone, Debug, Default)]
 pub struct Faults(BTreeSet<Fault>);
