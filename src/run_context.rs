@@ -181,18 +181,23 @@ impl RunContext {
             std::fs::write(&info, format!("{version}\n"))?;
             return Ok(());
         }
-        // Pixels are only comparable within one browser build (as Playwright keys
-        // its snapshots by browser and platform).
+        // Pixels compare within one browser's major version (a patch release
+        // renders the page the same within the perceptual tolerance; Playwright
+        // keys its snapshots by browser and platform likewise).
         let made_with = std::fs::read_to_string(&info).unwrap_or_default();
-        if made_with.trim() != version {
+        let made_with = made_with.trim();
+        if !crate::evidence::visual::comparable(made_with, &version) {
             if !self.warned_version.swap(true, Ordering::SeqCst) {
                 println!(
-                    "visual comparison skipped: the baselines were made with {:?}, this browser is {version:?}; \
-                     run `cargo run -- docs` to refresh them",
-                    made_with.trim()
+                    "note: visual comparison skipped: the baselines were made with {made_with:?}, this browser is {version:?} \
+                     (another major version renders fonts and controls differently); run `cargo run -- docs` to make \
+                     baselines with this browser"
                 );
             }
             return Ok(());
+        }
+        if made_with != version && !self.warned_version.swap(true, Ordering::SeqCst) {
+            println!("visual comparison: the baselines were made with {made_with}, this browser is {version} (the same major version): compared within the tolerance");
         }
         crate::evidence::visual::check_against_baseline(capture, &baseline, &self.run_dir.join("visual"), masks)
     }
@@ -321,7 +326,7 @@ impl RunContext {
         if let Some(ui) = &s.ui {
             if matches!(outcome, Outcome::Failed | Outcome::Interrupted) {
                 let path = crate::evidence::step_path(&self.run_dir, &s.key.feature, &s.key.evidence_name(), 99, "final-state");
-                if crate::evidence::capture(ui, &path, &crate::secret::all(), false, Some(&self.writes), None).await.is_ok() {
+                if crate::evidence::capture(ui, &path, &crate::secret::all(), false, false, Some(&self.writes), None).await.is_ok() {
                     s.steps.push(StepRecord {
                         index: 99,
                         text: "final state".into(),

@@ -276,7 +276,9 @@ impl AiSuiteWorld {
         let docs = self.run.docs.is_some();
         let writes = (!docs).then_some(&self.run.writes);
         let previous = if fresh { None } else { self.last_capture.take() };
-        let shot = crate::evidence::capture(ui, &path, &crate::secret::all(), docs, writes, previous).await?;
+        // The guide's Step 8 picture shows an example token (local AI Suite only: a known page).
+        let example = docs && self.run.config.is_local();
+        let shot = crate::evidence::capture(ui, &path, &crate::secret::all(), docs, example, writes, previous).await?;
         self.last_capture = Some(shot.png);
         Ok((path, shot.masks))
     }

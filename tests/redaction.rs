@@ -65,7 +65,7 @@ async fn a_secret_is_painted_over_while_it_fades_in_or_moves() {
                       if (arguments[0] === 0) go(); else requestAnimationFrame(() => requestAnimationFrame(go));";
             ui.page.eval(go, vec![serde_json::json!(frames).into()]).await.unwrap();
             let path = dir.join(format!("{}-{attempt}.png", name.replace(' ', "-")));
-            evidence::capture(&ui, &path, &secrets, false, None, None).await.unwrap();
+            evidence::capture(&ui, &path, &secrets, false, false, None, None).await.unwrap();
             let left = red_pixels(&path);
             assert_eq!(left, 0, "{name}, try {}: {left} pixels of the secret are not painted over ({})", attempt + 1, path.display());
         }
@@ -91,7 +91,7 @@ async fn a_token_shown_as_plain_text_in_the_dialog_is_painted_over_before_it_is_
     std::fs::write(&raw, session.driver.screenshot_as_png().await.unwrap()).unwrap();
     assert!(red_pixels(&raw) > 100, "the test page shows the token in red");
     let path = dir.join("plain.png");
-    evidence::capture(&ui, &path, &[], false, None, None).await.unwrap();
+    evidence::capture(&ui, &path, &[], false, false, None, None).await.unwrap();
     assert_eq!(red_pixels(&path), 0, "the plain-text token is painted over ({})", path.display());
     session.driver.quit().await.unwrap();
     driver.stop().await;

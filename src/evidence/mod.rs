@@ -30,6 +30,8 @@ const all = (xp, ctx) => {
   return out;
 };
 const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
+// What a value element shows: a field's value, else its text.
+const shows = (el) => (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el.value : el.textContent || '').trim();
 "#
     };
 }
@@ -42,7 +44,7 @@ const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
 /// rectangles (the change watcher is left alone): the capture looks again once
 /// the frame is made (see [`cover`]).
 const SECRET_RECTS_JS: &str = concat!(r#"
-const [secrets, xpaths, rectsOnly] = arguments;
+const [secrets, xpaths, rectsOnly, example] = arguments;
 // A document still without a body shows nothing yet.
 if (!document.body) return { rects: [], changed: true };
 const rects = [];
@@ -70,7 +72,7 @@ document.querySelectorAll('input, textarea').forEach((el) => {
 // like a token (one long word), wherever the build shows it.
 for (const [container, inner] of xpaths) {
   for (const c of all(container, document)) {
-    for (const el of all(inner, c)) add(el.getBoundingClientRect(), el);
+    for (const el of all(inner, c)) if (!example || shows(el) !== example) add(el.getBoundingClientRect(), el);
     const inDialog = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
     while (inDialog.nextNode()) {
       const node = inDialog.currentNode;
@@ -102,6 +104,40 @@ window.__e2eWatch.changed = false;
 window.__e2eWatch.moving = moving;
 return { rects, changed };
 "#);
+
+/// The token the guide's Step 8 picture shows (docs mode, local AI Suite):
+/// obviously not a real one, in the page's own font, the same in every run.
+pub const EXAMPLE_TOKEN: &str = "dct_••••••••••••••••••••••••••••••••";
+
+/// Shows [`EXAMPLE_TOKEN`] in place of the Token Created dialog's value (its
+/// field, and any token-like text in the dialog), keeping what was there for
+/// [`RESTORE_JS`]. The page's own state is untouched (Copy copies the real one).
+const EXAMPLE_JS: &str = concat!(dialog_js!(), r#"
+const [xpaths, example] = arguments;
+const swapped = [];
+for (const [container, inner] of xpaths) {
+  for (const c of all(container, document)) {
+    for (const el of all(inner, c)) {
+      if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') { swapped.push([el, 'value', el.value]); el.value = example; }
+      else { swapped.push([el, 'text', el.textContent]); el.textContent = example; }
+    }
+    const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    while (walk.nextNode()) if (tokenLike.test(walk.currentNode.nodeValue.trim())) nodes.push(walk.currentNode);
+    for (const n of nodes) { swapped.push([n, 'node', n.nodeValue]); n.nodeValue = example; }
+  }
+}
+window.__e2eExample = swapped;
+return swapped.length;
+"#);
+
+/// Puts back what [`EXAMPLE_JS`] replaced.
+const RESTORE_JS: &str = r#"
+for (const [el, how, was] of (window.__e2eExample || []).reverse()) {
+  if (how === 'value') el.value = was; else if (how === 'text') el.textContent = was; else el.nodeValue = was;
+}
+window.__e2eExample = null;
+"#;
 
 /// Freezes what would make two captures differ: transitions and animations
 /// jump to their end state, and the text caret is hidden.
@@ -284,6 +320,9 @@ pub async fn secret_rects(ui: &Ui) -> anyhow::Result<Vec<SecretRect>> {
 /// is written under this step's name.
 /// `freeze` (docs mode) stops transitions first; never on other targets, whose
 /// scripts may wait for a `transitionend` that would then never come.
+/// `example` (docs mode on the local AI Suite) shows [`EXAMPLE_TOKEN`] in the
+/// Token Created dialog for the picture, then puts the real value back; the
+/// painting still covers any secret left in sight.
 /// Returns the rectangles of the `visual.mask` regions (dynamic content that a
 /// picture comparison must ignore).
 pub async fn capture(
@@ -291,11 +330,32 @@ pub async fn capture(
     path: &Path,
     secrets: &[String],
     freeze: bool,
+    example: bool,
     writes: Option<&Writes>,
     previous: Option<std::sync::Arc<Vec<u8>>>,
 ) -> anyhow::Result<Captured> {
     // The token value inside the Token Created dialog, even before the suite has read it.
     let scoped = vec![json!([ui.locator(key::TOKEN_CREATED_DIALOG).xpath, ui.locator(key::TOKEN_CREATED_VALUE).scoped()])];
+    let example = example && freeze && ui.driver.execute(EXAMPLE_JS, vec![json!(scoped), json!(EXAMPLE_TOKEN)]).await?.json().as_u64().unwrap_or(0) > 0;
+    let captured = capture_frame(ui, path, secrets, &scoped, freeze, example, writes, previous).await;
+    if example {
+        ui.driver.execute(RESTORE_JS, vec![]).await.context("could not put the token back after showing the example one")?;
+    }
+    captured
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn capture_frame(
+    ui: &Ui,
+    path: &Path,
+    secrets: &[String],
+    scoped: &[serde_json::Value],
+    freeze: bool,
+    example: bool,
+    writes: Option<&Writes>,
+    previous: Option<std::sync::Arc<Vec<u8>>>,
+) -> anyhow::Result<Captured> {
+    let example = if example { json!(EXAMPLE_TOKEN) } else { json!(null) };
     if freeze {
         ui.driver.execute(FREEZE_JS, vec![]).await?;
         // A settled frame: fonts loaded and two frames painted since the last change.
@@ -303,7 +363,9 @@ pub async fn capture(
         ui.driver.execute_async(SETTLED_JS, vec![]).await.context("the page did not paint a settled frame")?;
     }
     // Where the secrets are (with `true`: only that, the change watcher untouched).
-    let look = |rects_only: bool| ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into(), json!(rects_only).into()]);
+    let look = |rects_only: bool| {
+        ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into(), json!(rects_only).into(), example.clone().into()])
+    };
     let ret = look(false).await?;
     let SecretsOnScreen { rects, changed } =
         serde_json::from_value(ret).context("could not tell where the secrets are on the page (no screenshot taken)")?;

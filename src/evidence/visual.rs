@@ -5,10 +5,12 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use image::{Rgba, RgbaImage};
+use image::RgbaImage;
 
-/// A pixel differs when a channel moves by more than this (anti-aliasing noise).
-pub const CHANNEL_TOLERANCE: u8 = 24;
+/// A pixel differs when its colour moves by more than this share of the
+/// largest perceptual (YIQ) difference: pixelmatch's default, which a changed
+/// word, colour or border exceeds and a font's anti-aliasing does not.
+pub const COLOUR_THRESHOLD: f64 = 0.1;
 /// The images differ when more than this share of pixels differ (0.02%: about
 /// 200 pixels of 1280×800; a changed word, colour or column is far more).
 pub const MAX_DIFF_RATIO: f64 = 0.0002;
@@ -31,34 +33,52 @@ pub fn compare(expected: &RgbaImage, actual: &RgbaImage) -> Comparison {
 }
 
 /// Like [`compare`], ignoring the pixels inside `masks` (dynamic regions).
+/// Pixels are compared by blazediff: a perceptual colour difference, with
+/// anti-aliased pixels (the edges of text and shapes, which move by a pixel
+/// between browser builds) left out; the diff image shows differing pixels in
+/// red and anti-aliasing in yellow over the faded picture.
 pub fn compare_masked(expected: &RgbaImage, actual: &RgbaImage, masks: &[super::Rect]) -> Comparison {
-    let masked = |x: u32, y: u32| {
-        let (x, y) = (x as f64, y as f64);
-        masks.iter().any(|r| x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h)
-    };
+    let (w, h) = actual.dimensions();
+    let total = (w * h) as usize;
     if expected.dimensions() != actual.dimensions() {
-        let (w, h) = actual.dimensions();
-        return Comparison { differing: (w * h) as usize, total: (w * h) as usize, diff: Some(actual.clone()) };
+        return Comparison { differing: total, total, diff: Some(actual.clone()) };
     }
-    let (w, h) = expected.dimensions();
-    let mut diff = RgbaImage::new(w, h);
-    let mut differing = 0;
-    for (x, y, e) in expected.enumerate_pixels() {
-        let a = actual.get_pixel(x, y);
-        let moved = !masked(x, y) && e.0.iter().zip(a.0.iter()).any(|(p, q)| p.abs_diff(*q) > CHANNEL_TOLERANCE);
-        if moved {
-            differing += 1;
-            diff.put_pixel(x, y, Rgba([255, 0, 0, 255]));
-        } else {
-            // The unchanged picture, faded, as context for the red pixels.
-            let g = (e.0[0] as u32 + e.0[1] as u32 + e.0[2] as u32) / 3;
-            let faded = (g / 4 + 190) as u8;
-            diff.put_pixel(x, y, Rgba([faded, faded, faded, 255]));
+    // A masked pixel is the expected one: it cannot differ.
+    let mut actual = actual.clone();
+    for r in masks {
+        let (x0, y0) = (r.x.max(0.0).floor() as u32, r.y.max(0.0).floor() as u32);
+        let (x1, y1) = (((r.x + r.w).ceil().max(0.0) as u32).min(w), ((r.y + r.h).ceil().max(0.0) as u32).min(h));
+        for y in y0..y1 {
+            for x in x0..x1 {
+                actual.put_pixel(x, y, *expected.get_pixel(x, y));
+            }
         }
     }
-    let total = (w * h) as usize;
+    let image = |i: &RgbaImage| blazediff::Image { data: i.as_raw().clone(), width: w, height: h };
+    let mut out = blazediff::Image::new(w, h);
+    let options = blazediff::DiffOptions { threshold: COLOUR_THRESHOLD, include_aa: false, ..Default::default() };
+    let differing = match blazediff::diff(&image(expected), &image(&actual), Some(&mut out), &options) {
+        Ok(result) => result.diff_count as usize,
+        Err(_) => total,
+    };
     let over = differing as f64 > total as f64 * MAX_DIFF_RATIO;
-    Comparison { differing, total, diff: over.then_some(diff) }
+    let diff = over.then(|| RgbaImage::from_raw(w, h, out.data).unwrap_or_else(|| actual.clone()));
+    Comparison { differing, total, diff }
+}
+
+/// A browser build as the baselines record it (`Chrome/156.0.8078.108`,
+/// `firefox 153.8.0`): its name and major version.
+pub fn major(build: &str) -> Option<(&str, &str)> {
+    let (name, version) = build.trim().split_once(['/', ' '])?;
+    let major = version.split('.').next().filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_digit()))?;
+    Some((name, major))
+}
+
+/// Whether captures of `browser` compare with baselines made by `baselines`:
+/// the same browser and major version (a patch release renders the same page
+/// within the tolerance; a new major may change fonts and controls).
+pub fn comparable(baselines: &str, browser: &str) -> bool {
+    major(baselines).is_some() && major(baselines) == major(browser)
 }
 
 /// Compares `actual` (a PNG file) with `baseline`; on a difference writes
@@ -87,7 +107,7 @@ pub fn check_against_baseline(actual: &Path, baseline: &Path, out_dir: &Path, ma
         d.save(&dif)?;
     }
     bail!(
-        "the picture differs from its baseline {}: {} of {} pixels changed (tolerance {:.2}%); see {}, {} and {}; \
+        "the picture differs from its baseline {}: {} of {} pixels changed (perceptually, anti-aliasing left out; tolerance {:.2}%); see {}, {} and {}; \
          if the change is intended, run `cargo run -- docs` to update the baselines",
         baseline.display(),
         c.differing,
@@ -102,6 +122,7 @@ pub fn check_against_baseline(actual: &Path, baseline: &Path, out_dir: &Path, ma
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Rgba;
 
     #[test]
     fn identical_images_match_and_a_changed_button_does_not() {
@@ -116,10 +137,39 @@ mod tests {
         let c = compare(&a, &b);
         assert_eq!(c.differing, 3000);
         assert!(!c.matches());
-        // Anti-aliasing noise stays within the tolerance.
+        // A faint change of colour is below the perceptual threshold.
         let mut n = a.clone();
         n.put_pixel(5, 5, Rgba([240, 240, 240, 255]));
-        assert!(compare(&a, &n).matches());
+        assert_eq!(compare(&a, &n).differing, 0);
+    }
+
+    /// The edge of a glyph drawn one step lighter or darker (what a browser
+    /// patch release's font rasteriser does) is anti-aliasing, not a difference.
+    #[test]
+    fn anti_aliased_edges_that_move_do_not_count() {
+        let mut a = RgbaImage::from_pixel(60, 40, Rgba([255, 255, 255, 255]));
+        let mut b = a.clone();
+        // A dark vertical stroke with a grey anti-aliased edge, the edge shade moved in b.
+        for y in 10..30 {
+            for x in 20..23 {
+                a.put_pixel(x, y, Rgba([0, 0, 0, 255]));
+                b.put_pixel(x, y, Rgba([0, 0, 0, 255]));
+            }
+            a.put_pixel(23, y, Rgba([150, 150, 150, 255]));
+            b.put_pixel(23, y, Rgba([110, 110, 110, 255]));
+        }
+        let c = compare(&a, &b);
+        assert_eq!(c.differing, 0, "{c:?}");
+    }
+
+    #[test]
+    fn baselines_compare_within_a_major_version_of_the_same_browser() {
+        assert!(comparable("Chrome/156.0.8078.108\n", "Chrome/156.0.8078.114"));
+        assert!(!comparable("Chrome/156.0.8078.108", "Chrome/157.0.7000.1"));
+        assert!(!comparable("Chrome/156.0.8078.108", "firefox 156.0"));
+        assert!(comparable("firefox 153.8.0", "firefox 153.9.1"));
+        assert!(!comparable("", "Chrome/156.0.8078.114"));
+        assert_eq!(major("HeadlessChrome/156.0.1"), Some(("HeadlessChrome", "156")));
     }
 
     #[test]
