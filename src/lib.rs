@@ -9,6 +9,7 @@ pub mod browser;
 pub mod cleanup;
 pub mod config;
 pub mod dates;
+pub mod drift;
 pub mod evidence;
 pub mod locators;
 pub mod merge;

@@ -60,6 +60,33 @@ struct DocsArgs {
     browser: Option<ai_suite_e2e::config::BrowserName>,
 }
 
+#[derive(clap::Args, Debug)]
+struct DriftArgs {
+    /// The published page (access-control/user-tokens.md) or the docs repository's checkout.
+    path: std::path::PathBuf,
+    /// Write the published wording back into the feature's doc strings where only wording changed.
+    #[arg(long)]
+    fix: bool,
+    /// The feature whose doc strings make the page.
+    #[arg(long, default_value = ai_suite_e2e::evidence::docs::DOCS_FEATURE)]
+    feature: std::path::PathBuf,
+    /// The suite's pictures, the published ones are compared with.
+    #[arg(long, default_value = ai_suite_e2e::evidence::docs::SCREENSHOTS_DIR)]
+    pictures: std::path::PathBuf,
+}
+
+fn drift(args: DriftArgs) -> i32 {
+    // The locators a staging build's config overrides are the ones asked.
+    let config = match ai_suite_e2e::config::Config::load(&ai_suite_e2e::config::process_env) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return runner::EXIT_COULD_NOT_RUN;
+        }
+    };
+    ai_suite_e2e::drift::run(&args.path, &args.feature, &args.pictures, &config.locators, args.fix)
+}
+
 async fn docs(args: DocsArgs, display: &Display) -> i32 {
     let mut run_args: Vec<String> = ["docs", "--docs", "--tags", "@docs"].iter().map(|s| s.to_string()).collect();
     if !args.check {
@@ -122,6 +149,9 @@ enum Command {
         /// Only these faults (all when none is named).
         faults: Vec<String>,
     },
+    /// Compare the published guide (the GitBook page, or the docs repository
+    /// holding it) with the page the features make: exit 0 same, 1 drift, 3 unreadable.
+    Drift(DriftArgs),
     /// Merge the reports of a run split into shards (--shard i/n) into one.
     MergeReports {
         /// The shards' run folders (target/e2e/run-…), or folders holding them.
@@ -194,7 +224,7 @@ fn main() {
     };
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
     let prepared =
-        if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. } | Command::Selfcheck { .. })) { None } else { Some(Display::prepare()) };
+        if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. } | Command::Selfcheck { .. } | Command::Drift(_))) { None } else { Some(Display::prepare()) };
     let display = prepared.as_ref();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match command {
@@ -233,6 +263,7 @@ fn main() {
                 if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
             }
         },
+        Some(Command::Drift(d)) => drift(d),
         Some(Command::MergeReports { dirs, out }) => match ai_suite_e2e::merge::merge(&dirs, &out) {
             Ok(m) => {
                 let count = |o: runner::Outcome| m.results.iter().filter(|r| r.outcome == o).count();

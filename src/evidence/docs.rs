@@ -33,8 +33,17 @@ pub fn pictures(docstring: &str) -> Vec<Picture> {
     out
 }
 
-/// Renders the page from the feature file; picture paths get `assets` in front.
-pub fn render(feature_path: &Path, assets: &str) -> anyhow::Result<String> {
+/// A doc string of the `@docs` scenario (its Background's first), as the
+/// feature file holds it.
+#[derive(Clone, Debug)]
+pub struct DocString {
+    pub text: String,
+    /// The line (1-based) of the step it belongs to.
+    pub step_line: usize,
+}
+
+/// The doc strings the page is built from, in the page's order.
+pub fn doc_strings(feature_path: &Path) -> anyhow::Result<Vec<DocString>> {
     let feature = gherkin::Feature::parse_path(feature_path, GherkinEnv::default())
         .with_context(|| format!("cannot parse {}", feature_path.display()))?;
     let scenario = feature
@@ -44,10 +53,19 @@ pub fn render(feature_path: &Path, assets: &str) -> anyhow::Result<String> {
         .or_else(|| feature.tags.iter().any(|t| t == "docs").then(|| feature.scenarios.first()).flatten())
         .context("no @docs scenario in the docs feature")?;
     let steps = feature.background.iter().flat_map(|b| b.steps.iter()).chain(scenario.steps.iter());
+    let docs: Vec<DocString> =
+        steps.filter_map(|step| step.docstring.as_ref().map(|doc| DocString { text: doc.trim().to_string(), step_line: step.position.line })).collect();
+    if docs.is_empty() {
+        bail!("the @docs scenario has no doc strings to build the page from");
+    }
+    Ok(docs)
+}
+
+/// Renders the page from the feature file; picture paths get `assets` in front.
+pub fn render(feature_path: &Path, assets: &str) -> anyhow::Result<String> {
     let mut page = String::new();
-    for step in steps {
-        let Some(doc) = &step.docstring else { continue };
-        let mut text = doc.trim().to_string();
+    for doc in doc_strings(feature_path)? {
+        let mut text = doc.text;
         for p in pictures(&text) {
             text = text.replace(&format!("]({})", p.file), &format!("]({assets}{})", p.file));
         }
@@ -56,9 +74,6 @@ pub fn render(feature_path: &Path, assets: &str) -> anyhow::Result<String> {
             page.push_str(if text.starts_with('#') { "\n\n***\n\n" } else { "\n\n" });
         }
         page.push_str(&text);
-    }
-    if page.is_empty() {
-        bail!("the @docs scenario has no doc strings to build the page from");
     }
     page.push('\n');
     Ok(page)
