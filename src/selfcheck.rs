@@ -131,30 +131,66 @@ pub fn worker_main() -> Option<i32> {
     Some(0)
 }
 
+/// How many probes at once: the cores (at most 4; measured on 2 cores: 2 at
+/// once 4 min 54 s, 3 at once 5 min 44 s, 1 at a time 9 min 05 s), or one
+/// when probes cannot each have an X display of their own (no Xvfb): they
+/// would share one clipboard.
 fn workers() -> usize {
+    if !crate::browser::display::can_start_xvfb() {
+        return 1;
+    }
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     std::env::var(WORKERS_ENV).ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(cores.min(4))
 }
 
-/// Runs one probe in a process of its own: `exe` with [`JOB_ENV`] set, and no
-/// `DISPLAY`, so it starts an X display of its own (its own clipboard).
+/// A probe that has not ended by then is stopped (its run's own waits end
+/// long before: a probe takes seconds to a minute).
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Runs one probe in a process of its own: `exe` with [`JOB_ENV`] set and,
+/// where Xvfb can start one, no display of the caller's, so it starts an X
+/// display of its own (its own clipboard).
 fn run_in_process(exe: &Path, job: &Job) -> Row {
     let failed = |why: String| {
         eprintln!("self-check: the probe of {} could not run: {why}", job.encode());
         Row { fault: job.fault, caught: false, caught_by: vec![], tokens_left_active: None, run_dir: PathBuf::new(), variant: job.variant.clone(), leaks: vec![] }
     };
-    let output = Command::new(exe).env(JOB_ENV, job.encode()).env_remove("DISPLAY").stdin(Stdio::null()).output();
-    let output = match output {
-        Ok(o) => o,
+    let mut command = Command::new(exe);
+    command.env(JOB_ENV, job.encode()).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if crate::browser::display::can_start_xvfb() {
+        command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    }
+    let child = match command.spawn() {
+        Ok(c) => c,
         Err(e) => return failed(format!("cannot start {}: {e}", exe.display())),
     };
+    let pid = child.id();
+    // The output is read on a thread of its own; here, the wait for it, with its limit.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let output = match rx.recv_timeout(PROBE_LIMIT) {
+        Ok(Ok(o)) => o,
+        Ok(Err(e)) => return failed(format!("its output could not be read: {e}")),
+        Err(_) => {
+            // SAFETY: a plain signal to the probe's process, which has not been reaped (its waiter still waits).
+            unsafe {
+                libc::kill(pid as i32, libc::SIGTERM);
+            }
+            let _ = rx.recv_timeout(std::time::Duration::from_secs(30));
+            return failed(format!("it had not ended after {} s and was stopped", PROBE_LIMIT.as_secs()));
+        }
+    };
     let stdout = String::from_utf8_lossy(&output.stdout);
-    match stdout.lines().find_map(|l| l.strip_prefix(ROW_LINE)) {
+    match stdout.lines().rev().find_map(|l| l.strip_prefix(ROW_LINE)) {
         Some(json) => serde_json::from_str(json).unwrap_or_else(|e| failed(format!("unreadable row ({e}): {json}"))),
         None => {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let tail: Vec<&str> = stderr.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
-            failed(format!("it ended ({}) without a row:\n{}", output.status, crate::secret::redact(&tail.join("\n"))))
+            // The probe's tokens are not known here: anything that looks like one is hidden too.
+            let tail = crate::secret::redact_token_like(&crate::secret::redact(&tail.join("\n")));
+            failed(format!("it ended ({}) without a row:\n{tail}", output.status))
         }
     }
 }

@@ -107,6 +107,13 @@ fn the_reference_guide_differs_only_where_it_is_a_brief_not_the_published_page()
     );
     assert!(out.contains("note: the published page marks no UI names in bold"), "{out}");
     assert!(out.contains("note: the published page names some pictures by caption only"), "{out}");
+    // Its wording has no Markdown: written into the feature it would drop the bold and code.
+    let feature = std::env::temp_dir().join(format!("ai-suite-drift-brief-{}.feature", std::process::id()));
+    std::fs::copy(DOCS_FEATURE, &feature).unwrap();
+    let (_, out) = run_binary(&[], &["drift", guide, "--fix", "--feature", &feature.to_string_lossy()]);
+    assert!(out.contains("--fix: nothing written: the published page marks no UI names in bold"), "{out}");
+    assert_eq!(std::fs::read_to_string(&feature).unwrap(), std::fs::read_to_string(DOCS_FEATURE).unwrap());
+    let _ = std::fs::remove_file(&feature);
 }
 
 #[test]
@@ -153,6 +160,22 @@ fn a_reworded_paragraph_is_fixed_into_the_doc_string_and_nothing_else() {
     assert_eq!(steps(&after), steps(&std::fs::read_to_string(DOCS_FEATURE).unwrap()), "steps and assertions are never touched");
     let (code, out) = repo.drift(&["--feature", &f]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// A feature file with Windows line ends stays one: only the reworded line changes.
+#[test]
+fn fix_keeps_a_feature_file_s_line_ends() {
+    let repo = DocsRepo::new("crlf");
+    repo.edit("type a descriptive name for the token.", "type a short name for the token.");
+    let feature = repo.dir.join("guide.feature");
+    let crlf = std::fs::read_to_string(DOCS_FEATURE).unwrap().replace('\n', "\r\n");
+    std::fs::write(&feature, &crlf).unwrap();
+    let (_, out) = repo.drift(&["--fix", "--feature", &feature.to_string_lossy()]);
+    assert!(out.contains("--fix: wrote the published wording of 1 section"), "{out}");
+    let after = std::fs::read_to_string(&feature).unwrap();
+    assert_eq!(after.matches("\r\n").count(), crlf.matches("\r\n").count(), "every line still ends in CRLF");
+    assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
+    assert!(after.contains("      Click the **Token Name** field and type a short name for the token.\r\n"), "{after}");
 }
 
 #[test]

@@ -15,6 +15,11 @@ pub struct Display {
     pub note: String,
 }
 
+/// Whether this machine can start displays of its own (Xvfb is installed).
+pub fn can_start_xvfb() -> bool {
+    xvfb_binary().is_some()
+}
+
 fn xvfb_binary() -> Option<std::path::PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path).chain([std::path::PathBuf::from("/usr/bin")]).map(|d| d.join("Xvfb")).find(|p| p.is_file())
@@ -93,18 +98,24 @@ fn start_xvfb(xvfb: &Path, n: u32) -> Result<Child, StartError> {
     // another Xvfb that took the number first): a condition, polled (no
     // runtime yet, so a blocking poll).
     let socket = format!("/tmp/.X11-unix/X{n}");
-    let ours = |child: &Child| std::fs::read_to_string(format!("/tmp/.X{n}-lock")).is_ok_and(|pid| pid.trim() == child.id().to_string());
+    let lock = || std::fs::read_to_string(format!("/tmp/.X{n}-lock")).ok().map(|pid| pid.trim().to_string());
+    let ours = |child: &Child| lock().is_some_and(|pid| pid == child.id().to_string());
     let deadline = Instant::now() + Duration::from_secs(10);
     while !Path::new(&socket).exists() || !ours(&child) {
-        if let Ok(Some(_)) = child.try_wait() {
-            return Err(Taken);
+        if let Ok(Some(status)) = child.try_wait() {
+            // Another X server's lock on the number: taken; else Xvfb itself failed.
+            return Err(match lock() {
+                Some(pid) if pid != child.id().to_string() => Taken,
+                _ => Failed(format!("Xvfb exited at once ({status}) on display :{n}")),
+            });
         }
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
             return Err(Failed("Xvfb did not come up within 10 s".into()));
         }
-        std::thread::yield_now();
+        // The poll's interval (the wait is the condition above, with its deadline).
+        std::thread::sleep(Duration::from_millis(5));
     }
     Ok(child)
 }

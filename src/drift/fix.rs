@@ -36,6 +36,9 @@ fn edits(p: &Section, s: &Section, findings: &[Finding]) -> Result<Vec<Edit>, St
     }
     let mut out = Vec::new();
     if p.heading != s.heading {
+        if p.heading.is_empty() || s.heading.is_empty() || p.level != s.level {
+            return Err("a heading was added, removed or changed in level: edit the doc string by hand".into());
+        }
         let doc = s.origin.ok_or("the suite's section has no doc string of its own")?;
         out.push(Edit { doc, old: s.heading_source.clone(), new: p.heading_source.clone() });
     }
@@ -45,6 +48,10 @@ fn edits(p: &Section, s: &Section, findings: &[Finding]) -> Result<Vec<Edit>, St
         return Err(format!("the published section has {} paragraphs where the suite has {}: edit the doc string by hand", theirs.len(), ours.len()));
     }
     for (t, o) in theirs.iter().zip(&ours) {
+        // A UI name or example value is what a step is about, even where the words around it changed.
+        if t.bold != o.bold || t.code != o.code {
+            return Err(format!("a UI name or example value changed in \"{}\": change the steps by hand", o.text));
+        }
         if t.text != o.text {
             let doc = o.origin.ok_or("a paragraph without a doc string")?;
             out.push(Edit { doc, old: o.source.clone(), new: as_in_feature(t) });
@@ -53,25 +60,43 @@ fn edits(p: &Section, s: &Section, findings: &[Finding]) -> Result<Vec<Edit>, St
     Ok(out)
 }
 
+/// The whitespace every non-empty line starts with (as gherkin's dedent finds it).
+fn common_indent<'a>(lines: &[&'a str]) -> &'a str {
+    let mut prefix: Option<&str> = None;
+    for l in lines.iter().filter(|l| !l.trim().is_empty()) {
+        let own = &l[..l.len() - l.trim_start().len()];
+        prefix = Some(match prefix {
+            None => own,
+            Some(p) => {
+                let shared = p.char_indices().zip(own.chars()).take_while(|((_, a), b)| a == b).last().map(|((i, c), _)| i + c.len_utf8()).unwrap_or(0);
+                &p[..shared]
+            }
+        });
+    }
+    prefix.unwrap_or("")
+}
+
 /// Where doc string `doc` sits in the feature file's lines: its content's
-/// first line, the line after its last, and its indentation.
-fn locate(lines: &[&str], doc: &DocString) -> anyhow::Result<(usize, usize, usize)> {
+/// first line and the line after its last.
+fn locate(lines: &[&str], doc: &DocString) -> anyhow::Result<(usize, usize)> {
     let open = (doc.step_line..lines.len())
         .find(|&i| {
             let t = lines[i].trim_start();
             t.starts_with("\"\"\"") || t.starts_with("```")
         })
         .with_context(|| format!("no doc string after line {}", doc.step_line))?;
-    let indent = lines[open].len() - lines[open].trim_start().len();
     let delimiter = &lines[open].trim_start()[..3];
     let close = (open + 1..lines.len()).find(|&i| lines[i].trim() == delimiter).with_context(|| format!("the doc string at line {} is not closed", open + 1))?;
-    Ok((open + 1, close, indent))
+    Ok((open + 1, close))
 }
 
 /// Applies the wording of every section where only wording changed to the
 /// feature file (and, for the committed feature, regenerates the committed
 /// page); says what it fixed and what it left.
 pub fn apply(drift: &Drift, feature: &Path, doc_strings: &[DocString]) -> anyhow::Result<String> {
+    if drift.plain {
+        return Ok("--fix: nothing written: the published page marks no UI names in bold, so its wording would drop the feature's Markdown".into());
+    }
     let mut all = Vec::new();
     let (mut fixed, mut left) = (Vec::new(), Vec::new());
     for row in &drift.rows {
@@ -91,6 +116,7 @@ pub fn apply(drift: &Drift, feature: &Path, doc_strings: &[DocString]) -> anyhow
     }
     if !all.is_empty() {
         let text = std::fs::read_to_string(feature).with_context(|| format!("cannot read {}", feature.display()))?;
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let lines: Vec<&str> = text.lines().collect();
         let mut replaced: Vec<(usize, usize, Vec<String>)> = Vec::new();
         for (i, doc) in doc_strings.iter().enumerate() {
@@ -98,8 +124,11 @@ pub fn apply(drift: &Drift, feature: &Path, doc_strings: &[DocString]) -> anyhow
             if mine.is_empty() {
                 continue;
             }
-            let (first, end, indent) = locate(&lines, doc)?;
-            let mut content = lines[first..end].iter().map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() }).collect::<Vec<_>>().join("\n");
+            let (first, end) = locate(&lines, doc)?;
+            let body = &lines[first..end];
+            // Gherkin removes the content's common indentation: so do we, and put the same back.
+            let prefix = common_indent(body);
+            let mut content = body.iter().map(|l| l.strip_prefix(prefix).unwrap_or(l.trim_start())).collect::<Vec<_>>().join("\n");
             for e in mine {
                 if content.matches(&e.old).count() != 1 {
                     bail!("the doc string at line {} does not hold this text once: {:?}", first, e.old);
@@ -109,8 +138,7 @@ pub fn apply(drift: &Drift, feature: &Path, doc_strings: &[DocString]) -> anyhow
             if content.contains("\"\"\"") || content.contains("```") {
                 bail!("the published wording holds a doc string delimiter (\"\"\" or ```): edit the feature by hand");
             }
-            let pad = " ".repeat(indent);
-            replaced.push((first, end, content.lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect()));
+            replaced.push((first, end, content.lines().map(|l| if l.is_empty() { String::new() } else { format!("{prefix}{l}") }).collect()));
         }
         let mut out: Vec<String> = Vec::new();
         let mut at = 0;
@@ -120,12 +148,13 @@ pub fn apply(drift: &Drift, feature: &Path, doc_strings: &[DocString]) -> anyhow
             at = end;
         }
         out.extend(lines[at..].iter().map(|l| l.to_string()));
-        let mut new_text = out.join("\n");
+        let mut new_text = out.join(newline);
         if text.ends_with('\n') {
-            new_text.push('\n');
+            new_text.push_str(newline);
         }
         std::fs::write(feature, new_text).with_context(|| format!("cannot write {}", feature.display()))?;
-        if feature == Path::new(docs::DOCS_FEATURE) {
+        let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok().is_some_and(|b| a == b));
+        if same(feature, Path::new(docs::DOCS_FEATURE)) {
             docs::write(Path::new(docs::DOCS_PAGE), docs::DEFAULT_ASSETS)?;
         }
     }

@@ -95,6 +95,8 @@ pub enum Finding {
     MissingPicture { alt: String, path: PathBuf },
     /// The published picture no longer looks like the suite's picture of that step.
     PictureDiffers { file: String, differing: usize, total: usize },
+    /// A picture that cannot be compared: the published file is not an image, or the suite has none.
+    PictureUnread { file: String, why: String },
 }
 
 impl Finding {
@@ -118,6 +120,7 @@ impl std::fmt::Display for Finding {
             Finding::Caption { file, diff } => write!(f, "caption of {file}: {diff}"),
             Finding::PictureFile { alt, published, suite } => write!(f, "picture \"{alt}\" is {published} (the suite's: {suite})"),
             Finding::MissingPicture { alt, path } => write!(f, "missing picture: \"{alt}\" links {}, which does not exist", path.display()),
+            Finding::PictureUnread { file, why } => write!(f, "picture {file} cannot be compared: {why}"),
             Finding::PictureDiffers { file, differing, total } => {
                 write!(f, "picture {file} no longer matches the suite's ({differing} of {total} pixels differ; `cargo run -- docs` makes the new one)")
             }
@@ -155,6 +158,8 @@ pub struct UiName {
 
 pub struct Drift {
     pub rows: Vec<Row>,
+    /// The published page marks nothing in bold where the suite's page does (a brief in plain text).
+    pub plain: bool,
     pub names: Vec<UiName>,
     /// What was not compared, and why (said once each).
     pub notes: Vec<String>,
@@ -173,6 +178,14 @@ impl Drift {
 pub struct Pictures<'a> {
     pub page_dir: &'a Path,
     pub suite_dir: &'a Path,
+    /// Pictures linked by URL (not compared), said in the notes.
+    pub remote: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Pictures<'a> {
+    pub fn new(page_dir: &'a Path, suite_dir: &'a Path) -> Self {
+        Self { page_dir, suite_dir, remote: Default::default() }
+    }
 }
 
 /// The word-level diff of `suite` → `published`: `[-removed words-]`,
@@ -324,19 +337,29 @@ fn compare_pictures(p: &Picture, s: &Picture, where_: &Pictures, out: &mut Vec<F
         out.push(Finding::PictureFile { alt: p.alt.clone(), published: name.to_string(), suite: suite_file.clone() });
     }
     if link.contains("://") {
+        where_.remote.borrow_mut().push(link.to_string());
         return;
     }
-    let path = tidy(&where_.page_dir.join(link));
+    let path = tidy(&where_.page_dir.join(page::unescape_link(link)));
     if !path.is_file() {
         out.push(Finding::MissingPicture { alt: p.alt.clone(), path });
         return;
     }
     let ours = where_.suite_dir.join(&suite_file);
-    if let (Ok(a), Ok(b)) = (image::open(&path), image::open(&ours)) {
-        let c = visual::compare(&b.to_rgba8(), &a.to_rgba8());
-        if !c.matches() {
-            out.push(Finding::PictureDiffers { file: name.to_string(), differing: c.differing, total: c.total });
+    let theirs = match image::open(&path) {
+        Ok(i) => i.to_rgba8(),
+        Err(e) => return out.push(Finding::PictureUnread { file: name.to_string(), why: format!("{} is not an image the suite reads ({e})", path.display()) }),
+    };
+    let ours = match image::open(&ours) {
+        Ok(i) => i.to_rgba8(),
+        Err(_) => {
+            let why = format!("the suite has no picture {} (`cargo run -- docs` makes it)", ours.display());
+            return out.push(Finding::PictureUnread { file: name.to_string(), why });
         }
+    };
+    let c = visual::compare(&ours, &theirs);
+    if !c.matches() {
+        out.push(Finding::PictureDiffers { file: name.to_string(), differing: c.differing, total: c.total });
     }
 }
 
@@ -468,10 +491,14 @@ pub fn compare(published: &[Section], suite: &[Section], locators: &Locators, pi
     if plain {
         notes.push("the published page marks no UI names in bold: UI names and example values are compared as words of the text".to_string());
     }
+    let remote = pictures.remote.borrow();
+    if !remote.is_empty() {
+        notes.push(format!("pictures linked by URL are not compared (only files of the docs repository are): {}", remote.join(", ")));
+    }
     if published.iter().flat_map(|s| s.pictures()).any(|p| p.file.is_none()) {
         notes.push("the published page names some pictures by caption only (`Screenshot: \"…\"`): their files are not compared".to_string());
     }
-    Drift { rows, names: ui_names(published, suite, locators), notes, published: published.to_vec(), suite: suite.to_vec() }
+    Drift { rows, plain, names: ui_names(published, suite, locators), notes, published: published.to_vec(), suite: suite.to_vec() }
 }
 
 fn cell(s: &str) -> String {
@@ -545,7 +572,7 @@ pub fn run(path: &Path, feature: &Path, pictures_dir: &Path, locators: &Locators
     };
     let suite = suite_sections(&doc_strings);
     let page_dir = published.path.parent().unwrap_or(Path::new("."));
-    let drift = compare(&published.sections, &suite, locators, &Pictures { page_dir, suite_dir: pictures_dir });
+    let drift = compare(&published.sections, &suite, locators, &Pictures::new(page_dir, pictures_dir));
     println!("drift: {} against {}\n", published.path.display(), feature.display());
     print!("{}", table(&drift));
     if drift.agrees() {

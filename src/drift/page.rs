@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// A picture: its alt text (the caption) and, when the page links a file, the link as written.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +19,67 @@ impl Picture {
     pub fn file_name(&self) -> Option<&str> {
         self.file.as_deref().map(|f| f.rsplit('/').next().unwrap_or(f))
     }
+}
+
+/// A link as the file system names it: `%20` and the like decoded.
+pub fn unescape_link(link: &str) -> String {
+    let bytes = link.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| link.to_string())
+}
+
+/// The pictures of raw HTML (GitBook writes `<figure><img src="…" alt="…"></figure>`).
+fn html_pictures(html: &str) -> Vec<Picture> {
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}="))? + name.len() + 2;
+        let rest = &tag[at..];
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let value = &rest[1..];
+        Some(value[..value.find(quote)?].to_string())
+    };
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        let tag = &rest[start..];
+        let end = tag.find('>').unwrap_or(tag.len());
+        let (tag, after) = (&tag[..end], &tag[end..]);
+        if let Some(src) = attribute(tag, "src") {
+            out.push(Picture { alt: collapse(&attribute(tag, "alt").unwrap_or_default()), file: Some(src) });
+        }
+        rest = after;
+    }
+    out
+}
+
+/// Text of raw HTML a reader sees: tags dropped.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,7 +192,8 @@ fn finish(reading: Reading, source: &str) -> Block {
     let (kind, text) = if let Some(rule) = text.strip_prefix("Important:") {
         bold.retain(|b| b.trim_end_matches(':') != "Important");
         (Kind::Important, rule.trim().to_string())
-    } else if text.is_empty() && !reading.pictures.is_empty() {
+    } else if !reading.pictures.is_empty() && reading.pictures.iter().fold(text.clone(), |t, p| t.replacen(&p.alt, "", 1)).trim().is_empty() {
+        // Only pictures (a figure's caption repeats its alt text).
         (Kind::Picture, String::new())
     } else if let Some(caption) = caption_line(&text).filter(|_| !reading.quote) {
         let pictures = vec![Picture { alt: caption, file: None }];
@@ -142,14 +204,20 @@ fn finish(reading: Reading, source: &str) -> Block {
     Block { kind, text, bold, code: reading.code, pictures: reading.pictures, source: source.trim_end().to_string(), origin: None }
 }
 
-/// The sections of a Markdown page, in order.
+/// The sections of a Markdown page, in order. A YAML front matter block
+/// (GitBook's `description:`) is not part of what a reader reads.
 pub fn sections(markdown: &str) -> Vec<Section> {
+    let markdown = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
     let mut out: Vec<Section> = vec![Section::default()];
     let mut depth = 0usize;
     let mut reading = Reading::default();
     let mut block: Option<(Range<usize>, u8)> = None; // (source range, the level of a section heading, else 0)
-    for (event, range) in Parser::new(markdown).into_offset_iter() {
+    let mut metadata = false;
+    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_YAML_STYLE_METADATA_BLOCKS).into_offset_iter() {
         match &event {
+            Event::Start(Tag::MetadataBlock(_)) => metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => metadata = false,
+            _ if metadata => {}
             Event::Start(tag) => {
                 if depth == 0 {
                     let level = match tag {
@@ -208,7 +276,10 @@ pub fn sections(markdown: &str) -> Vec<Section> {
             Event::SoftBreak | Event::HardBreak => reading.push(" "),
             // A rule between sections (`***`) says nothing a reader reads.
             Event::Rule => {}
-            Event::Html(h) | Event::InlineHtml(h) if depth > 0 => reading.push(h),
+            Event::Html(h) | Event::InlineHtml(h) if depth > 0 => {
+                reading.pictures.extend(html_pictures(h));
+                reading.push(&html_text(h));
+            }
             _ => {}
         }
     }
@@ -241,6 +312,16 @@ mod tests {
         assert_eq!(p[0].alt, "Step 6 — Expiry date set");
         assert_eq!(p[0].file_name(), Some("user-tokens-step-06-expiry-set.png"));
         assert_eq!(step.blocks[3].source, "![Step 6 — Expiry date set](../.gitbook/assets/user-tokens-step-06-expiry-set.png)");
+    }
+
+    #[test]
+    fn gitbook_front_matter_a_byte_order_mark_and_figure_markup_are_read_as_gitbook_shows_them() {
+        let page = "\u{feff}---\ndescription: How to create a token\n---\n\n# User Tokens\n\nIntro.\n\n<figure><img src=\"../.gitbook/assets/step%201.png\" alt=\"Step 1 — tab\"><figcaption><p>Step 1 — tab</p></figcaption></figure>\n";
+        let s = sections(page);
+        assert_eq!(s.len(), 1, "{s:#?}");
+        assert_eq!(s[0].heading, "User Tokens");
+        assert_eq!(s[0].pictures(), [&Picture { alt: "Step 1 — tab".into(), file: Some("../.gitbook/assets/step%201.png".into()) }]);
+        assert_eq!(unescape_link("../.gitbook/assets/step%201.png"), "../.gitbook/assets/step 1.png");
     }
 
     #[test]

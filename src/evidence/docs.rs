@@ -54,7 +54,7 @@ pub fn doc_strings(feature_path: &Path) -> anyhow::Result<Vec<DocString>> {
         .context("no @docs scenario in the docs feature")?;
     let steps = feature.background.iter().flat_map(|b| b.steps.iter()).chain(scenario.steps.iter());
     let docs: Vec<DocString> =
-        steps.filter_map(|step| step.docstring.as_ref().map(|doc| DocString { text: doc.trim().to_string(), step_line: step.position.line })).collect();
+        steps.filter_map(|step| step.docstring.as_ref().map(|doc| DocString { text: doc.replace("\r\n", "\n").trim().to_string(), step_line: step.position.line })).collect();
     if docs.is_empty() {
         bail!("the @docs scenario has no doc strings to build the page from");
     }
