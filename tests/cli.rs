@@ -71,12 +71,16 @@ fn a_bad_command_line_exits_2_and_names_what_it_refused() {
     let (code, out) = run(&[], &["--no-such-flag"]);
     assert_eq!(code, 2, "{out}");
     // A typo of a command is refused, with the commands listed, not run as the suite.
-    for typo in ["doc", "drift", "servee"] {
+    for typo in ["doc", "drfit", "servee"] {
         let (code, out) = run(&[], &[typo]);
         assert_eq!(code, 2, "{typo}: {out}");
         assert!(out.contains(&format!("unknown command '{typo}'")) && out.contains("serve") && out.contains("selfcheck"), "{out}");
         assert!(!out.contains("target:"), "{typo}: nothing was started: {out}");
     }
+    // A command without what it needs says so.
+    let (code, out) = run(&[], &["drift"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("<PATH>"), "{out}");
     // libtest's flags are for test binaries: `cargo run` refuses them like any unknown flag.
     let (code, out) = run(&[], &["--nocapture"]);
     assert_eq!(code, 2, "{out}");
