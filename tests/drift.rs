@@ -106,6 +106,8 @@ fn the_reference_guide_differs_only_where_it_is_a_brief_not_the_published_page()
         "{out}"
     );
     assert!(out.contains("note: the published page marks no UI names in bold"), "{out}");
+    // Its one bold word is in its own section about publishing, which the suite does not have.
+    assert!(out.contains("| bold | NO: no locator finds \"bold\" by this text (only a section the suite does not have names it"), "{out}");
     assert!(out.contains("note: the published page names some pictures by caption only"), "{out}");
     // Its wording has no Markdown: written into the feature it would drop the bold and code.
     let feature = std::env::temp_dir().join(format!("ai-suite-drift-brief-{}.feature", std::process::id()));
@@ -204,12 +206,13 @@ fn a_new_step_is_only_in_the_published_page() {
     let text = std::fs::read_to_string(repo.page()).unwrap();
     std::fs::write(
         repo.page(),
-        format!("{text}\n***\n\n## Step 9 — Use the Token\n\nSend it in the `Authorization` header of every API call: `Bearer <token>`.\n"),
+        format!("{text}\n***\n\n## Step 9 — Use the Token\n\nOpen the **API Explorer** and send it in the `Authorization` header of every API call: `Bearer <token>`.\n"),
     )
     .unwrap();
     let (code, out) = repo.drift(&[]);
     assert_eq!(code, 1, "{out}");
     assert_eq!(drifting(&out), ["| Step 9 — Use the Token | only in the published page |"], "{out}");
+    assert!(out.contains("| API Explorer | NO: no locator finds \"API Explorer\" by this text (only a section the suite does not have names it: its steps, and their locators, are to be written) |"), "{out}");
 }
 
 #[test]

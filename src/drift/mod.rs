@@ -154,6 +154,8 @@ pub struct UiName {
     pub unlocated: Vec<String>,
     /// The suite's own page names it in bold too.
     pub in_suite: bool,
+    /// Only sections the suite does not have name it.
+    pub only_in_new_sections: bool,
 }
 
 pub struct Drift {
@@ -445,8 +447,9 @@ pub fn locators_naming(locators: &Locators, text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn ui_names(published: &[Section], suite: &[Section], locators: &Locators) -> Vec<UiName> {
+fn ui_names(published: &[Section], suite: &[Section], paired: &[usize], locators: &Locators) -> Vec<UiName> {
     let ours: Vec<&str> = suite.iter().flat_map(|s| s.bold()).collect();
+    let in_paired: Vec<&str> = paired.iter().flat_map(|&i| published[i].bold()).collect();
     let mut out: Vec<UiName> = Vec::new();
     for name in published.iter().flat_map(|s| s.bold()) {
         if out.iter().any(|n| n.name == name) {
@@ -463,7 +466,7 @@ fn ui_names(published: &[Section], suite: &[Section], locators: &Locators) -> Ve
             keys.extend(found);
         }
         keys.dedup();
-        out.push(UiName { name: name.to_string(), keys, unlocated, in_suite: ours.contains(&name) });
+        out.push(UiName { name: name.to_string(), keys, unlocated, in_suite: ours.contains(&name), only_in_new_sections: !in_paired.contains(&name) });
     }
     out
 }
@@ -472,7 +475,8 @@ fn ui_names(published: &[Section], suite: &[Section], locators: &Locators) -> Ve
 pub fn compare(published: &[Section], suite: &[Section], locators: &Locators, pictures: &Pictures) -> Drift {
     let pairs = align(published, suite);
     // A page whose sections (those the suite has too) mark nothing in bold is a brief in plain text.
-    let plain = pairs.iter().filter_map(|(p, s)| p.zip(*s)).all(|(p, _)| published[p].bold().is_empty());
+    let paired: Vec<usize> = pairs.iter().filter_map(|(p, s)| p.zip(*s)).map(|(p, _)| p).collect();
+    let plain = paired.iter().all(|&p| published[p].bold().is_empty());
     let rows = pairs
         .into_iter()
         .map(|pair| {
@@ -498,7 +502,7 @@ pub fn compare(published: &[Section], suite: &[Section], locators: &Locators, pi
     if published.iter().flat_map(|s| s.pictures()).any(|p| p.file.is_none()) {
         notes.push("the published page names some pictures by caption only (`Screenshot: \"…\"`): their files are not compared".to_string());
     }
-    Drift { rows, plain, names: ui_names(published, suite, locators), notes, published: published.to_vec(), suite: suite.to_vec() }
+    Drift { rows, plain, names: ui_names(published, suite, &paired, locators), notes, published: published.to_vec(), suite: suite.to_vec() }
 }
 
 fn cell(s: &str) -> String {
@@ -532,6 +536,10 @@ pub fn table(drift: &Drift) -> String {
                     let by = if n.keys.is_empty() { String::new() } else { format!("{}; ", n.keys.join(", ")) };
                     format!("{by}no locator names {} (the suite reads it as text, as its own page does)", n.unlocated.join(", "))
                 }
+                (_, false, false) if n.only_in_new_sections => format!(
+                    "NO: no locator finds \"{}\" by this text (only a section the suite does not have names it: its steps, and their locators, are to be written)",
+                    n.unlocated.join("\", \"")
+                ),
                 (_, false, false) => format!("NO: no locator finds \"{}\" by this text: change the step's locator ([locators] in the config) or the page", n.unlocated.join("\", \"")),
             };
             out.push_str(&format!("| {} | {} |\n", cell(&n.name), cell(&found)));
