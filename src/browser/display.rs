@@ -123,11 +123,29 @@ fn start_xvfb(xvfb: &Path, n: u32) -> Result<Child, StartError> {
 impl Drop for Display {
     fn drop(&mut self) {
         if let Some(mut child) = self.xvfb.take() {
-            // SIGTERM, not SIGKILL: Xvfb then removes its lock file.
+            // SIGTERM, not SIGKILL: Xvfb then removes its lock file. An Xvfb
+            // still finishing its start-up can lose that signal (it clears its
+            // pending exit as its main loop starts; seen once in ~100 starts):
+            // after 3 s it is killed, and its lock and socket removed for it.
             unsafe {
                 libc::kill(child.id() as i32, libc::SIGTERM);
             }
-            let _ = child.wait();
+            let deadline = Instant::now() + Duration::from_secs(3);
+            loop {
+                match child.try_wait() {
+                    Ok(Some(_)) => break,
+                    Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+                    _ => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        if let Some(n) = self.name.as_deref().and_then(|d| d.strip_prefix(':')) {
+                            let _ = std::fs::remove_file(format!("/tmp/.X{n}-lock"));
+                            let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
+                        }
+                        break;
+                    }
+                }
+            }
         }
     }
 }
