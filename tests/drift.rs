@@ -32,6 +32,13 @@ impl DocsRepo {
         Self { dir }
     }
 
+    /// A copy of the docs feature for `--fix` to write into (the repository's stays as it is).
+    fn feature_copy(&self) -> PathBuf {
+        let feature = self.dir.join("guide.feature");
+        std::fs::copy(DOCS_FEATURE, &feature).unwrap();
+        feature
+    }
+
     fn page(&self) -> PathBuf {
         self.dir.join("access-control/user-tokens.md")
     }
@@ -126,8 +133,7 @@ fn a_renamed_step_is_text_changed_and_fix_writes_it_back() {
     assert_eq!(code, 1, "{out}");
     assert_eq!(drifting(&out), ["| Step 5 — Type a Token Name | text changed: heading: Step 5 — [-Enter-]{+Type+} a Token Name |"], "{out}");
     // --fix on a copy of the feature: the heading goes into its doc string, no step changes.
-    let feature = repo.dir.join("guide.feature");
-    std::fs::copy(DOCS_FEATURE, &feature).unwrap();
+    let feature = repo.feature_copy();
     let f = feature.to_string_lossy().to_string();
     let (code, out) = repo.drift(&["--fix", "--feature", &f]);
     assert_eq!(code, 1, "the run that fixes still reports the drift it found: {out}");
@@ -151,8 +157,7 @@ fn a_reworded_paragraph_is_fixed_into_the_doc_string_and_nothing_else() {
         ["| Step 5 — Enter a Token Name | text changed: text: Click the Token Name field and type a {+short,+} descriptive name for the [-token.-]{+token (it is shown in the table).+} In this example: QA-Test-Token |"],
         "{out}"
     );
-    let feature = repo.dir.join("guide.feature");
-    std::fs::copy(DOCS_FEATURE, &feature).unwrap();
+    let feature = repo.feature_copy();
     let f = feature.to_string_lossy().to_string();
     let (_, out) = repo.drift(&["--fix", "--feature", &f]);
     assert!(out.contains("--fix: wrote the published wording of 1 section"), "{out}");
@@ -192,8 +197,7 @@ fn a_changed_button_label_names_the_locator_that_no_longer_finds_it() {
         "{out}"
     );
     assert!(out.contains("| New Token | NO: no locator finds \"New Token\" by this text"), "{out}");
-    let feature = repo.dir.join("guide.feature");
-    std::fs::copy(DOCS_FEATURE, &feature).unwrap();
+    let feature = repo.feature_copy();
     let (_, out) = repo.drift(&["--fix", "--feature", &feature.to_string_lossy()]);
     assert!(out.contains("--fix: nothing to write back"), "{out}");
     assert!(out.contains("--fix left: Step 4 — Click \"Create Token\": not only wording (UI names in bold"), "{out}");
