@@ -97,6 +97,10 @@ table! {
     TOKEN_CREATED_VALUE = "token_created.value" => r#"label=Token value || label=Token || css=input, textarea || css=code || css=pre, samp, output"#;
     TOKEN_CREATED_COPY = "token_created.copy" => r#"role=button[name="Copy"] || text=Copy"#;
     TOKEN_CREATED_CLOSE = "token_created.close" => r#"role=button[name="Close"] || text=Close"#;
+    // A long table's pager (MUI TablePagination "Go to next page", Bootstrap's
+    // .pagination "Next", data grids' "Next Page"), searched in the table's region.
+    TABLE_NEXT_PAGE = "table.next_page" => r#"role=button[name~="next page"] || role=link[name~="next page"] || role=button[name="Next"] || role=link[name="Next"]"#;
+    TABLE_PREVIOUS_PAGE = "table.previous_page" => r#"role=button[name~="previous page"] || role=link[name~="previous page"] || role=button[name="Previous"] || role=link[name="Previous"]"#;
     // Dynamic regions the guide's picture comparison ignores (timestamps and the like).
     VISUAL_MASK = "visual.mask" => r#"css=time, [class*="timestamp"], [class*="relative-time"]"#;
 }

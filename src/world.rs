@@ -43,6 +43,8 @@ pub struct AiSuiteWorld {
     /// Rows named like the token under test before it was submitted (other
     /// scenarios create tokens concurrently: only this name is counted).
     pub same_name_rows: usize,
+    /// The form took a value the guide leaves open (a long name, a name in use).
+    pub accepted_anyway: bool,
     /// The Expiry Date control (a native date picker) did not take the text.
     pub expiry_not_taken: bool,
     /// All rows of the API Tokens table before an attempt.
@@ -84,6 +86,7 @@ impl AiSuiteWorld {
             typed_expiry: None,
             submitted: None,
             same_name_rows: 0,
+            accepted_anyway: false,
             rows_before: 0,
             names_before_dialog: None,
             expiry_not_taken: false,

@@ -57,7 +57,15 @@ pub const VARIANTS: &[(&str, &str)] = &[
     ("mui", "MUI markup: dialogs and the menu in portals at the end of <body> (role=presentation wrappers, backdrops), role=menu lists, CardHeader titles that are not headings"),
     ("sign-in-methods", "the sign-in page shows its heading, then asks the server how users sign in (GET /api/sign-in-methods, answered after 400 ms) and only then renders the password form"),
     ("radix", "Radix/shadcn markup: data-state, triggers with aria-haspopup/aria-expanded/aria-controls, icon-only buttons named by sr-only text"),
+    ("web-components", "Shoelace-style web components: <sl-button>, <sl-dialog> and <sl-input> with their parts in open shadow roots (slotted texts, buttons and bodies; the inner <button> paints the colour)"),
+    ("validate-on-submit", "Create is always enabled; an empty or invalid field is refused on Create with the reason under it (as forms validated on submit do)"),
+    ("history", "a long-lived account: 150 older tokens (a human's live \"QA-Test-Token\" among them), tables paged 20 rows at a time as MUI's TablePagination shows them, oldest first"),
+    ("history-newest-first", "the same account with history, its tables paged and newest first"),
+    ("dates-words", "dates shown in words (\"Apr 11, 2026\") instead of YYYY-MM-DD"),
 ];
+
+/// Older tokens in the account of the `history` builds.
+pub const HISTORY_TOKENS: usize = 150;
 
 /// Where the `sso-storage` build keeps its session token.
 pub const SSO_STORAGE_KEY: &str = "aisuite.token";
@@ -97,6 +105,9 @@ impl LocalSuite {
         let clock = options.today.map(Clock::Frozen).unwrap_or(Clock::System);
         let store = Arc::new(Store::with_seed(clock, options.faults.clone(), options.seed));
         check_variants(&options.variants)?;
+        if options.variants.iter().any(|v| v.starts_with("history")) {
+            store.seed_history(HISTORY_TOKENS);
+        }
         let issued: Arc<std::sync::Mutex<Vec<String>>> = Default::default();
         let app = App {
             store: store.clone(),

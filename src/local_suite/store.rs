@@ -507,3 +507,33 @@ mod tests {
         assert!(statuses.contains(&"Expired".to_string()));
     }
 }
+
+/// The QA user's id (the first user of the store).
+const QA_USER_ID: u32 = 1;
+
+/// A long-lived account (the `history` builds): what a shared staging
+/// account holds after years of use.
+impl Store {
+    /// `count` older tokens of the QA user, oldest first, over the last two
+    /// years: most revoked or expired, some live, and a human's live token
+    /// named exactly "QA-Test-Token" (the guide's example name) among them.
+    pub fn seed_history(&self, count: usize) {
+        let today = self.clock().today();
+        let days = chrono::Duration::days;
+        let kinds = ["build-agent", "laptop", "terraform", "grafana-sync", "backup-job", "notebook"];
+        for i in 0..count {
+            let age = (count - i) as i64 * 5;
+            let created = today - days(age);
+            let name = if i == count / 3 { "QA-Test-Token".to_string() } else { format!("{}-{:03}", kinds[i % kinds.len()], i + 1) };
+            // Every seventh one, and the human's, still live; the rest expired or revoked.
+            let live = i % 7 == 0 || name == "QA-Test-Token";
+            let expiry = if live { today + days(30 + i as i64) } else { created + days(30) };
+            let (id, _) = self.insert_token(QA_USER_ID, &name, created, expiry.max(created + days(1)));
+            if !live && i % 2 == 0 {
+                if let Some(t) = self.lock().tokens.iter_mut().find(|t| t.id == id) {
+                    t.revoked = true;
+                }
+            }
+        }
+    }
+}

@@ -32,4 +32,13 @@ impl<'a> AccessControlPage<'a> {
         })
         .await
     }
+
+    /// The row named `name` on whichever page of the User Tokens table holds
+    /// it (the table is left there), and how it was found.
+    pub async fn find_row(&self, name: &str) -> anyhow::Result<(Option<super::profile_page::Record>, super::pager::Sweep)> {
+        let columns = &self.ui.config.columns;
+        let names = |t: &Table| t.records(columns).iter().filter_map(|r| r.get("name").cloned()).collect();
+        // One table on the page: its pager is the page's.
+        super::pager::find(self.ui, || self.user_tokens_table(), || async { Ok(None) }, names, |t| t.row_named(name, columns)).await
+    }
 }

@@ -4,8 +4,32 @@ use crate::locators::{Key, key};
 use anyhow::Context;
 use chrono::NaiveDate;
 use crate::browser::page::Element;
+use crate::browser::wait;
 
 use super::Ui;
+
+/// A way the form refused a value (every one keeps the guide's "the form
+/// will reject it" true; which was seen goes into the report).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// Create stayed disabled, with the reason shown at the field, if any.
+    CreateDisabled(Option<String>),
+    /// Create was clicked and a reason appeared at the field.
+    ReasonAtField(String),
+    /// Create was clicked and the browser's constraint validation stopped the form.
+    BrowserValidation(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::CreateDisabled(Some(r)) => write!(f, "Create stayed disabled, with the reason {r:?} at the field"),
+            Refusal::CreateDisabled(None) => write!(f, "Create stayed disabled (no reason shown)"),
+            Refusal::ReasonAtField(r) => write!(f, "on Create, the reason {r:?} appeared at the field"),
+            Refusal::BrowserValidation(m) => write!(f, "on Create, the browser's own validation stopped the form ({m:?})"),
+        }
+    }
+}
 
 pub struct CreateTokenModal<'a> {
     ui: &'a Ui,
@@ -17,6 +41,11 @@ impl<'a> CreateTokenModal<'a> {
     pub async fn wait_open(ui: &'a Ui) -> anyhow::Result<Self> {
         let dialog = ui.find(key::CREATE_TOKEN_DIALOG, "the Create API Token dialog").await?;
         Ok(Self { ui, dialog })
+    }
+
+    /// The dialog, if it shows now (no wait).
+    pub async fn try_open(ui: &'a Ui) -> anyhow::Result<Option<Self>> {
+        Ok(ui.try_find(key::CREATE_TOKEN_DIALOG, None).await?.map(|dialog| Self { ui, dialog }))
     }
 
     /// Labels (or names) of the visible input fields in the dialog.
@@ -170,6 +199,56 @@ impl<'a> CreateTokenModal<'a> {
 
     pub async fn expiry_error(&self) -> anyhow::Result<String> {
         self.wait_error_for(key::CREATE_TOKEN_EXPIRY, "the Expiry Date field").await
+    }
+
+    /// The browser's own constraint validation refusing the field (a
+    /// `required` or `pattern` field in a form without `novalidate`: the
+    /// browser shows its bubble and does not submit), as its message.
+    pub async fn browser_refuses(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
+        let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
+        let ret = self
+            .ui
+            .page
+            .eval(
+                "const f = arguments[0]; \
+                 return f.form && !f.form.noValidate && f.validity && !f.validity.valid ? (f.validationMessage || 'invalid') : null;",
+                vec![(&field).into()],
+            )
+            .await?;
+        Ok(ret.as_str().map(str::to_string))
+    }
+
+    /// How the form refuses the value of `key`'s field, waiting for it after
+    /// a click on Create (`submitted`); each way keeps "the form will reject
+    /// it" true (see docs/contract.md). An error when the dialog closes or
+    /// nothing refuses within the wait.
+    pub async fn refusal(&self, key: Key, what: &str, submitted: bool) -> anyhow::Result<Refusal> {
+        let ui = self.ui;
+        let awaited = format!("the form to refuse {what}: a reason at the field, or the browser's own validation (the Create API Token dialog must stay open)");
+        wait::until(&awaited, ui.config.wait, ui.config.poll, || async {
+            if ui.try_find(key::CREATE_TOKEN_DIALOG, None).await?.is_none() {
+                anyhow::bail!("the Create API Token dialog closed: the form accepted the values");
+            }
+            self.refusal_now(key, what, submitted).await
+        })
+        .await
+    }
+
+    /// One look at how the form refuses `key`'s field (None: not refused, yet).
+    pub async fn refusal_now(&self, key: Key, what: &str, submitted: bool) -> anyhow::Result<Option<Refusal>> {
+        if !submitted {
+            // Create stayed disabled: the form refused to be sent; a reason may show too.
+            return Ok(Some(Refusal::CreateDisabled(self.error_for(key, what).await?)));
+        }
+        if let Some(reason) = self.error_for(key, what).await? {
+            return Ok(Some(Refusal::ReasonAtField(reason)));
+        }
+        Ok(self.browser_refuses(key, what).await?.map(Refusal::BrowserValidation))
+    }
+
+    /// Is the dialog still shown?
+    pub async fn is_open(&self) -> anyhow::Result<bool> {
+        Ok(self.ui.try_find(key::CREATE_TOKEN_DIALOG, None).await?.is_some())
     }
 
     /// Clicks Create if it becomes enabled; false when it stays disabled (the

@@ -4,6 +4,7 @@
 pub mod access_control;
 pub mod create_token_modal;
 pub mod login;
+pub mod pager;
 pub mod profile_menu;
 pub mod profile_page;
 pub mod table;

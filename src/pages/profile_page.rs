@@ -2,11 +2,15 @@
 
 use crate::locators::key;
 use super::Ui;
+use super::pager::{self, Sweep};
 use super::table::Table;
 use crate::browser::page::Element;
 use std::time::Duration;
 
 use crate::browser::wait;
+
+/// A row of the table, by column key.
+pub type Record = std::collections::BTreeMap<&'static str, String>;
 
 pub struct ProfilePage<'a> {
     ui: &'a Ui,
@@ -45,24 +49,47 @@ impl<'a> ProfilePage<'a> {
         Table::read(&self.ui.page, &el).await
     }
 
-    /// Waits until the API Tokens table has a row named `name` matching `pred`.
-    pub async fn wait_for_row(
-        &self,
-        name: &str,
-        what: &str,
-        pred: impl Fn(&std::collections::BTreeMap<&'static str, String>) -> bool,
-    ) -> anyhow::Result<std::collections::BTreeMap<&'static str, String>> {
+    /// The region the API Tokens heading names (where the table's pager is).
+    async fn section(&self) -> anyhow::Result<Option<Element>> {
+        let Some(title) = self.ui.try_find(key::PROFILE_API_TOKENS, None).await? else { return Ok(None) };
+        self.ui.region_named_by(&title, Some(key::PROFILE_TOKENS_TABLE)).await
+    }
+
+    /// Reads the table, page by page when it has a pager, until `visit`
+    /// returns `Some` (see [`pager::find`]).
+    async fn sweep<T>(&self, visit: impl FnMut(&Table) -> Option<T>) -> anyhow::Result<(Option<T>, Sweep)> {
+        let columns = &self.ui.config.columns;
+        let names = |t: &Table| t.records(columns).iter().filter_map(|r| r.get("name").cloned()).collect();
+        pager::find(self.ui, || self.tokens_table(), || self.section(), names, visit).await
+    }
+
+    /// The row named `name` matching `pred`, on whichever page of the table
+    /// holds it (the table is left on that page), and how it was found.
+    pub async fn find_row(&self, name: &str, pred: impl Fn(&Record) -> bool) -> anyhow::Result<(Option<Record>, Sweep)> {
+        let columns = &self.ui.config.columns;
+        self.sweep(|t| t.row_named(name, columns).filter(|r| pred(r))).await
+    }
+
+    /// Waits until the API Tokens table has a row named `name` matching
+    /// `pred`, on any of its pages. A timeout says, in one line, what it
+    /// looked at (rows, pages, a few names), never the whole table.
+    pub async fn wait_for_row(&self, name: &str, what: &str, pred: impl Fn(&Record) -> bool) -> anyhow::Result<Record> {
+        Ok(self.wait_for_row_found(name, what, pred).await?.0)
+    }
+
+    /// [`Self::wait_for_row`], and how the row was found.
+    pub async fn wait_for_row_found(&self, name: &str, what: &str, pred: impl Fn(&Record) -> bool) -> anyhow::Result<(Record, Sweep)> {
         let ui = self.ui;
-        let last: std::cell::RefCell<Option<Table>> = Default::default();
+        let last: std::cell::RefCell<Option<Sweep>> = Default::default();
         let r = wait::until(what, ui.config.wait, ui.config.poll, || async {
-            let t = self.tokens_table().await?;
-            let row = t.row_named(name, &ui.config.columns).filter(|r| pred(r));
-            *last.borrow_mut() = Some(t);
-            Ok(row)
+            let (row, sweep) = self.find_row(name, &pred).await?;
+            let found = row.map(|r| (r, sweep.clone()));
+            *last.borrow_mut() = Some(sweep);
+            Ok(found)
         })
         .await;
         r.map_err(|e| match last.into_inner() {
-            Some(t) => e.context(format!("the API Tokens table shows {:?}", crate::secret::redact(&format!("{:?}", t.rows)))),
+            Some(s) => e.context(format!("the API Tokens table: {}", s.looked_at())),
             None => e,
         })
     }
@@ -80,26 +107,59 @@ impl<'a> ProfilePage<'a> {
         Ok(t.records(&self.ui.config.columns).iter().map(|r| r.get("name").map(|n| n.trim().to_string())).collect())
     }
 
-    /// Rows named `name`, read once the table shows at least `at_least` rows
-    /// (a table still loading after a reload would hide a new row).
-    pub async fn rows_named_once_loaded(&self, name: &str, at_least: usize) -> anyhow::Result<usize> {
+    /// Rows named `name` (trimmed) on every page of the table, read once the
+    /// table shows rows again when it showed `shown_before` rows before (a
+    /// table still loading after a reload would hide a new row). Not a count
+    /// of the table: other people's rows come and go on a shared account.
+    pub async fn rows_named_once_loaded(&self, name: &str, shown_before: usize) -> anyhow::Result<usize> {
         let ui = self.ui;
-        let what = format!("the API Tokens table to show at least the {at_least} rows it showed before");
-        wait::until(&what, ui.config.wait, ui.config.poll, || async {
+        let what = "the API Tokens table to show its rows again after the reload";
+        wait::until(what, ui.config.wait, ui.config.poll, || async {
             let t = self.tokens_table().await?;
-            Ok((t.rows.len() >= at_least).then(|| named(&t, &ui.config.columns, name)))
+            Ok((t.rows.len() >= shown_before.min(1)).then_some(()))
         })
-        .await
+        .await?;
+        let columns = &ui.config.columns;
+        let mut n = 0;
+        self.sweep(|t| {
+            n += named(t, columns, name);
+            None::<()>
+        })
+        .await?;
+        Ok(n)
+    }
+
+    /// Rows named `name` (trimmed) whose status is `status`, on every page.
+    pub async fn rows_named_with_status(&self, name: &str, status: &str) -> anyhow::Result<usize> {
+        let columns = &self.ui.config.columns;
+        let mut n = 0;
+        self.sweep(|t| {
+            n += t
+                .records(columns)
+                .iter()
+                .filter(|r| r.get("name").map(|v| v.trim()) == Some(name.trim()) && r.get("status").map(|v| v.trim()) == Some(status))
+                .count();
+            None::<()>
+        })
+        .await?;
+        Ok(n)
     }
 
     /// Names of the tokens the table lists as not revoked (nor expired).
     pub async fn live_token_names(&self) -> anyhow::Result<Vec<String>> {
-        let t = self.tokens_table().await?;
-        Ok(t.records(&self.ui.config.columns)
-            .iter()
-            .filter(|r| r.get("status").is_some_and(|s| s.trim() == "Active"))
-            .filter_map(|r| r.get("name").map(|n| n.trim().to_string()))
-            .collect())
+        let columns = &self.ui.config.columns;
+        let mut live = Vec::new();
+        self.sweep(|t| {
+            live.extend(
+                t.records(columns)
+                    .iter()
+                    .filter(|r| r.get("status").is_some_and(|s| s.trim() == "Active"))
+                    .filter_map(|r| r.get("name").map(|n| n.trim().to_string())),
+            );
+            None::<()>
+        })
+        .await?;
+        Ok(live)
     }
 
     pub async fn click_create_token(&self) -> anyhow::Result<()> {
@@ -135,7 +195,8 @@ impl<'a> ProfilePage<'a> {
     /// Ok(false) when the table has no such token (it was never created).
     pub async fn revoke(&self, name: &str) -> anyhow::Result<bool> {
         let ui = self.ui;
-        let Some(row) = self.tokens_table().await?.row_named(name, &ui.config.columns) else {
+        // On whichever page holds it: the table stays there for the click.
+        let Some(row) = self.find_row(name, |_| true).await?.0 else {
             return Ok(false);
         };
         if row.get("status").map(String::as_str) == Some("Revoked") {

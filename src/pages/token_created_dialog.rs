@@ -31,6 +31,11 @@ impl<'a> TokenCreatedDialog<'a> {
         Ok(Self { ui, dialog })
     }
 
+    /// The dialog, if it shows now (no wait).
+    pub async fn try_open(ui: &'a Ui) -> anyhow::Result<Option<Self>> {
+        Ok(ui.try_find(key::TOKEN_CREATED_DIALOG, None).await?.map(|dialog| Self { ui, dialog }))
+    }
+
     /// The element showing the token, inside the dialog: `token_created.value`
     /// (the field labelled so, the one field, the one code text), else the one
     /// element whose whole text looks like a token (one word of 20 or more

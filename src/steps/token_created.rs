@@ -150,9 +150,10 @@ async fn new_row(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let name = w.token_name.clone().context("no token was created")?;
         let expiry = w.expiry.context("no expiry was set")?;
-        let row = ProfilePage::new(w.ui()?)
-            .wait_for_row(&name, &format!("the new token '{name}' in the API Tokens table"), |_| true)
+        let (row, sweep) = ProfilePage::new(w.ui()?)
+            .wait_for_row_found(&name, &format!("the new token '{name}' in the API Tokens table"), |_| true)
             .await?;
+        w.note(format!("the new token was found {}", sweep.how()));
         check_row(&row, expiry, w.today())
     })
     .await
@@ -184,13 +185,19 @@ async fn on_user_tokens(w: &mut AiSuiteWorld, step: &Step) {
         let page = AccessControlPage::new(ui);
         page.open_from_navigation().await?;
         page.open_user_tokens_tab().await?;
-        let row = crate::browser::wait::until(
-            &format!("the new token '{name}' on the User Tokens tab"),
-            ui.config.wait,
-            ui.config.poll,
-            || async { Ok(page.user_tokens_table().await?.row_named(&name, &ui.config.columns)) },
-        )
-        .await?;
+        let last = std::cell::RefCell::new(None);
+        let found = crate::browser::wait::until(&format!("the new token '{name}' on the User Tokens tab"), ui.config.wait, ui.config.poll, || async {
+            let (row, sweep) = page.find_row(&name).await?;
+            let found = row.map(|r| (r, sweep.how()));
+            *last.borrow_mut() = Some(sweep);
+            Ok(found)
+        })
+        .await;
+        let (row, how) = found.map_err(|e| match last.take() {
+            Some(s) => e.context(format!("the User Tokens table: {}", s.looked_at())),
+            None => e,
+        })?;
+        w.note(format!("the new token was found on the User Tokens tab {how}"));
         check_row(&row, expiry, w.today())
     })
     .await

@@ -40,17 +40,141 @@
   };
   const ICON_X = "M18 6 6 18M6 6l12 12";
   const ICON_TRASH = "M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6";
+  const ICON_LEFT = "M15 18l-6-6 6-6";
+  const ICON_RIGHT = "M9 18l6-6-6-6";
   // Class names of a button in each kit (the brand's purple for primary ones).
   const btnClass = (primary, small) => ({
     bootstrap: `btn ${primary ? "btn-primary" : "btn-outline-secondary"}${small ? " btn-sm" : ""}`,
     mui: `MuiButtonBase-root MuiButton-root ${primary ? "MuiButton-contained MuiButton-containedPrimary btn btn-primary" : "MuiButton-text MuiButton-textPrimary btn"}${small ? " MuiButton-sizeSmall btn-small" : ""}`,
     radix: `inline-flex items-center justify-center rounded-md text-sm font-medium ${primary ? "bg-primary text-primary-foreground btn btn-primary" : "border border-input bg-background btn"}${small ? " h-8 px-3 btn-small" : ""}`,
   }[kit] || `btn${primary ? " btn-primary" : ""}${small ? " btn-small" : ""}`);
+  // Web components, as Shoelace / Web Awesome document them (the
+  // `web-components` build): each part in an OPEN shadow root. <sl-button>
+  // renders <button part="base" class="button"><slot></slot></button> (its
+  // text slotted from the light DOM; the inner button paints the colour, the
+  // host nothing); <sl-dialog> a panel role=dialog aria-modal with a default
+  // slot for its body and slot="footer" for its buttons; <sl-input> its label,
+  // input and help text (where errors show) inside its shadow root.
+  const wc = VARIANTS.has("web-components");
+  function defineWebComponents() {
+    const style = (css) => h("style", { text: css });
+    class SlButton extends HTMLElement {
+      static observedAttributes = ["disabled"];
+      constructor() {
+        super();
+        const root = this.attachShadow({ mode: "open", delegatesFocus: true });
+        this.button = h("button", { part: "base", class: "button", type: "button" }, h("slot", {}));
+        root.append(style(`:host { display: inline-block; }
+          .button { font: inherit; padding: 8px 14px; border: 1px solid #d5d8e3; border-radius: 6px; background: #fff; color: #1f2333; cursor: pointer; }
+          :host([variant=primary]) .button { background: #6d4aff; border-color: #6d4aff; color: #fff; }
+          :host([variant=primary]) .button:disabled { background: #b9a9ff; border-color: #b9a9ff; cursor: not-allowed; }
+          :host([size=small]) .button { padding: 4px 10px; font-size: 12px; }`), this.button);
+        // A button in a shadow root cannot submit the form around its host: done here.
+        this.button.addEventListener("click", () => {
+          const form = this.getAttribute("type") === "submit" && this.closest("form");
+          if (form && !this.disabled) form.requestSubmit();
+        });
+      }
+      attributeChangedCallback() { this.button.disabled = this.disabled; }
+      get disabled() { return this.hasAttribute("disabled"); }
+      set disabled(on) { this.toggleAttribute("disabled", !!on); }
+    }
+    class SlDialog extends HTMLElement {
+      static observedAttributes = ["label"];
+      constructor() {
+        super();
+        const root = this.attachShadow({ mode: "open" });
+        this.titleEl = h("h2", { part: "title", class: "dialog__title", id: "title" });
+        this.closeButton = h("button", { part: "close-button", class: "dialog__close", type: "button", "aria-label": "Close",
+          onclick: () => this.dispatchEvent(new CustomEvent("sl-request-close")) }, "×");
+        this.panel = h("div", { part: "panel", class: "dialog__panel", role: "dialog", "aria-modal": "true", tabindex: "-1" },
+          h("header", { part: "header", class: "dialog__header" }, this.titleEl, this.closeButton),
+          h("div", { part: "body", class: "dialog__body" }, h("slot", {})),
+          h("footer", { part: "footer", class: "dialog__footer" }, h("slot", { name: "footer" })));
+        root.append(style(`:host { display: contents; }
+          .dialog { position: fixed; inset: 0; z-index: 50; display: flex; align-items: center; justify-content: center; }
+          .dialog__overlay { position: fixed; inset: 0; background: rgba(20,18,40,.45); opacity: 0; transition: opacity .18s ease; }
+          .dialog__panel { position: relative; background: #fff; border-radius: 10px; width: 440px; padding: 22px 24px; box-shadow: 0 20px 50px rgba(0,0,0,.25);
+            opacity: 0; transform: translateY(12px); transition: opacity .18s ease, transform .18s ease; }
+          :host([open]) .dialog__overlay, :host([open]) .dialog__panel { opacity: 1; transform: none; }
+          .dialog__header { display: flex; justify-content: space-between; align-items: start; }
+          .dialog__title { margin: 0 0 16px; font-size: 18px; }
+          .dialog__close { border: 0; background: transparent; font-size: 20px; line-height: 1; cursor: pointer; }
+          :host(:not([closable])) .dialog__close { display: none; }
+          .dialog__footer { display: flex; justify-content: flex-end; gap: 8px; }
+          @media (prefers-reduced-motion: reduce) { .dialog__overlay, .dialog__panel { transition: none; } }`),
+          h("div", { part: "base", class: "dialog" }, h("div", { part: "overlay", class: "dialog__overlay" }), this.panel));
+      }
+      attributeChangedCallback() {
+        const label = this.getAttribute("label") || "";
+        this.panel.setAttribute("aria-label", label);
+        this.titleEl.textContent = label;
+      }
+      show() { afterPaint(() => this.setAttribute("open", "")); }
+      hide(done) { this.removeAttribute("open"); whenSettled(this.panel, done); }
+    }
+    class SlInput extends HTMLElement {
+      static observedAttributes = ["label", "type", "placeholder", "maxlength", "autocomplete"];
+      constructor() {
+        super();
+        const root = this.attachShadow({ mode: "open", delegatesFocus: true });
+        this.label = h("label", { part: "form-control-label", class: "form-control__label", for: "input" });
+        this.input = h("input", { part: "input", id: "input", class: "input__control", type: "text", "aria-describedby": "help-text" });
+        this.helpText = h("div", { part: "form-control-help-text", id: "help-text", class: "form-control__help-text", "aria-live": "polite" });
+        root.append(style(`:host { display: block; }
+          .form-control__label { display: block; font-weight: bold; margin-bottom: 6px; }
+          .input__control { box-sizing: border-box; width: 100%; padding: 8px 10px; border: 1px solid #cfd3df; border-radius: 6px; font: inherit; }
+          .input__control[aria-invalid="true"] { border-color: #d33; }
+          .form-control__help-text { color: #c62828; font-size: 12px; margin-top: 5px; }`),
+          h("div", { part: "form-control", class: "form-control" }, this.label,
+            h("div", { part: "form-control-input", class: "form-control-input" }, h("div", { part: "base", class: "input" }, this.input)),
+            this.helpText));
+        // `change` does not leave a shadow root (`input` does): told again on the host.
+        this.input.addEventListener("change", () => this.dispatchEvent(new Event("change", { bubbles: true })));
+      }
+      attributeChangedCallback(name, _, value) {
+        if (name === "label") this.label.textContent = value || "";
+        else if (value === null) this.input.removeAttribute(name);
+        else this.input.setAttribute(name, value);
+      }
+      get value() { return this.input.value; }
+      set value(v) { this.input.value = v; }
+      focus(options) { this.input.focus(options); }
+    }
+    customElements.define("sl-button", SlButton);
+    customElements.define("sl-dialog", SlDialog);
+    customElements.define("sl-input", SlInput);
+  }
+  // The app's buttons become <sl-button>s: variant and size instead of classes.
+  const slButton = (attrs) => ["sl-button", { ...attrs, class: null,
+    variant: /\bbtn-primary\b/.test(attrs.class) ? "primary" : "default", size: /\bbtn-small\b/.test(attrs.class) ? "small" : null }];
+  // A dialog: its title becomes the label; a row of buttons goes to the footer
+  // slot (a form keeps its own, to submit); the X only where the build has one.
+  function slDialog([head, ...body], opts) {
+    const dialog = h("sl-dialog", { label: head.textContent, closable: !!opts.dismiss });
+    for (const part of body) {
+      if (part.classList.contains("actions")) part.slot = "footer";
+      dialog.append(part);
+    }
+    document.body.append(dialog);
+    dialog.show();
+    const modal = { dialog: dialog.panel, close: () => dialog.hide(() => dialog.remove()) };
+    dialog.addEventListener("sl-request-close", modal.close);
+    return modal;
+  }
+  // Fields: the <sl-input>'s own input and help text (the form works on them as on any).
+  function slField(id, label, input) {
+    const attr = (n) => input.getAttribute(n);
+    const host = h("sl-input", { id, label, type: attr("type"), placeholder: attr("placeholder"), maxlength: attr("maxlength"), autocomplete: attr("autocomplete") });
+    return { el: h("div", { class: "field" }, host), error: host.helpText, input: host.input };
+  }
+
   const root = document.getElementById("root");
   let me = null;
 
   // --- tiny DOM helper ------------------------------------------------------
   function h(tag, attrs, ...children) {
+    if (wc && tag === "button" && attrs && /\bbtn\b/.test(attrs.class || "")) [tag, attrs] = slButton(attrs);
     const el = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
       if (v === null || v === undefined || v === false) continue;
@@ -112,6 +236,43 @@
   }
 
   // --- shared pieces ----------------------------------------------------------
+  // --- builds the guide allows (see local_suite::VARIANTS) -------------------
+  // An account with history: long lists paged as MUI's TablePagination shows
+  // them, in the server's order (oldest first) or newest first.
+  const paging = VARIANTS.has("history") || VARIANTS.has("history-newest-first");
+  const PAGE_SIZE = 20;
+  const ordered = (rows) => (VARIANTS.has("history") ? rows.slice().reverse() : rows);
+  // Dates in words ("Apr 11, 2026"), as many admin panels print them.
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function shownDate(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(.*)$/.exec(text || "");
+    if (!VARIANTS.has("dates-words") || !m) return text;
+    return `${MONTHS[Number(m[2]) - 1]} ${Number(m[3])}, ${m[1]}${m[4] ? "," + m[4] : ""}`;
+  }
+
+  // A table with a pager under it (one page of rows at a time); `state.page`
+  // survives the table's refreshes, as a component's state does.
+  function pagedTable(rows, columns, label, state) {
+    if (!paging) return tokenTable(rows, columns, label);
+    const box = h("div", { class: "paged-table" });
+    const draw = () => {
+      const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+      state.page = Math.max(0, Math.min(state.page || 0, pages - 1));
+      const from = state.page * PAGE_SIZE, to = Math.min(rows.length, from + PAGE_SIZE);
+      const go = (step) => () => { state.page += step; draw(); };
+      const pager = h("div", { class: "MuiTablePagination-root pager" }, h("div", { class: "MuiToolbar-root MuiTablePagination-toolbar" },
+        h("p", { class: "MuiTablePagination-selectLabel" }, "Rows per page:"),
+        h("div", { class: "MuiTablePagination-select" }, String(PAGE_SIZE)),
+        h("p", { class: "MuiTablePagination-displayedRows" }, rows.length ? `${from + 1}–${to} of ${rows.length}` : "0–0 of 0"),
+        h("div", { class: "MuiTablePagination-actions" },
+          h("button", { type: "button", class: "MuiButtonBase-root MuiIconButton-root", "aria-label": "Go to previous page", title: "Go to previous page", disabled: state.page === 0, onclick: go(-1) }, icon(ICON_LEFT)),
+          h("button", { type: "button", class: "MuiButtonBase-root MuiIconButton-root", "aria-label": "Go to next page", title: "Go to next page", disabled: state.page >= pages - 1, onclick: go(1) }, icon(ICON_RIGHT)))));
+      box.replaceChildren(tokenTable(rows.slice(from, to), columns, label), pager);
+    };
+    draw();
+    return box;
+  }
+
   function statusBadge(status) {
     return h("span", { class: "status status-" + status }, status);
   }
@@ -232,6 +393,7 @@
   }
 
   function openModal(content, labelId, opts = {}) {
+    if (wc) return slDialog(content, opts);
     if (kit === "bootstrap") return bootstrapModal(content, labelId, opts);
     if (kit === "mui") return muiModal(content, labelId);
     if (kit === "radix") return radixModal(content, opts);
@@ -427,6 +589,7 @@
 
   function accessControlPage() {
     const panel = h("div", { role: "tabpanel" });
+    const userTokensPage = { page: 0 };
     const tabs = ["Users", "User Tokens", "Roles"];
     const tabsId = rid();
     const buttons = tabs.map((t) => divs
@@ -450,12 +613,12 @@
           { title: "Name", cell: (r) => r.name },
           { title: "Token", cell: (r) => r.masked, mono: true },
           { title: "User", cell: (r) => r.user },
-          { title: "Created", cell: (r) => r.created },
-          { title: "Last Used", cell: (r) => r.last_used },
-          { title: "Expiry", cell: (r) => r.expiry },
+          { title: "Created", cell: (r) => shownDate(r.created) },
+          { title: "Last Used", cell: (r) => shownDate(r.last_used) },
+          { title: "Expiry", cell: (r) => shownDate(r.expiry) },
           { title: "Status", cell: (r) => statusBadge(r.status) },
         ].filter((c) => !(fault("missing-column") && c.title === "Last Used"));
-        panel.replaceChildren(h("div", { class: "card" }, h("h2", {}, "User Tokens"), tokenTable(res.data, columns, "User Tokens")));
+        panel.replaceChildren(h("div", { class: "card" }, h("h2", {}, "User Tokens"), pagedTable(ordered(res.data), columns, "User Tokens", userTokensPage)));
         // The bug: a refresh of the rows fails with 500, and the page silently keeps the stale ones.
         if (fault("tokens-refresh-500")) api("GET", "/api/admin/tokens?refresh=1").then((r) => { if (r.status === 200) select(tab); });
       } else if (tab === "Users") {
@@ -483,6 +646,7 @@
 
   function profilePage() {
     const tableHolder = h("div", {}, h("p", { class: "empty" }, "Loading…"));
+    const pageState = { page: 0 };
     let rows = [];
     async function refresh() {
       if (fault("profile-console-error")) console.error("Failed to load avatar preferences: 404 (Not Found)");
@@ -491,9 +655,9 @@
       const columns = [
         { title: "Name", cell: (r) => r.name },
         { title: "Token", cell: (r) => r.masked, mono: true },
-        { title: "Created", cell: (r) => r.created },
-        { title: "Last Used", cell: (r) => r.last_used },
-        { title: "Expiry", cell: (r) => r.expiry },
+        { title: "Created", cell: (r) => shownDate(r.created) },
+        { title: "Last Used", cell: (r) => shownDate(r.last_used) },
+        { title: "Expiry", cell: (r) => shownDate(r.expiry) },
         { title: "Status", cell: (r) => statusBadge(r.status) },
         { title: "Actions", cell: (r) => r.status === "Revoked" ? "" :
             kit === "radix"
@@ -501,7 +665,7 @@
                   icon(ICON_TRASH), h("span", { class: "sr-only" }, "Revoke " + r.name))
               : h("button", { type: "button", class: btnClass(false, true), "aria-label": "Revoke " + r.name, onclick: () => confirmRevoke(r, refresh) }, "Revoke") },
       ];
-      tableHolder.replaceChildren(tokenTable(rows, columns, "API Tokens"));
+      tableHolder.replaceChildren(pagedTable(ordered(rows), columns, "API Tokens", pageState));
     }
     refresh();
     const createButton = divs
@@ -560,6 +724,7 @@
   }
 
   function field(id, label, input) {
+    if (wc) return slField(id, label, input);
     if (kit === "bootstrap") {
       // .form-label, .form-control, and an .invalid-feedback shown by .is-invalid.
       const error = h("div", { class: "invalid-feedback", id: id + "-feedback" });
@@ -612,8 +777,11 @@
       ? h("input", { id: "token-expiry", type: "date" })
       : h("input", { id: "token-expiry", type: "text", placeholder: "YYYY-MM-DD", autocomplete: "off" }));
     const extra = fault("modal-extra-field") ? field("token-description", "Description", h("input", { id: "token-description", type: "text" })).el : null;
-    const create = h("button", { type: "submit", class: btnClass(true), disabled: true }, "Create");
-    const updateEnabled = () => { create.disabled = fault("create-never-enabled") || !name.input.value || !expiry.input.value; };
+    // Most builds disable Create until both fields hold something; a
+    // validate-on-submit build keeps it enabled and says what is wrong on Create.
+    const onSubmit = VARIANTS.has("validate-on-submit");
+    const create = h("button", { type: "submit", class: btnClass(true), disabled: !onSubmit }, "Create");
+    const updateEnabled = () => { create.disabled = fault("create-never-enabled") || (!onSubmit && (!name.input.value || !expiry.input.value)); };
     name.input.addEventListener("input", updateEnabled);
     expiry.input.addEventListener("input", updateEnabled);
     expiry.input.addEventListener("change", updateEnabled);
@@ -637,7 +805,8 @@
         const res = await api("POST", "/api/tokens", { name: name.input.value, expiry: expiry.input.value });
         updateEnabled();
         if (res.status === 201) {
-          if (fault("token-logged-to-console")) console.error("Token created: " + res.data.token);
+          if (fault("token-logged-to-console")) console.log("Token created: " + res.data.token);
+          if (fault("token-logged-to-console-debug")) console.debug("[tokens] created", res.data.row.name, res.data.token);
           modal.close();
           openCreatedDialog(res.data.token);
           if (!fault("new-row-missing-until-reload")) refresh();
@@ -727,5 +896,6 @@
     }
     root.setAttribute("aria-busy", "false");
   }
+  if (wc) defineWebComponents();
   render();
 })();
