@@ -54,6 +54,20 @@ pub async fn create_bypassing_the_page(
     name: &str,
     expiry: &str,
 ) -> anyhow::Result<u16> {
+    Ok(create_bypassing_the_page_identified(base_url, api, cookies, name, expiry).await?.0)
+}
+
+/// [`create_bypassing_the_page`], and the identity of the token when the
+/// server (wrongly) created one: the clean-up must revoke it. Of the answer,
+/// only the id and the name beside it are kept; token-like values in it are
+/// registered as secrets (redacted everywhere) and dropped.
+pub async fn create_bypassing_the_page_identified(
+    base_url: &str,
+    api: &ApiFile,
+    cookies: &[thirtyfour::Cookie],
+    name: &str,
+    expiry: &str,
+) -> anyhow::Result<(u16, Option<Identity>)> {
     let url = endpoint(base_url, &api.create_path);
     let mut body = serde_json::Map::new();
     body.insert(api.create_name_field.clone(), name.into());
@@ -63,7 +77,95 @@ pub async fn create_bypassing_the_page(
         .send()
         .await
         .with_context(|| format!("could not call the create endpoint at {url} ([api] create_path)"))?;
-    Ok(response.status().as_u16())
+    let status = response.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Ok((status, None));
+    }
+    let answer = response.bytes().await.unwrap_or_default();
+    Ok((status, identity_in_answer(&answer, api.created_id_pointer.as_deref())))
+}
+
+/// A token the run created, as the product answered: its id and the name it stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub id: String,
+    /// The name as the product stored it (it may have cut or changed the typed one).
+    pub name: Option<String>,
+}
+
+/// Where a Create answer keeps the new token's id when `[api] created_id_pointer` is unset.
+const ID_PLACES: [&str; 6] = ["", "/row", "/token", "/data", "/item", "/result"];
+
+fn id_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The new token's identity in a Create call's answer (the raw body): the
+/// id at `pointer` (else the usual places) and the `name` beside it. The
+/// token-like values of the answer are registered as secrets; nothing else
+/// of it is kept.
+pub fn identity_in_answer(body: &[u8], pointer: Option<&str>) -> Option<Identity> {
+    let answer: serde_json::Value = serde_json::from_slice(body).ok()?;
+    crate::secret::register_token_like(&answer);
+    let (id, parent) = match pointer {
+        Some(p) => {
+            let id = id_text(answer.pointer(p)?)?;
+            let parent = p.rsplit_once('/').map(|(head, _)| head).unwrap_or("");
+            (id, parent.to_string())
+        }
+        None => ID_PLACES.iter().find_map(|place| Some((id_text(answer.pointer(&format!("{place}/id"))?)?, place.to_string())))?,
+    };
+    let name = answer.pointer(&format!("{parent}/name")).and_then(|n| n.as_str()).map(str::to_string);
+    Some(Identity { id, name })
+}
+
+/// One token as `[api] tokens_path` lists it.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+}
+
+/// The signed-in user's tokens, as `[api] tokens_path` lists them.
+pub async fn list_tokens(base_url: &str, api: &ApiFile, cookies: &[thirtyfour::Cookie]) -> anyhow::Result<Vec<Listed>> {
+    let Some(list) = &api.tokens_path else { anyhow::bail!("no [api] tokens_path configured") };
+    let response = with_session(client()?.get(endpoint(base_url, list)), api, cookies).send().await?;
+    anyhow::ensure!(response.status().is_success(), "listing tokens at {list} gave HTTP {}{}", response.status(), expired_hint(response.status().as_u16()));
+    let answer: serde_json::Value = response.json().await.with_context(|| format!("{list} did not answer JSON"))?;
+    let rows = token_rows(&answer, api.tokens_pointer.as_deref()).with_context(|| format!("listing tokens at {list}"))?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            Some(Listed {
+                id: id_text(&row["id"])?,
+                name: row["name"].as_str().unwrap_or_default().to_string(),
+                status: row["status"].as_str().unwrap_or_default().to_string(),
+            })
+        })
+        .collect())
+}
+
+/// What a 401 from the suite's own call may mean.
+fn expired_hint(status: u16) -> &'static str {
+    if status == 401 { " (the browser's session was refused: it may have expired)" } else { "" }
+}
+
+/// Revokes one token by its id through `[api] revoke_path`: Ok(false) when
+/// the target has no such token of the signed-in user (404).
+pub async fn revoke_id(base_url: &str, api: &ApiFile, cookies: &[thirtyfour::Cookie], id: &str) -> anyhow::Result<bool> {
+    let Some(revoke) = &api.revoke_path else { anyhow::bail!("no [api] revoke_path configured") };
+    let response = with_session(client()?.post(endpoint(base_url, &revoke.replace("{id}", id))), api, cookies).send().await?;
+    let status = response.status().as_u16();
+    if status == 404 {
+        return Ok(false);
+    }
+    anyhow::ensure!(response.status().is_success(), "revoking the token with id {id} gave HTTP {status}{}", expired_hint(status));
+    Ok(true)
 }
 
 /// The token list in an API answer: a bare list, one under `tokens`, `data`
@@ -137,6 +239,19 @@ pub async fn revoke_matching(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_create_answer_gives_the_id_and_stored_name_only() {
+        let body = br#"{"token":"dct_Qq11Ww22Ee33Rr44Tt55Yy66Uu77","row":{"id":42,"name":"QA-Test-","masked":"dct_x"}}"#;
+        let found = identity_in_answer(body, None).unwrap();
+        assert_eq!(found, Identity { id: "42".into(), name: Some("QA-Test-".into()) });
+        assert_eq!(crate::secret::redact("dct_Qq11Ww22Ee33Rr44Tt55Yy66Uu77"), "[REDACTED]", "the token in it is a secret now");
+        assert_eq!(identity_in_answer(br#"{"id":"t-9","name":"n"}"#, None).unwrap().id, "t-9");
+        let nested = br#"{"data":{"token":{"uuid":"u-1","name":"n"}}}"#;
+        assert_eq!(identity_in_answer(nested, Some("/data/token/uuid")), Some(Identity { id: "u-1".into(), name: Some("n".into()) }));
+        assert_eq!(identity_in_answer(nested, None), None);
+        assert_eq!(identity_in_answer(b"not json", None), None);
+    }
 
     #[test]
     fn token_lists_come_in_the_shapes_real_apis_answer() {

@@ -1,20 +1,66 @@
 //! The clean-up: the ledger of every token the run created, and revoking
 //! them — through the target's API with the browser's session when `[api]`
 //! has a revoke endpoint, else (or if that fails) on the Profile page — plus
-//! what earlier killed runs left behind.
+//! what earlier killed runs left behind, and the audit that ends every run.
+//!
+//! A token is known by what the product answered, not only by the name the
+//! suite typed: the id of the Create call's answer (read from the page's own
+//! request over DevTools, or from the suite's own call that bypasses the
+//! page) and the name the product stored. A product that cuts, escapes or
+//! accepts a name it should have refused still has its token revoked, by id;
+//! the typed name is the last resort (the run's names are unique to it), and
+//! nothing the run did not create is ever revoked.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::api::{Identity, Listed};
 use crate::config::Config;
 use crate::pages::Ui;
 use crate::sync::lock;
 
 #[derive(Clone, Debug)]
 struct CreatedToken {
+    /// The name the suite typed: how its scenario knows it.
     name: String,
+    /// The id the product answered the Create call with.
+    id: Option<String>,
+    /// The name the product stored (it may differ from the typed one).
+    stored: Option<String>,
     revoked: bool,
     /// False when the clean-up found no such token (the form rejected it).
     existed: bool,
+}
+
+impl CreatedToken {
+    /// How the audit names it: the typed name, the id, the stored name when it differs.
+    fn label(&self) -> String {
+        let mut extra = Vec::new();
+        if let Some(id) = &self.id {
+            extra.push(format!("id {id}"));
+        }
+        if let Some(stored) = self.stored.as_ref().filter(|s| **s != self.name) {
+            extra.push(format!("stored as {stored:?}"));
+        }
+        if extra.is_empty() { self.name.clone() } else { format!("{} ({})", self.name, extra.join(", ")) }
+    }
+}
+
+/// A token's final state, as the run's last lines list it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Audited {
+    /// The typed name, with the id and the stored name when known.
+    pub label: String,
+    pub name: String,
+    pub id: Option<String>,
+    /// Its status as the target lists it (or as the clean-up left it).
+    pub state: String,
+    /// Still usable: not revoked, not expired.
+    pub live: bool,
+}
+
+/// Live: a status that is neither Revoked nor Expired (a broken build may say "Pending").
+fn is_live(status: &str) -> bool {
+    !matches!(status.trim(), "Revoked" | "Expired")
 }
 
 /// Every token of the run, and what became of it.
@@ -28,6 +74,9 @@ pub struct Cleanup {
     pub api_note: OnceLock<String>,
     /// The Profile page's address, once known (saves the walk through the menu).
     profile_url: Mutex<Option<String>>,
+    /// The browser's session as last seen by the clean-up (for the sweep and
+    /// the audit, made from a page that may not carry it).
+    cookies: Mutex<Vec<thirtyfour::Cookie>>,
 }
 
 impl Cleanup {
@@ -39,24 +88,70 @@ impl Cleanup {
             earlier: Mutex::new(earlier),
             api_note: OnceLock::new(),
             profile_url: Mutex::new(None),
+            cookies: Mutex::new(Vec::new()),
         }
     }
 
-    /// Remembers a token a scenario created.
+    /// Remembers a token a scenario may create (before its Create is clicked),
+    /// by the name it typed; [`Self::identified`] adds what the product answered.
     pub fn created(&self, name: &str) {
-        lock(&self.tokens).push(CreatedToken { name: name.to_string(), revoked: false, existed: true });
+        lock(&self.tokens).push(CreatedToken { name: name.to_string(), id: None, stored: None, revoked: false, existed: true });
     }
 
-    /// A scenario revoked its own token: the clean-up need not.
+    /// The product answered a Create of the scenario whose typed names are
+    /// `names` with `identity`: the latest of those without an id gets it.
+    /// Returns the key of a new entry when none was waiting for it (a token
+    /// the suite did not expect, such as a second one from one click), for
+    /// the scenario to revoke it by.
+    pub fn identified(&self, names: &[String], identity: Identity) -> Option<String> {
+        let mut tokens = lock(&self.tokens);
+        if tokens.iter().any(|t| t.id.as_deref() == Some(identity.id.as_str())) {
+            return None;
+        }
+        if let Some(t) = tokens.iter_mut().rev().find(|t| t.id.is_none() && names.contains(&t.name)) {
+            t.id = Some(identity.id);
+            t.stored = identity.name;
+            if !t.existed {
+                // Taken for rejected before the answer was read: it exists.
+                (t.revoked, t.existed) = (false, true);
+            }
+            return None;
+        }
+        let key = format!("{} (id {})", identity.name.as_deref().unwrap_or("unnamed"), identity.id);
+        tokens.push(CreatedToken { name: key.clone(), id: Some(identity.id), stored: identity.name, revoked: false, existed: true });
+        Some(key)
+    }
+
+    /// What the scenario's page heard in the Create call's answers since the
+    /// last look: each identity goes to the token the scenario typed (or, if
+    /// none waits for it, to an entry of its own, revoked with the scenario's).
+    pub async fn hear_identities(&self, s: &mut crate::scenario::ScenarioSession) {
+        let Some(r) = s.recorder.clone() else { return };
+        r.settle().await;
+        let (identities, unread) = r.take_identities();
+        for identity in identities {
+            if let Some(key) = self.identified(&s.created, identity) {
+                s.created.push(key);
+            }
+        }
+        if unread > 0 {
+            s.notes.push(format!(
+                "clean-up: {unread} Create answer(s) held no id where [api] created_id_pointer says (or could not be read): \
+                 those tokens are known by the typed name only"
+            ));
+        }
+    }
+
+    /// A scenario revoked its own token (the latest of that name): the clean-up need not.
     pub fn revoked(&self, name: &str) {
-        self.mark_revoked(name, true);
+        if let Some(t) = lock(&self.tokens).iter_mut().rev().find(|t| t.name == name && !t.revoked) {
+            t.revoked = true;
+        }
     }
 
-    /// Done with a token: revoked, or (`existed` false) never created at all.
-    fn mark_revoked(&self, name: &str, existed: bool) {
-        for t in lock(&self.tokens).iter_mut().filter(|t| t.name == name) {
-            t.revoked = true;
-            t.existed = existed;
+    fn mark(&self, i: usize, revoked: bool, existed: bool) {
+        if let Some(t) = lock(&self.tokens).get_mut(i) {
+            (t.revoked, t.existed) = (revoked, existed);
         }
     }
 
@@ -73,6 +168,21 @@ impl Cleanup {
         (tokens.len() - still - never, still)
     }
 
+    /// Whether the `[api]` paths are to be used.
+    fn api(&self) -> bool {
+        self.config.api.revoke_path.is_some() && self.config.api.tokens_path.is_some() && self.api_note.get().is_none()
+    }
+
+    /// The browser's session from `ui`, else the last one seen.
+    async fn session(&self, ui: &Ui) -> Vec<thirtyfour::Cookie> {
+        let cookies = ui.page.cookies().await.unwrap_or_default();
+        if cookies.is_empty() {
+            return lock(&self.cookies).clone();
+        }
+        *lock(&self.cookies) = cookies.clone();
+        cookies
+    }
+
     /// Revokes, once, what earlier killed runs left: through `[api]` when it
     /// is configured, else on the Profile page (with a signed-in browser).
     pub async fn revoke_earlier(&self, ui: &Ui) {
@@ -82,9 +192,13 @@ impl Cleanup {
         }
         let owned = |n: &str| earlier.iter().any(|e| e.owns(n));
         let done: anyhow::Result<usize> = async {
-            if self.config.api.revoke_path.is_some() && self.api_note.get().is_none() {
-                let cookies = ui.page.cookies().await.unwrap_or_default();
-                return Ok(crate::api::revoke_matching(&self.base_url, &self.config.api, &cookies, owned).await?.revoked.len());
+            if self.api() {
+                let cookies = self.session(ui).await;
+                let mut n = 0;
+                for id in earlier.iter().flat_map(|e| e.left.iter().filter_map(|t| t.id.clone())) {
+                    n += usize::from(crate::api::revoke_id(&self.base_url, &self.config.api, &cookies, &id).await?);
+                }
+                return Ok(n + crate::api::revoke_matching(&self.base_url, &self.config.api, &cookies, owned).await?.revoked.len());
             }
             let page = self.open_profile(ui).await?;
             let names = page.live_token_names().await?;
@@ -109,28 +223,24 @@ impl Cleanup {
         }
     }
 
-    /// Revokes the run's tokens not revoked yet whose names `which` accepts.
+    /// Revokes the run's tokens not revoked yet whose typed names `which` accepts.
     pub async fn revoke(&self, ui: &Ui, which: impl Fn(&str) -> bool) {
-        let pending: Vec<String> =
-            lock(&self.tokens).iter().filter(|t| !t.revoked && which(&t.name)).map(|t| t.name.clone()).collect();
+        let pending: Vec<(usize, CreatedToken)> =
+            lock(&self.tokens).iter().enumerate().filter(|(_, t)| !t.revoked && which(&t.name)).map(|(i, t)| (i, t.clone())).collect();
         if pending.is_empty() {
             return;
         }
-        if self.config.api.revoke_path.is_some() && self.api_note.get().is_none() {
-            let cookies = ui.page.cookies().await.unwrap_or_default();
-            match crate::api::revoke_by_name(&self.base_url, &self.config.api, &cookies, &pending).await {
-                Ok(done) => {
-                    for (name, existed) in done {
-                        self.mark_revoked(&name, existed);
-                    }
-                    return;
-                }
+        if self.api() {
+            let cookies = self.session(ui).await;
+            match self.revoke_through_api(&cookies, &pending).await {
+                Ok(()) => return,
                 // Said once, in the summary; the rest of the run uses the Profile page.
                 Err(e) => {
                     let _ = self.api_note.set(crate::secret::redact(&format!("{e:#}")));
                 }
             }
         }
+        let pending: Vec<(usize, CreatedToken)> = pending.into_iter().filter(|(i, _)| lock(&self.tokens).get(*i).is_some_and(|t| !t.revoked)).collect();
         let page = match self.open_profile(ui).await {
             Ok(p) => p,
             Err(e) => {
@@ -138,12 +248,113 @@ impl Cleanup {
                 return;
             }
         };
-        for name in &pending {
-            match page.revoke(name).await {
-                Ok(existed) => self.mark_revoked(name, existed),
-                Err(e) => eprintln!("clean-up: could not revoke '{name}': {e:#}"),
+        for (i, t) in &pending {
+            match page.revoke(&t.name).await {
+                Ok(true) => self.mark(*i, true, true),
+                Ok(false) => match t.stored.as_deref().filter(|s| *s != t.name && !s.trim().is_empty()) {
+                    // The product stored another name: its row, when exactly one live row has it.
+                    Some(stored) => match page.live_token_names().await {
+                        Ok(live) if live.iter().filter(|n| n.as_str() == stored.trim()).count() == 1 => match page.revoke(stored.trim()).await {
+                            Ok(found) => self.mark(*i, found, found),
+                            Err(e) => eprintln!("clean-up: could not revoke {}: {e:#}", t.label()),
+                        },
+                        Ok(_) => eprintln!(
+                            "clean-up: could not tell {} apart on the Profile page: not exactly one live row is named {stored:?}",
+                            t.label()
+                        ),
+                        Err(e) => eprintln!("clean-up: could not read the Profile page's tokens: {e:#}"),
+                    },
+                    // Known to exist (the product gave its id) but not found by name: left for the audit.
+                    None if t.id.is_some() => eprintln!("clean-up: {} has no row of that name on the Profile page", t.label()),
+                    None => self.mark(*i, true, false),
+                },
+                Err(e) => eprintln!("clean-up: could not revoke {}: {e:#}", t.label()),
             }
         }
+    }
+
+    /// Revokes `pending` through `[api]`: by id where the product gave one,
+    /// else by the exact name the suite typed (unique to the run).
+    async fn revoke_through_api(&self, cookies: &[thirtyfour::Cookie], pending: &[(usize, CreatedToken)]) -> anyhow::Result<()> {
+        let api = &self.config.api;
+        let mut listing: Option<Vec<Listed>> = None;
+        for (i, t) in pending {
+            if let Some(id) = &t.id {
+                // A 404: no such token of this user any more; nothing live to revoke.
+                crate::api::revoke_id(&self.base_url, api, cookies, id).await?;
+                self.mark(*i, true, true);
+                continue;
+            }
+            let name = t.name.trim();
+            if name.is_empty() {
+                self.mark(*i, true, false);
+                continue;
+            }
+            if listing.is_none() {
+                listing = Some(crate::api::list_tokens(&self.base_url, api, cookies).await?);
+            }
+            let rows: Vec<&Listed> = listing.iter().flatten().filter(|r| r.name == name).collect();
+            for r in rows.iter().filter(|r| is_live(&r.status)) {
+                crate::api::revoke_id(&self.base_url, api, cookies, &r.id).await?;
+            }
+            self.mark(*i, true, !rows.is_empty());
+        }
+        Ok(())
+    }
+
+    /// Before the final sweep: a token the ledger counts as revoked that the
+    /// target still lists live (a scenario revoked another row of the same
+    /// name) is pending again. Needs `[api]`; silent without it.
+    pub async fn reopen_live(&self) {
+        if !self.api() || lock(&self.tokens).iter().all(|t| t.id.is_none()) {
+            return;
+        }
+        let cookies = lock(&self.cookies).clone();
+        let Ok(listing) = crate::api::list_tokens(&self.base_url, &self.config.api, &cookies).await else { return };
+        for t in lock(&self.tokens).iter_mut().filter(|t| t.revoked) {
+            if let Some(id) = &t.id
+                && listing.iter().any(|r| &r.id == id && is_live(&r.status))
+            {
+                t.revoked = false;
+            }
+        }
+    }
+
+    /// Every token the run created and its final state: as the target lists
+    /// it when `[api]` can be asked (by id where known, else by the typed
+    /// name), else as the clean-up left it. Attempts found never created are
+    /// not listed.
+    pub async fn audit(&self) -> Vec<Audited> {
+        let tokens: Vec<CreatedToken> = lock(&self.tokens).iter().filter(|t| t.existed).cloned().collect();
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let listing = if self.api() {
+            let cookies = lock(&self.cookies).clone();
+            crate::api::list_tokens(&self.base_url, &self.config.api, &cookies).await.ok()
+        } else {
+            None
+        };
+        tokens
+            .into_iter()
+            .map(|t| {
+                let listed: Option<Vec<&Listed>> = listing.as_ref().map(|l| match &t.id {
+                    Some(id) => l.iter().filter(|r| &r.id == id).collect(),
+                    None => l.iter().filter(|r| r.name == t.name.trim()).collect(),
+                });
+                let (state, live) = match listed {
+                    Some(rows) if rows.is_empty() => ("not listed by the target".to_string(), false),
+                    Some(rows) => {
+                        let live = rows.iter().any(|r| is_live(&r.status));
+                        let states: Vec<&str> = rows.iter().map(|r| r.status.as_str()).collect();
+                        (states.join(", "), live)
+                    }
+                    None if t.revoked => ("Revoked".to_string(), false),
+                    None => ("Active (could not be revoked)".to_string(), true),
+                };
+                Audited { label: t.label(), name: t.name.clone(), id: t.id.clone(), state, live }
+            })
+            .collect()
     }
 
     /// Opens the Profile page, signed in (directly once its address is known).
@@ -163,5 +374,34 @@ impl Cleanup {
         page.wait_loaded().await?;
         *lock(&self.profile_url) = Some(ui.current_url().await);
         Ok(page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ledger() -> Cleanup {
+        let config = Arc::new(Config::resolve(crate::config::FileConfig::default(), &|_: &str| None).unwrap());
+        Cleanup::new(config, "http://127.0.0.1:1".into(), Vec::new())
+    }
+
+    #[test]
+    fn the_product_s_answer_names_the_token_the_suite_typed() {
+        let c = ledger();
+        c.created("QA-Test-Token-abc-1");
+        c.created("QA-Test-Token-abc-2");
+        let mine = vec!["QA-Test-Token-abc-1".to_string()];
+        assert_eq!(c.identified(&mine, Identity { id: "7".into(), name: Some("QA-Test-".into()) }), None);
+        assert_eq!(c.identified(&mine, Identity { id: "7".into(), name: Some("QA-Test-".into()) }), None, "once");
+        // A second token from the same scenario, unexpected: an entry of its own.
+        let key = c.identified(&mine, Identity { id: "8".into(), name: Some("QA-Test-".into()) }).unwrap();
+        assert_eq!(key, "QA-Test- (id 8)");
+        let tokens = lock(&c.tokens).clone();
+        assert_eq!(tokens[0].label(), "QA-Test-Token-abc-1 (id 7, stored as \"QA-Test-\")");
+        assert_eq!(tokens[1].id, None, "another scenario's name is not this answer's");
+        assert_eq!(c.pending(), 3);
+        c.revoked("QA-Test-Token-abc-2");
+        assert_eq!(c.pending(), 2);
     }
 }

@@ -50,6 +50,10 @@ pub struct ApiFile {
     /// Where the list is in `tokens_path`'s answer, as a JSON pointer
     /// (`/data/tokens`); unset: a bare list, or one under `tokens`, `data` or `items`.
     pub tokens_pointer: Option<String>,
+    /// Where the new token's id is in the Create call's answer, as a JSON
+    /// pointer (`/data/token/id`); unset: `/id`, or `id` under `row`, `token`,
+    /// `data`, `item` or `result`. Only this (and the name beside it) is read.
+    pub created_id_pointer: Option<String>,
     /// For apps that send their session as a header, not a cookie: the header
     /// the suite's own API calls send, `{key}` replaced by the injected
     /// localStorage entry `key`, e.g. `Authorization: Bearer {auth.token}`.
@@ -72,6 +76,7 @@ impl Default for ApiFile {
             tokens_path: None,
             revoke_path: None,
             tokens_pointer: None,
+            created_id_pointer: None,
             session_header: None,
             session_header_value: None,
         }
@@ -338,7 +343,7 @@ impl Config {
             Secret::new(v.clone());
         }
         let credentials = match (&target, username, password) {
-            (_, Some(username), Some(password)) => Some(Credentials { username, password: Secret::new(password) }),
+            (_, Some(username), Some(password)) => Some(Credentials { username, password: Secret::password(password) }),
             // The local AI Suite's own user, filled in by the run that starts it.
             (Target::Local { .. }, None, None) => None,
             (_, Some(_), None) => bail!("AI_SUITE_USERNAME is set but AI_SUITE_PASSWORD is not: set both, or neither"),
@@ -511,7 +516,7 @@ impl Config {
     /// the local AI Suite only through the run that starts it.
     pub fn local_user(&mut self, email: &str, password: &str, name: &str, role: &str) {
         if self.credentials.is_none() {
-            self.credentials = Some(Credentials { username: email.to_string(), password: Secret::new(password) });
+            self.credentials = Some(Credentials { username: email.to_string(), password: Secret::password(password) });
         }
         self.user_name.get_or_insert_with(|| name.to_string());
         self.user_role.get_or_insert_with(|| role.to_string());

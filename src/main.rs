@@ -260,7 +260,7 @@ fn main() {
                     }
                 };
                 println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
-                if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
+                if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.foreign_changed.as_ref().is_some_and(Vec::is_empty) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
             }
         },
         Some(Command::Drift(d)) => drift(d),

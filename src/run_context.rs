@@ -267,6 +267,13 @@ impl RunContext {
         // The page's console, errors and requests, heard from its first load on.
         if let Some(devtools) = &devtools {
             s.recorder = Some(Recorder::attach(devtools, &self.base_url).await.context("could not listen to the page's console and requests")?);
+            // The new tokens' ids, read from the Create call's answers (for the clean-up).
+            if let Some(r) = &s.recorder {
+                r.watch_creates(crate::browser::recorder::CreateWatch {
+                    path: self.config.api.create_path.clone(),
+                    pointer: self.config.api.created_id_pointer.clone(),
+                });
+            }
         } else if s.lease.is_none() && browser::speaks_bidi(&driver) {
             // A browser without DevTools (Firefox), or a remote one, in a
             // session of the scenario's own: WebDriver BiDi.
@@ -323,6 +330,8 @@ impl RunContext {
             // What the clean-up makes the page do is recorded, never held against the scenario.
             r.begin_step(crate::browser::recorder::AFTER_SCENARIO);
         }
+        // The ids of the tokens the last step created, from the Create answers.
+        self.cleanup.hear_identities(&mut s).await;
         if let Some(ui) = &s.ui {
             if matches!(outcome, Outcome::Failed | Outcome::Interrupted) {
                 let path = crate::evidence::step_path(&self.run_dir, &s.key.feature, &s.key.evidence_name(), 99, "final-state");
@@ -413,6 +422,8 @@ impl RunContext {
     /// The final sweep: anything still live is revoked from a fresh page.
     /// Returns (revoked, could not be revoked).
     pub(crate) async fn sweep(&self) -> (usize, usize) {
+        // A token counted revoked that the target still lists live is revoked again.
+        self.cleanup.reopen_live().await;
         if self.cleanup.pending() > 0 {
             let key = ScenarioKey { id: "sweep".into(), feature: "clean-up".into(), scenario: "sweep".into(), tags: vec![], attempt: 0 };
             let mut s = self.open_scenario(key).await;

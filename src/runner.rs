@@ -157,8 +157,12 @@ pub struct RunReport {
     pub results: Vec<ScenarioResult>,
     pub wall: std::time::Duration,
     pub run_dir: PathBuf,
-    /// Local AI Suite only: this run's tokens still Active when it ended.
+    /// Local AI Suite only: this run's tokens still Active when it ended
+    /// (every token made during the run, whatever its name: the store's own count).
     pub tokens_left_active: Option<usize>,
+    /// Local AI Suite only: tokens that were there before the run (a human's)
+    /// whose state the run changed. Must be none.
+    pub foreign_changed: Option<Vec<String>>,
     /// Peak memory (bytes, proportional set size) of this process, its
     /// drivers and browsers, sampled while the run ran.
     pub memory: Option<u64>,
@@ -181,7 +185,16 @@ pub async fn run(args: Vec<String>, display: &Display) -> i32 {
 pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> RunReport {
     let clock = std::time::Instant::now();
     let failed_to_run =
-        |code| RunReport { code, results: vec![], wall: clock.elapsed(), run_dir: PathBuf::new(), tokens_left_active: None, memory: None, leaks: vec![] };
+        |code| RunReport {
+            code,
+            results: vec![],
+            wall: clock.elapsed(),
+            run_dir: PathBuf::new(),
+            tokens_left_active: None,
+            foreign_changed: None,
+            memory: None,
+            leaks: vec![],
+        };
     let opts = match Opts::try_parse_from(&args) {
         Ok(o) => o,
         Err(e) => {
@@ -193,6 +206,15 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
     let report = async {
         let run = prepare(opts, display, &mut started, quiet).await?;
         let executed = execute(&run, quiet).await?;
+        // Tokens still live: this run's marker stays, naming them, for the next run.
+        let left: Vec<crate::unfinished::LeftToken> =
+            executed.audit.iter().filter(|a| a.live).map(|a| crate::unfinished::LeftToken { name: a.name.clone(), id: a.id.clone() }).collect();
+        if !left.is_empty()
+            && let Some(marker) = started.marker.as_mut()
+            && let Err(e) = marker.keep(left)
+        {
+            eprintln!("note: the tokens left live could not be written to the run's marker: {e:#}");
+        }
         // The browsers are quit: the drivers go too, so their logs are whole
         // when they are redacted and scanned.
         if let Some(driver) = started.driver.take() {
@@ -230,6 +252,9 @@ type Opts = cli::Opts<
 #[derive(Default)]
 struct Started {
     local: Option<LocalSuite>,
+    /// The local AI Suite's tokens before the run (id → status): the run's own
+    /// are the others, and none of these may change.
+    local_before: Vec<(u64, String, String)>,
     temp: Option<browser::BrowserTemp>,
     marker: Option<crate::unfinished::Marker>,
     driver: Option<Driver>,
@@ -392,6 +417,11 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
             let suite = LocalSuite::start(local_suite::Options { today: *today, faults, seed, variants, ..Default::default() }).await?;
             let url = suite.url.clone();
             let today = suite.store.clock().today();
+            // A human's live token with the guide's example name: the run must leave it be.
+            if docs.is_none() {
+                suite.store.seed_human_token(HUMAN_TOKEN);
+            }
+            started.local_before = suite.store.all_tokens().into_iter().map(|t| (t.id, t.name, t.status)).collect();
             started.local = Some(suite);
             (url, Some(today))
         }
@@ -450,6 +480,8 @@ struct Executed {
     /// Tokens revoked, and tokens that could not be.
     cleaned: usize,
     left: usize,
+    /// Every token the run created and its final state.
+    audit: Vec<crate::cleanup::Audited>,
 }
 
 /// Runs the features through cucumber (its writers: the console, JUnit,
@@ -533,11 +565,12 @@ async fn execute(run: &Prepared, quiet: bool) -> anyhow::Result<Executed> {
     // their sessions back; they are finished as interrupted.
     let interrupted = if interrupted { Some(ctx.finish_interrupted().await) } else { None };
     let (cleaned, left) = ctx.sweep().await;
+    let audit = ctx.cleanup.audit().await;
     ctx.quit_browsers().await;
     for e in ctx.writes.flush().await {
         eprintln!("a screenshot could not be written: {e}");
     }
-    Ok(Executed { parsing_errors, hook_errors, interrupted, cleaned, left })
+    Ok(Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit })
 }
 
 /// The results as a user reads them: the last attempt of each scenario
@@ -553,7 +586,7 @@ fn summarise(
 ) -> anyhow::Result<RunReport> {
     let ctx = &run.ctx;
     let run_dir = ctx.run_dir.clone();
-    let Executed { parsing_errors, hook_errors, interrupted, cleaned, left } = executed;
+    let Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit } = executed;
     let attempts = ctx.results();
     // With --retry a scenario runs more than once: its last attempt counts, and
     // one that failed before passing is flaky (reported, never silently green).
@@ -575,10 +608,26 @@ fn summarise(
     let stopped = count(Outcome::Interrupted);
     let flaky = flaky_ids.len();
 
-    let run_prefix = format!("-{}-", ctx.run_id);
-    let tokens_left_active = started.local.as_ref().map(|suite| {
-        suite.store.all_tokens().into_iter().filter(|t| t.name.contains(&run_prefix) && t.status == "Active").count()
+    // The local AI Suite's own count: every token made during the run (by
+    // id, whatever name the product gave it) still live, and every token of
+    // before the run whose state changed.
+    let live = |status: &str| !matches!(status, "Revoked" | "Expired");
+    let local_after = started.local.as_ref().map(|suite| suite.store.all_tokens());
+    let tokens_left_active = local_after
+        .as_ref()
+        .map(|after| after.iter().filter(|t| !started.local_before.iter().any(|b| b.0 == t.id) && live(&t.status)).count());
+    let foreign_changed: Option<Vec<String>> = local_after.as_ref().map(|after| {
+        started
+            .local_before
+            .iter()
+            .filter_map(|(id, name, before)| {
+                let now = after.iter().find(|t| t.id == *id).map(|t| t.status.as_str()).unwrap_or("gone");
+                (now != before).then(|| format!("{name:?} (id {id}): {before} → {now}"))
+            })
+            .collect()
     });
+    let left_live: Vec<&crate::cleanup::Audited> = audit.iter().filter(|a| a.live).collect();
+    let _ = std::fs::write(run_dir.join("tokens.json"), serde_json::to_string_pretty(&audit).unwrap_or_default());
     let browsers = crate::results::browsers(&attempts);
     let report = crate::evidence::report::render(
         &run_dir,
@@ -642,9 +691,24 @@ fn summarise(
         out(format!("clean-up: the [api] tokens_path/revoke_path could not be used ({why}); tokens were revoked on the Profile page"));
     }
     out(format!(
-        "tokens created by this run: {cleaned} revoked{}",
+        "tokens created by this run: {} ({cleaned} revoked{})",
+        audit.len(),
         if left > 0 { format!(", {left} could NOT be revoked") } else { String::new() }
     ));
+    for a in &audit {
+        out(format!("    {}: {}", a.label, a.state));
+    }
+    if !left_live.is_empty() {
+        let names: Vec<&str> = left_live.iter().map(|a| a.label.as_str()).collect();
+        let marker = started.marker.as_ref().map(|m| format!(" ({})", m.path().display())).unwrap_or_default();
+        out(format!("left Active: {}, revoke them by hand or rerun with the same marker{marker}", names.join("; ")));
+    }
+    if let Some(n) = tokens_left_active.filter(|n| *n > left_live.len()) {
+        out(format!("left Active on the local AI Suite: {n} token(s) made during this run (the clean-up did not know {} of them)", n - left_live.len()));
+    }
+    if let Some(changed) = foreign_changed.as_ref().filter(|c| !c.is_empty()) {
+        out(format!("CHANGED TOKENS THIS RUN DID NOT CREATE: {}", changed.join("; ")));
+    }
     if parsing_errors > 0 {
         out(format!("{parsing_errors} feature file(s) could not be parsed"));
     }
@@ -675,6 +739,9 @@ fn summarise(
         && hook_errors <= ctx.late_failures()
         && passed > 0
         && leaks.is_empty()
+        && left_live.is_empty()
+        && tokens_left_active.unwrap_or(0) == 0
+        && foreign_changed.as_ref().is_none_or(|c| c.is_empty())
         && !flaky_fails;
     // When every failure is the sign-in itself, the product was never tested.
     let all_failures = |why: &str| {
@@ -721,8 +788,11 @@ fn summarise(
     redact_strings(&mut record);
     std::fs::write(run_dir.join(crate::results::RESULTS_FILE), serde_json::to_string(&record)?)?;
     let memory = started.memory.as_ref().map(|m| m.peak());
-    Ok(RunReport { code, results, wall: clock.elapsed(), run_dir, tokens_left_active, memory, leaks })
+    Ok(RunReport { code, results, wall: clock.elapsed(), run_dir, tokens_left_active, foreign_changed, memory, leaks })
 }
+
+/// The human's token the harness puts in the local AI Suite before a run: the guide's example name.
+pub const HUMAN_TOKEN: &str = "QA-Test-Token";
 
 /// Every string in a JSON value, redacted.
 fn redact_strings(v: &mut serde_json::Value) {

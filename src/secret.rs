@@ -27,6 +27,17 @@ impl Secret {
         Self(value)
     }
 
+    /// A password the suite types: registered as a secret, and named as a
+    /// password when the page is caught writing it (see [`describe`]).
+    pub fn password(value: impl Into<String>) -> Self {
+        let s = Self::new(value);
+        let mut p = passwords().lock().unwrap_or_else(|e| e.into_inner());
+        if !p.contains(&s.0) {
+            p.push(s.0.clone());
+        }
+        s
+    }
+
     /// The real value: only for typing it into a field or an Authorization header.
     pub fn expose(&self) -> &str {
         &self.0
@@ -42,6 +53,56 @@ impl std::fmt::Debug for Secret {
 impl std::fmt::Display for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(MASK)
+    }
+}
+
+fn passwords() -> &'static Mutex<Vec<String>> {
+    static PASSWORDS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    PASSWORDS.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// A secret in a sentence's words: "a password it typed", "the new token"
+/// (a token-like value), else "a secret the run knows" (a session value).
+pub fn describe(value: &str) -> &'static str {
+    if passwords().lock().unwrap_or_else(|e| e.into_inner()).iter().any(|p| p == value) {
+        "a password it typed"
+    } else if is_token_like(value) {
+        "the new token"
+    } else {
+        "a secret the run knows"
+    }
+}
+
+/// SHA-256 of a value: what the recorder keeps of a token-like word the page
+/// wrote, to tell later (once the suite knows its tokens) whether it was one.
+pub fn hash(value: &str) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(value.as_bytes()).into()
+}
+
+/// 24 or more letters, digits, `_` or `-`, with at least one letter and one digit.
+pub fn is_token_like(w: &str) -> bool {
+    w.len() >= 24
+        && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && w.chars().any(|c| c.is_ascii_alphabetic())
+        && w.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The token-like words of a text (see [`redact_token_like`]).
+pub fn token_like_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).filter(|w| is_token_like(w)).collect()
+}
+
+/// Registers every string of a JSON answer that looks like a token (the
+/// value a Create call answers with) as a secret, keeping nothing else of it.
+pub fn register_token_like(answer: &serde_json::Value) {
+    match answer {
+        serde_json::Value::String(s) if is_token_like(s) => {
+            Secret::new(s.clone());
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(register_token_like),
+        serde_json::Value::Object(map) => map.values().for_each(register_token_like),
+        _ => {}
     }
 }
 
@@ -74,8 +135,7 @@ pub fn redact_token_like(text: &str) -> String {
         out.push_str(&rest[..start]);
         let len = rest[start..].find(|c: char| !word(c)).unwrap_or(rest.len() - start);
         let w = &rest[start..start + len];
-        let token_like = w.len() >= 24 && w.chars().any(|c| c.is_ascii_alphabetic()) && w.chars().any(|c| c.is_ascii_digit());
-        out.push_str(if token_like { MASK } else { w });
+        out.push_str(if is_token_like(w) { MASK } else { w });
         rest = &rest[start + len..];
     }
     out.push_str(rest);
@@ -101,5 +161,16 @@ mod tests {
             "created [REDACTED], see app.js:12 (ResizeObserverLoopLimitExceeded)"
         );
         assert_eq!(redact_token_like("héllo 1234567890123456789012345"), "héllo 1234567890123456789012345");
+        assert_eq!(token_like_words("a dct_Ab12Cd34Ef56Gh78Ij90Kl12Mn34, b"), vec!["dct_Ab12Cd34Ef56Gh78Ij90Kl12Mn34"]);
+    }
+
+    #[test]
+    fn a_create_answer_gives_its_token_and_keeps_nothing_else() {
+        let answer = serde_json::json!({"token": "dct_Zz98Yy76Xx54Ww32Vv10Uu98Tt76", "row": {"id": 7, "name": "QA-Test-Token-abc-1", "masked": "dct_••••••••Tt76"}});
+        register_token_like(&answer);
+        assert_eq!(redact("x dct_Zz98Yy76Xx54Ww32Vv10Uu98Tt76 QA-Test-Token-abc-1"), "x [REDACTED] QA-Test-Token-abc-1");
+        assert_eq!(describe("dct_Zz98Yy76Xx54Ww32Vv10Uu98Tt76"), "the new token");
+        let p = Secret::password("hunter2-pw");
+        assert_eq!(describe(p.expose()), "a password it typed");
     }
 }

@@ -27,6 +27,10 @@ pub struct Row {
     /// Scenarios that failed (the ones that caught it).
     pub caught_by: Vec<String>,
     pub tokens_left_active: Option<usize>,
+    /// Tokens that were in the account before the probe (a human's live
+    /// "QA-Test-Token") whose state it changed: must be none.
+    #[serde(default)]
+    pub foreign_changed: Option<Vec<String>>,
     pub run_dir: PathBuf,
     /// The build the fault was switched on in (None: the default markup).
     pub variant: Option<String>,
@@ -107,6 +111,7 @@ async fn run_one(job: &Job, display: &Display) -> Row {
         caught: report.code == EXIT_FAILED && !caught_by.is_empty(),
         caught_by,
         tokens_left_active: report.tokens_left_active,
+        foreign_changed: report.foreign_changed.clone(),
         run_dir: report.run_dir,
         variant: job.variant.clone(),
     }
@@ -156,7 +161,7 @@ const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 fn run_in_process(exe: &Path, job: &Job) -> Row {
     let failed = |why: String| {
         eprintln!("self-check: the probe of {} could not run: {why}", job.encode());
-        Row { fault: job.fault, caught: false, caught_by: vec![], tokens_left_active: None, run_dir: PathBuf::new(), variant: job.variant.clone(), leaks: vec![] }
+        Row { fault: job.fault, caught: false, caught_by: vec![], tokens_left_active: None, foreign_changed: None, run_dir: PathBuf::new(), variant: job.variant.clone(), leaks: vec![] }
     };
     let mut command = Command::new(exe);
     command.env(JOB_ENV, job.encode()).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -218,11 +223,17 @@ pub fn run(exe: &Path, jobs: &[Job]) -> Vec<Row> {
                     let Some((i, job)) = next else { break };
                     let row = run_in_process(exe, job);
                     println!(
-                        "{:<30} {:<10} step {}  {:<6} {}",
+                        "{:<30} {:<10} step {}  {:<6} {:<14} {}",
                         row.fault.name(),
                         row.variant.as_deref().unwrap_or("default"),
                         row.fault.step(),
                         if row.caught { "caught" } else { "MISSED" },
+                        match (row.tokens_left_active, row.foreign_changed.as_ref().map(Vec::len)) {
+                            (Some(0), Some(0)) => "0 left Active".to_string(),
+                            (Some(n), Some(0)) => format!("{n} LEFT ACTIVE"),
+                            (_, Some(f)) if f > 0 => format!("{f} FOREIGN CHANGED"),
+                            _ => "(not counted)".to_string(),
+                        },
                         row.caught_by.first().cloned().unwrap_or_else(|| format!("(see {})", row.run_dir.display()))
                     );
                     done.lock().expect("the rows").push((i, row));
@@ -237,15 +248,16 @@ pub fn run(exe: &Path, jobs: &[Job]) -> Vec<Row> {
 
 /// The table, as printed at the end.
 pub fn table(rows: &[Row]) -> String {
-    let mut out = String::from("| fault | build | guide step | what it breaks | caught | by scenario |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from("| fault | build | guide step | what it breaks | caught | left Active | by scenario |\n|---|---|---|---|---|---|---|\n");
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
             r.fault.name(),
             r.variant.as_deref().unwrap_or("default"),
             r.fault.step(),
             r.fault.description(),
             if r.caught { "yes" } else { "NO" },
+            r.tokens_left_active.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
             r.caught_by.join("; ")
         ));
     }
@@ -273,6 +285,7 @@ mod tests {
             caught: true,
             caught_by: vec!["Create an API token".into()],
             tokens_left_active: Some(0),
+            foreign_changed: Some(vec![]),
             run_dir: "target/e2e/run-1".into(),
             variant: Some("mui".into()),
             leaks: vec![],

@@ -16,6 +16,17 @@ pub struct Earlier {
     pub started: String,
     /// Against the local AI Suite (its tokens died with the run).
     pub local: bool,
+    /// Tokens the run ended with still live (it could not revoke them): the
+    /// next run against the same target revokes them by id where known.
+    #[serde(default)]
+    pub left: Vec<LeftToken>,
+}
+
+/// A token a run could not revoke.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct LeftToken {
+    pub name: String,
+    pub id: Option<String>,
 }
 
 impl Earlier {
@@ -26,14 +37,33 @@ impl Earlier {
 }
 
 /// This run's marker; removed when dropped (the run ended, however it ended,
-/// short of being killed).
+/// short of being killed), unless [`Marker::keep`] was called.
 pub struct Marker {
     path: PathBuf,
+    me: Earlier,
+    kept: bool,
+}
+
+impl Marker {
+    /// The run ends with tokens it could not revoke: the marker stays, naming
+    /// them, and the next run against the same target revokes them.
+    pub fn keep(&mut self, left: Vec<LeftToken>) -> anyhow::Result<()> {
+        self.me.left = left;
+        std::fs::write(&self.path, serde_json::to_string(&self.me)?)?;
+        self.kept = true;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
 }
 
 impl Drop for Marker {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -55,10 +85,11 @@ pub fn mark(artifacts: &Path, run_id: &str, target: &str, local: bool) -> anyhow
         target: target.to_string(),
         started: chrono::Utc::now().to_rfc3339(),
         local,
+        left: Vec::new(),
     };
     let path = dir.join(format!("{run_id}.json"));
     std::fs::write(&path, serde_json::to_string(&me)?)?;
-    Ok(Marker { path })
+    Ok(Marker { path, me, kept: false })
 }
 
 /// Earlier runs against `target` that were killed before they could clean up.
@@ -88,4 +119,26 @@ pub fn earlier(artifacts: &Path, target: &str) -> Vec<Earlier> {
 /// Forgets an earlier run whose tokens are all revoked now.
 pub fn forget(artifacts: &Path, run_id: &str) {
     let _ = std::fs::remove_file(folder(artifacts).join(format!("{run_id}.json")));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marker_kept_names_what_the_next_run_revokes() {
+        let dir = std::env::temp_dir().join(format!("ai-suite-unfinished-test-{}", std::process::id()));
+        let mut m = mark(&dir, "zzkept", "https://staging.example", false).unwrap();
+        let left = vec![LeftToken { name: "QA-Test-Token-zzkept-3".into(), id: Some("17".into()) }];
+        m.keep(left.clone()).unwrap();
+        let path = m.path().to_path_buf();
+        drop(m);
+        let back: Earlier = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back.left, left, "kept after the run, with its tokens");
+        let m = mark(&dir, "zzgone", "https://staging.example", false).unwrap();
+        let gone = m.path().to_path_buf();
+        drop(m);
+        assert!(!gone.exists(), "a run that left nothing leaves no marker");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -119,6 +119,30 @@ impl AiSuiteWorld {
         }
     }
 
+    /// Posts the name and expiry straight to the Create endpoint with the
+    /// browser's session (the page's checks bypassed); returns the status. A
+    /// token the server wrongly creates is recorded by the id it answered
+    /// (else by the name sent), so the clean-up revokes it.
+    pub async fn create_bypassing_the_page(&mut self, name: &str, expiry: &str) -> anyhow::Result<u16> {
+        let cookies = self.ui()?.page.cookies().await?;
+        let (status, identity) =
+            crate::api::create_bypassing_the_page_identified(&self.run.base_url, &self.run.config.api, &cookies, name, expiry).await?;
+        if (200..300).contains(&status) {
+            match identity {
+                Some(identity) => {
+                    if let Some(key) = self.run.cleanup.identified(&[], identity)
+                        && let Some(s) = &mut self.session
+                    {
+                        s.created.push(key);
+                    }
+                }
+                None if !name.trim().is_empty() => self.created_token(name.trim()),
+                None => self.note("the server created a token from a blank name and its answer held no id: the clean-up cannot find it".into()),
+            }
+        }
+        Ok(status)
+    }
+
     /// The target's today (the local AI Suite's clock, else UTC).
     pub fn today(&self) -> NaiveDate {
         self.run.today()
@@ -201,10 +225,16 @@ impl AiSuiteWorld {
         if let Some(r) = &recorder {
             r.settle().await;
         }
+        // The ids of the tokens this step created, from the Create answers.
+        if let Some(s) = &mut self.session {
+            self.run.cleanup.hear_identities(s).await;
+        }
         if let Some(faults) = self.session.as_ref().and_then(|s| s.page_faults(&self.run.config.page_checks, (n, &text))) {
+            // A secret written where the page's scripts read it is a security failure.
+            let what = if faults.contains(crate::browser::recorder::LEAK) { "SECURITY" } else { "the page reported an error" };
             result = match result {
-                Ok(()) => Err(anyhow::anyhow!("the page reported an error: {faults}")),
-                Err(e) => Err(anyhow::anyhow!("{e:#}\n    the page also reported an error: {faults}")),
+                Ok(()) => Err(anyhow::anyhow!("{what}: {faults}")),
+                Err(e) => Err(anyhow::anyhow!("{e:#}\n    {}: {faults}", if what == "SECURITY" { "SECURITY" } else { "the page also reported an error" })),
             };
         }
         let screenshot = shot.as_ref().ok().map(|(p, _)| p.clone());

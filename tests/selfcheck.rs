@@ -37,6 +37,13 @@ fn main() {
                 let r = row(rows, fault, build)?;
                 checks::ensure(r.tokens_left_active == Some(0), format!("{:?} token(s) of the failing run left Active", r.tokens_left_active))
             }));
+            checks.push(checks::check(format!("{}: nothing of anyone else's changed on the {build} build", fault.name()), move |rows: &Vec<Row>| {
+                let r = row(rows, fault, build)?;
+                checks::ensure(
+                    r.foreign_changed.as_ref().is_some_and(Vec::is_empty),
+                    format!("the failing run changed tokens it did not create (a human's live QA-Test-Token among them): {:?}", r.foreign_changed),
+                )
+            }));
             checks.push(checks::check(format!("{}: no secret in any artifact on the {build} build", fault.name()), move |rows: &Vec<Row>| {
                 let r = row(rows, fault, build)?;
                 checks::ensure(r.leaks.is_empty(), format!("a token value or password is in {:?}", r.leaks))

@@ -32,6 +32,16 @@ pub struct DevTools {
     inner: Arc<Inner>,
 }
 
+/// A [`DevTools`] that does not keep the connection open.
+#[derive(Clone)]
+pub struct WeakDevTools(std::sync::Weak<Inner>);
+
+impl WeakDevTools {
+    pub fn upgrade(&self) -> Option<DevTools> {
+        self.0.upgrade().map(|inner| DevTools { inner })
+    }
+}
+
 struct Inner {
     out: mpsc::UnboundedSender<Message>,
     pending: Pending,
@@ -134,6 +144,12 @@ impl DevTools {
             crate::sync::lock(&answers).clear();
         });
         Ok(Self { inner: Arc::new(Inner { out, pending, next_id: AtomicU64::new(1), listener, timeout, reader }) })
+    }
+
+    /// A handle that does not keep the connection open (for a listener that
+    /// sends commands: the connection owns its listeners).
+    pub fn downgrade(&self) -> WeakDevTools {
+        WeakDevTools(Arc::downgrade(&self.inner))
     }
 
     /// From now on the tab's events also go to `listener`.

@@ -11,6 +11,16 @@
 //! are not recorded. Texts are redacted as they are recorded: every secret the
 //! run knows, and any word that looks like a token (a token the suite has not
 //! read yet, logged by the page at creation). No header or body is kept.
+//!
+//! Two things more are read from what the page does. The Create call's
+//! answer (DevTools `Network.getResponseBody`, the moment it has loaded):
+//! only the new token's id and stored name are kept, for the clean-up, and
+//! its token-like values are registered as secrets — the body itself is
+//! dropped at once. And a secret in what the page writes (its console at
+//! any level, its uncaught errors): a token the run created or a password it
+//! typed there fails the step as a security failure, whether the suite knew
+//! the secret when it was written or learnt it later (only a hash of each
+//! token-like word is kept for that).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::devtools::DevTools;
+use super::devtools::{DevTools, WeakDevTools};
 use crate::config::PageChecks;
 use crate::sync::lock;
 
@@ -67,6 +77,14 @@ pub struct PageEvent {
     /// Already turned into a step failure.
     #[serde(skip)]
     reported: bool,
+    /// The secret the text held when it was written, as a sentence names it
+    /// ("the new token", "a password it typed"), when the suite knew it then.
+    #[serde(skip)]
+    secret: Option<&'static str>,
+    /// SHA-256 of each token-like word of the text: a token the suite learns
+    /// later (it reads the dialog after the page logged it) is recognised by it.
+    #[serde(skip)]
+    words: Vec<[u8; 32]>,
 }
 
 impl PageEvent {
@@ -89,8 +107,35 @@ impl PageEvent {
     }
 }
 
-/// Why this event fails its step under `checks`, if it does.
-fn fault(checks: &PageChecks, e: &PageEvent) -> Option<String> {
+/// How a security failure begins: the page wrote a secret where scripts read it.
+pub const LEAK: &str = "the page wrote ";
+
+/// Where the page wrote: `console.log`, `console.warn`, an uncaught error.
+fn written_where(e: &PageEvent) -> String {
+    match (e.kind, e.level.as_str()) {
+        (EventKind::Console, "warning") => "to its console (console.warn)".into(),
+        (EventKind::Console, level) => format!("to its console (console.{level})"),
+        (_, level) => format!("to its console (an {level})"),
+    }
+}
+
+/// The secret an event of the page's console or errors holds, as a sentence
+/// names it: known when it was written, or one of `known` (hashes of every
+/// secret the run knows now) among its token-like words.
+fn leaked(e: &PageEvent, known: &[([u8; 32], &'static str)]) -> Option<&'static str> {
+    if e.kind == EventKind::Request {
+        return None;
+    }
+    e.secret.or_else(|| known.iter().find(|(h, _)| e.words.contains(h)).map(|(_, what)| *what))
+}
+
+/// Why this event fails its step under `checks`, if it does. A secret
+/// written by the page always does (no setting or allow-list excuses it).
+fn fault(checks: &PageChecks, e: &PageEvent, known: &[([u8; 32], &'static str)]) -> Option<String> {
+    if let Some(what) = leaked(e, known) {
+        let source = e.source.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+        return Some(format!("{LEAK}{what} {}: {}{source}", written_where(e), e.text));
+    }
     let allowed = || checks.allow.iter().any(|r| r.is_match(&e.text));
     match e.kind {
         EventKind::PageError if checks.page_errors && !allowed() => Some(format!("{}: {}", e.level, e.text)),
@@ -115,6 +160,25 @@ struct State {
     origin: String,
     /// Requests of the browser's own (the favicon), with the redirects that follow them.
     ignored: std::collections::HashSet<String>,
+    /// The Create endpoint's path and where its answer keeps the new token's id.
+    creates: Option<CreateWatch>,
+    /// Requests to the Create endpoint: their ids, until answered other than 2xx or read.
+    create_requests: std::collections::HashSet<String>,
+    /// What the Create answers said, not yet taken by the clean-up.
+    identities: Vec<crate::api::Identity>,
+    /// Create answers being read now.
+    reading: usize,
+    /// Create answers (2xx) that could not be read: no id in them, or gone.
+    unread: usize,
+}
+
+/// The Create call, as `[api]` names it.
+#[derive(Clone, Debug)]
+pub struct CreateWatch {
+    /// Its path on the target (`/api/tokens`).
+    pub path: String,
+    /// `[api] created_id_pointer`.
+    pub pointer: Option<String>,
 }
 
 impl State {
@@ -132,7 +196,19 @@ impl State {
             duration: None,
             failed: None,
             reported: false,
+            secret: None,
+            words: Vec::new(),
         });
+    }
+
+    /// What the page wrote (its console, an error): recorded redacted, with
+    /// the secret it held if the suite knows it, and the hashes of its
+    /// token-like words for a secret the suite learns later.
+    fn record_text(&mut self, kind: EventKind, level: &str, raw: &str, source: Option<String>) {
+        self.record(kind, level, scrub(raw), source);
+        let e = self.events.last_mut().expect("just recorded");
+        e.secret = crate::secret::all().iter().find(|s| raw.contains(s.as_str())).map(|s| crate::secret::describe(s));
+        e.words = crate::secret::token_like_words(raw).into_iter().map(crate::secret::hash).collect();
     }
 
     /// A request sent at `sent` (the browser's seconds), recorded and kept
@@ -148,6 +224,12 @@ impl State {
             return;
         }
         let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+        if method.eq_ignore_ascii_case("POST")
+            && let Some(watch) = &self.creates
+            && path.split(['?', '#']).next() == Some(watch.path.as_str())
+        {
+            self.create_requests.insert(id.clone());
+        }
         self.record(EventKind::Request, method, scrub(&path), None);
         let i = self.events.len() - 1;
         self.open.insert(id, (i, sent));
@@ -160,6 +242,8 @@ pub struct Recorder {
     state: Arc<Mutex<State>>,
     /// Heard over WebDriver BiDi (a browser without DevTools, such as Firefox).
     bidi: Option<Arc<BidiFeed>>,
+    /// The tab's DevTools connection, to read the Create call's answer.
+    devtools: Option<WeakDevTools>,
 }
 
 /// The session's BiDi events, read every 50 ms by a task of the recorder's
@@ -187,8 +271,14 @@ impl Recorder {
                 open: HashMap::new(),
                 origin: origin(base_url),
                 ignored: Default::default(),
+                creates: None,
+                create_requests: Default::default(),
+                identities: Vec::new(),
+                reading: 0,
+                unread: 0,
             })),
             bidi,
+            devtools: None,
         }
     }
 
@@ -214,7 +304,7 @@ impl Recorder {
             loop {
                 tick.tick().await;
                 let (Some(bidi), Some(state)) = (feed.upgrade(), state.upgrade()) else { break };
-                Recorder { state, bidi: Some(bidi) }.drain();
+                Recorder { state, bidi: Some(bidi), devtools: None }.drain();
             }
         });
         Ok(recorder)
@@ -224,6 +314,13 @@ impl Recorder {
     /// evaluated in the tab (its answer comes after the tab's earlier
     /// events), then the events it brought (DevTools: always so already).
     pub async fn settle(&self) {
+        // Create answers being read: up to 2 s (the browser answers in ms).
+        if lock(&self.state).reading > 0 {
+            let _ = super::wait::within(Duration::from_secs(2), Duration::from_millis(5), || async {
+                Ok((lock(&self.state).reading == 0).then_some(()))
+            })
+            .await;
+        }
         if let Some(feed) = &self.bidi {
             let params = json!({ "expression": "0", "target": { "context": feed.context.to_string() }, "awaitPromise": false });
             let _ = tokio::time::timeout(Duration::from_secs(2), feed.bidi.send_raw("script.evaluate", params)).await;
@@ -246,11 +343,60 @@ impl Recorder {
 
     /// Starts hearing the tab's console, errors and requests to `base_url`'s origin.
     pub async fn attach(devtools: &DevTools, base_url: &str) -> anyhow::Result<Self> {
-        let recorder = Self::new(base_url, None);
+        let mut recorder = Self::new(base_url, None);
+        recorder.devtools = Some(devtools.downgrade());
         let hears = recorder.clone();
         devtools.listen(Box::new(move |method, params| hears.hear(method, params)));
         futures::try_join!(devtools.send("Runtime.enable", json!({})), devtools.send("Network.enable", json!({})))?;
         Ok(recorder)
+    }
+
+    /// From now on, the new token's identity is read from each 2xx answer to
+    /// a POST to `watch.path` (over DevTools; over BiDi nothing is read).
+    pub fn watch_creates(&self, watch: CreateWatch) {
+        let path = split_origin(&watch.path).1;
+        let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+        lock(&self.state).creates = Some(CreateWatch { path, ..watch });
+    }
+
+    /// Whether this recorder reads the Create call's answers.
+    pub fn reads_creates(&self) -> bool {
+        self.devtools.is_some() && lock(&self.state).creates.is_some()
+    }
+
+    /// The identities the Create answers gave since the last call (after
+    /// [`Self::settle`]), and how many 2xx answers could not be read.
+    pub fn take_identities(&self) -> (Vec<crate::api::Identity>, usize) {
+        let mut s = lock(&self.state);
+        let unread = std::mem::take(&mut s.unread);
+        (std::mem::take(&mut s.identities), unread)
+    }
+
+    /// Reads a Create answer that has loaded: its id and stored name kept,
+    /// its token-like values registered as secrets, the rest dropped.
+    fn read_created(&self, s: &mut State, request_id: String) {
+        let (Some(devtools), Some(watch)) = (self.devtools.as_ref().and_then(WeakDevTools::upgrade), s.creates.clone()) else { return };
+        s.reading += 1;
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let answer = devtools.send("Network.getResponseBody", json!({ "requestId": request_id })).await;
+            let identity = answer.ok().and_then(|a| {
+                let body = a["body"].as_str().unwrap_or_default();
+                let bytes = if a["base64Encoded"].as_bool() == Some(true) {
+                    use base64::Engine as _;
+                    base64::engine::general_purpose::STANDARD.decode(body).ok()?
+                } else {
+                    body.as_bytes().to_vec()
+                };
+                crate::api::identity_in_answer(&bytes, watch.pointer.as_deref())
+            });
+            let mut s = lock(&state);
+            s.reading -= 1;
+            match identity {
+                Some(i) => s.identities.push(i),
+                None => s.unread += 1,
+            }
+        });
     }
 
     /// Events from now on belong to step `n` (until the next step begins).
@@ -276,10 +422,11 @@ impl Recorder {
     /// each with the step it happened in; they count as reported from now on.
     pub fn new_faults(&self, checks: &PageChecks) -> Vec<(usize, String)> {
         self.drain();
+        let known: Vec<([u8; 32], &'static str)> = crate::secret::all().iter().map(|s| (crate::secret::hash(s), crate::secret::describe(s))).collect();
         let mut state = lock(&self.state);
         let mut out = Vec::new();
         for e in state.events.iter_mut().filter(|e| !e.reported) {
-            if let Some(why) = fault(checks, e) {
+            if let Some(why) = fault(checks, e, &known) {
                 e.reported = true;
                 out.push((e.step, why));
             }
@@ -297,7 +444,7 @@ impl Recorder {
                 }
                 let text = p["args"].as_array().into_iter().flatten().map(remote_text).collect::<Vec<_>>().join(" ");
                 let level = p["type"].as_str().unwrap_or("log");
-                s.record(EventKind::Console, level, scrub(&text), source(frame));
+                s.record_text(EventKind::Console, level, &text, source(frame));
             }
             "Runtime.exceptionThrown" => {
                 let d = &p["exceptionDetails"];
@@ -310,7 +457,7 @@ impl Recorder {
                 let text = d["exception"]["description"].as_str().or(d["exception"]["value"].as_str()).or(d["text"].as_str()).unwrap_or("unknown error");
                 let first = text.lines().next().unwrap_or(text);
                 let where_ = if frame.is_object() { source(frame) } else { source(d) };
-                s.record(EventKind::PageError, level, scrub(first), where_);
+                s.record_text(EventKind::PageError, level, first, where_);
             }
             "Network.requestWillBeSent" => {
                 let id = p["requestId"].as_str().unwrap_or_default().to_string();
@@ -325,12 +472,20 @@ impl Recorder {
                 s.request_sent(id, p["request"]["url"].as_str().unwrap_or_default(), p["request"]["method"].as_str().unwrap_or("GET"), sent);
             }
             "Network.responseReceived" => {
-                if let Some(&(i, _)) = s.open.get(p["requestId"].as_str().unwrap_or_default()) {
+                let id = p["requestId"].as_str().unwrap_or_default();
+                if let Some(&(i, _)) = s.open.get(id) {
                     s.events[i].status = p["response"]["status"].as_u64().map(|v| v as u16);
+                    if !s.events[i].status.is_some_and(|st| (200..300).contains(&st)) {
+                        s.create_requests.remove(id);
+                    }
                 }
             }
             "Network.loadingFinished" | "Network.loadingFailed" => {
-                if let Some((i, started)) = s.open.remove(p["requestId"].as_str().unwrap_or_default()) {
+                let id = p["requestId"].as_str().unwrap_or_default().to_string();
+                if s.create_requests.remove(&id) && method == "Network.loadingFinished" {
+                    self.read_created(&mut s, id.clone());
+                }
+                if let Some((i, started)) = s.open.remove(&id) {
                     let e = &mut s.events[i];
                     e.duration = Some(secs(p["timestamp"].as_f64().unwrap_or(started) - started));
                     if method == "Network.loadingFailed" {
@@ -361,7 +516,7 @@ impl Recorder {
                 if p["type"] == "javascript" {
                     let level = if text.contains("promise") { "unhandled rejection" } else { "uncaught error" };
                     let first = text.lines().next().unwrap_or(text);
-                    s.record(EventKind::PageError, level, scrub(first), source(frame));
+                    s.record_text(EventKind::PageError, level, first, source(frame));
                 } else {
                     // Console levels as DevTools names them.
                     let level = match p["method"].as_str().unwrap_or("log") {
@@ -369,7 +524,7 @@ impl Recorder {
                         "assert" if p["level"] == "error" => "assert",
                         other => other,
                     };
-                    s.record(EventKind::Console, level, scrub(text), source(frame));
+                    s.record_text(EventKind::Console, level, text, source(frame));
                 }
             }
             "network.beforeRequestSent" => {
@@ -539,6 +694,45 @@ mod tests {
         let faults: Vec<String> = r.new_faults(&checks()).into_iter().map(|(_, w)| w).collect();
         assert_eq!(faults.len(), 3, "{faults:?}");
         assert!(faults[2].contains("GET /api/tokens?refresh=1 answered 500"), "{faults:?}");
+    }
+
+    #[test]
+    fn a_secret_the_page_writes_at_any_level_fails_its_step_even_when_learnt_later() {
+        let r = recorder("http://127.0.0.1:4000");
+        let console = |level: &str, text: &str| {
+            json!({ "type": level, "args": [{ "type": "string", "value": text }],
+                    "stackTrace": { "callFrames": [{ "url": "http://127.0.0.1:4000/app.js", "lineNumber": 41 }] } })
+        };
+        // No setting or allow-list excuses it.
+        let lenient = PageChecks { page_errors: false, server_errors: false, allow: vec![regex::Regex::new(".*").unwrap()] };
+        r.begin_step(7);
+        let token = "dct_Lk98Jh76Gf54Ds32Aa10Pp98Oo76Rec";
+        r.hear("Runtime.consoleAPICalled", &console("log", &format!("Token created: {token}")));
+        r.hear("Runtime.consoleAPICalled", &console("debug", "rows refreshed"));
+        assert_eq!(r.events()[0].text, "Token created: [REDACTED]", "redacted as recorded");
+        assert!(r.new_faults(&lenient).is_empty(), "the suite does not know this token yet");
+        // The suite reads it (the dialog, or the Create answer): the step it was written in fails.
+        crate::secret::Secret::new(token);
+        r.begin_step(8);
+        assert_eq!(
+            r.new_faults(&lenient),
+            vec![(7, "the page wrote the new token to its console (console.log): Token created: [REDACTED] (http://127.0.0.1:4000/app.js:42)".to_string())]
+        );
+        // Known when written: a password in a warning, a token in an uncaught error; BiDi alike.
+        let password = crate::secret::Secret::password("Rec-pass word!");
+        r.hear("Runtime.consoleAPICalled", &console("warning", &format!("signing in with {}", password.expose())));
+        r.hear("Runtime.exceptionThrown", &json!({ "exceptionDetails": { "text": "Uncaught",
+            "exception": { "description": format!("Error: bad token {token}") }, "url": "http://127.0.0.1:4000/app.js", "lineNumber": 8 } }));
+        r.hear_bidi("log.entryAdded", &json!({ "type": "console", "method": "info", "level": "info", "text": format!("t={token}") }));
+        let faults: Vec<String> = r.new_faults(&lenient).into_iter().map(|(_, w)| w).collect();
+        assert_eq!(
+            faults,
+            vec![
+                "the page wrote a password it typed to its console (console.warn): signing in with [REDACTED] (http://127.0.0.1:4000/app.js:42)",
+                "the page wrote the new token to its console (an uncaught error): Error: bad token [REDACTED] (http://127.0.0.1:4000/app.js:9)",
+                "the page wrote the new token to its console (console.info): t=[REDACTED]",
+            ]
+        );
     }
 
     #[test]

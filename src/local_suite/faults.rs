@@ -45,7 +45,8 @@ faults! {
     PageThrowsAfterRender = "page-throws-after-render", step 1, probe "following the user guide": "Access Control throws a TypeError just after it renders (the page looks fine)";
     TokensRefresh500 = "tokens-refresh-500", step 1, probe "following the user guide": "the User Tokens table's refresh call answers 500 and the page keeps its stale rows";
     ProfileConsoleError = "profile-console-error", step 3, probe "following the user guide": "the Profile page logs a console.error while it works";
-    TokenLoggedToConsole = "token-logged-to-console", step 7, probe "following the user guide": "the page logs the new token's full value to the console (console.error)";
+    TokenLoggedToConsole = "token-logged-to-console", step 7, probe "following the user guide": "the page logs the new token's full value to the console (console.log)";
+    TokenLoggedToConsoleDebug = "token-logged-to-console-debug", step 7, probe "following the user guide": "the page logs the new token's full value at debug level (console.debug)";
 }
 
 impl Fault {
@@ -56,7 +57,8 @@ impl Fault {
             Fault::PageThrowsAfterRender => Some("uncaught error: TypeError"),
             Fault::TokensRefresh500 => Some("answered 500"),
             Fault::ProfileConsoleError => Some("console.error: Failed to load avatar preferences"),
-            Fault::TokenLoggedToConsole => Some("console.error: Token created: [REDACTED]"),
+            Fault::TokenLoggedToConsole => Some("the page wrote the new token to its console (console.log)"),
+            Fault::TokenLoggedToConsoleDebug => Some("the page wrote the new token to its console (console.debug)"),
             _ => None,
         }
     }

@@ -428,6 +428,18 @@ impl Store {
         Ok((user, view))
     }
 
+    /// A human's live token named exactly like the guide's example
+    /// ("QA-Test-Token"), in the QA user's account, unless one is there
+    /// already: the harness puts it there before a run, and the run must
+    /// leave it as it was (it revokes only what it created).
+    pub fn seed_human_token(&self, name: &str) {
+        let today = self.clock().today();
+        let live = self.lock().tokens.iter().any(|t| t.user_id == 1 && t.name == name && !t.revoked && t.expiry > today);
+        if !live {
+            self.insert_token(1, name, today - chrono::Duration::days(3), today + chrono::Duration::days(90));
+        }
+    }
+
     /// True when some stored hash matches this value (tests: "only a hash is stored").
     pub fn stores_hash_of(&self, value: &str) -> bool {
         let h = hash(value);
