@@ -16,7 +16,9 @@ pub use crate::config::InputMode;
 /// into view, enabled, not moving (no running finite transition or animation
 /// on it or an ancestor), and the topmost element at its centre (not covered by an
 /// overlay). Returns `[x, y]` in CSS px, or a string saying why not yet.
-pub const CLICK_POINT_JS: &str = r#"
+/// Through open shadow roots: what is at the point is looked for down into
+/// them, and "inside" is in the flat tree (a slotted label inside a button).
+pub const CLICK_POINT_JS: &str = concat!(include_str!("flat_tree.js"), r#"
 const el = arguments[0];
 if (!el || !el.isConnected) return 'the element is no longer on the page';
 if (el.disabled || el.getAttribute('aria-disabled') === 'true') return 'the element is disabled';
@@ -28,26 +30,26 @@ if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) {
 }
 // (An endless animation, like a pulsing call to action, never settles: not waited for.)
 const moving = document.getAnimations().some((a) => a.playState === 'running' && a.effect && a.effect.target
-  && a.effect.target.contains && a.effect.target.contains(el) && a.effect.getComputedTiming().iterations !== Infinity);
+  && a.effect.target.contains && flatContains(a.effect.target, el) && a.effect.getComputedTiming().iterations !== Infinity);
 if (moving) return 'the element is still animating';
 const x = r.left + Math.min(r.width / 2, Math.max(1, r.width - 1)), y = r.top + r.height / 2;
-const hit = document.elementFromPoint(x, y);
-const ok = hit && (hit === el || el.contains(hit) || (hit.control && hit.control === el)
+const hit = deepElementFromPoint(x, y);
+const ok = hit && (hit === el || flatContains(el, hit) || (hit.control && hit.control === el)
   || (el.labels && Array.from(el.labels).includes(hit)));
 if (!ok) {
   const d = hit ? hit.tagName.toLowerCase() + (hit.className && typeof hit.className === 'string' ? '.' + hit.className.trim().split(/\s+/).join('.') : '') : 'nothing';
   return 'another element would receive the click: ' + d;
 }
 return [x, y];
-"#;
+"#);
 
 /// Focuses a field and selects what it holds, so typing replaces it.
-const FOCUS_SELECT_JS: &str = r#"
+const FOCUS_SELECT_JS: &str = concat!(include_str!("flat_tree.js"), r#"
 const el = arguments[0];
-if (document.activeElement !== el) el.focus();
+if (deepActiveElement() !== el) el.focus();
 if (el.value && el.select) el.select();
-return document.activeElement === el;
-"#;
+return deepActiveElement() === el;
+"#);
 
 /// Clicks `el` once it is actionable; `Ok(Err(reason))` while it is not.
 pub async fn try_click(page: &Page, mode: InputMode, el: &Element) -> anyhow::Result<Result<(), String>> {

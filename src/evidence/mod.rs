@@ -18,21 +18,31 @@ use crate::pages::Ui;
 use crate::sync::lock;
 
 /// What the scripts that look for the Token Created dialog's value share:
-/// `all(xpath, context)` (the elements an XPath matches) and `tokenLike`
-/// (one long word, as a token looks wherever a build shows it).
+/// `all(xpath, context, alternatives)` (the elements an XPath matches; where
+/// the page has open shadow roots, what the locator's alternatives match in
+/// the flat tree, see `locate.js`), `textsIn(container)` (its text nodes, in
+/// the flat tree there too) and `tokenLike` (one long word, as a token looks
+/// wherever a build shows it).
 macro_rules! dialog_js {
     () => {
-        r#"
-const all = (xp, ctx) => {
+        concat!(include_str!("../browser/flat_tree.js"), include_str!("../pages/locate.js"), r#"
+const all = (xp, ctx, alts) => {
+  if (alts && hasShadowRoots()) return [...new Set(alts.flatMap((alt) => matchesAll(alt, ctx)))];
   const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
   const out = [];
   for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
   return out;
 };
+const textsIn = (c) => {
+  if (hasShadowRoots()) return flatTextNodes(c);
+  const out = [], walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) out.push(walk.currentNode);
+  return out;
+};
 const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
 // What a value element shows: a field's value, else its text.
 const shows = (el) => (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el.value : el.textContent || '').trim();
-"#
+"#)
     };
 }
 
@@ -42,40 +52,40 @@ const shows = (el) => (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el.
 /// it belongs to, and whether it shows (an element at opacity 0 does not,
 /// but it may by the time the frame is made). With a third argument, only the
 /// rectangles (the change watcher is left alone): the capture looks again once
-/// the frame is made (see [`cover`]).
-const SECRET_RECTS_JS: &str = concat!(r#"
+/// the frame is made (see [`cover`]). Open shadow roots are searched too.
+const SECRET_RECTS_JS: &str = concat!(dialog_js!(), r#"
 const [secrets, xpaths, rectsOnly, example] = arguments;
 // A document still without a body shows nothing yet.
 if (!document.body) return { rects: [], changed: true };
 const rects = [];
-const shown = (el) => !el || !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+const showing = (el) => !el || !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
 // The same element has the same id in both looks.
 const ids = window.__e2eIds || (window.__e2eIds = { map: new WeakMap(), next: 0 });
 const idOf = (el) => { if (!el) return 0; if (!ids.map.has(el)) ids.map.set(el, ++ids.next); return ids.map.get(el); };
-const add = (r, el) => { if (r.width > 0 && r.height > 0) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height, id: idOf(el), shown: shown(el) }); };
-document.querySelectorAll('input[type=password]').forEach((el) => add(el.getBoundingClientRect(), el));
-const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-while (walker.nextNode()) {
-  const node = walker.currentNode;
-  if (secrets.some((s) => node.nodeValue.includes(s))) {
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    for (const r of range.getClientRects()) add(r, node.parentElement);
-    if (node.parentElement) add(node.parentElement.getBoundingClientRect(), node.parentElement);
+const add = (r, el) => { if (r.width > 0 && r.height > 0) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height, id: idOf(el), shown: showing(el) }); };
+deepQueryAll('input[type=password]').forEach((el) => add(el.getBoundingClientRect(), el));
+for (const root of hasShadowRoots() ? openRoots() : [document]) {
+  const walker = document.createTreeWalker(root === document ? document.body : root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (secrets.some((s) => node.nodeValue.includes(s))) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) add(r, node.parentElement);
+      if (node.parentElement) add(node.parentElement.getBoundingClientRect(), node.parentElement);
+    }
   }
 }
-document.querySelectorAll('input, textarea').forEach((el) => {
+deepQueryAll('input, textarea').forEach((el) => {
   if (secrets.some((s) => (el.value || '').includes(s))) add(el.getBoundingClientRect(), el);
 });
-"#, dialog_js!(), r#"
+
 // Inside the Token Created dialog: its value's field, and any text that looks
 // like a token (one long word), wherever the build shows it.
-for (const [container, inner] of xpaths) {
-  for (const c of all(container, document)) {
-    for (const el of all(inner, c)) if (!example || shows(el) !== example) add(el.getBoundingClientRect(), el);
-    const inDialog = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
-    while (inDialog.nextNode()) {
-      const node = inDialog.currentNode;
+for (const [container, inner, containerAlts, innerAlts] of xpaths) {
+  for (const c of all(container, document, containerAlts)) {
+    for (const el of all(inner, c, innerAlts)) if (!example || shows(el) !== example) add(el.getBoundingClientRect(), el);
+    for (const node of textsIn(c)) {
       if (!tokenLike.test(node.nodeValue.trim())) continue;
       const range = document.createRange();
       range.selectNodeContents(node);
@@ -115,15 +125,13 @@ pub const EXAMPLE_TOKEN: &str = "dct_••••••••••••••�
 const EXAMPLE_JS: &str = concat!(dialog_js!(), r#"
 const [xpaths, example] = arguments;
 const swapped = [];
-for (const [container, inner] of xpaths) {
-  for (const c of all(container, document)) {
-    for (const el of all(inner, c)) {
+for (const [container, inner, containerAlts, innerAlts] of xpaths) {
+  for (const c of all(container, document, containerAlts)) {
+    for (const el of all(inner, c, innerAlts)) {
       if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') { swapped.push([el, 'value', el.value]); el.value = example; }
       else { swapped.push([el, 'text', el.textContent]); el.textContent = example; }
     }
-    const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
-    const nodes = [];
-    while (walk.nextNode()) if (tokenLike.test(walk.currentNode.nodeValue.trim())) nodes.push(walk.currentNode);
+    const nodes = textsIn(c).filter((n) => tokenLike.test(n.nodeValue.trim()));
     for (const n of nodes) { swapped.push([n, 'node', n.nodeValue]); n.nodeValue = example; }
   }
 }
@@ -155,18 +163,17 @@ const done = arguments[arguments.length - 1];
 document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));
 "#;
 
-/// Rectangles of the visible elements matching an XPath (the visual masks).
-const MASK_RECTS_JS: &str = r#"
-const snap = document.evaluate(arguments[0], document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+/// Rectangles of the visible elements matching an XPath (the visual masks;
+/// where the page has open shadow roots, the locator's alternatives in the flat tree).
+const MASK_RECTS_JS: &str = concat!(dialog_js!(), r#"
 const out = [];
-for (let i = 0; i < snap.snapshotLength; i++) {
-  const el = snap.snapshotItem(i);
-  if (!(el instanceof Element) || (el.checkVisibility && !el.checkVisibility())) continue;
+for (const el of all(arguments[0], document, arguments[1])) {
+  if (el.checkVisibility && !el.checkVisibility()) continue;
   const r = el.getBoundingClientRect();
   if (r.width > 0 && r.height > 0) out.push({ x: r.left, y: r.top, w: r.width, h: r.height });
 }
 return out;
-"#;
+"#);
 
 /// The fill colour of a redacted area.
 pub const REDACTION: Rgba<u8> = Rgba([40, 40, 48, 255]);
@@ -304,11 +311,23 @@ fn write_redacted(png: &[u8], rects: &[Rect], path: &Path) -> anyhow::Result<()>
     img.save(path).with_context(|| format!("could not write {}", path.display()))
 }
 
+/// Where the Token Created dialog's value may be, as the scripts of
+/// `dialog_js` take it: the dialog and the value inside it, as XPath unions
+/// (every alternative) and as the locators' alternatives (for the flat tree).
+fn token_value_places(ui: &Ui) -> Vec<serde_json::Value> {
+    vec![json!([
+        ui.locator(key::TOKEN_CREATED_DIALOG).xpath,
+        ui.locator(key::TOKEN_CREATED_VALUE).scoped(),
+        ui.page_specs(key::TOKEN_CREATED_DIALOG, false),
+        ui.page_specs(key::TOKEN_CREATED_VALUE, true),
+    ])]
+}
+
 /// Where the secrets are on the page now (see [`SECRET_RECTS_JS`]), the
 /// change watcher left alone: for a frame made just before, with
 /// [`cover`] and the look before it.
 pub async fn secret_rects(ui: &Ui) -> anyhow::Result<Vec<SecretRect>> {
-    let scoped = vec![json!([ui.locator(key::TOKEN_CREATED_DIALOG).xpath, ui.locator(key::TOKEN_CREATED_VALUE).scoped()])];
+    let scoped = token_value_places(ui);
     let ret = ui.page.eval(SECRET_RECTS_JS, vec![json!(crate::secret::all()).into(), json!(scoped).into(), json!(true).into()]).await?;
     serde_json::from_value(ret["rects"].clone()).context("could not tell where the secrets are on the page")
 }
@@ -335,7 +354,7 @@ pub async fn capture(
     previous: Option<std::sync::Arc<Vec<u8>>>,
 ) -> anyhow::Result<Captured> {
     // The token value inside the Token Created dialog, even before the suite has read it.
-    let scoped = vec![json!([ui.locator(key::TOKEN_CREATED_DIALOG).xpath, ui.locator(key::TOKEN_CREATED_VALUE).scoped()])];
+    let scoped = token_value_places(ui);
     let example = example && freeze && ui.driver.execute(EXAMPLE_JS, vec![json!(scoped), json!(EXAMPLE_TOKEN)]).await?.json().as_u64().unwrap_or(0) > 0;
     let captured = capture_frame(ui, path, secrets, &scoped, freeze, example, writes, previous).await;
     if example {
@@ -371,7 +390,7 @@ async fn capture_frame(
         serde_json::from_value(ret).context("could not tell where the secrets are on the page (no screenshot taken)")?;
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
     let masks: Vec<Rect> = if freeze {
-        let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator(key::VISUAL_MASK).xpath)]).await?;
+        let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator(key::VISUAL_MASK).xpath), json!(ui.page_specs(key::VISUAL_MASK, false))]).await?;
         serde_json::from_value(masks.json().clone()).unwrap_or_default()
     } else {
         Vec::new()
@@ -424,37 +443,52 @@ async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
 /// token-like texts and value replaced too (the same rule as the
 /// screenshots), scripts and inline handlers removed, and the page's
 /// stylesheets inlined.
-const DOM_JS: &str = concat!(r#"
+const DOM_JS: &str = concat!(dialog_js!(), r#"
 const [secrets, dialogs] = arguments;
 const MASK = '[REDACTED]';
 const live = document.documentElement;
-const copy = live.cloneNode(true);
+// The copy, node by node, each live node's twin kept; an open shadow root
+// becomes a declarative one (<template shadowrootmode="open">), so the saved
+// page shows the web components as they were.
+const twins = new Map();
+const trees = [];
+const cloneOf = (node) => {
+  const c = node.cloneNode(node instanceof HTMLTemplateElement);
+  twins.set(node, c);
+  if (!(node instanceof HTMLTemplateElement)) for (const k of node.childNodes) c.appendChild(cloneOf(k));
+  if (node.shadowRoot) {
+    const t = document.createElement('template');
+    t.setAttribute('shadowrootmode', 'open');
+    for (const k of node.shadowRoot.childNodes) t.content.appendChild(cloneOf(k));
+    c.prepend(t);
+    trees.push(t.content);
+  }
+  return c;
+};
+const copy = cloneOf(live);
+// The copy and the shadow trees in it: every pass below goes through each.
+const copies = [copy, ...trees];
 const scrub = (t) => secrets.reduce((acc, s) => acc.split(s).join(MASK), t || '');
 // What was typed (the live values, which the markup does not hold).
-const fields = 'input, textarea, select';
-const liveFields = live.querySelectorAll(fields), copyFields = copy.querySelectorAll(fields);
-liveFields.forEach((el, i) => {
-  const c = copyFields[i];
-  if (!c) return;
-  if (el.tagName === 'SELECT') { [...c.options].forEach((o, j) => o.toggleAttribute('selected', el.options[j] && el.options[j].selected)); return; }
-  if (el.type === 'password') { if (el.value || c.hasAttribute('value')) c.setAttribute('value', MASK); return; }
+for (const [el, c] of twins) {
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)) continue;
+  if (el.tagName === 'SELECT') { [...c.options].forEach((o, j) => o.toggleAttribute('selected', el.options[j] && el.options[j].selected)); continue; }
+  if (el.type === 'password') { if (el.value || c.hasAttribute('value')) c.setAttribute('value', MASK); continue; }
   if (el.tagName === 'TEXTAREA') c.textContent = scrub(el.value); else if (el.type !== 'file') c.setAttribute('value', scrub(el.value));
-});
+}
 // The Token Created dialog: its value, and any word that looks like a token.
-const pathOf = (el) => { const p = []; for (; el && el !== live; el = el.parentElement) p.unshift([...el.parentElement.children].indexOf(el)); return p; };
-const at = (p) => p.reduce((n, i) => n && n.children[i], copy);
-"#, dialog_js!(), r#"
-for (const [container, inner] of dialogs) {
-  for (const d of all(container, document)) {
-    const c = at(pathOf(d));
+for (const [container, inner, containerAlts, innerAlts] of dialogs) {
+  for (const d of all(container, document, containerAlts)) {
+    const c = twins.get(d);
     if (!c) continue;
-    for (const el of all(inner, d)) {
-      const twin = at(pathOf(el));
+    for (const el of all(inner, d, innerAlts)) {
+      const twin = twins.get(el);
       if (twin) { twin.textContent = MASK; if (twin.hasAttribute('value')) twin.setAttribute('value', MASK); }
     }
-    const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
-    while (walk.nextNode()) if (tokenLike.test(walk.currentNode.nodeValue.trim())) walk.currentNode.nodeValue = MASK;
-    c.querySelectorAll('[value]').forEach((el) => { if (tokenLike.test(el.getAttribute('value').trim())) el.setAttribute('value', MASK); });
+    for (const n of textsIn(d)) if (tokenLike.test(n.nodeValue.trim()) && twins.get(n)) twins.get(n).nodeValue = MASK;
+    for (const el of [c, ...c.querySelectorAll('[value]')]) {
+      if (el.hasAttribute('value') && tokenLike.test(el.getAttribute('value').trim())) el.setAttribute('value', MASK);
+    }
   }
 }
 // Every text and attribute of the copy: known secrets, and any word that looks
@@ -462,16 +496,19 @@ for (const [container, inner] of dialogs) {
 // dialog the locators know) — replaced before serialising, so no escaping hides one.
 const tokenWord = /[A-Za-z0-9_-]{24,}/g;
 const clean = (t) => scrub(t).replace(tokenWord, (w) => (/[A-Za-z]/.test(w) && /[0-9]/.test(w) ? MASK : w));
-const texts = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
-while (texts.nextNode()) {
-  const n = texts.currentNode;
-  if (n.parentElement && n.parentElement.closest('style, script')) continue;
-  n.nodeValue = clean(n.nodeValue);
+for (const tree of copies) {
+  const texts = document.createTreeWalker(tree, NodeFilter.SHOW_TEXT);
+  while (texts.nextNode()) {
+    const n = texts.currentNode;
+    if (n.parentElement && n.parentElement.closest('style, script')) continue;
+    n.nodeValue = clean(n.nodeValue);
+  }
+  tree.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (a.name !== 'style') el.setAttribute(a.name, clean(a.value)); }));
+  // Offline and inert: no scripts, no handlers.
+  tree.querySelectorAll('script, noscript, link[rel~=preload], link[rel~=modulepreload]').forEach((el) => el.remove());
+  tree.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (/^on/i.test(a.name)) el.removeAttribute(a.name); }));
 }
-copy.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (a.name !== 'style') el.setAttribute(a.name, clean(a.value)); }));
-// Offline and inert: no scripts, no handlers; the styles inline.
-copy.querySelectorAll('script, noscript, link[rel~=preload], link[rel~=modulepreload]').forEach((el) => el.remove());
-copy.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (/^on/i.test(a.name)) el.removeAttribute(a.name); }));
+// The page's styles inline (a shadow root's own <style> stays in it).
 let css = '';
 for (const sheet of document.styleSheets) { try { css += [...sheet.cssRules].map((r) => r.cssText).join('\n') + '\n'; } catch (_) {} }
 copy.querySelectorAll('link[rel~=stylesheet], style').forEach((el) => el.remove());
@@ -481,13 +518,14 @@ const style = document.createElement('style');
 style.textContent = css;
 head.append(style);
 if (!head.querySelector('meta[charset]')) { const m = document.createElement('meta'); m.setAttribute('charset', 'utf-8'); head.prepend(m); }
+// (A <template>'s content is serialised with it: the shadow roots are in the file.)
 return '<!doctype html>\n<!-- ' + scrub(location.href).replace(/--/g, '- -') + ' at ' + new Date().toISOString() + ' (ai-suite-e2e, secrets redacted) -->\n' + scrub(copy.outerHTML);
 "#);
 
 /// Saves the page's DOM as a self-contained HTML file (see [`DOM_JS`]),
 /// every known secret replaced by `[REDACTED]` again on the way to the disk.
 pub async fn save_dom(ui: &Ui, path: &Path) -> anyhow::Result<()> {
-    let dialogs = vec![json!([ui.locator(key::TOKEN_CREATED_DIALOG).xpath, ui.locator(key::TOKEN_CREATED_VALUE).scoped()])];
+    let dialogs = token_value_places(ui);
     let html = ui.page.eval(DOM_JS, vec![json!(crate::secret::all()).into(), json!(dialogs).into()]).await.context("could not read the page's DOM")?;
     let html = html.as_str().context("the page's DOM came back as no text")?;
     if let Some(dir) = path.parent() {

@@ -26,7 +26,8 @@ pub use crate::locators::Engine;
 use crate::locators::{Alternative, AxQuery, Key, Locator};
 
 /// How an ambiguity shows a match: tag, role, a name, a short outer HTML
-/// (long token-like values and password values hidden).
+/// (long token-like values and password values hidden); an element in a
+/// shadow root is shown after its host.
 macro_rules! describe_js {
     () => {
         r#"
@@ -43,14 +44,20 @@ const implicit = (el) => {
 };
 const name = (el) => {
   const by = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
-    .map((id) => text(document.getElementById(id) || document.createElement('i'))).join(' ');
+    .map((id) => text(el.getRootNode().getElementById(id) || document.createElement('i'))).join(' ');
   const label = el.labels && el.labels[0] ? text(el.labels[0]) : '';
   return (by || el.getAttribute('aria-label') || label || el.getAttribute('alt') || text(el) || el.getAttribute('title')
     || el.getAttribute('placeholder') || '');
 };
+const outer = (el, max) => {
+  const html = hide(el.outerHTML.replace(/\s+/g, ' ').replace(/\svalue="[^"]*"/g, ' value="[hidden]"'));
+  return html.length > max ? html.slice(0, max - 3) + '...' : html;
+};
 const describe = (el) => {
-  let html = hide(el.outerHTML.replace(/\s+/g, ' ').replace(/\svalue="[^"]*"/g, ' value="[hidden]"'));
-  if (html.length > 140) html = html.slice(0, 137) + '...';
+  let html = outer(el, 140);
+  // Inside a shadow root, its own markup says little (`<button part="base">`): its host first.
+  const host = el.getRootNode().host;
+  if (host) html = outer(host, 100) + ' ▸ #shadow-root ▸ ' + html;
   // The browser's own role and name where it exposes them.
   const role = el.computedRole || el.getAttribute('role') || implicit(el);
   const named = hide(typeof el.computedName === 'string' ? el.computedName.replace(/\s+/g, ' ').trim() : name(el)).slice(0, 60);
@@ -60,79 +67,38 @@ const describe = (el) => {
     };
 }
 
-/// What a visible match is, and what a form field is (by its tag, or its role:
-/// the computed one where the browser exposes it, else the attribute).
-macro_rules! visible_js {
+/// The flat tree (open shadow roots entered, slots followed), then how an
+/// alternative matches: `matchesAll(alt, from)` and `matches(alt, from)`
+/// (the visible ones); see the two files.
+macro_rules! locate_js {
     () => {
-        r#"
-const shown = (el) => (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-                                          : !!(el.offsetWidth || el.offsetHeight)) && el.getClientRects().length > 0;
-const FIELD = 'input:not([type=hidden]), textarea, select, [contenteditable=true]';
-const FIELD_ROLES = ['textbox', 'searchbox', 'combobox', 'spinbutton'];
-const isField = (el) => el.matches(FIELD) || FIELD_ROLES.includes(el.computedRole || el.getAttribute('role'));
-"#
+        concat!(include_str!("../browser/flat_tree.js"), include_str!("locate.js"))
     };
 }
 
 /// The form fields whose HTML labels (`el.labels`, as the browser
 /// associates them) read one of the texts `arguments[0]`, inside
-/// `arguments[1]` or the document.
-const LABELLED_JS: &str = r#"
+/// `arguments[1]` or the document (shadow roots included).
+const LABELLED_JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
 const [names, scope] = arguments;
 const norm = (t) => (t || '').replace(/\s+/g, ' ').trim();
-return [...(scope || document).querySelectorAll('input, textarea, select')]
-  .filter((el) => [...(el.labels || [])].some((l) => names.includes(norm(l.textContent))));
-"#;
-
-/// How an alternative matches (see [`FIND_VISIBLE_JS`]): `root`, then
-/// `matchesAll(alt)` (every match, shown or not) and `matches(alt)` (the visible ones).
-macro_rules! match_js {
-    () => {
-        r#"
 const root = scope || document;
-const byXPath = (xpath) => {
-  const snap = document.evaluate(xpath, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-  const out = [];
-  for (let i = 0; i < snap.snapshotLength; i++) out.push(snap.snapshotItem(i));
-  return out;
-};
-const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
-const answers = (q, el) => {
-  if (q.label !== undefined) return isField(el) && norm((el.computedName || '').replace(/\*/g, '')) === q.label;
-  if (!q.roles.includes(el.computedRole)) return false;
-  if (q.name === null) return true;
-  const n = norm(el.computedName);
-  return q.contains ? n.toLowerCase().includes(q.name.toLowerCase()) : n === q.name;
-};
-// What a sighted user sees counts, also behind a modal dialog that set
-// aria-hidden on the page (MUI, Radix): the suite reads the table there.
-const byAx = (parts) => parts.reduce((from, q) => {
-  const out = new Set();
-  for (const f of from) for (const el of f.querySelectorAll('*')) if (answers(q, el)) out.add(el);
-  return [...out];
-}, [root]);
-const computed = 'computedRole' in Element.prototype;
-const matchesAll = (alt) => (typeof alt === 'string' ? byXPath(alt) : computed ? byAx(alt.ax) : byXPath(alt.xpath)).filter((el) => el instanceof Element);
-const matches = (alt) => matchesAll(alt).filter(shown);
-"#
-    };
-}
+const fields = hasShadowRoots() ? flatElements(root).filter((el) => el.matches('input, textarea, select')) : [...root.querySelectorAll('input, textarea, select')];
+return fields.filter((el) => [...(el.labels || [])].some((l) => names.includes(norm(l.textContent))));
+"#);
 
-/// Finds visible elements of a locator's alternatives, tried in order: the
-/// first alternative with any visible match wins. An alternative is an XPath
-/// (text), or a question to the browser's accessibility engine (an object
-/// `{ ax: [part, ...], xpath }`: each part `{ roles, name, contains }` or
-/// `{ label }`, found inside the previous part's matches), answered from the
-/// roles and names the browser computes (`computedRole`, `computedName`),
-/// or by its `xpath` where the browser does not expose them. `mode` is
+/// Finds visible elements of a locator's alternatives (see `locate.js`),
+/// tried in order: the first alternative with any visible match wins. `mode` is
 /// - `"one"` (strict): that alternative's one match, `null` for none, or, when
 ///   it matches several, a JSON text describing them (what [`Ambiguous`] shows);
 /// - `"all"`: every visible match of that alternative (an array).
 ///
 /// One round trip either way.
-const FIND_VISIBLE_JS: &str = concat!(describe_js!(), visible_js!(), "const [alts, scope, mode] = arguments;", match_js!(), r#"
+const FIND_VISIBLE_JS: &str = concat!(describe_js!(), locate_js!(), r#"
+const [alts, scope, mode] = arguments;
+const root = scope || document;
 for (let a = 0; a < alts.length; a++) {
-  const found = matches(alts[a]);
+  const found = matches(alts[a], root);
   if (!found.length) continue;
   if (mode === 'all') return found;
   if (found.length === 1) return found[0];
@@ -148,14 +114,16 @@ return mode === 'all' ? [] : null;
 /// evidence of a failed step: per alternative, its matches shown and hidden,
 /// and when none shows, the visible elements of its role (any name) or the
 /// visible form fields (a label): the near misses a reviewer compares with.
-const CANDIDATES_JS: &str = concat!(describe_js!(), visible_js!(), "const [alts, scope] = arguments;", match_js!(), r#"
+const CANDIDATES_JS: &str = concat!(describe_js!(), locate_js!(), r#"
+const [alts, scope] = arguments;
+const root = scope || document;
 return JSON.stringify(alts.map((alt) => {
-  const all = matchesAll(alt);
+  const all = matchesAll(alt, root);
   const seen = all.filter(shown);
   let near = [];
-  if (!seen.length && typeof alt !== 'string' && computed) {
+  if (!seen.length && typeof alt !== 'string' && alt.ax && computed) {
     const last = alt.ax[alt.ax.length - 1];
-    near = [...root.querySelectorAll('*')].filter((el) => shown(el) && (last.label !== undefined ? isField(el) : last.roles.includes(el.computedRole)));
+    near = [...below(root)].filter((el) => shown(el) && (last.label !== undefined ? isField(el) : last.roles.includes(el.computedRole)));
   }
   return { visible: seen.length, hidden: all.length - seen.length, items: seen.slice(0, 5).map(describe),
            hiddenItems: all.filter((el) => !shown(el)).slice(0, 3).map(describe), near: near.slice(0, 8).map(describe) };
@@ -171,9 +139,11 @@ fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<crate
     vec![Value::Array(alts).into(), scope, mode.into()]
 }
 
-/// One alternative as [`FIND_VISIBLE_JS`] takes it: a question to the
-/// browser's accessibility engine when `engine` says so and it is one
-/// (`role=` / `label=` parts), else its XPath.
+/// One alternative as `locate.js` takes it: a question to the browser's
+/// accessibility engine when `engine` says so and it is one (`role=` /
+/// `label=` parts), else its XPath; a `css=` or `text=` alternative carries
+/// its selector or text too, for pages with shadow roots (which XPath does
+/// not enter). A bare XPath (`xpath=`, mixed chains) is a string.
 fn alt_spec(alt: &Alternative, scoped: bool, engine: Engine) -> Value {
     let xpath = if scoped { alt.scoped.as_str() } else { alt.xpath.as_str() };
     match (&alt.ax, engine) {
@@ -191,7 +161,11 @@ fn alt_spec(alt: &Alternative, scoped: bool, engine: Engine) -> Value {
                 .collect();
             json!({ "ax": parts, "xpath": xpath })
         }
-        _ => json!(xpath),
+        _ => match (alt.source.strip_prefix("css="), alt.source.strip_prefix("text=")) {
+            (Some(css), _) => json!({ "css": css.trim(), "xpath": xpath }),
+            (_, Some(text)) => json!({ "text": text.trim(), "xpath": xpath }),
+            _ => json!(xpath),
+        },
     }
 }
 
@@ -200,7 +174,7 @@ const DESCRIBE_JS: &str = concat!(describe_js!(), "return JSON.stringify([...arg
 
 /// Which elements found through WebDriver BiDi are visible matches: shown,
 /// not the scope itself, and a form field when `field`. One answer per element.
-const BIDI_KEEP_JS: &str = concat!(visible_js!(), r#"
+const BIDI_KEEP_JS: &str = concat!(locate_js!(), r#"
 const [field, scope, ...els] = arguments;
 return els.map((el) => el instanceof Element && el !== scope && el.isConnected && shown(el) && (!field || isField(el)));
 "#);
@@ -268,37 +242,42 @@ struct AmbiguousItem {
 ///    `[role=dialog]` / `form` / `fieldset` ancestor whose first heading it is;
 /// 3. else the nearest ancestor that holds it and more than it.
 ///
-/// With `needs` (alternatives' XPaths relative to the region), only a region
+/// With `needs` (a locator's alternatives relative to the region), only a region
 /// holding a visible match of one of them counts, and step 3 goes on up until
 /// one does (the table under a card header that holds only the title and a
 /// button). `null` when there is none.
-const REGION_JS: &str = r#"
+const REGION_JS: &str = concat!(locate_js!(), r#"
 const [title, needs] = arguments;
-const shown = (el) => el.checkVisibility ? el.checkVisibility({ checkVisibilityCSS: true }) : el.getClientRects().length > 0;
-const has = (box) => !needs || !needs.length || needs.some((xp) => {
-  const snap = document.evaluate(xp, box, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element && shown(snap.snapshotItem(i))) return true;
-  return false;
-});
-const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
+// Across shadow boundaries where the page has shadow roots: a slotted
+// element's parent is its slot, a shadow tree's top is under its host.
+const deep = hasShadowRoots();
+const parent = deep ? flatParent : (el) => el.parentElement;
+const visible = (el) => el.checkVisibility ? el.checkVisibility({ checkVisibilityCSS: true }) : el.getClientRects().length > 0;
+const has = (box) => !needs || !needs.length || needs.some((alt) =>
+  (deep ? matchesAll(alt, box) : byXPath(typeof alt === 'string' ? alt : alt.xpath, box)).some((el) => el instanceof Element && visible(el)));
+const text = (el) => ((deep ? flatInnerText(el) : el.innerText) || el.textContent || '').replace(/\s+/g, ' ').trim();
 const top = document.body;
 if (title.id) {
+  // An id names within its own tree (the document, or one shadow root).
+  const tree = title.getRootNode();
   const names = (el) => (el.getAttribute('aria-labelledby') || '').split(/\s+/).includes(title.id);
-  for (let a = title.parentElement; a && a !== top; a = a.parentElement) if (names(a) && has(a)) return a;
-  for (const el of document.querySelectorAll('[aria-labelledby]')) if (names(el) && shown(el) && has(el)) return el;
+  for (let a = parent(title); a && a !== top; a = parent(a)) if (a.getRootNode() === tree && names(a) && has(a)) return a;
+  for (const el of tree.querySelectorAll('[aria-labelledby]')) if (names(el) && visible(el) && has(el)) return el;
 }
 const headings = 'h1, h2, h3, h4, h5, h6, [role=heading], legend';
-const heading = title.matches(headings) ? title : title.closest(headings);
-for (let a = title.parentElement; heading && a && a !== top; a = a.parentElement) {
+const closest = (el, sel) => { for (let a = el; a; a = parent(a)) if (a.matches(sel)) return a; return null; };
+const heading = closest(title, headings);
+const firstHeading = (a) => (deep ? flatElements(a).find((el) => el.matches(headings)) || null : a.querySelector(headings));
+for (let a = parent(title); heading && a && a !== top; a = parent(a)) {
   if (a.matches('section, article, aside, [role=region], [role=dialog], [role=alertdialog], dialog, form, fieldset')
-      && a.querySelector(headings) === heading && has(a)) return a;
+      && firstHeading(a) === heading && has(a)) return a;
 }
 const own = text(title).length;
-for (let a = title.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+for (let a = parent(title); a && a !== document.documentElement; a = parent(a)) {
   if (text(a).length > own && has(a)) return a;
 }
 return null;
-"#;
+"#);
 
 /// What every page object holds: the session, the locator table, the timeouts.
 #[derive(Clone)]
@@ -381,10 +360,18 @@ impl Ui {
         Ok(e)
     }
 
-    /// The alternatives of `key` as [`FIND_VISIBLE_JS`] takes them.
-    async fn specs(&self, key: Key, scoped: bool) -> anyhow::Result<Vec<Value>> {
+    /// The alternatives of `key` as the page's locator scripts take them
+    /// (`locate.js`): relative to a scope when `scoped`.
+    pub async fn specs(&self, key: Key, scoped: bool) -> anyhow::Result<Vec<Value>> {
         let engine = self.engine().await?;
         Ok(self.locator(key).alternatives.iter().map(|a| alt_spec(a, scoped, engine)).collect())
+    }
+
+    /// The alternatives of `key` as the page's locator scripts take them,
+    /// asked of the browser's own roles and names wherever it has them (the
+    /// evidence scripts, which paint over or hide anything a key may mean).
+    pub fn page_specs(&self, key: Key, scoped: bool) -> Vec<Value> {
+        self.locator(key).alternatives.iter().map(|a| alt_spec(a, scoped, Engine::AxTree)).collect()
     }
 
     /// One attempt: the one visible element `key` means, inside `scope` if
@@ -578,7 +565,10 @@ impl Ui {
     /// The region `title` names (see [`REGION_JS`]), optionally one that
     /// holds a visible match of `needs` (a locator key, searched inside it).
     pub async fn region_named_by(&self, title: &Element, needs: Option<Key>) -> anyhow::Result<Option<Element>> {
-        let needs: Vec<&str> = needs.map(|k| self.locator(k).xpaths(true)).unwrap_or_default();
+        let needs = match needs {
+            Some(k) => self.specs(k, true).await?,
+            None => Vec::new(),
+        };
         self.page.eval_element(REGION_JS, vec![title.into(), json!(needs).into()]).await
     }
 
@@ -728,12 +718,19 @@ impl Ui {
         let ret = self
             .page
             .eval(
-                r#"const parts = [document.body.innerText];
-                   for (const el of document.querySelectorAll('*')) {
-                     for (const a of el.attributes) parts.push(a.value);
-                     if ('value' in el && typeof el.value === 'string') parts.push(el.value);
+                concat!(
+                    include_str!("../browser/flat_tree.js"),
+                    r#"const parts = [document.body.innerText];
+                   // Open shadow roots too: their texts, attributes and fields.
+                   for (const root of hasShadowRoots() ? openRoots() : [document]) {
+                     if (root !== document) parts.push(root.textContent);
+                     for (const el of root.querySelectorAll('*')) {
+                       for (const a of el.attributes) parts.push(a.value);
+                       if ('value' in el && typeof el.value === 'string') parts.push(el.value);
+                     }
                    }
-                   return parts.join('\n');"#,
+                   return parts.join('\n');"#
+                ),
                 vec![],
             )
             .await?;

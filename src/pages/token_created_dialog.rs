@@ -8,17 +8,22 @@ use crate::secret::Secret;
 
 /// The visible elements inside the dialog whose whole text is one token-looking
 /// word, innermost only.
-const TOKEN_LOOKING_JS: &str = r#"
+/// The visible elements inside the dialog whose whole text is one token-looking
+/// word, innermost only (in the flat tree where the page has shadow roots: a
+/// dialog panel in one shows its body through slots).
+const TOKEN_LOOKING_JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
 const looks = (t) => /^[A-Za-z0-9_\-.]{20,}$/.test(t);
+const deep = hasShadowRoots();
+const textOf = (el) => ((deep ? flatInnerText(el) : el.innerText) || '').trim();
 const out = [];
-for (const el of arguments[0].querySelectorAll('*')) {
-  const t = (el.innerText || '').trim();
+for (const el of deep ? flatElements(arguments[0]) : arguments[0].querySelectorAll('*')) {
+  const t = textOf(el);
   if (!looks(t) || !el.getClientRects().length) continue;
-  if ([...el.children].some((c) => (c.innerText || '').trim() === t)) continue;
+  if ([...(deep ? flatChildren(el) : el.children)].some((c) => textOf(c) === t)) continue;
   out.push(el);
 }
 return out;
-"#;
+"#);
 
 pub struct TokenCreatedDialog<'a> {
     ui: &'a Ui,
