@@ -262,3 +262,163 @@ async fn the_xpath_accessibility_and_bidi_engines_agree_on_every_variant() {
         ]
     );
 }
+
+/// Web components as Shoelace documents them, defined in the page: a button
+/// whose open shadow root holds `<button part="base"><slot>` (the text
+/// slotted, the colour painted by the inner button), a dialog whose shadow
+/// root holds the `role=dialog` panel with a default and a footer slot, and
+/// a field whose label, input and help text are all in its shadow root.
+const WEB_COMPONENTS_JS: &str = r#"
+if (!customElements.get('x-button')) {
+  customElements.define('x-button', class extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' }).innerHTML =
+        '<style>.button { padding: 8px 14px; border: 0; background: #fff } :host([variant=primary]) .button { background: #6d4aff; color: #fff }</style>'
+        + '<button part="base" class="button" type="button"><slot></slot></button>';
+      this.shadowRoot.querySelector('button').addEventListener('click', () => { window.clicks = (window.clicks || 0) + 1; });
+    }
+  });
+  customElements.define('x-dialog', class extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' }).innerHTML =
+        '<div part="panel" class="dialog__panel" role="dialog" aria-modal="true"><h2 id="title"></h2>'
+        + '<div part="body"><slot></slot></div><footer part="footer"><slot name="footer"></slot></footer></div>';
+      const label = this.getAttribute('label');
+      this.shadowRoot.querySelector('[part=panel]').setAttribute('aria-label', label);
+      this.shadowRoot.querySelector('h2').textContent = label;
+    }
+  });
+  customElements.define('x-input', class extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' }).innerHTML =
+        '<label part="form-control-label" for="input"></label><input part="input" id="input" aria-describedby="help-text">'
+        + '<div part="form-control-help-text" id="help-text"></div>';
+      this.shadowRoot.querySelector('label').textContent = this.getAttribute('label');
+    }
+  });
+}
+window.clicks = 0;
+document.body.innerHTML = arguments[0];
+"#;
+
+async fn show_components(ui: &Ui, html: &str) {
+    ui.driver.execute(WEB_COMPONENTS_JS, vec![json!(html)]).await.unwrap();
+}
+
+/// `role=`, `label=`, `text=` and `css=` find elements inside open shadow
+/// roots, also inside a dialog whose panel is in one and whose buttons are
+/// slotted into it from the light DOM; strictness counts across shadow
+/// boundaries; the Create Token button's colour is read from the inner
+/// button that paints it; typing reaches the inner input. In both channels
+/// with the browser's roles and names; with the XPath engine only `css=` and
+/// `text=` pierce (XPath does not enter shadow roots).
+#[tokio::test(flavor = "multi_thread")]
+async fn locators_pierce_open_shadow_roots() {
+    use ai_suite_e2e::pages::create_token_modal::CreateTokenModal;
+    use ai_suite_e2e::pages::profile_page::{ProfilePage, is_purple};
+    use ai_suite_e2e::pages::token_created_dialog::TokenCreatedDialog;
+
+    let env = |k: &str| match k {
+        "AI_SUITE_TIMEOUT_MS" => Some("400".to_string()),
+        "AI_SUITE_LOCATOR_ENGINE" => Some("bidi".to_string()),
+        _ => None,
+    };
+    // text= and a css= of the shadow markup, on keys found inside the dialog.
+    let file = FileConfig {
+        locators: BTreeMap::from([
+            (key::TOKEN_CREATED_COPY.to_string(), "text=Copy".to_string()),
+            (key::TOKEN_CREATED_CLOSE.to_string(), "css=button.button[part=base]".to_string()),
+        ]),
+        ..Default::default()
+    };
+    let config = Arc::new(Config::resolve(file, &env).unwrap());
+    let dir = std::env::temp_dir().join(format!("ai-suite-shadow-{}", std::process::id()));
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
+    let session = browser::new_session(&config, &driver.url, driver.chromium.as_deref(), "http://127.0.0.1:1", false).await.unwrap();
+    session.driver.goto(EMPTY).await.unwrap();
+    let dt = || session.devtools.clone();
+    for (devtools, engine) in [(dt(), Engine::AxTree), (None, Engine::AxTree), (None, Engine::Bidi), (dt(), Engine::XPath)] {
+        let channel = format!("{} channel, {engine:?} engine", if devtools.is_some() { "DevTools" } else { "WebDriver" });
+        let mut ui = Ui::new(session.driver.clone(), config.clone(), "http://127.0.0.1:1".into(), session.input, session.chromium, devtools);
+        ui.engine = engine;
+        let in_shadow = async |el: &ai_suite_e2e::browser::page::Element| -> String {
+            let js = "const el = arguments[0]; return (el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host.localName + ' > ' : '') + el.localName;";
+            ui.page.eval(js, vec![el.into()]).await.unwrap().as_str().unwrap_or_default().to_string()
+        };
+
+        // The page behind: a card with the purple button (the host paints nothing).
+        show_components(&ui, r#"<h2>API Tokens</h2><x-button variant="primary">Create Token</x-button>"#).await;
+        let found = ui.try_find(key::PROFILE_CREATE_TOKEN, None).await.unwrap();
+        if engine == Engine::XPath {
+            // role= through XPath sees the light DOM only; its text= alternative finds the inner button.
+            assert_eq!(in_shadow(&found.expect("text=Create Token pierces")).await, "x-button > button", "{channel}");
+        } else {
+            assert_eq!(in_shadow(&found.expect("found")).await, "x-button > button", "{channel}: role=button is the inner <button>");
+            let colour = ProfilePage::new(&ui).create_token_colour().await.unwrap();
+            assert!(is_purple(colour), "{channel}: the colour is read from the inner button: rgb{colour:?}");
+        }
+        ui.click(key::PROFILE_CREATE_TOKEN, None, "Create Token").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        let clicks = ui.page.eval("return window.clicks || 0;", vec![]).await.unwrap();
+        assert_eq!(clicks, json!(1), "{channel}: the click reached the inner button");
+
+        // Strict across shadow boundaries: a light-DOM button and one in a shadow root.
+        show_components(&ui, r#"<button id="light">Create Token</button><x-button>Create Token</x-button>"#).await;
+        let e = ui.try_find(key::PROFILE_CREATE_TOKEN, None).await;
+        if engine != Engine::XPath {
+            let e = e.unwrap_err();
+            let amb = e.downcast_ref::<Ambiguous>().unwrap_or_else(|| panic!("{channel}: not an ambiguity: {e:#}"));
+            assert_eq!(amb.count, 2, "{channel}: {amb}");
+            if engine == Engine::AxTree {
+                let text = amb.to_string();
+                assert!(text.contains("<x-button>Create Token</x-button> ▸ #shadow-root ▸ <button part=\"base\""), "{channel}: the host is named:\n{text}");
+            }
+        }
+
+        // A dialog whose panel is in a shadow root: fields, buttons and the token slotted into it.
+        let token = "dct_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
+        show_components(
+            &ui,
+            &format!(
+                r#"<x-dialog label="Create API Token"><form><x-input label="Token Name"></x-input><x-input label="Expiry Date"></x-input>
+                   <div slot="footer"><x-button>Cancel</x-button><x-button variant="primary">Create</x-button></div></form></x-dialog>
+                   <x-dialog label="Token Created"><p>Copy this token now.</p><div><code>{token}</code></div>
+                   <div slot="footer"><x-button>Copy</x-button></div></x-dialog>"#
+            ),
+        )
+        .await;
+        if engine == Engine::XPath {
+            // css= and text= pierce; the dialog's role= has its xpath only (light DOM).
+            let copy = ui.find(key::TOKEN_CREATED_COPY, "Copy").await.unwrap();
+            assert_eq!(in_shadow(&copy).await, "x-button > button", "{channel}");
+            assert!(ui.try_find(key::CREATE_TOKEN_DIALOG, None).await.unwrap().is_none(), "{channel}: role=dialog does not pierce by XPath");
+            continue;
+        }
+        let dialog = ui.find(key::CREATE_TOKEN_DIALOG, "the Create API Token dialog").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        assert_eq!(in_shadow(&dialog).await, "x-dialog > div", "{channel}: the panel");
+        let fields = ui.find_all_visible(key::CREATE_TOKEN_FIELDS, Some(&dialog)).await.unwrap();
+        assert_eq!(fields.len(), 2, "{channel}: css= finds the two inner inputs through the slot");
+        let submit = ui.find_in(key::CREATE_TOKEN_SUBMIT, Some(&dialog), "Create").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        assert_eq!(in_shadow(&submit).await, "x-button > button", "{channel}: a slotted button inside the scope");
+        let modal = CreateTokenModal::wait_open(&ui).await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        modal.enter_name("Shadow").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        let name = ui.find_in(key::CREATE_TOKEN_NAME, Some(&dialog), "Token Name").await.unwrap();
+        assert_eq!(in_shadow(&name).await, "x-input > input", "{channel}: label= finds the inner input");
+        assert_eq!(ui.value_of(&name).await.unwrap(), "Shadow", "{channel}: typing reached the inner input");
+
+        let created = TokenCreatedDialog::wait_open(&ui).await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        assert_eq!(created.token_value().await.unwrap().expose(), token, "{channel}: css=code, slotted into the panel");
+        assert!(created.text().await.unwrap().contains("Copy this token now."), "{channel}: the panel's text includes its slotted body");
+        let scope = ui.find(key::TOKEN_CREATED_DIALOG, "the Token Created dialog").await.unwrap();
+        let copy = ui.find_in(key::TOKEN_CREATED_COPY, Some(&scope), "Copy").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        assert_eq!(in_shadow(&copy).await, "x-button > button", "{channel}: text= finds the innermost element, inside the shadow root");
+        // css= of the shadow markup itself, inside the scope: the one inner button.
+        let close = ui.find_in(key::TOKEN_CREATED_CLOSE, Some(&scope), "Close").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+        assert_eq!(in_shadow(&close).await, "x-button > button", "{channel}");
+    }
+    session.driver.quit().await.unwrap();
+    driver.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -152,10 +152,12 @@ impl<'a> CreateTokenModal<'a> {
             .page
             .eval(
                 r#"const f = arguments[0];
-                   const text = (el) => (el && el.offsetParent !== null ? (el.innerText || '').trim() : '');
+                   // (offsetParent is null inside a shadow root whose positioned ancestor is in another tree.)
+                   const text = (el) => (el && (el.offsetParent !== null || (el.getRootNode() !== document && el.getClientRects().length > 0))
+                     ? (el.innerText || '').trim() : '');
                    for (const attr of ['aria-errormessage', 'aria-describedby']) {
                      for (const id of (f.getAttribute(attr) || '').split(/\s+/).filter(Boolean)) {
-                       const t = text(document.getElementById(id));
+                       const t = text(f.getRootNode().getElementById(id));
                        if (t) return t;
                      }
                    }
