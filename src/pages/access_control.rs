@@ -33,6 +33,18 @@ impl<'a> AccessControlPage<'a> {
         .await
     }
 
+    /// The first row, on any page of the User Tokens table, whose values
+    /// `pred` accepts, and how it was found.
+    pub async fn find_row_where(
+        &self,
+        pred: impl Fn(&super::profile_page::Record) -> bool,
+    ) -> anyhow::Result<(Option<super::profile_page::Record>, super::pager::Sweep)> {
+        let columns = &self.ui.config.columns;
+        let names = |t: &Table| t.records(columns).iter().filter_map(|r| r.get("name").cloned()).collect();
+        super::pager::find(self.ui, || self.user_tokens_table(), || async { Ok(None) }, names, |t| t.records(columns).into_iter().find(|r| pred(r)))
+            .await
+    }
+
     /// The row named `name` on whichever page of the User Tokens table holds
     /// it (the table is left there), and how it was found.
     pub async fn find_row(&self, name: &str) -> anyhow::Result<(Option<super::profile_page::Record>, super::pager::Sweep)> {

@@ -71,22 +71,26 @@ async fn lists_all_tokens(w: &mut AiSuiteWorld, step: &Step) {
 async fn includes_other_users(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?;
-        let table = AccessControlPage::new(ui).user_tokens_table().await?;
-        let users: std::collections::BTreeSet<String> =
-            table.records(&ui.config.columns).iter().filter_map(|r| r.get("user").cloned()).collect();
         // Me: the sign-in name and the configured display name, as far as known.
         let me: Vec<String> = [ui.config.credentials.as_ref().map(|c| c.username.clone()), ui.config.user_name.clone()]
             .into_iter()
             .flatten()
             .map(|s| s.trim().to_lowercase())
             .collect();
-        let others = if me.is_empty() {
-            // Who I am is not known (an SSO session without a user name): two users at least.
-            users.len() >= 2
-        } else {
-            users.iter().any(|u| !me.contains(&u.trim().to_lowercase()))
+        let page = AccessControlPage::new(ui);
+        let first_user = page.user_tokens_table().await?.records(&ui.config.columns).first().and_then(|r| r.get("user").cloned());
+        // Another user's row, on whichever page of a long list it is; who I
+        // am unknown (an SSO session without a user name): two users at least.
+        let other = |r: &crate::pages::profile_page::Record| {
+            let user = r.get("user").map(|u| u.trim().to_lowercase()).unwrap_or_default();
+            !user.is_empty()
+                && if me.is_empty() { first_user.as_ref().is_some_and(|f| f.trim().to_lowercase() != user) } else { !me.contains(&user) }
         };
-        ensure!(others, "the User Tokens tab should list every user's tokens, but it shows only users {users:?}");
+        let (row, sweep) = page.find_row_where(other).await?;
+        let others = row.is_some();
+        let users = sweep.looked_at();
+        ensure!(others, "the User Tokens tab should list every user's tokens, but it shows only mine ({users})");
+        w.note(format!("another user's token was found on the User Tokens tab {}", sweep.how()));
         Ok(())
     })
     .await
