@@ -29,11 +29,28 @@ struct CreatedToken {
     revoked: bool,
     /// False when the clean-up found no such token (the form rejected it).
     existed: bool,
+    /// Not a name the suite typed: a token the product answered with that no
+    /// typed name waited for (`name` is then only its key).
+    unexpected: bool,
+    /// The product answered its Create with 2xx but no id could be read:
+    /// it exists, so not finding its typed name is no proof it was rejected.
+    answered: bool,
 }
 
 impl CreatedToken {
+    fn typed(name: &str) -> Self {
+        Self { name: name.to_string(), id: None, stored: None, revoked: false, existed: true, unexpected: false, answered: false }
+    }
+
     /// How the audit names it: the typed name, the id, the stored name when it differs.
     fn label(&self) -> String {
+        if self.unexpected {
+            return format!(
+                "a token no typed name waited for, stored as {:?} (id {})",
+                self.stored.as_deref().unwrap_or_default(),
+                self.id.as_deref().unwrap_or("?")
+            );
+        }
         let mut extra = Vec::new();
         if let Some(id) = &self.id {
             extra.push(format!("id {id}"));
@@ -63,6 +80,17 @@ fn is_live(status: &str) -> bool {
     !matches!(status.trim(), "Revoked" | "Expired")
 }
 
+/// Whether a product that was given `typed` as a name may have stored it as
+/// `stored`: whole, trimmed, cut (at least 4 characters of it), or within a
+/// longer name; a blank name as a blank one.
+fn kept_of(typed: &str, stored: &str) -> bool {
+    let (typed, stored) = (typed.trim(), stored.trim());
+    if typed.is_empty() || stored.is_empty() {
+        return typed.is_empty() && stored.is_empty();
+    }
+    typed == stored || (stored.chars().count() >= 4 && typed.starts_with(stored)) || stored.contains(typed)
+}
+
 /// Every token of the run, and what became of it.
 pub struct Cleanup {
     config: Arc<Config>,
@@ -77,6 +105,9 @@ pub struct Cleanup {
     /// The browser's session as last seen by the clean-up (for the sweep and
     /// the audit, made from a page that may not carry it).
     cookies: Mutex<Vec<thirtyfour::Cookie>>,
+    /// A Create answer held no id where expected: from then on the run also
+    /// tells its tokens by the rows that appear (as without DevTools).
+    answers_unreadable: std::sync::atomic::AtomicBool,
 }
 
 impl Cleanup {
@@ -89,13 +120,14 @@ impl Cleanup {
             api_note: OnceLock::new(),
             profile_url: Mutex::new(None),
             cookies: Mutex::new(Vec::new()),
+            answers_unreadable: Default::default(),
         }
     }
 
     /// Remembers a token a scenario may create (before its Create is clicked),
     /// by the name it typed; [`Self::identified`] adds what the product answered.
     pub fn created(&self, name: &str) {
-        lock(&self.tokens).push(CreatedToken { name: name.to_string(), id: None, stored: None, revoked: false, existed: true });
+        lock(&self.tokens).push(CreatedToken::typed(name));
     }
 
     /// The product answered a Create of the scenario whose typed names are
@@ -117,9 +149,21 @@ impl Cleanup {
             }
             return None;
         }
-        let key = format!("{} (id {})", identity.name.as_deref().unwrap_or("unnamed"), identity.id);
-        tokens.push(CreatedToken { name: key.clone(), id: Some(identity.id), stored: identity.name, revoked: false, existed: true });
+        let key = format!("{:?} (id {})", identity.name.as_deref().unwrap_or_default(), identity.id);
+        tokens.push(CreatedToken { name: key.clone(), id: Some(identity.id), stored: identity.name, revoked: false, existed: true, unexpected: true, answered: false });
         Some(key)
+    }
+
+    /// A token the suite's own call created (the page bypassed) from the name
+    /// `typed`, as the product answered: an entry of its own. Returns its key.
+    pub fn identified_as(&self, typed: &str, identity: Identity) -> String {
+        if typed.trim().is_empty() {
+            return self.identified(&[], identity).unwrap_or_default();
+        }
+        let mut t = CreatedToken::typed(typed);
+        (t.id, t.stored) = (Some(identity.id), identity.name);
+        lock(&self.tokens).push(t);
+        typed.to_string()
     }
 
     /// What the scenario's page heard in the Create call's answers since the
@@ -135,11 +179,64 @@ impl Cleanup {
             }
         }
         if unread > 0 {
+            self.answers_unreadable.store(true, std::sync::atomic::Ordering::SeqCst);
+            // The latest typed names without an id: created, whatever name the product kept.
+            let mut tokens = lock(&self.tokens);
+            for t in tokens.iter_mut().rev().filter(|t| t.id.is_none() && !t.answered && s.created.contains(&t.name)).take(unread) {
+                (t.answered, t.existed, t.revoked) = (true, true, false);
+            }
+            drop(tokens);
             s.notes.push(format!(
                 "clean-up: {unread} Create answer(s) held no id where [api] created_id_pointer says (or could not be read): \
                  those tokens are known by the typed name only"
             ));
         }
+    }
+
+    /// Whether a scenario without the Create answers (no DevTools: Firefox,
+    /// a Grid; or answers without an id where expected) should tell its tokens by the rows that appear in the
+    /// `[api] tokens_path` listing (see [`Self::identify_by_listing`]).
+    pub fn lists_to_identify(&self, reads_answers: bool) -> bool {
+        self.api() && (!reads_answers || self.answers_unreadable.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// The ids `[api] tokens_path` lists now, with the browser's session from `ui`.
+    pub async fn listing(&self, ui: &Ui) -> Option<Vec<Listed>> {
+        if !self.api() {
+            return None;
+        }
+        let cookies = self.session(ui).await;
+        crate::api::list_tokens(&self.base_url, &self.config.api, &cookies).await.ok()
+    }
+
+    /// Without the Create answers: the rows listed `now` that were not
+    /// listed `before` this scenario's step, that no token of the ledger
+    /// already is, and whose name is the typed one as the product may have
+    /// kept it (whole, trimmed, cut, or within a longer one) identify the
+    /// tokens the step typed (`names`), each only when exactly one row fits:
+    /// another pipeline's token is never taken for this run's.
+    pub fn identify_by_listing(&self, names: &[String], before: &std::collections::HashSet<String>, now: &[Listed]) -> Vec<String> {
+        let mut notes = Vec::new();
+        let mut tokens = lock(&self.tokens);
+        let claimed: std::collections::HashSet<String> = tokens.iter().filter_map(|t| t.id.clone()).collect();
+        let fresh: Vec<&Listed> = now.iter().filter(|r| !before.contains(&r.id) && !claimed.contains(&r.id)).collect();
+        for t in tokens.iter_mut().filter(|t| t.id.is_none() && names.contains(&t.name)) {
+            let fits: Vec<&&Listed> = fresh.iter().filter(|r| kept_of(&t.name, &r.name)).collect();
+            match fits[..] {
+                [one] => {
+                    t.id = Some(one.id.clone());
+                    t.stored = Some(one.name.clone());
+                    (t.revoked, t.existed) = (false, true);
+                }
+                [] => {}
+                _ => notes.push(format!(
+                    "clean-up: {} new rows could be the token typed as {:?}: none is taken for it (it is revoked by its typed name only)",
+                    fits.len(),
+                    t.name
+                )),
+            }
+        }
+        notes
     }
 
     /// A scenario revoked its own token (the latest of that name): the clean-up need not.
@@ -265,7 +362,7 @@ impl Cleanup {
                         Err(e) => eprintln!("clean-up: could not read the Profile page's tokens: {e:#}"),
                     },
                     // Known to exist (the product gave its id) but not found by name: left for the audit.
-                    None if t.id.is_some() => eprintln!("clean-up: {} has no row of that name on the Profile page", t.label()),
+                    None if t.id.is_some() || t.answered => eprintln!("clean-up: {} has no row of that name on the Profile page", t.label()),
                     None => self.mark(*i, true, false),
                 },
                 Err(e) => eprintln!("clean-up: could not revoke {}: {e:#}", t.label()),
@@ -293,13 +390,25 @@ impl Cleanup {
             if listing.is_none() {
                 listing = Some(crate::api::list_tokens(&self.base_url, api, cookies).await?);
             }
-            let rows: Vec<&Listed> = listing.iter().flatten().filter(|r| r.name == name).collect();
+            // Not a row another token of the ledger is (the first of a duplicate name, one made past the page).
+            let claimed = self.claimed();
+            let rows: Vec<&Listed> = listing.iter().flatten().filter(|r| r.name == name && !claimed.contains(&r.id)).collect();
             for r in rows.iter().filter(|r| is_live(&r.status)) {
                 crate::api::revoke_id(&self.base_url, api, cookies, &r.id).await?;
+            }
+            if rows.is_empty() && t.answered {
+                // Created (answered 2xx), under a name the suite cannot know: left for the audit.
+                eprintln!("clean-up: {} was created but is not listed under that name; it cannot be told apart", t.label());
+                continue;
             }
             self.mark(*i, true, !rows.is_empty());
         }
         Ok(())
+    }
+
+    /// The ids the ledger knows.
+    fn claimed(&self) -> std::collections::HashSet<String> {
+        lock(&self.tokens).iter().filter_map(|t| t.id.clone()).collect()
     }
 
     /// Before the final sweep: a token the ledger counts as revoked that the
@@ -329,6 +438,7 @@ impl Cleanup {
         if tokens.is_empty() {
             return Vec::new();
         }
+        let claimed = self.claimed();
         let listing = if self.api() {
             let cookies = lock(&self.cookies).clone();
             crate::api::list_tokens(&self.base_url, &self.config.api, &cookies).await.ok()
@@ -340,9 +450,12 @@ impl Cleanup {
             .map(|t| {
                 let listed: Option<Vec<&Listed>> = listing.as_ref().map(|l| match &t.id {
                     Some(id) => l.iter().filter(|r| &r.id == id).collect(),
-                    None => l.iter().filter(|r| r.name == t.name.trim()).collect(),
+                    None => l.iter().filter(|r| r.name == t.name.trim() && !claimed.contains(&r.id)).collect(),
                 });
                 let (state, live) = match listed {
+                    Some(rows) if rows.is_empty() && t.id.is_none() && t.answered => {
+                        ("its Create was answered, but no token of that name is listed: it may be Active under another name".to_string(), true)
+                    }
                     Some(rows) if rows.is_empty() => ("not listed by the target".to_string(), false),
                     Some(rows) => {
                         let live = rows.iter().any(|r| is_live(&r.status));
@@ -387,6 +500,27 @@ mod tests {
     }
 
     #[test]
+    fn without_the_answers_a_new_row_is_taken_only_when_one_fits() {
+        let c = ledger();
+        c.created("QA-Test-Token-abc-1");
+        c.created("QA-Test-Token-abc-2");
+        let row = |id: &str, name: &str| Listed { id: id.into(), name: name.into(), status: "Active".into() };
+        let before: std::collections::HashSet<String> = ["1".to_string()].into();
+        // The human's "QA-Test-Token" (id 1) was there before; a foreign "QA-Test-Other" appears meanwhile.
+        let now = vec![row("1", "QA-Test-Token"), row("2", "QA-Test-"), row("3", "QA-Test-Other")];
+        let notes = c.identify_by_listing(&["QA-Test-Token-abc-1".into()], &before, &now);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(lock(&c.tokens)[0].id.as_deref(), Some("2"), "the cut name fits; the human's was there before");
+        // Two rows could be it: neither is taken.
+        let now = vec![row("1", "QA-Test-Token"), row("2", "QA-Test-"), row("4", "QA-Test-"), row("5", "QA-Test-")];
+        let notes = c.identify_by_listing(&["QA-Test-Token-abc-2".into()], &before, &now);
+        assert_eq!(notes.len(), 1);
+        assert_eq!(lock(&c.tokens)[1].id, None);
+        assert!(!kept_of("QA-Test-Token-abc-2", "QA-Other") && !kept_of("QA-Test-Token-abc-2", "QA-"), "a cut of at least 4 characters of the typed name");
+        assert!(kept_of("   ", " "));
+    }
+
+    #[test]
     fn the_product_s_answer_names_the_token_the_suite_typed() {
         let c = ledger();
         c.created("QA-Test-Token-abc-1");
@@ -396,7 +530,8 @@ mod tests {
         assert_eq!(c.identified(&mine, Identity { id: "7".into(), name: Some("QA-Test-".into()) }), None, "once");
         // A second token from the same scenario, unexpected: an entry of its own.
         let key = c.identified(&mine, Identity { id: "8".into(), name: Some("QA-Test-".into()) }).unwrap();
-        assert_eq!(key, "QA-Test- (id 8)");
+        assert_eq!(key, "\"QA-Test-\" (id 8)");
+        assert_eq!(lock(&c.tokens)[2].label(), "a token no typed name waited for, stored as \"QA-Test-\" (id 8)");
         let tokens = lock(&c.tokens).clone();
         assert_eq!(tokens[0].label(), "QA-Test-Token-abc-1 (id 7, stored as \"QA-Test-\")");
         assert_eq!(tokens[1].id, None, "another scenario's name is not this answer's");

@@ -210,6 +210,7 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
         let left: Vec<crate::unfinished::LeftToken> =
             executed.audit.iter().filter(|a| a.live).map(|a| crate::unfinished::LeftToken { name: a.name.clone(), id: a.id.clone() }).collect();
         if !left.is_empty()
+            && started.local.is_none()
             && let Some(marker) = started.marker.as_mut()
             && let Err(e) = marker.keep(left)
         {
@@ -700,8 +701,12 @@ fn summarise(
     }
     if !left_live.is_empty() {
         let names: Vec<&str> = left_live.iter().map(|a| a.label.as_str()).collect();
-        let marker = started.marker.as_ref().map(|m| format!(" ({})", m.path().display())).unwrap_or_default();
-        out(format!("left Active: {}, revoke them by hand or rerun with the same marker{marker}", names.join("; ")));
+        if started.local.is_some() {
+            out(format!("left Active: {} (on the local AI Suite, which stopped with them: a clean-up failure of the suite)", names.join("; ")));
+        } else {
+            let marker = started.marker.as_ref().map(|m| format!(" ({})", m.path().display())).unwrap_or_default();
+            out(format!("left Active: {}, revoke them by hand or rerun with the same marker{marker}", names.join("; ")));
+        }
     }
     if let Some(n) = tokens_left_active.filter(|n| *n > left_live.len()) {
         out(format!("left Active on the local AI Suite: {n} token(s) made during this run (the clean-up did not know {} of them)", n - left_live.len()));

@@ -54,6 +54,9 @@ pub struct AiSuiteWorld {
     pub names_before_dialog: Option<Vec<Option<String>>>,
     /// The last screenshot's image: reused when the page has not changed since.
     pub last_capture: Option<std::sync::Arc<Vec<u8>>>,
+    /// Without the Create answers (no DevTools): the ids `[api] tokens_path`
+    /// listed before the step, to tell the tokens a step created.
+    listed_before: Option<std::collections::HashSet<String>>,
 }
 
 /// Printed by cucumber for a failed step with -vv: never the token value.
@@ -91,6 +94,7 @@ impl AiSuiteWorld {
             names_before_dialog: None,
             expiry_not_taken: false,
             last_capture: None,
+            listed_before: None,
         })
     }
 
@@ -130,9 +134,8 @@ impl AiSuiteWorld {
         if (200..300).contains(&status) {
             match identity {
                 Some(identity) => {
-                    if let Some(key) = self.run.cleanup.identified(&[], identity)
-                        && let Some(s) = &mut self.session
-                    {
+                    let key = self.run.cleanup.identified_as(name.trim(), identity);
+                    if let Some(s) = &mut self.session {
                         s.created.push(key);
                     }
                 }
@@ -141,6 +144,12 @@ impl AiSuiteWorld {
             }
         }
         Ok(status)
+    }
+
+    /// The ids `[api] tokens_path` lists now (None: it cannot be asked yet).
+    async fn listing_ids(&self) -> Option<std::collections::HashSet<String>> {
+        let ui = self.ui().ok()?.clone();
+        Some(self.run.cleanup.listing(&ui).await?.into_iter().map(|r| r.id).collect())
     }
 
     /// The target's today (the local AI Suite's clock, else UTC).
@@ -204,6 +213,13 @@ impl AiSuiteWorld {
             r.settle().await;
             r.begin_step(n);
         }
+        // Without the Create answers, the tokens a step creates are the rows
+        // that appear in the listing during it (see `identify_by_listing`).
+        let by_listing = self.run.cleanup.lists_to_identify(recorder.as_ref().is_some_and(|r| r.reads_creates()));
+        let created_before = self.session.as_ref().map(|s| s.created.len()).unwrap_or(0);
+        if by_listing && self.listed_before.is_none() {
+            self.listed_before = self.listing_ids().await;
+        }
         let started = std::time::Instant::now();
         let mut result = trace.around(action(self)).await;
         let action_time = started.elapsed();
@@ -228,6 +244,19 @@ impl AiSuiteWorld {
         // The ids of the tokens this step created, from the Create answers.
         if let Some(s) = &mut self.session {
             self.run.cleanup.hear_identities(s).await;
+        }
+        let typed: Vec<String> = self.session.as_ref().map(|s| s.created[created_before.min(s.created.len())..].to_vec()).unwrap_or_default();
+        if by_listing && !typed.is_empty() {
+            let now = match self.ui() {
+                Ok(ui) => self.run.cleanup.listing(&ui.clone()).await,
+                Err(_) => None,
+            };
+            if let (Some(before), Some(now)) = (&self.listed_before, &now) {
+                for note in self.run.cleanup.identify_by_listing(&typed, before, now) {
+                    self.note(note);
+                }
+            }
+            self.listed_before = now.map(|rows| rows.into_iter().map(|r| r.id).collect());
         }
         if let Some(faults) = self.session.as_ref().and_then(|s| s.page_faults(&self.run.config.page_checks, (n, &text))) {
             // A secret written where the page's scripts read it is a security failure.
