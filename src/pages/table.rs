@@ -97,10 +97,16 @@ impl Table {
 /// Parses a date as a table may show it: ISO, or common human formats.
 pub fn parse_shown_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
-    let head = t.split_whitespace().next().unwrap_or("");
-    for (s, fmt) in [(t, "%Y-%m-%d"), (head, "%Y-%m-%d"), (t, "%b %d, %Y"), (t, "%B %d, %Y"), (t, "%d %b %Y"), (t, "%m/%d/%Y")] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return Some(d);
+    let words: Vec<&str> = t.split_whitespace().collect();
+    // The date alone, the first word ("2026-04-11 10:02 UTC"), the first
+    // three ("Apr 11, 2026, 10:02 UTC", "11 Apr 2026 10:02").
+    let head = words.first().copied().unwrap_or("").trim_end_matches(',').to_string();
+    let three = words.iter().take(3).copied().collect::<Vec<_>>().join(" ").trim_end_matches(',').to_string();
+    for s in [t, head.as_str(), three.as_str()] {
+        for fmt in ["%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%m/%d/%Y"] {
+            if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+                return Some(d);
+            }
         }
     }
     None
@@ -140,5 +146,9 @@ mod tests {
         assert_eq!(parse_shown_date("Apr 11, 2027"), d);
         assert_eq!(parse_shown_date("04/11/2027"), d);
         assert_eq!(parse_shown_date("soon"), None);
+        assert_eq!(parse_shown_date("Apr 11, 2027, 10:02 UTC"), d);
+        assert_eq!(parse_shown_date("2027-04-11 10:02 UTC"), d);
+        assert_eq!(parse_shown_date("11 April 2027 10:02"), d);
+        assert_eq!(parse_shown_date("Never"), None);
     }
 }

@@ -54,11 +54,9 @@ async fn lists_all_tokens(w: &mut AiSuiteWorld, step: &Step) {
         for row in table.records(&ui.config.columns) {
             let get = |k: &str| row.get(k).cloned().unwrap_or_default();
             ensure!(!get("name").is_empty() && !get("user").is_empty(), "a token row lacks a name or a user: {row:?}");
-            ensure!(
-                ["Active", "Expired", "Revoked"].contains(&get("status").as_str()),
-                "a token row has the status {:?}, not Active, Expired or Revoked",
-                get("status")
-            );
+            // The guide names one status (a new token's Active); what the others
+            // are called is the product's.
+            ensure!(!get("status").trim().is_empty(), "a token row shows no status: {row:?}");
             let value = get("token");
             ensure!(!value.is_empty(), "a token row shows no token value: {row:?}");
         }

@@ -22,11 +22,12 @@ async fn dialog_shows_token(w: &mut AiSuiteWorld, step: &Step) {
         let v = token.expose();
         ensure!(v.len() >= 20, "the dialog's token value is too short to be a full token ({} characters)", v.len());
         ensure!(
-            v.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)),
+            v.chars().all(|c| c.is_ascii_alphanumeric() || "_-.+/=~".contains(c)),
             "the dialog's token value is not a full token (masked or with spaces)"
         );
-        let text = dialog.text().await?;
-        ensure!(text.contains("will not be shown again"), "the dialog does not warn that the token will not be shown again");
+        // "it will not be shown again" is the guide's advice to its reader: the
+        // promise is checked after Close (the value is shown nowhere), not a
+        // wording the dialog must use.
         w.token = Some(token);
         Ok(())
     })
@@ -119,15 +120,20 @@ async fn reload(w: &mut AiSuiteWorld, step: &Step) {
     .await
 }
 
-#[then(expr = "the token's Last Used is no longer {string}")]
-async fn last_used_changes(w: &mut AiSuiteWorld, step: &Step, never: String) {
+#[then("the token's Last Used shows that it was used")]
+async fn last_used_changes(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let name = w.token_name.clone().context("no token was created")?;
+        let today = w.today();
         let ui = w.ui()?;
+        // A date (today's, or yesterday's where the product's clock is behind
+        // ours), or a relative time ("just now", "2 minutes ago").
+        let used = |v: &str| {
+            let v = v.trim().to_lowercase();
+            parse_shown_date(&v).is_some_and(|d| (today - d).num_days().abs() <= 1) || v.contains("ago") || v.contains("just now")
+        };
         ProfilePage::new(ui)
-            .wait_for_row(&name, &format!("'{name}' to show a Last Used other than {never:?} after a reload"), |r| {
-                r.get("last_used").is_some_and(|v| !v.is_empty() && *v != never)
-            })
+            .wait_for_row(&name, &format!("'{name}' to show when it was used, after a reload"), |r| r.get("last_used").is_some_and(|v| used(v)))
             .await?;
         Ok(())
     })
@@ -170,8 +176,10 @@ fn check_row(
     if row.contains_key("created") {
         expect_eq("the new token's created date", parse_shown_date(&get("created")), Some(today))?;
     }
-    if row.contains_key("last_used") {
-        expect_eq("the new token's last used", get("last_used").as_str(), "Never")?;
+    // A token not used yet shows no time of use ("Never", "—", nothing): how
+    // it says so is the product's.
+    if let Some(used) = row.get("last_used").and_then(|v| parse_shown_date(v)) {
+        anyhow::bail!("the new token's Last Used shows a use on {used} although it was never used");
     }
     Ok(())
 }
