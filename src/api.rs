@@ -109,8 +109,7 @@ fn id_text(v: &serde_json::Value) -> Option<String> {
 /// token-like values of the answer are registered as secrets; nothing else
 /// of it is kept.
 pub fn identity_in_answer(body: &[u8], pointer: Option<&str>) -> Option<Identity> {
-    let answer: serde_json::Value = serde_json::from_slice(body).ok()?;
-    crate::secret::register_token_like(&answer);
+    let mut answer: serde_json::Value = serde_json::from_slice(body).ok()?;
     let (id, parent) = match pointer {
         Some(p) => {
             let id = id_text(answer.pointer(p)?)?;
@@ -120,6 +119,14 @@ pub fn identity_in_answer(body: &[u8], pointer: Option<&str>) -> Option<Identity
         None => ID_PLACES.iter().find_map(|place| Some((id_text(answer.pointer(&format!("{place}/id"))?)?, place.to_string())))?,
     };
     let name = answer.pointer(&format!("{parent}/name")).and_then(|n| n.as_str()).map(str::to_string);
+    // The secrets: the answer's token-like values, but not its id nor the
+    // name (a long typed name looks like a token and is no secret).
+    for field in ["id", "name"] {
+        if let Some(v) = answer.pointer_mut(&format!("{parent}/{field}")) {
+            *v = serde_json::Value::Null;
+        }
+    }
+    crate::secret::register_token_like(&answer);
     Some(Identity { id, name })
 }
 
@@ -251,6 +258,9 @@ mod tests {
         assert_eq!(identity_in_answer(nested, Some("/data/token/uuid")), Some(Identity { id: "u-1".into(), name: Some("n".into()) }));
         assert_eq!(identity_in_answer(nested, None), None);
         assert_eq!(identity_in_answer(b"not json", None), None);
+        let long = br#"{"token":"dct_Mm11Nn22Bb33Vv44Cc55Xx66Zz77","row":{"id":"QA-run42-20xxxxxxxxxxxxxxxxxxxx","name":"QA-run42-21xxxxxxxxxxxxxxxxxxxxxxxx"}}"#;
+        assert!(identity_in_answer(long, None).is_some());
+        assert_eq!(crate::secret::redact("QA-run42-21xxxxxxxxxxxxxxxxxxxxxxxx QA-run42-20xxxxxxxxxxxxxxxxxxxx"), "QA-run42-21xxxxxxxxxxxxxxxxxxxxxxxx QA-run42-20xxxxxxxxxxxxxxxxxxxx", "a long name or id is no secret");
     }
 
     #[test]
