@@ -360,6 +360,10 @@ async fn locators_pierce_open_shadow_roots() {
             let colour = ProfilePage::new(&ui).create_token_colour().await.unwrap();
             assert!(is_purple(colour), "{channel}: the colour is read from the inner button: rgb{colour:?}");
         }
+        // Found by its host (the host paints nothing), the colour is still the inner button's.
+        let host = ui.page.eval_element("return document.querySelector('x-button');", vec![]).await.unwrap().unwrap();
+        assert_eq!(ui.page.css(&host, "background-color").await.unwrap(), "rgba(0, 0, 0, 0)", "{channel}");
+        assert_eq!(ui.painted_background(&host).await.unwrap(), "rgb(109, 74, 255)", "{channel}: what paints the host's button");
         ui.click(key::PROFILE_CREATE_TOKEN, None, "Create Token").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
         let clicks = ui.page.eval("return window.clicks || 0;", vec![]).await.unwrap();
         assert_eq!(clicks, json!(1), "{channel}: the click reached the inner button");

@@ -709,6 +709,26 @@ impl Ui {
         input::type_text(&self.page, self.input, field, text).await
     }
 
+    /// The background colour a user sees on `el` (`rgb(...)`): its own when it
+    /// paints one; else (a web component's host paints nothing, a label inside
+    /// a button neither) what is under its centre, down through open shadow
+    /// roots, and up from there to the first element that paints.
+    pub async fn painted_background(&self, el: &Element) -> anyhow::Result<String> {
+        const JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
+const el = arguments[0];
+if (!el || !el.isConnected) throw new Error('stale element: it is no longer on the page');
+const paints = (e) => {
+  const c = getComputedStyle(e).backgroundColor;
+  return c && c !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(c) ? c : null;
+};
+if (paints(el)) return paints(el);
+const r = el.getBoundingClientRect();
+for (let n = deepElementFromPoint(r.left + r.width / 2, r.top + r.height / 2); n; n = flatParent(n)) if (paints(n)) return paints(n);
+return getComputedStyle(el).backgroundColor;
+"#);
+        Ok(self.page.eval(JS, vec![el.into()]).await?.as_str().unwrap_or_default().to_string())
+    }
+
     pub async fn value_of(&self, field: &Element) -> anyhow::Result<String> {
         Ok(self.page.prop(field, "value").await?.unwrap_or_default())
     }

@@ -187,7 +187,7 @@ impl<'a> ProfilePage<'a> {
     /// The Create Token button's background colour, as (r, g, b).
     pub async fn create_token_colour(&self) -> anyhow::Result<(u8, u8, u8)> {
         let b = self.ui.find(key::PROFILE_CREATE_TOKEN, "the Create Token button").await?;
-        let css = self.ui.page.css(&b, "background-color").await?;
+        let css = self.ui.painted_background(&b).await?;
         parse_rgb(&css).ok_or_else(|| anyhow::anyhow!("unreadable colour '{css}'"))
     }
 
