@@ -463,7 +463,9 @@ impl Cleanup {
                         (states.join(", "), live)
                     }
                     None if t.revoked => ("Revoked".to_string(), false),
-                    None => ("Active (could not be revoked)".to_string(), true),
+                    None if t.id.is_some() || t.answered => ("Active (could not be revoked)".to_string(), true),
+                    // An attempt the form may have rejected: unknown, so listed for the next run.
+                    None => ("not revoked, and not known to exist: the clean-up could not check the target".to_string(), true),
                 };
                 Audited { label: t.label(), name: t.name.clone(), id: t.id.clone(), state, live }
             })

@@ -24,6 +24,9 @@ struct ServeArgs {
     /// Serve another build with other markup: native-date-picker, div-markup.
     #[arg(long = "variant", value_name = "NAME")]
     variants: Vec<String>,
+    /// Sign-in sessions end N seconds after their sign-in (default: when signed out).
+    #[arg(long, value_name = "N")]
+    session_lifetime_s: Option<u64>,
 }
 
 /// Print speed figures: the main scenario N times, then the whole suite at 1 and 2 sessions.
@@ -179,7 +182,7 @@ fn commands() -> String {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let faults = Faults::parse(&args.faults)?;
-    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults, variants: args.variants.clone(), ..Default::default() })
+    let suite = LocalSuite::start(local_suite::Options { port: args.port, today: args.today, latency_ms: args.latency_ms, faults, variants: args.variants.clone(), session_lifetime: args.session_lifetime_s.map(std::time::Duration::from_secs), ..Default::default() })
         .await?;
     println!("Local AI Suite running at {}", suite.url);
     let sso_storage = args.variants.iter().any(|v| v == "sso-storage");

@@ -69,6 +69,10 @@ pub struct RunContext {
     warned_version: AtomicBool,
     /// Cookies of the first password sign-in, reused by later scenarios.
     signed_in_cookies: Mutex<Option<Vec<thirtyfour::Cookie>>>,
+    /// The injected session expired during the run: the cause, said once.
+    /// No scenario starts after it ([`Self::stopped`] wakes the runner).
+    pub session_expired: OnceLock<String>,
+    stop: tokio::sync::Notify,
 }
 
 pub(crate) static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
@@ -103,6 +107,8 @@ impl RunContext {
             browser_version: OnceLock::new(),
             warned_version: AtomicBool::new(false),
             signed_in_cookies: Mutex::new(None),
+            session_expired: OnceLock::new(),
+            stop: tokio::sync::Notify::new(),
         }
     }
 
@@ -332,6 +338,8 @@ impl RunContext {
         }
         // The ids of the tokens the last step created, from the Create answers.
         self.cleanup.hear_identities(&mut s).await;
+        // The runner is stopped once this scenario is finished and recorded.
+        let expired = outcome == Outcome::Failed && self.notice_expired_session(&s).await;
         if let Some(ui) = &s.ui {
             if matches!(outcome, Outcome::Failed | Outcome::Interrupted) {
                 let path = crate::evidence::step_path(&self.run_dir, &s.key.feature, &s.key.evidence_name(), 99, "final-state");
@@ -365,7 +373,52 @@ impl RunContext {
         self.release(&mut s).await;
         let result = s.into_result(outcome, teardown_started.elapsed());
         lock(&self.results).push(result);
+        if expired {
+            self.stop.notify_one();
+        }
         late
+    }
+
+    /// Resolves once the run must start no more scenarios (the injected session expired).
+    pub(crate) async fn stopped(&self) {
+        self.stop.notified().await
+    }
+
+    /// A scenario failed on the sign-in page (it says the session is invalid
+    /// or expired, or the page shows it) with an injected session that
+    /// worked earlier in the run: the session expired. Said once, with when,
+    /// after how many scenarios and what to refresh; the run stops starting
+    /// scenarios and ends with exit 3.
+    async fn notice_expired_session(&self, s: &ScenarioSession) -> bool {
+        let injected = self.config.credentials.is_none() && (!self.config.session.cookies.is_empty() || !self.config.session.local_storage.is_empty());
+        if !injected || self.session_expired.get().is_some() {
+            return false;
+        }
+        let says = s.failure.as_deref().is_some_and(|f| f.contains("the session is invalid or expired"));
+        let shows_sign_in = match (&s.ui, says) {
+            (_, true) => true,
+            (Some(ui), false) => matches!(ui.try_find(crate::locators::key::LOGIN_PAGE, None).await, Ok(Some(_))),
+            (None, false) => false,
+        };
+        // Scenarios that got past the sign-in with this session (a passed step).
+        let worked = lock(&self.results).iter().filter(|r| r.steps.iter().any(|st| st.passed)).count();
+        let worked_here = s.steps.iter().any(|st| st.passed);
+        if !shows_sign_in || (worked == 0 && !worked_here) {
+            return false;
+        }
+        let cause = format!(
+            "the injected session expired during the run: noticed at {} UTC in \"{}\", after {} scenario(s) had run with it; \
+             no further scenario was started. Sign in through SSO again and refresh AI_SUITE_SESSION_COOKIES / AI_SUITE_SESSION_STORAGE \
+             (the tokens this run could not revoke are in its unfinished/ marker: the next run revokes them)",
+            chrono::Utc::now().format("%H:%M:%S"),
+            s.key.scenario,
+            worked + usize::from(worked_here),
+        );
+        let first = self.session_expired.set(cause.clone()).is_ok();
+        if first {
+            eprintln!("\nSTOPPING: the injected session expired (the cause at the end); no new scenario starts");
+        }
+        first
     }
 
     /// Gives the scenario's browser back: its context disposed, or (a session
@@ -400,10 +453,16 @@ impl RunContext {
     /// Ctrl-C: the scenarios that were running are finished as interrupted
     /// (their tokens revoked, their contexts disposed). Returns how many.
     pub(crate) async fn finish_interrupted(&self) -> usize {
+        self.finish_stopped("interrupted (Ctrl-C or SIGTERM) while this scenario ran").await
+    }
+
+    /// The scenarios that were running when the run stopped (`why`) are
+    /// finished as interrupted (their tokens revoked, their contexts disposed).
+    pub(crate) async fn finish_stopped(&self, why: &str) -> usize {
         let abandoned: Vec<ScenarioSession> = std::mem::take(&mut *lock(&self.abandoned));
         let n = abandoned.len();
         for mut s in abandoned {
-            s.fail("interrupted (Ctrl-C or SIGTERM) while this scenario ran".into());
+            s.fail(why.to_string());
             self.finish_scenario(s, Outcome::Interrupted).await;
         }
         n

@@ -80,6 +80,9 @@ pub struct RunFlags {
     /// Start the local AI Suite as another build with other markup (see README).
     #[arg(long = "variant", value_name = "NAME")]
     pub variants: Vec<String>,
+    /// The local AI Suite's sign-in sessions end N seconds after their sign-in.
+    #[arg(long, value_name = "N")]
+    pub session_lifetime_s: Option<u64>,
     /// Fail the run when a scenario passed only on a retry (use with --retry N).
     #[arg(long)]
     pub fail_on_flaky: bool,
@@ -415,7 +418,14 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
             let faults = local_suite::Faults::parse(&opts.custom.faults)?;
             let seed = docs.map(|_| DOCS_SEED);
             let variants = opts.custom.variants.clone();
-            let suite = LocalSuite::start(local_suite::Options { today: *today, faults, seed, variants, ..Default::default() }).await?;
+            let suite = LocalSuite::start(local_suite::Options {
+                today: *today,
+                faults,
+                seed,
+                variants,
+                session_lifetime: opts.custom.session_lifetime_s.map(std::time::Duration::from_secs),
+                ..Default::default()
+            }).await?;
             let url = suite.url.clone();
             let today = suite.store.clock().today();
             // A human's live token with the guide's example name: the run must leave it be.
@@ -440,11 +450,24 @@ async fn prepare(mut opts: Opts, display: &Display, started: &mut Started, quiet
     let temp = started.temp.insert(browser::BrowserTemp::new(&run_id)?);
     let earlier = crate::unfinished::earlier(&config.artifacts_dir, &base_url);
     for e in &earlier {
-        println!(
-            "note: an earlier run ({}, started {}) against {base_url} was killed before its clean-up; tokens it may \
-             have left are named *-{}-<n>; this run revokes them after its first passing scenario",
-            e.run_id, e.started, e.run_id,
-        );
+        if e.left.is_empty() {
+            println!(
+                "note: an earlier run ({}, started {}) against {base_url} was killed before its clean-up; tokens it may \
+                 have left are named *-{}-<n>; this run revokes them after its first passing scenario",
+                e.run_id, e.started, e.run_id,
+            );
+        } else {
+            let names: Vec<String> =
+                e.left.iter().map(|t| t.id.as_ref().map(|id| format!("{} (id {id})", t.name)).unwrap_or_else(|| t.name.clone())).collect();
+            println!(
+                "note: an earlier run ({}, started {}) against {base_url} ended with tokens it could not revoke: {}; \
+                 this run revokes them (and any other *-{}-<n>) after its first passing scenario",
+                e.run_id,
+                e.started,
+                names.join("; "),
+                e.run_id,
+            );
+        }
     }
     started.marker = Some(crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, started.local.is_some())?);
     let driver = started.driver.insert(Driver::start(&config, &run_dir, &temp.path).await?);
@@ -483,6 +506,9 @@ struct Executed {
     left: usize,
     /// Every token the run created and its final state.
     audit: Vec<crate::cleanup::Audited>,
+    /// The injected session expired: the selected scenarios that never
+    /// started, recorded as skipped with the reason.
+    not_run: Vec<ScenarioResult>,
 }
 
 /// Runs the features through cucumber (its writers: the console, JUnit,
@@ -561,17 +587,70 @@ async fn execute(run: &Prepared, quiet: bool) -> anyhow::Result<Executed> {
             });
             (0, 0, true)
         }
+        // The injected session expired: no new scenario starts (the runner
+        // is dropped); the ones in flight are finished as stopped.
+        () = ctx.stopped() => (0, 0, false),
     };
     // The runner is gone: the Worlds of scenarios stopped mid-way have handed
     // their sessions back; they are finished as interrupted.
     let interrupted = if interrupted { Some(ctx.finish_interrupted().await) } else { None };
+    let not_run = match ctx.session_expired.get() {
+        Some(cause) => {
+            ctx.finish_stopped(&format!("stopped while it ran: {cause}")).await;
+            not_started(run, &ctx.results(), &format!("not run: {cause}"))?
+        }
+        None => Vec::new(),
+    };
     let (cleaned, left) = ctx.sweep().await;
     let audit = ctx.cleanup.audit().await;
     ctx.quit_browsers().await;
     for e in ctx.writes.flush().await {
         eprintln!("a screenshot could not be written: {e}");
     }
-    Ok(Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit })
+    Ok(Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit, not_run })
+}
+
+/// The selected scenarios (cucumber's `--tags` / `--name`, the shard) that
+/// have no result: as skipped, with `why`.
+fn not_started(run: &Prepared, results: &[ScenarioResult], why: &str) -> anyhow::Result<Vec<ScenarioResult>> {
+    use cucumber::feature::Ext as _;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(FEATURES_DIR)?.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "feature")).collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let feature = cucumber::gherkin::Feature::parse_path(&path, cucumber::gherkin::GherkinEnv::default())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            .expand_examples()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let scenarios = feature.scenarios.iter().map(|s| (None, s)).chain(feature.rules.iter().flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s))));
+        for (rule, scenario) in scenarios {
+            let selected = match &run.shard {
+                Some(sel) => sel.runs(&feature, rule, scenario),
+                None => Selection::selects(&run.opts.tags_filter, &run.opts.re_filter, &feature, rule, scenario),
+            };
+            let key = ScenarioKey::new(&feature, scenario);
+            if !selected || results.iter().any(|r| r.key.feature == key.feature && r.key.scenario == key.scenario) {
+                continue;
+            }
+            out.push(ScenarioResult {
+                key,
+                outcome: Outcome::Skipped,
+                failure: Some(why.to_string()),
+                clipboard: None,
+                steps: Vec::new(),
+                duration: Default::default(),
+                session_start: Default::default(),
+                started_browser: false,
+                teardown: Default::default(),
+                notes: Vec::new(),
+                events: Vec::new(),
+                events_missing: None,
+                video: None,
+                browser: None,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The results as a user reads them: the last attempt of each scenario
@@ -587,8 +666,10 @@ fn summarise(
 ) -> anyhow::Result<RunReport> {
     let ctx = &run.ctx;
     let run_dir = ctx.run_dir.clone();
-    let Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit } = executed;
-    let attempts = ctx.results();
+    let Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit, not_run } = executed;
+    let expired = ctx.session_expired.get().cloned();
+    let mut attempts = ctx.results();
+    attempts.extend(not_run);
     // With --retry a scenario runs more than once: its last attempt counts, and
     // one that failed before passing is flaky (reported, never silently green).
     let mut results: Vec<ScenarioResult> = Vec::new();
@@ -652,7 +733,7 @@ fn summarise(
     if let Err(e) = crate::evidence::report::enrich_cucumber_json(&run_dir.join("cucumber.json"), &attempts) {
         eprintln!("note: cucumber.json could not be given the failures' screenshots: {e:#}");
     }
-    if interrupted.is_some() {
+    if interrupted.is_some() || expired.is_some() {
         // Cucumber's own writers stopped with the runner.
         std::fs::write(run_dir.join("junit.xml"), crate::evidence::report::junit(&results))?;
     } else if let Err(e) = crate::evidence::report::name_browsers_in_junit(&run_dir.join("junit.xml"), &browsers) {
@@ -734,6 +815,9 @@ fn summarise(
     if interrupted.is_some() {
         out(format!("INTERRUPTED: {stopped} scenario(s) stopped while running; the rest never started"));
     }
+    if let Some(cause) = &expired {
+        out(format!("the suite could not run to the end: {cause} ({skipped} scenario(s) not run, {stopped} stopped while running)"));
+    }
     out(format!("{passed} passed, {failed} failed, {skipped} skipped{flaky_note}"));
     let flaky_fails = run.opts.custom.fail_on_flaky && flaky > 0;
     // The after hook fails a scenario whose page reported an error late: a
@@ -757,7 +841,7 @@ fn summarise(
                 .all(|r| r.failure.as_deref().is_some_and(|f| f.contains(why)))
     };
     let sign_in_only = all_failures(SIGN_IN_FAILED);
-    if sign_in_only {
+    if sign_in_only && expired.is_none() {
         out("the suite could not run: sign-in failed (see above)".into());
     }
     // When no browser could start, nothing was tested either.
@@ -769,7 +853,7 @@ fn summarise(
         EXIT_INTERRUPTED
     } else if ok {
         EXIT_PASSED
-    } else if sign_in_only || no_browser {
+    } else if sign_in_only || no_browser || expired.is_some() {
         EXIT_COULD_NOT_RUN
     } else {
         EXIT_FAILED

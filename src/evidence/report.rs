@@ -107,6 +107,10 @@ pub fn junit(results: &[ScenarioResult]) -> String {
         let message = r.failure.as_deref().unwrap_or("");
         match r.outcome {
             Outcome::Passed => {}
+            // Not run (an expired session stopped the run): the reason with it.
+            Outcome::Skipped if !message.is_empty() => {
+                let _ = write!(xml, r#"<skipped message="{}"/>"#, esc(message.lines().next().unwrap_or("")));
+            }
             Outcome::Skipped => xml.push_str("<skipped/>"),
             Outcome::Failed => {
                 let _ = write!(xml, r#"<failure message="{}">{}</failure>"#, esc(message.lines().next().unwrap_or("")), esc(message));

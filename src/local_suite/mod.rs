@@ -44,6 +44,8 @@ pub struct Options {
     pub seed: Option<u64>,
     /// Markup variants (same texts and flow, other markup), see [`VARIANTS`].
     pub variants: Vec<String>,
+    /// How long a sign-in session lasts (None: until signed out).
+    pub session_lifetime: Option<Duration>,
 }
 
 /// Other builds of the same app, to prove the suite's locators and form
@@ -105,6 +107,7 @@ impl LocalSuite {
         let clock = options.today.map(Clock::Frozen).unwrap_or(Clock::System);
         let store = Arc::new(Store::with_seed(clock, options.faults.clone(), options.seed));
         check_variants(&options.variants)?;
+        store.set_session_lifetime(options.session_lifetime);
         if options.variants.iter().any(|v| v.starts_with("history")) {
             store.seed_history(HISTORY_TOKENS);
         }

@@ -120,7 +120,8 @@ pub enum BearerError {
 
 struct Inner {
     users: Vec<User>,
-    sessions: HashMap<String, u32>,
+    /// Session → (user, signed in at).
+    sessions: HashMap<String, (u32, std::time::Instant)>,
     tokens: Vec<TokenRecord>,
     next_id: u64,
 }
@@ -132,6 +133,8 @@ pub struct Store {
     seeded: Option<Mutex<rand::rngs::StdRng>>,
     clock: Mutex<Clock>,
     pub faults: Faults,
+    /// How long a sign-in session lasts (None: until signed out).
+    session_lifetime: Mutex<Option<std::time::Duration>>,
 }
 
 pub fn hash(value: &str) -> [u8; 32] {
@@ -238,6 +241,7 @@ impl Store {
             inner: Mutex::new(Inner { users, sessions: HashMap::new(), tokens: Vec::new(), next_id: 1 }),
             clock: Mutex::new(clock),
             faults,
+            session_lifetime: Mutex::new(None),
             seeded: seed.map(|s| Mutex::new(<rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(s))),
         };
         // Seed data relative to today, so a frozen clock gives identical pages.
@@ -297,7 +301,7 @@ impl Store {
             .find(|u| u.email.eq_ignore_ascii_case(email.trim()) && u.password == password)?;
         let id = user.id;
         let session = random_string(32);
-        inner.sessions.insert(session.clone(), id);
+        inner.sessions.insert(session.clone(), (id, std::time::Instant::now()));
         Some(session)
     }
 
@@ -312,7 +316,10 @@ impl Store {
 
     pub fn session_user(&self, session: &str) -> Option<User> {
         let inner = self.lock();
-        let id = *inner.sessions.get(session)?;
+        let (id, since) = *inner.sessions.get(session)?;
+        if self.session_lifetime().is_some_and(|life| since.elapsed() >= life) {
+            return None;
+        }
         inner.users.iter().find(|u| u.id == id).cloned()
     }
 
@@ -428,6 +435,16 @@ impl Store {
         Ok((user, view))
     }
 
+    /// Sessions signed in from now on, and those open, end this long after
+    /// their sign-in (`serve --session-lifetime-s N`); None: never.
+    pub fn set_session_lifetime(&self, lifetime: Option<std::time::Duration>) {
+        *self.session_lifetime.lock().unwrap_or_else(|e| e.into_inner()) = lifetime;
+    }
+
+    fn session_lifetime(&self) -> Option<std::time::Duration> {
+        *self.session_lifetime.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// A human's live token named exactly like the guide's example
     /// ("QA-Test-Token"), in the QA user's account, unless one is there
     /// already: the harness puts it there before a run, and the run must
@@ -496,6 +513,17 @@ mod tests {
         assert!(validate_expiry(TODAY, today, &f).is_ok());
         let f = Faults::parse(&["lenient-date-parsing".into()]).unwrap();
         assert_eq!(validate_expiry("2027/4/11", today, &f), Ok(d("2027-04-11")));
+    }
+
+    #[test]
+    fn a_session_ends_after_its_lifetime() {
+        let store = Store::new(Clock::Frozen(d(TODAY)), Faults::none());
+        let session = store.login(QA_EMAIL, QA_PASSWORD).unwrap();
+        assert!(store.session_user(&session).is_some());
+        store.set_session_lifetime(Some(std::time::Duration::ZERO));
+        assert!(store.session_user(&session).is_none(), "expired");
+        store.set_session_lifetime(None);
+        assert!(store.session_user(&session).is_some(), "no lifetime: until signed out");
     }
 
     #[test]
