@@ -100,13 +100,24 @@ if (rectsOnly) return { rects, changed: false };
 // a new document has no watcher yet, and a running animation counts as change.
 const seen = window.__e2eWatch;
 if (!seen) {
-  window.__e2eWatch = { changed: true };
+  window.__e2eWatch = { changed: true, roots: new WeakSet() };
   const mark = () => { window.__e2eWatch.changed = true; };
-  new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  window.__e2eWatch.observer = new MutationObserver(mark);
+  window.__e2eWatch.observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   for (const type of ['input', 'change', 'focusin', 'focusout', 'scroll', 'mouseover', 'mouseout', 'select', 'load', 'error'])
     document.addEventListener(type, mark, true);
   window.addEventListener('resize', mark);
   if (document.fonts) document.fonts.addEventListener('loadingdone', mark);
+}
+// A shadow root is outside the document's subtree for the observer: each is
+// watched from the first look that sees it (a new one is a change itself).
+if (hasShadowRoots()) {
+  for (const root of openRoots()) {
+    if (root === document || window.__e2eWatch.roots.has(root)) continue;
+    window.__e2eWatch.roots.add(root);
+    window.__e2eWatch.observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    window.__e2eWatch.changed = true;
+  }
 }
 const moving = document.getAnimations().some((a) => a.playState === 'running');
 const changed = !seen || window.__e2eWatch.changed || moving || window.__e2eWatch.moving;
@@ -149,14 +160,17 @@ window.__e2eExample = null;
 
 /// Freezes what would make two captures differ: transitions and animations
 /// jump to their end state, and the text caret is hidden.
-const FREEZE_JS: &str = r#"
-if (!document.getElementById('__e2e_freeze')) {
+/// Open shadow roots get the same rule (the page's styles do not reach into them).
+const FREEZE_JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
+const rule = '*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }';
+for (const root of hasShadowRoots() ? openRoots() : [document]) {
+  if (root.getElementById('__e2e_freeze')) continue;
   const s = document.createElement('style');
   s.id = '__e2e_freeze';
-  s.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }';
-  document.head.appendChild(s);
+  s.textContent = rule;
+  (root === document ? document.head : root).appendChild(s);
 }
-"#;
+"#);
 
 const SETTLED_JS: &str = r#"
 const done = arguments[arguments.length - 1];
