@@ -14,6 +14,11 @@
 //!   label, `aria-label`, `aria-labelledby` or a placeholder);
 //! - `text=Access Control`: the innermost element whose visible text is exactly that;
 //! - `css=...` and `xpath=...`: escape hatches for unusual markup.
+//!
+//! Each alternative is translated to XPath here; on a page with open shadow
+//! roots (web components) `role=`, `label=`, `text=` and `css=` are answered
+//! in the flat tree instead (`src/pages/locate.js`): XPath, and so `xpath=`,
+//! sees the light DOM only.
 
 use std::collections::BTreeMap;
 
