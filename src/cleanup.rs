@@ -108,6 +108,10 @@ pub struct Cleanup {
     /// A Create answer held no id where expected: from then on the run also
     /// tells its tokens by the rows that appear (as without DevTools).
     answers_unreadable: std::sync::atomic::AtomicBool,
+    /// The target took the browser's session for one of the suite's own API
+    /// calls in this run: a 401 later means the session expired, not that
+    /// the app keeps its session out of cookies.
+    api_took_session: std::sync::atomic::AtomicBool,
 }
 
 impl Cleanup {
@@ -121,6 +125,7 @@ impl Cleanup {
             profile_url: Mutex::new(None),
             cookies: Mutex::new(Vec::new()),
             answers_unreadable: Default::default(),
+            api_took_session: Default::default(),
         }
     }
 
@@ -265,6 +270,16 @@ impl Cleanup {
         (tokens.len() - still - never, still)
     }
 
+    /// One of the suite's own API calls was answered other than 401/403 with the browser's session.
+    pub fn api_took_session(&self) {
+        self.api_took_session.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the target took the browser's session for the suite's own API calls earlier in the run.
+    pub fn api_took_session_before(&self) -> bool {
+        self.api_took_session.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Whether the `[api]` paths are to be used.
     fn api(&self) -> bool {
         self.config.api.revoke_path.is_some() && self.config.api.tokens_path.is_some() && self.api_note.get().is_none()
@@ -330,7 +345,15 @@ impl Cleanup {
         if self.api() {
             let cookies = self.session(ui).await;
             match self.revoke_through_api(&cookies, &pending).await {
-                Ok(()) => return,
+                Ok(()) => {
+                    self.api_took_session();
+                    return;
+                }
+                // A session refused after the API took it: it expired; the
+                // Profile page this time (it signs in again), the API next time.
+                Err(e) if format!("{e:#}").contains("HTTP 401") && self.api_took_session_before() => {
+                    eprintln!("clean-up: the API refused the browser's session (expired?); revoking on the Profile page this time");
+                }
                 // Said once, in the summary; the rest of the run uses the Profile page.
                 Err(e) => {
                     let _ = self.api_note.set(crate::secret::redact(&format!("{e:#}")));

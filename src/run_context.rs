@@ -73,6 +73,8 @@ pub struct RunContext {
     /// No scenario starts after it ([`Self::stopped`] wakes the runner).
     pub session_expired: OnceLock<String>,
     stop: tokio::sync::Notify,
+    /// The password session was renewed (said once).
+    renewed_session: AtomicBool,
 }
 
 pub(crate) static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
@@ -109,6 +111,7 @@ impl RunContext {
             signed_in_cookies: Mutex::new(None),
             session_expired: OnceLock::new(),
             stop: tokio::sync::Notify::new(),
+            renewed_session: AtomicBool::new(false),
         }
     }
 
@@ -152,11 +155,29 @@ impl RunContext {
         lock(&self.signed_in_cookies).clone()
     }
 
+    /// The session of a password sign-in, reused by later scenarios. When it
+    /// differs from the one remembered, the remembered one had expired and the
+    /// scenario signed in again: said once, and the new one is used from now on.
     pub fn remember_signed_in_cookies(&self, cookies: Vec<thirtyfour::Cookie>) {
         for c in &cookies {
             crate::secret::Secret::new(c.value.clone());
         }
-        *lock(&self.signed_in_cookies) = Some(cookies);
+        let mut remembered = lock(&self.signed_in_cookies);
+        let pairs = |c: &[thirtyfour::Cookie]| {
+            let mut v: Vec<(String, String)> = c.iter().map(|c| (c.name.clone(), c.value.to_string())).collect();
+            v.sort();
+            v
+        };
+        if let Some(before) = remembered.as_ref()
+            && pairs(before) != pairs(&cookies)
+            && !self.renewed_session.swap(true, Ordering::SeqCst)
+        {
+            println!(
+                "note: the password session expired (or the app renewed it) after {} scenario(s); the suite signed in again and uses the new session from now on",
+                lock(&self.results).len()
+            );
+        }
+        *remembered = Some(cookies);
     }
 
     /// A guide picture: in docs mode, rewrite its baseline in screenshots/ or

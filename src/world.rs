@@ -57,6 +57,9 @@ pub struct AiSuiteWorld {
     /// Without the Create answers (no DevTools): the ids `[api] tokens_path`
     /// listed before the step, to tell the tokens a step created.
     listed_before: Option<std::collections::HashSet<String>>,
+    /// Why the server refused the suite's own call with the browser's
+    /// session (401/403), when the suite can tell: the session expired.
+    pub api_refusal: Option<String>,
 }
 
 /// Printed by cucumber for a failed step with -vv: never the token value.
@@ -95,6 +98,7 @@ impl AiSuiteWorld {
             expiry_not_taken: false,
             last_capture: None,
             listed_before: None,
+            api_refusal: None,
         })
     }
 
@@ -131,6 +135,19 @@ impl AiSuiteWorld {
         let cookies = self.ui()?.page.cookies().await?;
         let (status, identity) =
             crate::api::create_bypassing_the_page_identified(&self.run.base_url, &self.run.config.api, &cookies, name, expiry).await?;
+        self.api_refusal = None;
+        if matches!(status, 401 | 403) {
+            // The session worked for the suite's own calls before: it has expired now.
+            if self.run.cleanup.api_took_session_before() {
+                self.api_refusal = Some(
+                    ": the browser's session was refused although the suite's own API calls worked with it earlier in this run: \
+                     the session has expired (sign in again, or refresh the injected session)"
+                        .into(),
+                );
+            }
+        } else {
+            self.run.cleanup.api_took_session();
+        }
         if (200..300).contains(&status) {
             match identity {
                 Some(identity) => {
@@ -293,7 +310,15 @@ impl AiSuiteWorld {
                 Ok((p, _)) => p.display().to_string(),
                 Err(e) => format!("(none: {e:#})"),
             };
-            let mut message = format!("{e:#}\n    step:       {text}\n    page:       {url}\n    screenshot: {screenshot}");
+            // A step that ends on the sign-in page: the session ended (it expired), not the product's promise.
+            let cause = format!("{e:#}");
+            let on_sign_in = !cause.contains(crate::pages::login::SIGN_IN_FAILED)
+                && match self.ui() {
+                    Ok(ui) => matches!(ui.try_find(crate::locators::key::LOGIN_PAGE, None).await, Ok(Some(_))),
+                    Err(_) => false,
+                };
+            let cause = if on_sign_in { format!("the session ended during this step (the page shows the sign-in page; it expired?): {cause}") } else { cause };
+            let mut message = format!("{cause}\n    step:       {text}\n    page:       {url}\n    screenshot: {screenshot}");
             if let Some(dom) = &dom {
                 message.push_str(&format!("\n    DOM:        {}", dom.display()));
             }

@@ -26,9 +26,8 @@ async fn signed_in(w: &mut AiSuiteWorld, step: &Step) {
             login.inject_cookies(cookies, &config.start_path).await?;
         }
         login.open_signed_in(&config.start_path, config.credentials.as_ref()).await?;
-        if w.run.signed_in_cookies().is_none() {
-            w.run.remember_signed_in_cookies(ui.page.cookies().await?);
-        }
+        // The session now (a new one if the remembered one expired: said once).
+        w.run.remember_signed_in_cookies(ui.page.cookies().await?);
         Ok(())
     })
     .await
