@@ -30,12 +30,14 @@ fn a_build_with_a_native_date_picker_passes_the_whole_suite() {
     assert!(!converted.iter().any(|l| l.contains("of today ") || l.contains("yesterday")), "real dates are typed as usual");
 }
 
-/// The whole suite against a local AI Suite built with `variants`, configured
-/// only as the README says for staging (URL, credentials, user name and
-/// role, the `[api]` paths; no `[locators]`): every scenario passes, the run
-/// said each of `seen` (which allowed behaviour it met), nothing it created
-/// is left Active, and every token it did not create is as it was.
-async fn whole_suite_as_staging(variants: &[&str], seen: &[&str]) {
+/// The whole suite against a local AI Suite built with `variants`, run by
+/// `pipelines` runs at the same time (one account shared, as on staging),
+/// each configured only as the README says for staging (URL, credentials,
+/// user name and role, the `[api]` paths; no `[locators]`): every scenario of
+/// every run passes, each run said each of `seen` (which allowed behaviour it
+/// met), nothing is left Active, and every token the runs did not create
+/// (the account's history, a human's live "QA-Test-Token") is as it was.
+async fn whole_suite_as_staging(variants: &[&str], pipelines: usize, seen: &[&str]) {
     let target =
         LocalSuite::start(local_suite::Options { variants: variants.iter().map(|v| v.to_string()).collect(), ..Default::default() }).await.unwrap();
     let before = target.store.all_tokens();
@@ -44,46 +46,53 @@ async fn whole_suite_as_staging(variants: &[&str], seen: &[&str]) {
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("staging.toml");
     std::fs::write(&config, "[api]\ntokens_path = \"/api/tokens\"\nrevoke_path = \"/api/tokens/{id}/revoke\"\n").unwrap();
-    let (url, config_path) = (target.url.clone(), config.to_string_lossy().to_string());
-    let (code, out) = tokio::task::spawn_blocking(move || {
-        suite(
-            &[
-                ("AI_SUITE_URL", &url),
-                ("AI_SUITE_USERNAME", QA_EMAIL),
-                ("AI_SUITE_PASSWORD", QA_PASSWORD),
-                ("AI_SUITE_USER_NAME", "Quinn Avery"),
-                ("AI_SUITE_USER_ROLE", "Administrator"),
-                ("AI_SUITE_ALLOW_DESTRUCTIVE", "1"),
-                ("AI_SUITE_CONFIG", &config_path),
-            ],
-            &[],
-        )
-    })
-    .await
-    .unwrap();
-    all_passed(code, &out, 27);
-    for s in seen {
-        assert!(out.contains(s), "the run never said {s:?}: {}", tail(&out));
+    // Two cores: the browsers are shared out between the pipelines.
+    let sessions = (2 / pipelines).max(1).to_string();
+    let runs: Vec<(Vec<(String, String)>, Vec<String>)> = (0..pipelines)
+        .map(|i| {
+            let env = [
+                ("AI_SUITE_URL", target.url.clone()),
+                ("AI_SUITE_USERNAME", QA_EMAIL.to_string()),
+                ("AI_SUITE_PASSWORD", QA_PASSWORD.to_string()),
+                ("AI_SUITE_USER_NAME", "Quinn Avery".to_string()),
+                ("AI_SUITE_USER_ROLE", "Administrator".to_string()),
+                ("AI_SUITE_ALLOW_DESTRUCTIVE", "1".to_string()),
+                ("AI_SUITE_CONFIG", config.to_string_lossy().to_string()),
+                ("AI_SUITE_ARTIFACTS", dir.join(format!("pipeline-{i}")).to_string_lossy().to_string()),
+            ];
+            (env.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), vec!["-c".to_string(), sessions.clone()])
+        })
+        .collect();
+    // Together: the pipelines overlap for real (no other run takes a turn between them).
+    let results = tokio::task::spawn_blocking(move || common::run_binaries_together(runs)).await.unwrap();
+    for (code, out) in results {
+        all_passed(code, &out, 27);
+        for s in seen {
+            assert!(out.contains(s), "the run never said {s:?}: {}", tail(&out));
+        }
     }
     let after = target.store.all_tokens();
     let live: Vec<&str> = after.iter().filter(|t| t.id > last_id_before && t.status == "Active").map(|t| t.name.as_str()).collect();
-    assert!(live.is_empty(), "tokens the run left Active: {live:?}");
+    assert!(live.is_empty(), "tokens the runs left Active: {live:?}");
+    assert!(before.iter().any(|t| t.name == "QA-Test-Token" && t.status == "Active"), "the account has a human's live token");
     for old in &before {
         let now = after.iter().find(|t| t.id == old.id).expect("a token of the account vanished");
-        assert_eq!((&now.name, &now.status), (&old.name, &old.status), "the run changed a token it did not create");
+        assert_eq!((&now.name, &now.status), (&old.name, &old.status), "a run changed a token it did not create");
     }
     target.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A form that refuses on Create (Create always enabled), in an account with
-/// history: 150 older tokens (a human's live "QA-Test-Token" among them),
-/// tables paged 20 rows at a time, oldest first, so the new row is on the
-/// last page.
+/// Shared staging: two pipelines run the whole suite at the same time on
+/// one account with history (150 older tokens, a human's live
+/// "QA-Test-Token" among them; tables paged 20 rows at a time, oldest first,
+/// so each new row is on a later page), whose form refuses on Create
+/// (Create always enabled). Nothing may assume the run is alone.
 #[tokio::test(flavor = "multi_thread")]
-async fn the_whole_suite_passes_on_a_paged_account_with_history_that_validates_on_create() {
+async fn two_pipelines_at_once_on_a_paged_account_with_history_that_validates_on_create() {
     whole_suite_as_staging(
         &["history", "validate-on-submit"],
+        2,
         &[
             "the new token was found on page 8 of the table, reached with its \"Go to next page\" control",
             "An empty token name is rejected — the form refused the Token Name field: on Create, the reason \"Token name is required.\"",
@@ -99,21 +108,13 @@ async fn the_whole_suite_passes_on_a_paged_account_with_history_that_validates_o
 async fn the_whole_suite_passes_newest_first_with_dates_in_words() {
     whole_suite_as_staging(
         &["history-newest-first", "dates-words"],
+        1,
         &[
             "another user's token was found on the User Tokens tab on page 8 of the table",
             "An empty token name is rejected — the form refused the Token Name field: Create stayed disabled",
         ],
     )
     .await;
-}
-
-/// Web components as Shoelace documents them (buttons, dialogs and fields
-/// with their parts in open shadow roots, texts and buttons slotted into
-/// them): the whole suite with the default locators, none overridden.
-#[test]
-fn a_build_of_web_components_with_shadow_roots_passes_the_whole_suite() {
-    let (code, out) = suite(&[], &["--variant", "web-components"]);
-    all_passed(code, &out, 27);
 }
 
 #[test]

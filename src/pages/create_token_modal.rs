@@ -146,7 +146,10 @@ impl<'a> CreateTokenModal<'a> {
     /// own group (the largest ancestor that holds no other field), else an
     /// error-looking text there.
     pub async fn error_for(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
-        let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
+        // One look, no wait: callers poll (a dialog closing takes its fields with it).
+        let Some(field) = self.ui.try_find(key, Some(&self.dialog)).await? else {
+            anyhow::bail!("{what} is not in the Create API Token dialog (locator {key})");
+        };
         let ret = self
             .ui
             .page
@@ -207,7 +210,10 @@ impl<'a> CreateTokenModal<'a> {
     /// `required` or `pattern` field in a form without `novalidate`: the
     /// browser shows its bubble and does not submit), as its message.
     pub async fn browser_refuses(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
-        let field = self.ui.find_in(key, Some(&self.dialog), what).await?;
+        // One look, no wait: callers poll (a dialog closing takes its fields with it).
+        let Some(field) = self.ui.try_find(key, Some(&self.dialog)).await? else {
+            anyhow::bail!("{what} is not in the Create API Token dialog (locator {key})");
+        };
         let ret = self
             .ui
             .page

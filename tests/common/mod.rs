@@ -30,10 +30,44 @@ impl Drop for Turn {
     }
 }
 
+impl Turn {
+    /// Every turn at once: nothing else runs meanwhile.
+    fn take_all() -> Vec<Self> {
+        let mut running = RUNS.lock().unwrap_or_else(|e| e.into_inner());
+        while *running > 0 {
+            running = RUN_ENDED.wait(running).unwrap_or_else(|e| e.into_inner());
+        }
+        *running += AT_ONCE;
+        (0..AT_ONCE).map(|_| Turn).collect()
+    }
+}
+
 /// Runs `ai-suite-e2e ARGS` with only `env` set of the suite's variables;
 /// returns the exit code and stdout + stderr.
 pub fn run_binary(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
     let _turn = Turn::take();
+    run_unturned(env, args)
+}
+
+/// Several runs of the binary at the same time (pipelines sharing one
+/// target), and no other run meanwhile; their results in order.
+#[allow(dead_code)]
+pub fn run_binaries_together(runs: Vec<(Vec<(String, String)>, Vec<String>)>) -> Vec<(i32, String)> {
+    let _turns = Turn::take_all();
+    let handles: Vec<_> = runs
+        .into_iter()
+        .map(|(env, args)| {
+            std::thread::spawn(move || {
+                let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                run_unturned(&env, &args)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().expect("a run's thread panicked")).collect()
+}
+
+fn run_unturned(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ai-suite-e2e"));
     cmd.args(args);
     // An X display of its own where Xvfb can start one: two runs' clipboards never meet.
