@@ -137,10 +137,14 @@ async fn refused_or_created_whole(w: &mut AiSuiteWorld, step: &Step) {
         let label = "the Token Name field";
         let awaited = "the Token Created dialog, or the form refusing the token name";
         let outcome = crate::browser::wait::until(awaited, ui.config.wait, ui.config.poll, || async {
-            if let Some(modal) = CreateTokenModal::try_open(&ui).await? {
-                return Ok(modal.refusal_now(key::CREATE_TOKEN_NAME, label, submitted).await?.map(Outcome::Refused));
+            // The Token Created dialog first: the Create dialog may still be closing.
+            if TokenCreatedDialog::try_open(&ui).await?.is_some() {
+                return Ok(Some(Outcome::Created));
             }
-            Ok(TokenCreatedDialog::try_open(&ui).await?.map(|_| Outcome::Created))
+            match CreateTokenModal::try_open(&ui).await? {
+                Some(modal) => Ok(modal.refusal_now(key::CREATE_TOKEN_NAME, label, submitted).await?.map(Outcome::Refused)),
+                None => Ok(None),
+            }
         })
         .await?;
         match outcome {
