@@ -141,15 +141,19 @@ impl<'a> CreateTokenModal<'a> {
         self.ui.page.is_enabled(&b).await
     }
 
+    /// A field of the dialog, one look, no wait: callers poll (a dialog
+    /// closing takes its fields with it).
+    async fn field_now(&self, key: Key, what: &str) -> anyhow::Result<Element> {
+        let field = self.ui.try_find(key, Some(&self.dialog)).await?;
+        field.ok_or_else(|| anyhow::anyhow!("{what} is not in the Create API Token dialog (locator {key})"))
+    }
+
     /// The inline error shown for a field: its `aria-errormessage` /
     /// `aria-describedby` target, else an alert or live region in the field's
     /// own group (the largest ancestor that holds no other field), else an
     /// error-looking text there.
     pub async fn error_for(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
-        // One look, no wait: callers poll (a dialog closing takes its fields with it).
-        let Some(field) = self.ui.try_find(key, Some(&self.dialog)).await? else {
-            anyhow::bail!("{what} is not in the Create API Token dialog (locator {key})");
-        };
+        let field = self.field_now(key, what).await?;
         let ret = self
             .ui
             .page
@@ -210,10 +214,7 @@ impl<'a> CreateTokenModal<'a> {
     /// `required` or `pattern` field in a form without `novalidate`: the
     /// browser shows its bubble and does not submit), as its message.
     pub async fn browser_refuses(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
-        // One look, no wait: callers poll (a dialog closing takes its fields with it).
-        let Some(field) = self.ui.try_find(key, Some(&self.dialog)).await? else {
-            anyhow::bail!("{what} is not in the Create API Token dialog (locator {key})");
-        };
+        let field = self.field_now(key, what).await?;
         let ret = self
             .ui
             .page
