@@ -290,6 +290,13 @@ if (!customElements.get('x-button')) {
       this.shadowRoot.querySelector('h2').textContent = label;
     }
   });
+  customElements.define('x-card', class extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' }).innerHTML =
+        '<section part="base"><header><h2 part="title"><slot name="title"></slot></h2></header><slot></slot></section>';
+    }
+  });
   customElements.define('x-input', class extends HTMLElement {
     constructor() {
       super();
@@ -367,6 +374,22 @@ async fn locators_pierce_open_shadow_roots() {
         ui.click(key::PROFILE_CREATE_TOKEN, None, "Create Token").await.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
         let clicks = ui.page.eval("return window.clicks || 0;", vec![]).await.unwrap();
         assert_eq!(clicks, json!(1), "{channel}: the click reached the inner button");
+
+        // A section by its heading across shadow boundaries: the heading in a card's
+        // shadow root (its text slotted), the table slotted into the same card.
+        if engine != Engine::XPath {
+            show_components(
+                &ui,
+                r#"<x-card><span slot="title">User Info</span><p>Quinn Avery</p></x-card>
+                   <x-card><span slot="title">API Tokens</span><table><tr><th>Name</th></tr><tr><td>t1</td></tr></table></x-card>"#,
+            )
+            .await;
+            let tokens = ui.find_region(key::PROFILE_API_TOKENS, Some(key::PROFILE_TOKENS_TABLE), "the API Tokens section").await;
+            let tokens = tokens.unwrap_or_else(|e| panic!("{channel}: {e:#}"));
+            assert_eq!(in_shadow(&tokens).await, "x-card > section", "{channel}: the card's section");
+            let text = ui.page.text(&tokens).await.unwrap();
+            assert!(text.contains("API Tokens") && text.contains("t1") && !text.contains("Quinn"), "{channel}: {text:?}");
+        }
 
         // Strict across shadow boundaries: a light-DOM button and one in a shadow root.
         show_components(&ui, r#"<button id="light">Create Token</button><x-button>Create Token</x-button>"#).await;

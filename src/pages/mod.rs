@@ -565,7 +565,10 @@ impl Ui {
     /// The region `title` names (see [`REGION_JS`]), optionally one that
     /// holds a visible match of `needs` (a locator key, searched inside it).
     pub async fn region_named_by(&self, title: &Element, needs: Option<Key>) -> anyhow::Result<Option<Element>> {
+        // The BiDi engine asks the driver, which a page script cannot: here the
+        // browser's computed roles stand in where it has them (else the XPath).
         let needs = match needs {
+            Some(k) if self.engine().await? == Engine::Bidi => self.page_specs(k, true),
             Some(k) => self.specs(k, true).await?,
             None => Vec::new(),
         };
