@@ -368,13 +368,22 @@ impl Cleanup {
                 return;
             }
         };
+        // The page object revokes the first row of a name: a name still live
+        // after it (another row of the same name) is not taken for revoked.
+        let still_live = async |name: &str| page.live_token_names().await.map(|live| live.iter().any(|n| n == name.trim())).unwrap_or(true);
         for (i, t) in &pending {
             match page.revoke(&t.name).await {
+                Ok(true) if still_live(&t.name).await => {
+                    eprintln!("clean-up: a row named {:?} is still Active on the Profile page: {} is left for the audit", t.name, t.label());
+                }
                 Ok(true) => self.mark(*i, true, true),
                 Ok(false) => match t.stored.as_deref().filter(|s| *s != t.name && !s.trim().is_empty()) {
                     // The product stored another name: its row, when exactly one live row has it.
                     Some(stored) => match page.live_token_names().await {
                         Ok(live) if live.iter().filter(|n| n.as_str() == stored.trim()).count() == 1 => match page.revoke(stored.trim()).await {
+                            Ok(true) if still_live(stored).await => {
+                                eprintln!("clean-up: the row named {stored:?} is still Active: {} is left for the audit", t.label())
+                            }
                             Ok(found) => self.mark(*i, found, found),
                             Err(e) => eprintln!("clean-up: could not revoke {}: {e:#}", t.label()),
                         },
