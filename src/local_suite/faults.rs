@@ -46,6 +46,7 @@ faults! {
     TokensRefresh500 = "tokens-refresh-500", step 1, probe "following the user guide": "the User Tokens table's refresh call answers 500 and the page keeps its stale rows";
     ProfileConsoleError = "profile-console-error", step 3, probe "following the user guide": "the Profile page logs a console.error while it works";
     TokenLoggedToConsole = "token-logged-to-console", step 7, probe "following the user guide": "the page logs the new token's full value to the console (console.log)";
+    NameRenderedAsHtml = "name-rendered-as-html", step 8, probe "looks like markup": "the API Tokens table renders a token's name as HTML (markup in a name runs)";
     TokenLoggedToConsoleDebug = "token-logged-to-console-debug", step 7, probe "following the user guide": "the page logs the new token's full value at debug level (console.debug)";
 }
 

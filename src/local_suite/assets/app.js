@@ -653,7 +653,7 @@
       const res = await api("GET", "/api/tokens");
       rows = res.data;
       const columns = [
-        { title: "Name", cell: (r) => r.name },
+        { title: "Name", cell: (r) => fault("name-rendered-as-html") ? Object.assign(h("span", {}), { innerHTML: r.name }) : r.name },
         { title: "Token", cell: (r) => r.masked, mono: true },
         { title: "Created", cell: (r) => shownDate(r.created) },
         { title: "Last Used", cell: (r) => shownDate(r.last_used) },
