@@ -340,7 +340,7 @@ impl Config {
         }
         // Session values are credentials: never printed, painted over, scanned for.
         for v in session.cookies.values().chain(session.local_storage.values()) {
-            Secret::new(v.clone());
+            Secret::session(v.clone());
         }
         let credentials = match (&target, username, password) {
             (_, Some(username), Some(password)) => Some(Credentials { username, password: Secret::password(password) }),

@@ -160,7 +160,7 @@ impl RunContext {
     /// scenario signed in again: said once, and the new one is used from now on.
     pub fn remember_signed_in_cookies(&self, cookies: Vec<thirtyfour::Cookie>) {
         for c in &cookies {
-            crate::secret::Secret::new(c.value.clone());
+            crate::secret::Secret::session(c.value.clone());
         }
         let mut remembered = lock(&self.signed_in_cookies);
         let pairs = |c: &[thirtyfour::Cookie]| {

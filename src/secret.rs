@@ -38,6 +38,17 @@ impl Secret {
         s
     }
 
+    /// A value of the browser's session (a cookie, a localStorage token):
+    /// named so when the page is caught writing it.
+    pub fn session(value: impl Into<String>) -> Self {
+        let s = Self::new(value);
+        let mut v = sessions().lock().unwrap_or_else(|e| e.into_inner());
+        if !v.contains(&s.0) {
+            v.push(s.0.clone());
+        }
+        s
+    }
+
     /// The real value: only for typing it into a field or an Authorization header.
     pub fn expose(&self) -> &str {
         &self.0
@@ -56,6 +67,11 @@ impl std::fmt::Display for Secret {
     }
 }
 
+fn sessions() -> &'static Mutex<Vec<String>> {
+    static SESSIONS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    SESSIONS.get_or_init(|| Mutex::new(Vec::new()))
+}
+
 fn passwords() -> &'static Mutex<Vec<String>> {
     static PASSWORDS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
     PASSWORDS.get_or_init(|| Mutex::new(Vec::new()))
@@ -66,6 +82,8 @@ fn passwords() -> &'static Mutex<Vec<String>> {
 pub fn describe(value: &str) -> &'static str {
     if passwords().lock().unwrap_or_else(|e| e.into_inner()).iter().any(|p| p == value) {
         "a password it typed"
+    } else if sessions().lock().unwrap_or_else(|e| e.into_inner()).iter().any(|p| p == value) {
+        "the browser's session"
     } else if is_token_like(value) {
         "the new token"
     } else {
