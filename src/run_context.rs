@@ -415,7 +415,7 @@ impl RunContext {
         if !injected || self.session_expired.get().is_some() {
             return false;
         }
-        let says = s.failure.as_deref().is_some_and(|f| f.contains("the session is invalid or expired"));
+        let says = s.failure.as_deref().is_some_and(|f| f.contains("the session is invalid or expired") || f.contains("the session ended during this step") || f.contains("the session has expired"));
         let shows_sign_in = match (&s.ui, says) {
             (_, true) => true,
             (Some(ui), false) => matches!(ui.try_find(crate::locators::key::LOGIN_PAGE, None).await, Ok(Some(_))),

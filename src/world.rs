@@ -317,7 +317,19 @@ impl AiSuiteWorld {
                     Ok(ui) => matches!(ui.try_find(crate::locators::key::LOGIN_PAGE, None).await, Ok(Some(_))),
                     Err(_) => false,
                 };
-            let cause = if on_sign_in { format!("the session ended during this step (the page shows the sign-in page; it expired?): {cause}") } else { cause };
+            // Or the target answered the page's own request with 401 during the step.
+            // (Only once the session has worked in this scenario: a step passed.)
+            let worked = self.session.as_ref().is_some_and(|s| s.steps.iter().any(|st| st.passed && st.index < n));
+            let refused = recorder.as_ref().filter(|_| worked).and_then(|r| {
+                r.events().into_iter().find(|e| e.step == n && e.kind == crate::browser::recorder::EventKind::Request && e.status == Some(401))
+            });
+            let cause = if on_sign_in {
+                format!("the session ended during this step (the page shows the sign-in page; it expired?): {cause}")
+            } else if let Some(e) = refused.filter(|_| !cause.contains(crate::pages::login::SIGN_IN_FAILED)) {
+                format!("the session ended during this step (the target answered the page's {} {} with 401; it expired?): {cause}", e.level, e.text)
+            } else {
+                cause
+            };
             let mut message = format!("{cause}\n    step:       {text}\n    page:       {url}\n    screenshot: {screenshot}");
             if let Some(dom) = &dom {
                 message.push_str(&format!("\n    DOM:        {}", dom.display()));
