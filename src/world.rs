@@ -310,16 +310,18 @@ impl AiSuiteWorld {
                 Ok((p, _)) => p.display().to_string(),
                 Err(e) => format!("(none: {e:#})"),
             };
+            // Only once the session has worked in this scenario (a step passed):
+            // a failure while signing in is not a session that ended.
+            let worked = self.session.as_ref().is_some_and(|s| s.steps.iter().any(|st| st.passed && st.index < n));
             // A step that ends on the sign-in page: the session ended (it expired), not the product's promise.
             let cause = format!("{e:#}");
-            let on_sign_in = !cause.contains(crate::pages::login::SIGN_IN_FAILED)
+            let on_sign_in = worked
+                && !cause.contains(crate::pages::login::SIGN_IN_FAILED)
                 && match self.ui() {
                     Ok(ui) => matches!(ui.try_find(crate::locators::key::LOGIN_PAGE, None).await, Ok(Some(_))),
                     Err(_) => false,
                 };
             // Or the target answered the page's own request with 401 during the step.
-            // (Only once the session has worked in this scenario: a step passed.)
-            let worked = self.session.as_ref().is_some_and(|s| s.steps.iter().any(|st| st.passed && st.index < n));
             let refused = recorder.as_ref().filter(|_| worked).and_then(|r| {
                 r.events().into_iter().find(|e| e.step == n && e.kind == crate::browser::recorder::EventKind::Request && e.status == Some(401))
             });

@@ -28,11 +28,38 @@ const byXPath = (xpath, from) => {
   return out;
 };
 
+// Where the browser computes no roles and names for scripts (Firefox), on a
+// page with shadow roots that its WebDriver BiDi lookup does not enter: the
+// roles HTML gives its elements and the names ARIA gives them, read in the
+// flat tree. An approximation of the browser's own computation, for the
+// controls a guide names (buttons, links, fields, dialogs, headings, tabs).
+const implicitRole = (el) => {
+  const t = el.localName, type = (el.getAttribute('type') || 'text').toLowerCase();
+  if (/^h[1-6]$/.test(t)) return 'heading';
+  if (t === 'input') return ['button', 'submit', 'reset', 'image'].includes(type) ? 'button' : type === 'checkbox' ? 'checkbox' : type === 'radio' ? 'radio' : type === 'search' ? 'searchbox' : 'textbox';
+  if (t === 'a') return el.hasAttribute('href') ? 'link' : '';
+  return { button: 'button', textarea: 'textbox', select: 'combobox', dialog: 'dialog', table: 'table', tr: 'row', td: 'cell',
+    th: 'columnheader', ul: 'list', ol: 'list', li: 'listitem', nav: 'navigation', main: 'main', img: 'img' }[t] || '';
+};
+const roleOf = (el) => (computed ? el.computedRole : (el.getAttribute('role') || '').trim().split(/\s+/)[0] || implicitRole(el));
+const flatText = (el) => (el ? norm(flatTextNodes(el).map((n) => n.nodeValue).join('')) : '');
+const NAMED_BY_CONTENT = ['button', 'link', 'heading', 'menuitem', 'tab', 'cell', 'columnheader', 'option', 'checkbox', 'radio'];
+const nameOf = (el) => {
+  if (computed) return norm(el.computedName);
+  const root = el.getRootNode();
+  const ids = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+  if (ids.length) return norm(ids.map((id) => flatText(root.getElementById(id))).join(' '));
+  if (el.getAttribute('aria-label')) return norm(el.getAttribute('aria-label'));
+  if (el.labels && el.labels.length) return norm([...el.labels].map(flatText).join(' '));
+  if (NAMED_BY_CONTENT.includes(roleOf(el))) { const t = flatText(el); if (t) return t; }
+  return norm(el.getAttribute('title') || el.getAttribute('placeholder') || '');
+};
+
 const answers = (q, el) => {
-  if (q.label !== undefined) return isField(el) && norm((el.computedName || '').replace(/\*/g, '')) === q.label;
-  if (!q.roles.includes(el.computedRole)) return false;
+  if (q.label !== undefined) return isField(el) && nameOf(el).replace(/\*/g, '').trim() === q.label;
+  if (!q.roles.includes(roleOf(el))) return false;
   if (q.name === null) return true;
-  const n = norm(el.computedName);
+  const n = nameOf(el);
   return q.contains ? n.toLowerCase().includes(q.name.toLowerCase()) : n === q.name;
 };
 
@@ -69,8 +96,10 @@ const byText = (value, from) => {
 // Every element an alternative matches under `from`, shown or not.
 const matchesAll = (alt, from) => {
   let found;
+  // Asked only for what WebDriver BiDi could not see: inside shadow roots.
+  if (alt.shadowOnly && !hasShadowRoots()) return [];
   if (typeof alt === 'string') found = byXPath(alt, from);
-  else if (alt.ax && computed) found = byAx(alt.ax, from);
+  else if (alt.ax && (computed || alt.shadowOnly)) found = byAx(alt.ax, from);
   else if (alt.css !== undefined && hasShadowRoots()) found = byCss(alt.css, from);
   else if (alt.text !== undefined && hasShadowRoots()) found = byText(alt.text, from);
   else found = byXPath(alt.xpath, from);

@@ -417,6 +417,15 @@ impl Ui {
                 _ => None,
             };
             let found = match by_bidi {
+                // Firefox's BiDi lookup does not enter shadow roots: the page's
+                // own flat-tree reading answers there (nothing on a page without any).
+                Some(found) if found.is_empty() => {
+                    let mut spec = alt_spec(alt, scope.is_some(), Engine::AxTree);
+                    if let Some(o) = spec.as_object_mut() {
+                        o.insert("shadowOnly".into(), Value::Bool(true));
+                    }
+                    self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![spec], scope, "all")).await?
+                }
                 Some(found) => found,
                 None => {
                     let spec = alt_spec(alt, scope.is_some(), engine);
