@@ -117,6 +117,27 @@ async fn the_whole_suite_passes_newest_first_with_dates_in_words() {
     .await;
 }
 
+/// Web components as Shoelace documents them (buttons, dialogs and fields
+/// with their parts in open shadow roots, texts and buttons slotted into
+/// them): the whole suite with the default locators, none overridden.
+#[test]
+fn a_build_of_web_components_with_shadow_roots_passes_the_whole_suite() {
+    let (code, out) = suite(&[], &["--variant", "web-components"]);
+    all_passed(code, &out, 27);
+}
+
+/// The same build in Firefox, whose WebDriver BiDi lookup does not enter
+/// shadow roots (the page's flat-tree reading answers there): the guide's
+/// scenario, the menu, a refusal, and Cancel.
+#[test]
+fn a_build_of_web_components_passes_in_firefox() {
+    let (code, out) = suite(
+        &[],
+        &["--browser", "firefox", "--variant", "web-components", "--name", "following the user guide|avatar menu|empty token name|Cancel closes"],
+    );
+    all_passed(code, &out, 4);
+}
+
 #[test]
 fn a_build_with_other_markup_passes_with_the_default_locators() {
     let (code, out) = suite(
