@@ -2,6 +2,8 @@
 
 use crate::locators::key;
 use super::Ui;
+use super::pager::{self, Sweep};
+use super::profile_page::Record;
 use super::table::Table;
 
 pub struct AccessControlPage<'a> {
@@ -34,23 +36,17 @@ impl<'a> AccessControlPage<'a> {
     }
 
     /// The first row, on any page of the User Tokens table, whose values
-    /// `pred` accepts, and how it was found.
-    pub async fn find_row_where(
-        &self,
-        pred: impl Fn(&super::profile_page::Record) -> bool,
-    ) -> anyhow::Result<(Option<super::profile_page::Record>, super::pager::Sweep)> {
+    /// `pred` accepts, and how it was found (the table is left on its page).
+    pub async fn find_row_where(&self, pred: impl Fn(&Record) -> bool) -> anyhow::Result<(Option<Record>, Sweep)> {
         let columns = &self.ui.config.columns;
-        let names = |t: &Table| t.records(columns).iter().filter_map(|r| r.get("name").cloned()).collect();
-        super::pager::find(self.ui, || self.user_tokens_table(), || async { Ok(None) }, names, |t| t.records(columns).into_iter().find(|r| pred(r)))
-            .await
+        // One table on the page: its pager is the page's.
+        pager::find(self.ui, || self.user_tokens_table(), || async { Ok(None) }, |t| t.records(columns).into_iter().find(|r| pred(r))).await
     }
 
-    /// The row named `name` on whichever page of the User Tokens table holds
-    /// it (the table is left there), and how it was found.
-    pub async fn find_row(&self, name: &str) -> anyhow::Result<(Option<super::profile_page::Record>, super::pager::Sweep)> {
-        let columns = &self.ui.config.columns;
-        let names = |t: &Table| t.records(columns).iter().filter_map(|r| r.get("name").cloned()).collect();
-        // One table on the page: its pager is the page's.
-        super::pager::find(self.ui, || self.user_tokens_table(), || async { Ok(None) }, names, |t| t.row_named(name, columns)).await
+    /// Waits until the User Tokens table has, on any of its pages, the row
+    /// named exactly `name`; returns it and how it was found.
+    pub async fn wait_for_row_found(&self, name: &str, what: &str) -> anyhow::Result<(Record, Sweep)> {
+        let named = |r: &Record| r.get("name").map(String::as_str) == Some(name);
+        pager::wait_until_found(self.ui, what, "User Tokens table", || self.find_row_where(named)).await
     }
 }

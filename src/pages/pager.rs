@@ -3,6 +3,7 @@
 //! shadcn's Pagination, a data grid's footer), from its first page on with
 //! the next-page control, until the row is found or the last page is read.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use super::Ui;
@@ -51,27 +52,26 @@ impl Sweep {
     }
 }
 
+/// A few row names of a page (for a failure's few lines).
+fn some_names(t: &Table, columns: &BTreeMap<String, String>) -> Vec<String> {
+    t.records(columns).into_iter().filter_map(|r| r.get("name").cloned()).take(5).collect()
+}
+
 /// Reads the table on every page until `visit` returns `Some`: the page it
 /// shows first; then, when it has a pager, from the first page on (each page
 /// visited once). `read` reads the table as it shows now; `scope` finds the
-/// region its pager is in (None: the whole page); `names` gives a page's row
-/// names for a failure's few lines. The table stays on the page where the
-/// row was found (the next step acts on that row).
-pub async fn find<T, R, RF, S, SF>(
-    ui: &Ui,
-    read: R,
-    scope: S,
-    names: impl Fn(&Table) -> Vec<String>,
-    mut visit: impl FnMut(&Table) -> Option<T>,
-) -> anyhow::Result<(Option<T>, Sweep)>
+/// region its pager is in (None: the whole page). The table stays on the
+/// page where the row was found (the next step acts on that row).
+pub async fn find<T, R, RF, S, SF>(ui: &Ui, read: R, scope: S, mut visit: impl FnMut(&Table) -> Option<T>) -> anyhow::Result<(Option<T>, Sweep)>
 where
     R: Fn() -> RF,
     RF: Future<Output = anyhow::Result<Table>>,
     S: Fn() -> SF,
     SF: Future<Output = anyhow::Result<Option<Element>>>,
 {
+    let columns = &ui.config.columns;
     let shown = read().await?;
-    let mut sweep = Sweep { pages: 1, rows: shown.rows.len(), last_names: names(&shown).into_iter().take(5).collect(), ..Default::default() };
+    let mut sweep = Sweep { pages: 1, rows: shown.rows.len(), last_names: some_names(&shown, columns), ..Default::default() };
     if let Some(v) = visit(&shown) {
         return Ok((Some(v), sweep));
     }
@@ -89,7 +89,7 @@ where
         if !first_shown {
             sweep.pages += 1;
             sweep.rows += current.rows.len();
-            sweep.last_names = names(&current).into_iter().take(5).collect();
+            sweep.last_names = some_names(&current, columns);
             if let Some(v) = visit(&current) {
                 sweep.found_on = Some(page);
                 return Ok((Some(v), sweep));
@@ -104,6 +104,27 @@ where
         page += 1;
     }
     Ok((None, sweep))
+}
+
+/// Waits until `look` (a read of every page, see [`find`]) finds what it
+/// looks for; a timeout says, in one line, what the last read looked at.
+pub async fn wait_until_found<T, F, Fut>(ui: &Ui, what: &str, table: &str, look: F) -> anyhow::Result<(T, Sweep)>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = anyhow::Result<(Option<T>, Sweep)>>,
+{
+    let last: std::cell::RefCell<Option<Sweep>> = Default::default();
+    let r = wait::until(what, ui.config.wait, ui.config.poll, || async {
+        let (found, sweep) = look().await?;
+        let found = found.map(|v| (v, sweep.clone()));
+        *last.borrow_mut() = Some(sweep);
+        Ok(found)
+    })
+    .await;
+    r.map_err(|e| match last.into_inner() {
+        Some(s) => e.context(format!("the {table}: {}", s.looked_at())),
+        None => e,
+    })
 }
 
 /// A control's accessible name, as the browser computes it (its label or text elsewhere).

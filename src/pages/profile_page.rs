@@ -58,9 +58,19 @@ impl<'a> ProfilePage<'a> {
     /// Reads the table, page by page when it has a pager, until `visit`
     /// returns `Some` (see [`pager::find`]).
     async fn sweep<T>(&self, visit: impl FnMut(&Table) -> Option<T>) -> anyhow::Result<(Option<T>, Sweep)> {
+        pager::find(self.ui, || self.tokens_table(), || self.section(), visit).await
+    }
+
+    /// Every row of the table, over all its pages.
+    async fn all_records(&self) -> anyhow::Result<Vec<Record>> {
         let columns = &self.ui.config.columns;
-        let names = |t: &Table| t.records(columns).iter().filter_map(|r| r.get("name").cloned()).collect();
-        pager::find(self.ui, || self.tokens_table(), || self.section(), names, visit).await
+        let mut all = Vec::new();
+        self.sweep(|t| {
+            all.extend(t.records(columns));
+            None::<()>
+        })
+        .await?;
+        Ok(all)
     }
 
     /// The row named `name` matching `pred`, on whichever page of the table
@@ -79,19 +89,7 @@ impl<'a> ProfilePage<'a> {
 
     /// [`Self::wait_for_row`], and how the row was found.
     pub async fn wait_for_row_found(&self, name: &str, what: &str, pred: impl Fn(&Record) -> bool) -> anyhow::Result<(Record, Sweep)> {
-        let ui = self.ui;
-        let last: std::cell::RefCell<Option<Sweep>> = Default::default();
-        let r = wait::until(what, ui.config.wait, ui.config.poll, || async {
-            let (row, sweep) = self.find_row(name, &pred).await?;
-            let found = row.map(|r| (r, sweep.clone()));
-            *last.borrow_mut() = Some(sweep);
-            Ok(found)
-        })
-        .await;
-        r.map_err(|e| match last.into_inner() {
-            Some(s) => e.context(format!("the API Tokens table: {}", s.looked_at())),
-            None => e,
-        })
+        pager::wait_until_found(self.ui, what, "API Tokens table", || self.find_row(name, &pred)).await
     }
 
     /// All rows of the API Tokens table, and those named `name` (trimmed).
@@ -119,47 +117,24 @@ impl<'a> ProfilePage<'a> {
             Ok((t.rows.len() >= shown_before.min(1)).then_some(()))
         })
         .await?;
-        let columns = &ui.config.columns;
-        let mut n = 0;
-        self.sweep(|t| {
-            n += named(t, columns, name);
-            None::<()>
-        })
-        .await?;
-        Ok(n)
+        Ok(self.all_records().await?.iter().filter(|r| is_named(r, name)).count())
     }
 
     /// Rows named `name` (trimmed) whose status is `status`, on every page.
     pub async fn rows_named_with_status(&self, name: &str, status: &str) -> anyhow::Result<usize> {
-        let columns = &self.ui.config.columns;
-        let mut n = 0;
-        self.sweep(|t| {
-            n += t
-                .records(columns)
-                .iter()
-                .filter(|r| r.get("name").map(|v| v.trim()) == Some(name.trim()) && r.get("status").map(|v| v.trim()) == Some(status))
-                .count();
-            None::<()>
-        })
-        .await?;
-        Ok(n)
+        let has_status = |r: &Record| r.get("status").map(|v| v.trim()) == Some(status);
+        Ok(self.all_records().await?.iter().filter(|r| is_named(r, name) && has_status(r)).count())
     }
 
-    /// Names of the tokens the table lists as not revoked (nor expired).
+    /// Names of the tokens the table lists as not revoked (nor expired), on every page.
     pub async fn live_token_names(&self) -> anyhow::Result<Vec<String>> {
-        let columns = &self.ui.config.columns;
-        let mut live = Vec::new();
-        self.sweep(|t| {
-            live.extend(
-                t.records(columns)
-                    .iter()
-                    .filter(|r| r.get("status").is_some_and(|s| s.trim() == "Active"))
-                    .filter_map(|r| r.get("name").map(|n| n.trim().to_string())),
-            );
-            None::<()>
-        })
-        .await?;
-        Ok(live)
+        Ok(self
+            .all_records()
+            .await?
+            .iter()
+            .filter(|r| r.get("status").is_some_and(|s| s.trim() == "Active"))
+            .filter_map(|r| r.get("name").map(|n| n.trim().to_string()))
+            .collect())
     }
 
     pub async fn click_create_token(&self) -> anyhow::Result<()> {
@@ -236,8 +211,13 @@ pub fn is_purple((r, g, b): (u8, u8, u8)) -> bool {
     b as i32 > g as i32 + 60 && r as i32 > g as i32 + 20 && b >= r
 }
 
+/// The row's name is `name` (both trimmed).
+fn is_named(r: &Record, name: &str) -> bool {
+    r.get("name").map(|n| n.trim()) == Some(name.trim())
+}
+
 fn named(t: &Table, columns: &std::collections::BTreeMap<String, String>, name: &str) -> usize {
-    t.records(columns).iter().filter(|r| r.get("name").map(|n| n.trim()) == Some(name.trim())).count()
+    t.records(columns).iter().filter(|r| is_named(r, name)).count()
 }
 
 #[cfg(test)]

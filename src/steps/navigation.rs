@@ -75,7 +75,11 @@ async fn includes_other_users(w: &mut AiSuiteWorld, step: &Step) {
             .map(|s| s.trim().to_lowercase())
             .collect();
         let page = AccessControlPage::new(ui);
-        let first_user = page.user_tokens_table().await?.records(&ui.config.columns).first().and_then(|r| r.get("user").cloned());
+        // Who I am unknown: any user but the first row's counts as another.
+        let first_user = match me.is_empty() {
+            true => page.user_tokens_table().await?.records(&ui.config.columns).first().and_then(|r| r.get("user").cloned()),
+            false => None,
+        };
         // Another user's row, on whichever page of a long list it is; who I
         // am unknown (an SSO session without a user name): two users at least.
         let other = |r: &crate::pages::profile_page::Record| {

@@ -193,18 +193,8 @@ async fn on_user_tokens(w: &mut AiSuiteWorld, step: &Step) {
         let page = AccessControlPage::new(ui);
         page.open_from_navigation().await?;
         page.open_user_tokens_tab().await?;
-        let last = std::cell::RefCell::new(None);
-        let found = crate::browser::wait::until(&format!("the new token '{name}' on the User Tokens tab"), ui.config.wait, ui.config.poll, || async {
-            let (row, sweep) = page.find_row(&name).await?;
-            let found = row.map(|r| (r, sweep.how()));
-            *last.borrow_mut() = Some(sweep);
-            Ok(found)
-        })
-        .await;
-        let (row, how) = found.map_err(|e| match last.take() {
-            Some(s) => e.context(format!("the User Tokens table: {}", s.looked_at())),
-            None => e,
-        })?;
+        let (row, sweep) = page.wait_for_row_found(&name, &format!("the new token '{name}' on the User Tokens tab")).await?;
+        let how = sweep.how();
         w.note(format!("the new token was found on the User Tokens tab {how}"));
         check_row(&row, expiry, w.today())
     })
