@@ -30,6 +30,28 @@ fn a_build_with_a_native_date_picker_passes_the_whole_suite() {
     assert!(!converted.iter().any(|l| l.contains("of today ") || l.contains("yesterday")), "real dates are typed as usual");
 }
 
+/// How the README configures a run against staging, pointed at `target`:
+/// URL, credentials, user name and role, and a config file (written in
+/// `dir`) with the `[api]` paths; no `[locators]`, no `[columns]`. With the
+/// opt-in @destructive outline.
+fn as_staging(target: &LocalSuite, dir: &std::path::Path) -> Vec<(String, String)> {
+    std::fs::create_dir_all(dir).unwrap();
+    let config = dir.join("staging.toml");
+    std::fs::write(&config, "[api]\ntokens_path = \"/api/tokens\"\nrevoke_path = \"/api/tokens/{id}/revoke\"\n").unwrap();
+    [
+        ("AI_SUITE_URL", target.url.clone()),
+        ("AI_SUITE_USERNAME", QA_EMAIL.to_string()),
+        ("AI_SUITE_PASSWORD", QA_PASSWORD.to_string()),
+        ("AI_SUITE_USER_NAME", "Quinn Avery".to_string()),
+        ("AI_SUITE_USER_ROLE", "Administrator".to_string()),
+        ("AI_SUITE_ALLOW_DESTRUCTIVE", "1".to_string()),
+        ("AI_SUITE_CONFIG", config.to_string_lossy().to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 /// The whole suite against a local AI Suite built with `variants`, run by
 /// `pipelines` runs at the same time (one account shared, as on staging),
 /// each configured only as the README says for staging (URL, credentials,
@@ -43,24 +65,14 @@ async fn whole_suite_as_staging(variants: &[&str], pipelines: usize, seen: &[&st
     let before = target.store.all_tokens();
     let last_id_before = before.iter().map(|t| t.id).max().unwrap_or(0);
     let dir = std::env::temp_dir().join(format!("ai-suite-variants-{}-{}", variants.join("-"), std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("staging.toml");
-    std::fs::write(&config, "[api]\ntokens_path = \"/api/tokens\"\nrevoke_path = \"/api/tokens/{id}/revoke\"\n").unwrap();
+    let staging = as_staging(&target, &dir);
     // Two cores: the browsers are shared out between the pipelines.
     let sessions = (2 / pipelines).max(1).to_string();
     let runs: Vec<(Vec<(String, String)>, Vec<String>)> = (0..pipelines)
         .map(|i| {
-            let env = [
-                ("AI_SUITE_URL", target.url.clone()),
-                ("AI_SUITE_USERNAME", QA_EMAIL.to_string()),
-                ("AI_SUITE_PASSWORD", QA_PASSWORD.to_string()),
-                ("AI_SUITE_USER_NAME", "Quinn Avery".to_string()),
-                ("AI_SUITE_USER_ROLE", "Administrator".to_string()),
-                ("AI_SUITE_ALLOW_DESTRUCTIVE", "1".to_string()),
-                ("AI_SUITE_CONFIG", config.to_string_lossy().to_string()),
-                ("AI_SUITE_ARTIFACTS", dir.join(format!("pipeline-{i}")).to_string_lossy().to_string()),
-            ];
-            (env.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), vec!["-c".to_string(), sessions.clone()])
+            let mut env = staging.clone();
+            env.push(("AI_SUITE_ARTIFACTS".into(), dir.join(format!("pipeline-{i}")).to_string_lossy().to_string()));
+            (env, vec!["-c".to_string(), sessions.clone()])
         })
         .collect();
     // Together: the pipelines overlap for real (no other run takes a turn between them).
@@ -180,24 +192,11 @@ async fn every_kind_of_scenario_against_kit(kit: &str, marker: &str) {
     let js = client.get(format!("{}/assets/app.js", target.url)).send().await.unwrap().text().await.unwrap();
     assert!(js.contains(marker), "the served app has no {kit} markup ({marker:?})");
     let dir = std::env::temp_dir().join(format!("ai-suite-kit-{kit}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("staging.toml");
-    std::fs::write(&config, "[api]\ntokens_path = \"/api/tokens\"\nrevoke_path = \"/api/tokens/{id}/revoke\"\n").unwrap();
+    let staging = as_staging(&target, &dir);
     let last_id_before = target.store.all_tokens().iter().map(|t| t.id).max().unwrap_or(0);
-    let (url, config_path) = (target.url.clone(), config.to_string_lossy().to_string());
     let (code, out) = tokio::task::spawn_blocking(move || {
-        suite(
-            &[
-                ("AI_SUITE_URL", &url),
-                ("AI_SUITE_USERNAME", QA_EMAIL),
-                ("AI_SUITE_PASSWORD", QA_PASSWORD),
-                ("AI_SUITE_USER_NAME", "Quinn Avery"),
-                ("AI_SUITE_USER_ROLE", "Administrator"),
-                ("AI_SUITE_ALLOW_DESTRUCTIVE", "1"),
-                ("AI_SUITE_CONFIG", &config_path),
-            ],
-            &["--name", EVERY_KIND],
-        )
+        let env: Vec<(&str, &str)> = staging.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        suite(&env, &["--name", EVERY_KIND])
     })
     .await
     .unwrap();
