@@ -17,7 +17,7 @@
 //!
 //! Each alternative is translated to XPath here; on a page with open shadow
 //! roots (web components) `role=`, `label=`, `text=` and `css=` are answered
-//! in the flat tree instead (`src/pages/locate.js`): XPath, and so `xpath=`,
+//! in the flat tree instead (`src/browser/js/locate.js`): XPath, and so `xpath=`,
 //! sees the light DOM only.
 
 use std::collections::BTreeMap;

@@ -78,11 +78,7 @@ pub async fn read(path: ClipboardPath, driver: &WebDriver) -> anyhow::Result<Str
         ClipboardPath::Browser => {
             driver.set_script_timeout(Duration::from_secs(3)).await?;
             let ret = driver
-                .execute_async(
-                    "const done = arguments[arguments.length - 1];
-                     navigator.clipboard.readText().then(done, (e) => done('__error__:' + e));",
-                    vec![],
-                )
+                .execute_async(super::scripts::CLIPBOARD_READ, vec![])
                 .await?;
             let text = ret.json().as_str().unwrap_or_default().to_string();
             if let Some(err) = text.strip_prefix("__error__:") {

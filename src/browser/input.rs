@@ -9,47 +9,9 @@ use serde_json::json;
 use thirtyfour::prelude::*;
 
 use super::page::{Element, Page};
+use super::scripts;
 
 pub use crate::config::InputMode;
-
-/// Is the element ready for a click, and where? In one round trip: scrolled
-/// into view, enabled, not moving (no running finite transition or animation
-/// on it or an ancestor), and the topmost element at its centre (not covered by an
-/// overlay). Returns `[x, y]` in CSS px, or a string saying why not yet.
-/// Through open shadow roots: what is at the point is looked for down into
-/// them, and "inside" is in the flat tree (a slotted label inside a button).
-pub const CLICK_POINT_JS: &str = concat!(include_str!("flat_tree.js"), r#"
-const el = arguments[0];
-if (!el || !el.isConnected) return 'the element is no longer on the page';
-if (el.disabled || el.getAttribute('aria-disabled') === 'true') return 'the element is disabled';
-let r = el.getBoundingClientRect();
-if (r.width === 0 || r.height === 0) return 'the element has no size';
-if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) {
-  el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
-  r = el.getBoundingClientRect();
-}
-// (An endless animation, like a pulsing call to action, never settles: not waited for.)
-const moving = document.getAnimations().some((a) => a.playState === 'running' && a.effect && a.effect.target
-  && a.effect.target.contains && flatContains(a.effect.target, el) && a.effect.getComputedTiming().iterations !== Infinity);
-if (moving) return 'the element is still animating';
-const x = r.left + Math.min(r.width / 2, Math.max(1, r.width - 1)), y = r.top + r.height / 2;
-const hit = deepElementFromPoint(x, y);
-const ok = hit && (hit === el || flatContains(el, hit) || (hit.control && hit.control === el)
-  || (el.labels && Array.from(el.labels).includes(hit)));
-if (!ok) {
-  const d = hit ? hit.tagName.toLowerCase() + (hit.className && typeof hit.className === 'string' ? '.' + hit.className.trim().split(/\s+/).join('.') : '') : 'nothing';
-  return 'another element would receive the click: ' + d;
-}
-return [x, y];
-"#);
-
-/// Focuses a field and selects what it holds, so typing replaces it.
-const FOCUS_SELECT_JS: &str = concat!(include_str!("flat_tree.js"), r#"
-const el = arguments[0];
-if (deepActiveElement() !== el) el.focus();
-if (el.value && el.select) el.select();
-return deepActiveElement() === el;
-"#);
 
 /// Clicks `el` once it is actionable; `Ok(Err(reason))` while it is not.
 pub async fn try_click(page: &Page, mode: InputMode, el: &Element) -> anyhow::Result<Result<(), String>> {
@@ -66,7 +28,7 @@ pub async fn try_click(page: &Page, mode: InputMode, el: &Element) -> anyhow::Re
                 // through shadow roots (and still refuses a real overlay); then a
                 // pointer click at that point.
                 Err(e) if matches!(e.as_inner(), thirtyfour::error::WebDriverErrorInner::ElementClickIntercepted(_)) => {
-                    let point = page.eval(CLICK_POINT_JS, vec![el.into()]).await?;
+                    let point = page.eval(scripts::CLICK_POINT, vec![el.into()]).await?;
                     let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
                         return Ok(Err(point.as_str().unwrap_or("the element cannot be clicked").to_string()));
                     };
@@ -77,7 +39,7 @@ pub async fn try_click(page: &Page, mode: InputMode, el: &Element) -> anyhow::Re
             }
         }
         _ => {
-            let point = page.eval(CLICK_POINT_JS, vec![el.into()]).await?;
+            let point = page.eval(scripts::CLICK_POINT, vec![el.into()]).await?;
             let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
                 return Ok(Err(point.as_str().unwrap_or("the element cannot be clicked").to_string()));
             };
@@ -101,7 +63,7 @@ pub async fn type_text(page: &Page, mode: InputMode, field: &Element, text: &str
             field.send_keys(text).await?;
         }
         _ => {
-            let focused = page.eval(FOCUS_SELECT_JS, vec![field.into()]).await?;
+            let focused = page.eval(scripts::FOCUS_SELECT, vec![field.into()]).await?;
             anyhow::ensure!(focused.as_bool() == Some(true), "the field could not take the keyboard focus");
             if text.is_empty() {
                 // Nothing to insert: clear the selection like a Delete key press.

@@ -10,6 +10,7 @@ pub mod firefox;
 pub mod input;
 pub mod page;
 pub mod recorder;
+pub mod scripts;
 pub mod wait;
 
 use std::path::{Path, PathBuf};

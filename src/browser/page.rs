@@ -286,10 +286,9 @@ impl Page {
     }
 
     /// The element's rendered text (`innerText`; in the flat tree where
-    /// shadow roots are involved, see `flat_tree.js`).
+    /// shadow roots are involved, see `js/flat_tree.js`).
     pub async fn text(&self, el: &Element) -> anyhow::Result<String> {
-        const JS: &str = concat!(include_str!("flat_tree.js"), "return flatInnerText(arguments[0]);");
-        let v = self.eval(&format!("{STALE_CHECK} {JS}"), vec![el.into()]).await?;
+        let v = self.eval(&format!("{STALE_CHECK} {}", super::scripts::INNER_TEXT), vec![el.into()]).await?;
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 

@@ -14,180 +14,13 @@ use image::{Rgba, RgbaImage};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::browser::scripts;
 use crate::pages::Ui;
 use crate::sync::lock;
-
-/// What the scripts that look for the Token Created dialog's value share:
-/// `all(xpath, context, alternatives)` (the elements an XPath matches; where
-/// the page has open shadow roots, what the locator's alternatives match in
-/// the flat tree, see `locate.js`), `textsIn(container)` (its text nodes, in
-/// the flat tree there too) and `tokenLike` (one long word, as a token looks
-/// wherever a build shows it).
-macro_rules! dialog_js {
-    () => {
-        concat!(include_str!("../browser/flat_tree.js"), include_str!("../pages/locate.js"), r#"
-const all = (xp, ctx, alts) => {
-  if (alts && hasShadowRoots()) return [...new Set(alts.flatMap((alt) => matchesAll(alt, ctx)))];
-  const snap = document.evaluate(xp, ctx, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-  const out = [];
-  for (let i = 0; i < snap.snapshotLength; i++) if (snap.snapshotItem(i) instanceof Element) out.push(snap.snapshotItem(i));
-  return out;
-};
-const textsIn = (c) => {
-  if (hasShadowRoots()) return flatTextNodes(c);
-  const out = [], walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
-  while (walk.nextNode()) out.push(walk.currentNode);
-  return out;
-};
-const tokenLike = /^[A-Za-z0-9_.~+\/=-]{24,}$/;
-// What a value element shows: a field's value, else its text.
-const shows = (el) => (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el.value : el.textContent || '').trim();
-"#)
-    };
-}
-
-/// Rectangles (CSS px) of everything secret on the page: password fields, any
-/// text node holding a known secret, the Token Created dialog's value, and
-/// whatever the `secret` locators of the config match; each with the element
-/// it belongs to, and whether it shows (an element at opacity 0 does not,
-/// but it may by the time the frame is made). With a third argument, only the
-/// rectangles (the change watcher is left alone): the capture looks again once
-/// the frame is made (see [`cover`]). Open shadow roots are searched too.
-const SECRET_RECTS_JS: &str = concat!(dialog_js!(), r#"
-const [secrets, xpaths, rectsOnly, example] = arguments;
-// A document still without a body shows nothing yet.
-if (!document.body) return { rects: [], changed: true };
-const rects = [];
-const showing = (el) => !el || !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
-// The same element has the same id in both looks.
-const ids = window.__e2eIds || (window.__e2eIds = { map: new WeakMap(), next: 0 });
-const idOf = (el) => { if (!el) return 0; if (!ids.map.has(el)) ids.map.set(el, ++ids.next); return ids.map.get(el); };
-const add = (r, el) => { if (r.width > 0 && r.height > 0) rects.push({ x: r.left, y: r.top, w: r.width, h: r.height, id: idOf(el), shown: showing(el) }); };
-deepQueryAll('input[type=password]').forEach((el) => add(el.getBoundingClientRect(), el));
-for (const root of hasShadowRoots() ? openRoots() : [document]) {
-  const walker = document.createTreeWalker(root === document ? document.body : root, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const node = walker.currentNode;
-    if (secrets.some((s) => node.nodeValue.includes(s))) {
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      for (const r of range.getClientRects()) add(r, node.parentElement);
-      if (node.parentElement) add(node.parentElement.getBoundingClientRect(), node.parentElement);
-    }
-  }
-}
-deepQueryAll('input, textarea').forEach((el) => {
-  if (secrets.some((s) => (el.value || '').includes(s))) add(el.getBoundingClientRect(), el);
-});
-
-// Inside the Token Created dialog: its value's field, and any text that looks
-// like a token (one long word), wherever the build shows it.
-for (const [container, inner, containerAlts, innerAlts] of xpaths) {
-  for (const c of all(container, document, containerAlts)) {
-    for (const el of all(inner, c, innerAlts)) if (!example || shows(el) !== example) add(el.getBoundingClientRect(), el);
-    for (const node of textsIn(c)) {
-      if (!tokenLike.test(node.nodeValue.trim())) continue;
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      for (const r of range.getClientRects()) add(r, node.parentElement);
-    }
-  }
-}
-if (rectsOnly) return { rects, changed: false };
-// Has the page changed since the last capture? A watcher of our own (not a
-// hook in the target) notes DOM changes, typing, focus, scrolling, hovering,
-// images and fonts arriving;
-// a new document has no watcher yet, and a running animation counts as change.
-const seen = window.__e2eWatch;
-if (!seen) {
-  window.__e2eWatch = { changed: true, roots: new WeakSet() };
-  const mark = () => { window.__e2eWatch.changed = true; };
-  window.__e2eWatch.observer = new MutationObserver(mark);
-  window.__e2eWatch.observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-  for (const type of ['input', 'change', 'focusin', 'focusout', 'scroll', 'mouseover', 'mouseout', 'select', 'load', 'error'])
-    document.addEventListener(type, mark, true);
-  window.addEventListener('resize', mark);
-  if (document.fonts) document.fonts.addEventListener('loadingdone', mark);
-}
-// A shadow root is outside the document's subtree for the observer: each is
-// watched from the first look that sees it (a new one is a change itself).
-if (hasShadowRoots()) {
-  for (const root of openRoots()) {
-    if (root === document || window.__e2eWatch.roots.has(root)) continue;
-    window.__e2eWatch.roots.add(root);
-    window.__e2eWatch.observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
-    window.__e2eWatch.changed = true;
-  }
-}
-const moving = document.getAnimations().some((a) => a.playState === 'running');
-const changed = !seen || window.__e2eWatch.changed || moving || window.__e2eWatch.moving;
-window.__e2eWatch.changed = false;
-window.__e2eWatch.moving = moving;
-return { rects, changed };
-"#);
 
 /// The token the guide's Step 8 picture shows (docs mode, local AI Suite):
 /// obviously not a real one, in the page's own font, the same in every run.
 pub const EXAMPLE_TOKEN: &str = "dct_••••••••••••••••••••••••••••••••";
-
-/// Shows [`EXAMPLE_TOKEN`] in place of the Token Created dialog's value (its
-/// field, and any token-like text in the dialog), keeping what was there for
-/// [`RESTORE_JS`]. The page's own state is untouched (Copy copies the real one).
-const EXAMPLE_JS: &str = concat!(dialog_js!(), r#"
-const [xpaths, example] = arguments;
-const swapped = [];
-for (const [container, inner, containerAlts, innerAlts] of xpaths) {
-  for (const c of all(container, document, containerAlts)) {
-    for (const el of all(inner, c, innerAlts)) {
-      if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') { swapped.push([el, 'value', el.value]); el.value = example; }
-      else { swapped.push([el, 'text', el.textContent]); el.textContent = example; }
-    }
-    const nodes = textsIn(c).filter((n) => tokenLike.test(n.nodeValue.trim()));
-    for (const n of nodes) { swapped.push([n, 'node', n.nodeValue]); n.nodeValue = example; }
-  }
-}
-window.__e2eExample = swapped;
-return swapped.length;
-"#);
-
-/// Puts back what [`EXAMPLE_JS`] replaced.
-const RESTORE_JS: &str = r#"
-for (const [el, how, was] of (window.__e2eExample || []).reverse()) {
-  if (how === 'value') el.value = was; else if (how === 'text') el.textContent = was; else el.nodeValue = was;
-}
-window.__e2eExample = null;
-"#;
-
-/// Freezes what would make two captures differ: transitions and animations
-/// jump to their end state, and the text caret is hidden.
-/// Open shadow roots get the same rule (the page's styles do not reach into them).
-const FREEZE_JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
-const rule = '*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }';
-for (const root of hasShadowRoots() ? openRoots() : [document]) {
-  if (root.getElementById('__e2e_freeze')) continue;
-  const s = document.createElement('style');
-  s.id = '__e2e_freeze';
-  s.textContent = rule;
-  (root === document ? document.head : root).appendChild(s);
-}
-"#);
-
-const SETTLED_JS: &str = r#"
-const done = arguments[arguments.length - 1];
-document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));
-"#;
-
-/// Rectangles of the visible elements matching an XPath (the visual masks;
-/// where the page has open shadow roots, the locator's alternatives in the flat tree).
-const MASK_RECTS_JS: &str = concat!(dialog_js!(), r#"
-const out = [];
-for (const el of all(arguments[0], document, arguments[1])) {
-  if (el.checkVisibility && !el.checkVisibility()) continue;
-  const r = el.getBoundingClientRect();
-  if (r.width > 0 && r.height > 0) out.push({ x: r.left, y: r.top, w: r.width, h: r.height });
-}
-return out;
-"#);
 
 /// The fill colour of a redacted area.
 pub const REDACTION: Rgba<u8> = Rgba([40, 40, 48, 255]);
@@ -337,12 +170,12 @@ fn token_value_places(ui: &Ui) -> Vec<serde_json::Value> {
     ])]
 }
 
-/// Where the secrets are on the page now (see [`SECRET_RECTS_JS`]), the
+/// Where the secrets are on the page now (see [`scripts::SECRET_RECTS`]), the
 /// change watcher left alone: for a frame made just before, with
 /// [`cover`] and the look before it.
 pub async fn secret_rects(ui: &Ui) -> anyhow::Result<Vec<SecretRect>> {
     let scoped = token_value_places(ui);
-    let ret = ui.page.eval(SECRET_RECTS_JS, vec![json!(crate::secret::all()).into(), json!(scoped).into(), json!(true).into()]).await?;
+    let ret = ui.page.eval(scripts::SECRET_RECTS, vec![json!(crate::secret::all()).into(), json!(scoped).into(), json!(true).into()]).await?;
     serde_json::from_value(ret["rects"].clone()).context("could not tell where the secrets are on the page")
 }
 
@@ -369,10 +202,10 @@ pub async fn capture(
 ) -> anyhow::Result<Captured> {
     // The token value inside the Token Created dialog, even before the suite has read it.
     let scoped = token_value_places(ui);
-    let example = example && freeze && ui.driver.execute(EXAMPLE_JS, vec![json!(scoped), json!(EXAMPLE_TOKEN)]).await?.json().as_u64().unwrap_or(0) > 0;
+    let example = example && freeze && ui.driver.execute(scripts::SHOW_EXAMPLE_TOKEN, vec![json!(scoped), json!(EXAMPLE_TOKEN)]).await?.json().as_u64().unwrap_or(0) > 0;
     let captured = capture_frame(ui, path, secrets, &scoped, freeze, example, writes, previous).await;
     if example {
-        ui.driver.execute(RESTORE_JS, vec![]).await.context("could not put the token back after showing the example one")?;
+        ui.driver.execute(scripts::RESTORE_EXAMPLE_TOKEN, vec![]).await.context("could not put the token back after showing the example one")?;
     }
     captured
 }
@@ -390,21 +223,21 @@ async fn capture_frame(
 ) -> anyhow::Result<Captured> {
     let example = if example { json!(EXAMPLE_TOKEN) } else { json!(null) };
     if freeze {
-        ui.driver.execute(FREEZE_JS, vec![]).await?;
+        ui.driver.execute(scripts::FREEZE, vec![]).await?;
         // A settled frame: fonts loaded and two frames painted since the last change.
         ui.driver.set_script_timeout(std::time::Duration::from_secs(5)).await?;
-        ui.driver.execute_async(SETTLED_JS, vec![]).await.context("the page did not paint a settled frame")?;
+        ui.driver.execute_async(scripts::SETTLED, vec![]).await.context("the page did not paint a settled frame")?;
     }
     // Where the secrets are (with `true`: only that, the change watcher untouched).
     let look = |rects_only: bool| {
-        ui.page.eval(SECRET_RECTS_JS, vec![json!(secrets).into(), json!(scoped).into(), json!(rects_only).into(), example.clone().into()])
+        ui.page.eval(scripts::SECRET_RECTS, vec![json!(secrets).into(), json!(scoped).into(), json!(rects_only).into(), example.clone().into()])
     };
     let ret = look(false).await?;
     let SecretsOnScreen { rects, changed } =
         serde_json::from_value(ret).context("could not tell where the secrets are on the page (no screenshot taken)")?;
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
     let masks: Vec<Rect> = if freeze {
-        let masks = ui.driver.execute(MASK_RECTS_JS, vec![json!(ui.locator(key::VISUAL_MASK).xpath), json!(ui.page_specs(key::VISUAL_MASK, false))]).await?;
+        let masks = ui.driver.execute(scripts::MASK_RECTS, vec![json!(ui.locator(key::VISUAL_MASK).xpath), json!(ui.page_specs(key::VISUAL_MASK, false))]).await?;
         serde_json::from_value(masks.json().clone()).unwrap_or_default()
     } else {
         Vec::new()
@@ -451,96 +284,11 @@ async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
     })
 }
 
-/// The page as a reviewer can open it offline: a copy of the document with
-/// what was typed kept (as `value` attributes), password fields and every
-/// known secret replaced by `[REDACTED]`, the Token Created dialog's
-/// token-like texts and value replaced too (the same rule as the
-/// screenshots), scripts and inline handlers removed, and the page's
-/// stylesheets inlined.
-const DOM_JS: &str = concat!(dialog_js!(), r#"
-const [secrets, dialogs] = arguments;
-const MASK = '[REDACTED]';
-const live = document.documentElement;
-// The copy, node by node, each live node's twin kept; an open shadow root
-// becomes a declarative one (<template shadowrootmode="open">), so the saved
-// page shows the web components as they were.
-const twins = new Map();
-const trees = [];
-const cloneOf = (node) => {
-  const c = node.cloneNode(node instanceof HTMLTemplateElement);
-  twins.set(node, c);
-  if (!(node instanceof HTMLTemplateElement)) for (const k of node.childNodes) c.appendChild(cloneOf(k));
-  if (node.shadowRoot) {
-    const t = document.createElement('template');
-    t.setAttribute('shadowrootmode', 'open');
-    for (const k of node.shadowRoot.childNodes) t.content.appendChild(cloneOf(k));
-    c.prepend(t);
-    trees.push(t.content);
-  }
-  return c;
-};
-const copy = cloneOf(live);
-// The copy and the shadow trees in it: every pass below goes through each.
-const copies = [copy, ...trees];
-const scrub = (t) => secrets.reduce((acc, s) => acc.split(s).join(MASK), t || '');
-// What was typed (the live values, which the markup does not hold).
-for (const [el, c] of twins) {
-  if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)) continue;
-  if (el.tagName === 'SELECT') { [...c.options].forEach((o, j) => o.toggleAttribute('selected', el.options[j] && el.options[j].selected)); continue; }
-  if (el.type === 'password') { if (el.value || c.hasAttribute('value')) c.setAttribute('value', MASK); continue; }
-  if (el.tagName === 'TEXTAREA') c.textContent = scrub(el.value); else if (el.type !== 'file') c.setAttribute('value', scrub(el.value));
-}
-// The Token Created dialog: its value, and any word that looks like a token.
-for (const [container, inner, containerAlts, innerAlts] of dialogs) {
-  for (const d of all(container, document, containerAlts)) {
-    const c = twins.get(d);
-    if (!c) continue;
-    for (const el of all(inner, d, innerAlts)) {
-      const twin = twins.get(el);
-      if (twin) { twin.textContent = MASK; if (twin.hasAttribute('value')) twin.setAttribute('value', MASK); }
-    }
-    for (const n of textsIn(d)) if (tokenLike.test(n.nodeValue.trim()) && twins.get(n)) twins.get(n).nodeValue = MASK;
-    for (const el of [c, ...c.querySelectorAll('[value]')]) {
-      if (el.hasAttribute('value') && tokenLike.test(el.getAttribute('value').trim())) el.setAttribute('value', MASK);
-    }
-  }
-}
-// Every text and attribute of the copy: known secrets, and any word that looks
-// like a token (a token the suite has not read, shown or kept outside the
-// dialog the locators know) — replaced before serialising, so no escaping hides one.
-const tokenWord = /[A-Za-z0-9_-]{24,}/g;
-const clean = (t) => scrub(t).replace(tokenWord, (w) => (/[A-Za-z]/.test(w) && /[0-9]/.test(w) ? MASK : w));
-for (const tree of copies) {
-  const texts = document.createTreeWalker(tree, NodeFilter.SHOW_TEXT);
-  while (texts.nextNode()) {
-    const n = texts.currentNode;
-    if (n.parentElement && n.parentElement.closest('style, script')) continue;
-    n.nodeValue = clean(n.nodeValue);
-  }
-  tree.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (a.name !== 'style') el.setAttribute(a.name, clean(a.value)); }));
-  // Offline and inert: no scripts, no handlers.
-  tree.querySelectorAll('script, noscript, link[rel~=preload], link[rel~=modulepreload]').forEach((el) => el.remove());
-  tree.querySelectorAll('*').forEach((el) => [...el.attributes].forEach((a) => { if (/^on/i.test(a.name)) el.removeAttribute(a.name); }));
-}
-// The page's styles inline (a shadow root's own <style> stays in it).
-let css = '';
-for (const sheet of document.styleSheets) { try { css += [...sheet.cssRules].map((r) => r.cssText).join('\n') + '\n'; } catch (_) {} }
-copy.querySelectorAll('link[rel~=stylesheet], style').forEach((el) => el.remove());
-let head = copy.querySelector('head');
-if (!head) { head = document.createElement('head'); copy.prepend(head); }
-const style = document.createElement('style');
-style.textContent = css;
-head.append(style);
-if (!head.querySelector('meta[charset]')) { const m = document.createElement('meta'); m.setAttribute('charset', 'utf-8'); head.prepend(m); }
-// (A <template>'s content is serialised with it: the shadow roots are in the file.)
-return '<!doctype html>\n<!-- ' + scrub(location.href).replace(/--/g, '- -') + ' at ' + new Date().toISOString() + ' (ai-suite-e2e, secrets redacted) -->\n' + scrub(copy.outerHTML);
-"#);
-
-/// Saves the page's DOM as a self-contained HTML file (see [`DOM_JS`]),
+/// Saves the page's DOM as a self-contained HTML file (see [`scripts::DOM_COPY`]),
 /// every known secret replaced by `[REDACTED]` again on the way to the disk.
 pub async fn save_dom(ui: &Ui, path: &Path) -> anyhow::Result<()> {
     let dialogs = token_value_places(ui);
-    let html = ui.page.eval(DOM_JS, vec![json!(crate::secret::all()).into(), json!(dialogs).into()]).await.context("could not read the page's DOM")?;
+    let html = ui.page.eval(scripts::DOM_COPY, vec![json!(crate::secret::all()).into(), json!(dialogs).into()]).await.context("could not read the page's DOM")?;
     let html = html.as_str().context("the page's DOM came back as no text")?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -3,6 +3,7 @@
 use crate::locators::{Key, key};
 use anyhow::Context;
 use chrono::NaiveDate;
+use crate::browser::scripts;
 use crate::browser::page::Element;
 use crate::browser::wait;
 
@@ -53,18 +54,7 @@ impl<'a> CreateTokenModal<'a> {
         let fields = self.ui.find_all_visible(key::CREATE_TOKEN_FIELDS, Some(&self.dialog)).await?;
         let mut labels = Vec::new();
         for f in fields {
-            let ret = self
-                .ui
-                .page
-                .eval(
-                    "const f = arguments[0]; const l = (f.labels && f.labels[0]) || f.closest('label'); \
-                     const by = (f.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean) \
-                       .map((id) => (document.getElementById(id) || {}).innerText || '').join(' '); \
-                     return ((l && l.innerText) || by || f.getAttribute('aria-label') || f.placeholder || f.name || '') \
-                       .replace('*', '').trim();",
-                    vec![(&f).into()],
-                )
-                .await?;
+            let ret = self.ui.page.eval(scripts::FIELD_LABEL, vec![(&f).into()]).await?;
             labels.push(ret.as_str().unwrap_or_default().to_string());
         }
         Ok(labels)
@@ -98,18 +88,7 @@ impl<'a> CreateTokenModal<'a> {
         let kind = self.ui.page.attr(&f, "type").await?.unwrap_or_default().to_lowercase();
         if kind == "date" {
             self.ui.click_element(&f, "the Expiry Date field").await?;
-            self.ui
-                .page
-                .eval(
-                    "const [el, v] = arguments; \
-                     const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
-                     set.call(el, v); \
-                     el.dispatchEvent(new Event('input', { bubbles: true })); \
-                     el.dispatchEvent(new Event('change', { bubbles: true }));",
-                    vec![(&f).into(), text.into()],
-                )
-                .await
-                .context("could not set the date picker's value")?;
+            self.ui.page.eval(scripts::SET_VALUE, vec![(&f).into(), text.into()]).await.context("could not set the date picker's value")?;
             Ok(self.ui.value_of(&f).await? == text)
         } else {
             self.ui.type_into(&f, text).await.map(|_| true)
@@ -154,35 +133,7 @@ impl<'a> CreateTokenModal<'a> {
     /// error-looking text there.
     pub async fn error_for(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
         let field = self.field_now(key, what).await?;
-        let ret = self
-            .ui
-            .page
-            .eval(
-                r#"const f = arguments[0];
-                   // (offsetParent is null inside a shadow root whose positioned ancestor is in another tree.)
-                   const text = (el) => (el && (el.offsetParent !== null || (el.getRootNode() !== document && el.getClientRects().length > 0))
-                     ? (el.innerText || '').trim() : '');
-                   for (const attr of ['aria-errormessage', 'aria-describedby']) {
-                     for (const id of (f.getAttribute(attr) || '').split(/\s+/).filter(Boolean)) {
-                       const t = text(f.getRootNode().getElementById(id));
-                       if (t) return t;
-                     }
-                   }
-                   // The field's own container: the largest ancestor holding no other field.
-                   const fields = 'input:not([type=hidden]), textarea, select';
-                   let box = f.parentElement;
-                   while (box.parentElement && box.parentElement.querySelectorAll(fields).length === 1) box = box.parentElement;
-                   // An alert or live region of the group first; then what kits call their error texts.
-                   for (const sel of ['[role=alert], [aria-live]', '[class*=error], [class*=invalid], [class*=danger], [class*=help]']) {
-                     for (const el of box.querySelectorAll(sel)) {
-                       const t = text(el);
-                       if (t) return t;
-                     }
-                   }
-                   return null;"#,
-                vec![(&field).into()],
-            )
-            .await?;
+        let ret = self.ui.page.eval(scripts::FIELD_ERROR, vec![(&field).into()]).await?;
         Ok(ret.as_str().map(str::to_string))
     }
 
@@ -215,15 +166,7 @@ impl<'a> CreateTokenModal<'a> {
     /// browser shows its bubble and does not submit), as its message.
     pub async fn browser_refuses(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
         let field = self.field_now(key, what).await?;
-        let ret = self
-            .ui
-            .page
-            .eval(
-                "const f = arguments[0]; \
-                 return f.form && !f.form.noValidate && f.validity && !f.validity.valid ? (f.validationMessage || 'invalid') : null;",
-                vec![(&field).into()],
-            )
-            .await?;
+        let ret = self.ui.page.eval(scripts::CONSTRAINT_REFUSAL, vec![(&field).into()]).await?;
         Ok(ret.as_str().map(str::to_string))
     }
 

@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 use thirtyfour::prelude::*;
 
 use super::Ui;
-use crate::browser::wait;
+use crate::browser::{scripts, wait};
 use crate::config::Credentials;
 
 /// The words every sign-in failure starts with (the runner tells "the product
@@ -156,14 +156,7 @@ impl<'a> LoginPage<'a> {
                 return Ok(Some(Ok(())));
             }
             // Still on the form with an error shown: wrong credentials.
-            let alert = ui
-                .page
-                .eval(
-                    "for (const a of document.querySelectorAll('[role=alert], .error, .form-error')) { \
-                       const t = (a.innerText || '').trim(); if (t) return t; } return null;",
-                    vec![],
-                )
-                .await?;
+            let alert = ui.page.eval(scripts::SIGN_IN_ERROR, vec![]).await?;
             Ok(alert.as_str().map(|text| Err(text.to_string())))
         })
         .await?;

@@ -20,117 +20,13 @@ use thirtyfour::prelude::*;
 use crate::browser::devtools::DevTools;
 use crate::browser::input::{self, InputMode};
 use crate::browser::page::{Element, Page};
+use crate::browser::scripts;
 use crate::browser::wait;
 use crate::config::Config;
 pub use crate::locators::Engine;
 use crate::locators::{Alternative, AxQuery, Key, Locator};
 
-/// How an ambiguity shows a match: tag, role, a name, a short outer HTML
-/// (long token-like values and password values hidden); an element in a
-/// shadow root is shown after its host.
-macro_rules! describe_js {
-    () => {
-        r#"
-const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
-// Anything that may be a token (one long word) and every value go before the text is cut.
-const hide = (t) => t.replace(/[A-Za-z0-9_.~+\/=\-]{24,}/g, '[long value hidden]');
-const implicit = (el) => {
-  const t = el.tagName.toLowerCase(), type = (el.getAttribute('type') || 'text').toLowerCase();
-  if (/^h[1-6]$/.test(t)) return 'heading';
-  if (t === 'input') return ['button', 'submit', 'reset'].includes(type) ? 'button' : type === 'checkbox' ? 'checkbox' : 'textbox';
-  return { a: el.hasAttribute('href') ? 'link' : '', button: 'button', textarea: 'textbox', select: 'combobox', table: 'table',
-    dialog: 'dialog', nav: 'navigation', main: 'main', header: 'banner', ul: 'list', ol: 'list', li: 'listitem',
-    tr: 'row', td: 'cell', th: 'columnheader', img: 'img', form: 'form', section: 'region', body: 'document' }[t] || '';
-};
-const name = (el) => {
-  const by = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
-    .map((id) => text(el.getRootNode().getElementById(id) || document.createElement('i'))).join(' ');
-  const label = el.labels && el.labels[0] ? text(el.labels[0]) : '';
-  return (by || el.getAttribute('aria-label') || label || el.getAttribute('alt') || text(el) || el.getAttribute('title')
-    || el.getAttribute('placeholder') || '');
-};
-const outer = (el, max) => {
-  const html = hide(el.outerHTML.replace(/\s+/g, ' ').replace(/\svalue="[^"]*"/g, ' value="[hidden]"'));
-  return html.length > max ? html.slice(0, max - 3) + '...' : html;
-};
-const describe = (el) => {
-  let html = outer(el, 140);
-  // Inside a shadow root, its own markup says little (`<button part="base">`): its host first.
-  const host = el.getRootNode().host;
-  if (host) html = outer(host, 100) + ' ▸ #shadow-root ▸ ' + html;
-  // The browser's own role and name where it exposes them.
-  const role = el.computedRole || el.getAttribute('role') || implicit(el);
-  const named = hide(typeof el.computedName === 'string' ? el.computedName.replace(/\s+/g, ' ').trim() : name(el)).slice(0, 60);
-  return { tag: el.tagName.toLowerCase(), role, name: named, html };
-};
-"#
-    };
-}
-
-/// The flat tree (open shadow roots entered, slots followed), then how an
-/// alternative matches: `matchesAll(alt, from)` and `matches(alt, from)`
-/// (the visible ones); see the two files.
-macro_rules! locate_js {
-    () => {
-        concat!(include_str!("../browser/flat_tree.js"), include_str!("locate.js"))
-    };
-}
-
-/// The form fields whose HTML labels (`el.labels`, as the browser
-/// associates them) read one of the texts `arguments[0]`, inside
-/// `arguments[1]` or the document (shadow roots included).
-const LABELLED_JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
-const [names, scope] = arguments;
-const norm = (t) => (t || '').replace(/\s+/g, ' ').trim();
-const root = scope || document;
-const fields = hasShadowRoots() ? flatElements(root).filter((el) => el.matches('input, textarea, select')) : [...root.querySelectorAll('input, textarea, select')];
-return fields.filter((el) => [...(el.labels || [])].some((l) => names.includes(norm(l.textContent))));
-"#);
-
-/// Finds visible elements of a locator's alternatives (see `locate.js`),
-/// tried in order: the first alternative with any visible match wins. `mode` is
-/// - `"one"` (strict): that alternative's one match, `null` for none, or, when
-///   it matches several, a JSON text describing them (what [`Ambiguous`] shows);
-/// - `"all"`: every visible match of that alternative (an array).
-///
-/// One round trip either way.
-const FIND_VISIBLE_JS: &str = concat!(describe_js!(), locate_js!(), r#"
-const [alts, scope, mode] = arguments;
-const root = scope || document;
-for (let a = 0; a < alts.length; a++) {
-  const found = matches(alts[a], root);
-  if (!found.length) continue;
-  if (mode === 'all') return found;
-  if (found.length === 1) return found[0];
-  // Several: say which, as a user would tell them apart.
-  const items = found.slice(0, 5).map(describe);
-  return JSON.stringify({ alternative: a, count: found.length, items });
-}
-return mode === 'all' ? [] : null;
-"#);
-
-
-/// What a locator that found nothing (or too much) considered, for the
-/// evidence of a failed step: per alternative, its matches shown and hidden,
-/// and when none shows, the visible elements of its role (any name) or the
-/// visible form fields (a label): the near misses a reviewer compares with.
-const CANDIDATES_JS: &str = concat!(describe_js!(), locate_js!(), r#"
-const [alts, scope] = arguments;
-const root = scope || document;
-return JSON.stringify(alts.map((alt) => {
-  const all = matchesAll(alt, root);
-  const seen = all.filter(shown);
-  let near = [];
-  if (!seen.length && typeof alt !== 'string' && alt.ax && computed) {
-    const last = alt.ax[alt.ax.length - 1];
-    near = [...below(root)].filter((el) => shown(el) && (last.label !== undefined ? isField(el) : last.roles.includes(el.computedRole)));
-  }
-  return { visible: seen.length, hidden: all.length - seen.length, items: seen.slice(0, 5).map(describe),
-           hiddenItems: all.filter((el) => !shown(el)).slice(0, 3).map(describe), near: near.slice(0, 8).map(describe) };
-}));
-"#);
-
-/// The arguments of [`FIND_VISIBLE_JS`]: the alternatives (see there), the scope, the mode.
+/// The arguments of [`scripts::FIND_VISIBLE`]: the alternatives (see there), the scope, the mode.
 fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
     let scope = match scope {
         Some(el) => el.into(),
@@ -139,7 +35,7 @@ fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<crate
     vec![Value::Array(alts).into(), scope, mode.into()]
 }
 
-/// One alternative as `locate.js` takes it: a question to the browser's
+/// One alternative as `js/locate.js` takes it: a question to the browser's
 /// accessibility engine when `engine` says so and it is one (`role=` /
 /// `label=` parts), else its XPath; a `css=` or `text=` alternative carries
 /// its selector or text too, for pages with shadow roots (which XPath does
@@ -168,16 +64,6 @@ fn alt_spec(alt: &Alternative, scoped: bool, engine: Engine) -> Value {
         },
     }
 }
-
-/// The descriptions of the elements passed, as [`Ambiguous`] lists them (JSON text).
-const DESCRIBE_JS: &str = concat!(describe_js!(), "return JSON.stringify([...arguments].map(describe));");
-
-/// Which elements found through WebDriver BiDi are visible matches: shown,
-/// not the scope itself, and a form field when `field`. One answer per element.
-const BIDI_KEEP_JS: &str = concat!(locate_js!(), r#"
-const [field, scope, ...els] = arguments;
-return els.map((el) => el instanceof Element && el !== scope && el.isConnected && shown(el) && (!field || isField(el)));
-"#);
 
 /// A locator meant to find one element matched several visible ones: an
 /// error, never "take the first" (the first in document order may be a
@@ -234,50 +120,6 @@ struct AmbiguousItem {
     name: String,
     html: String,
 }
-
-/// The region a heading (or any title element) names, as a user reads it:
-/// 1. the element labelled by it (`aria-labelledby` holding its id): an
-///    ancestor first, else any visible one;
-/// 2. the nearest `section` / `article` / `aside` / `[role=region]` /
-///    `[role=dialog]` / `form` / `fieldset` ancestor whose first heading it is;
-/// 3. else the nearest ancestor that holds it and more than it.
-///
-/// With `needs` (a locator's alternatives relative to the region), only a region
-/// holding a visible match of one of them counts, and step 3 goes on up until
-/// one does (the table under a card header that holds only the title and a
-/// button). `null` when there is none.
-const REGION_JS: &str = concat!(locate_js!(), r#"
-const [title, needs] = arguments;
-// Across shadow boundaries where the page has shadow roots: a slotted
-// element's parent is its slot, a shadow tree's top is under its host.
-const deep = hasShadowRoots();
-const parent = deep ? flatParent : (el) => el.parentElement;
-const visible = (el) => el.checkVisibility ? el.checkVisibility({ checkVisibilityCSS: true }) : el.getClientRects().length > 0;
-const has = (box) => !needs || !needs.length || needs.some((alt) =>
-  (deep ? matchesAll(alt, box) : byXPath(typeof alt === 'string' ? alt : alt.xpath, box)).some((el) => el instanceof Element && visible(el)));
-const text = (el) => ((deep ? flatInnerText(el) : el.innerText) || el.textContent || '').replace(/\s+/g, ' ').trim();
-const top = document.body;
-if (title.id) {
-  // An id names within its own tree (the document, or one shadow root).
-  const tree = title.getRootNode();
-  const names = (el) => (el.getAttribute('aria-labelledby') || '').split(/\s+/).includes(title.id);
-  for (let a = parent(title); a && a !== top; a = parent(a)) if (a.getRootNode() === tree && names(a) && has(a)) return a;
-  for (const el of tree.querySelectorAll('[aria-labelledby]')) if (names(el) && visible(el) && has(el)) return el;
-}
-const headings = 'h1, h2, h3, h4, h5, h6, [role=heading], legend';
-const closest = (el, sel) => { for (let a = el; a; a = parent(a)) if (a.matches(sel)) return a; return null; };
-const heading = closest(title, headings);
-const firstHeading = (a) => (deep ? flatElements(a).find((el) => el.matches(headings)) || null : a.querySelector(headings));
-for (let a = parent(title); heading && a && a !== top; a = parent(a)) {
-  if (a.matches('section, article, aside, [role=region], [role=dialog], [role=alertdialog], dialog, form, fieldset')
-      && firstHeading(a) === heading && has(a)) return a;
-}
-const own = text(title).length;
-for (let a = parent(title); a && a !== document.documentElement; a = parent(a)) {
-  if (text(a).length > own && has(a)) return a;
-}
-return null;
-"#);
 
 /// What every page object holds: the session, the locator table, the timeouts.
 #[derive(Clone)]
@@ -361,7 +203,7 @@ impl Ui {
     }
 
     /// The alternatives of `key` as the page's locator scripts take them
-    /// (`locate.js`): relative to a scope when `scoped`.
+    /// (`src/browser/js/locate.js`): relative to a scope when `scoped`.
     pub async fn specs(&self, key: Key, scoped: bool) -> anyhow::Result<Vec<Value>> {
         let engine = self.engine().await?;
         Ok(self.locator(key).alternatives.iter().map(|a| alt_spec(a, scoped, engine)).collect())
@@ -375,7 +217,7 @@ impl Ui {
     }
 
     /// One attempt: the one visible element `key` means, inside `scope` if
-    /// given (see [`FIND_VISIBLE_JS`]): `None` when nothing shows yet, an
+    /// given (see [`scripts::FIND_VISIBLE`]): `None` when nothing shows yet, an
     /// [`Ambiguous`] error when its winning alternative matches several.
     pub async fn try_find(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
         if self.engine().await? == Engine::Bidi {
@@ -389,7 +231,7 @@ impl Ui {
             return Err(self.ambiguous(key, i, &found).await?.into());
         }
         let specs = self.specs(key, scope.is_some()).await?;
-        let got = self.page.eval_element_or_value(FIND_VISIBLE_JS, find_args(specs, scope, "one")).await?;
+        let got = self.page.eval_element_or_value(scripts::FIND_VISIBLE, find_args(specs, scope, "one")).await?;
         match got {
             Ok(el) => {
                 if let Some(el) = &el {
@@ -424,12 +266,12 @@ impl Ui {
                     if let Some(o) = spec.as_object_mut() {
                         o.insert("shadowOnly".into(), Value::Bool(true));
                     }
-                    self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![spec], scope, "all")).await?
+                    self.page.eval_elements(scripts::FIND_VISIBLE, find_args(vec![spec], scope, "all")).await?
                 }
                 Some(found) => found,
                 None => {
                     let spec = alt_spec(alt, scope.is_some(), engine);
-                    self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![spec], scope, "all")).await?
+                    self.page.eval_elements(scripts::FIND_VISIBLE, find_args(vec![spec], scope, "all")).await?
                 }
             };
             if !found.is_empty() {
@@ -472,7 +314,7 @@ impl Ui {
             if matches!(q, AxQuery::Label(_)) && found.is_empty() {
                 for scope in from.iter().map(Some).chain(from.is_empty().then_some(None)) {
                     let args = vec![json!(label_texts).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
-                    found.extend(self.page.eval_elements(LABELLED_JS, args).await?);
+                    found.extend(self.page.eval_elements(scripts::LABELLED_FIELDS, args).await?);
                 }
             }
             if let AxQuery::Role { name: Some((contains, wanted)), .. } = q {
@@ -498,14 +340,14 @@ impl Ui {
         }
         let mut args = vec![json!(field).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
         args.extend(from.iter().map(Into::into));
-        let keep: Vec<bool> = serde_json::from_value(self.page.eval(BIDI_KEEP_JS, args).await?).context("unreadable visibility answers")?;
+        let keep: Vec<bool> = serde_json::from_value(self.page.eval(scripts::VISIBLE_MATCHES, args).await?).context("unreadable visibility answers")?;
         Ok(Some(from.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
     }
 
     /// The error for `key`'s alternative `i` matching the elements `found`
     /// (described in the page, as the find script does).
     async fn ambiguous(&self, key: Key, i: usize, found: &[Element]) -> anyhow::Result<Ambiguous> {
-        let text = self.page.eval(DESCRIBE_JS, found.iter().take(5).map(Into::into).collect()).await?;
+        let text = self.page.eval(scripts::DESCRIBE, found.iter().take(5).map(Into::into).collect()).await?;
         let items: Vec<AmbiguousItem> = serde_json::from_str(text.as_str().unwrap_or("[]")).context("unreadable descriptions of the matches")?;
         Ok(self.ambiguity(key, i, found.len(), items))
     }
@@ -528,7 +370,7 @@ impl Ui {
     /// `scope` when given. Only for XPaths built to match one element (a row by
     /// its name); locators by key go through [`Ui::try_find`].
     pub async fn try_find_xpath(&self, xpath: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
-        Ok(self.page.eval_elements(FIND_VISIBLE_JS, find_args(vec![json!(xpath)], scope, "all")).await?.into_iter().next())
+        Ok(self.page.eval_elements(scripts::FIND_VISIBLE, find_args(vec![json!(xpath)], scope, "all")).await?.into_iter().next())
     }
 
     /// All visible matches of `key` inside `scope` (one attempt, no wait):
@@ -539,7 +381,7 @@ impl Ui {
             return Ok(self.matches_by(key, scope, Engine::Bidi).await?.map(|(_, found)| found).unwrap_or_default());
         }
         let specs = self.specs(key, scope.is_some()).await?;
-        self.page.eval_elements(FIND_VISIBLE_JS, find_args(specs, scope, "all")).await
+        self.page.eval_elements(scripts::FIND_VISIBLE, find_args(specs, scope, "all")).await
     }
 
     /// Waits for `check` like [`wait::until`]; when it timed out while `key`
@@ -571,7 +413,7 @@ impl Ui {
         })
     }
 
-    /// The region `title` names (see [`REGION_JS`]), optionally one that
+    /// The region `title` names (see [`scripts::REGION`]), optionally one that
     /// holds a visible match of `needs` (a locator key, searched inside it).
     pub async fn region_named_by(&self, title: &Element, needs: Option<Key>) -> anyhow::Result<Option<Element>> {
         // The BiDi engine asks the driver, which a page script cannot: here the
@@ -581,7 +423,7 @@ impl Ui {
             Some(k) => self.specs(k, true).await?,
             None => Vec::new(),
         };
-        self.page.eval_element(REGION_JS, vec![title.into(), json!(needs).into()]).await
+        self.page.eval_element(scripts::REGION, vec![title.into(), json!(needs).into()]).await
     }
 
     /// Waits for the heading `key` and returns the region it names, holding `needs` when given.
@@ -601,7 +443,7 @@ impl Ui {
 
     /// A failed find's evidence: what `key`'s alternatives matched (shown
     /// and hidden) and, where none shows, the near misses (see
-    /// [`CANDIDATES_JS`]); kept with the step's waits for the report and
+    /// [`scripts::CANDIDATES`]); kept with the step's waits for the report and
     /// written beside the failure's DOM. The error is passed through.
     async fn with_candidates<T>(&self, key: Key, scope: Option<&Element>, r: anyhow::Result<T>) -> anyhow::Result<T> {
         if r.is_err() {
@@ -632,7 +474,7 @@ impl Ui {
         let loc = self.locator(key);
         let specs: Vec<Value> = loc.alternatives.iter().map(|a| alt_spec(a, scope.is_some(), engine)).collect();
         let args = vec![Value::Array(specs).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
-        let answer = self.page.eval(CANDIDATES_JS, args).await?;
+        let answer = self.page.eval(scripts::CANDIDATES, args).await?;
         let alts: Vec<Alt> = serde_json::from_str(answer.as_str().unwrap_or("[]")).context("unreadable candidates")?;
         // A heading (when there is one and something under it), then one line per element.
         let list = |out: &mut String, heading: Option<&str>, items: &[AmbiguousItem]| {
@@ -726,19 +568,7 @@ impl Ui {
     /// a button neither) what is under its centre, down through open shadow
     /// roots, and up from there to the first element that paints.
     pub async fn painted_background(&self, el: &Element) -> anyhow::Result<String> {
-        const JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
-const el = arguments[0];
-if (!el || !el.isConnected) throw new Error('stale element: it is no longer on the page');
-const paints = (e) => {
-  const c = getComputedStyle(e).backgroundColor;
-  return c && c !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(c) ? c : null;
-};
-if (paints(el)) return paints(el);
-const r = el.getBoundingClientRect();
-for (let n = deepElementFromPoint(r.left + r.width / 2, r.top + r.height / 2); n; n = flatParent(n)) if (paints(n)) return paints(n);
-return getComputedStyle(el).backgroundColor;
-"#);
-        Ok(self.page.eval(JS, vec![el.into()]).await?.as_str().unwrap_or_default().to_string())
+        Ok(self.page.eval(scripts::PAINTED_BACKGROUND, vec![el.into()]).await?.as_str().unwrap_or_default().to_string())
     }
 
     pub async fn value_of(&self, field: &Element) -> anyhow::Result<String> {
@@ -747,25 +577,7 @@ return getComputedStyle(el).backgroundColor;
 
     /// The page's visible text plus every attribute value: for "is this secret anywhere?".
     pub async fn page_text_and_attributes(&self) -> anyhow::Result<String> {
-        let ret = self
-            .page
-            .eval(
-                concat!(
-                    include_str!("../browser/flat_tree.js"),
-                    r#"const parts = [document.body.innerText];
-                   // Open shadow roots too: their texts, attributes and fields.
-                   for (const root of hasShadowRoots() ? openRoots() : [document]) {
-                     if (root !== document) parts.push(root.textContent);
-                     for (const el of root.querySelectorAll('*')) {
-                       for (const a of el.attributes) parts.push(a.value);
-                       if ('value' in el && typeof el.value === 'string') parts.push(el.value);
-                     }
-                   }
-                   return parts.join('\n');"#
-                ),
-                vec![],
-            )
-            .await?;
+        let ret = self.page.eval(scripts::PAGE_TEXT, vec![]).await?;
         Ok(ret.as_str().unwrap_or_default().to_string())
     }
 }

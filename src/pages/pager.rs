@@ -129,10 +129,7 @@ where
 
 /// A control's accessible name, as the browser computes it (its label or text elsewhere).
 async fn label(ui: &Ui, el: &Element) -> String {
-    let js = "const el = arguments[0]; \
-              return (typeof el.computedName === 'string' && el.computedName.trim()) || el.getAttribute('aria-label') \
-                || el.getAttribute('title') || (el.textContent || '').trim();";
-    match ui.page.eval(js, vec![el.into()]).await {
+    match ui.page.eval(crate::browser::scripts::CONTROL_NAME, vec![el.into()]).await {
         Ok(v) if v.as_str().is_some_and(|s| !s.trim().is_empty()) => v.as_str().unwrap_or_default().trim().to_string(),
         _ => "next page".to_string(),
     }

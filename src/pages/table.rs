@@ -8,15 +8,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use crate::browser::page::{Element, Page};
 
-const READ_TABLE_JS: &str = r#"
-const t = arguments[0];
-const text = (el) => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
-let headers = [...t.querySelectorAll('th, [role=columnheader]')].map(text);
-let rows = [...t.querySelectorAll('tr, [role=row]')]
-  .map((r) => [...r.querySelectorAll(':scope > td, :scope > [role=cell], :scope > [role=gridcell]')].map(text))
-  .filter((cells) => cells.length > 1);
-return { headers, rows };
-"#;
 
 /// The documented columns (Step 1): key and the default header keyword.
 pub const COLUMNS: &[(&str, &str)] = &[
@@ -37,7 +28,7 @@ pub struct Table {
 
 impl Table {
     pub async fn read(page: &Page, table: &Element) -> anyhow::Result<Self> {
-        let ret = page.eval(READ_TABLE_JS, vec![table.into()]).await?;
+        let ret = page.eval(crate::browser::scripts::READ_TABLE, vec![table.into()]).await?;
         let t: Table = serde_json::from_value(ret).context("could not read the table")?;
         Ok(t)
     }

@@ -6,24 +6,7 @@ use crate::browser::page::Element;
 use super::Ui;
 use crate::secret::Secret;
 
-/// The visible elements inside the dialog whose whole text is one token-looking
-/// word, innermost only.
-/// The visible elements inside the dialog whose whole text is one token-looking
-/// word, innermost only (in the flat tree where the page has shadow roots: a
-/// dialog panel in one shows its body through slots).
-const TOKEN_LOOKING_JS: &str = concat!(include_str!("../browser/flat_tree.js"), r#"
-const looks = (t) => /^[A-Za-z0-9_\-.]{20,}$/.test(t);
-const deep = hasShadowRoots();
-const textOf = (el) => ((deep ? flatInnerText(el) : el.innerText) || '').trim();
-const out = [];
-for (const el of deep ? flatElements(arguments[0]) : arguments[0].querySelectorAll('*')) {
-  const t = textOf(el);
-  if (!looks(t) || !el.getClientRects().length) continue;
-  if ([...(deep ? flatChildren(el) : el.children)].some((c) => textOf(c) === t)) continue;
-  out.push(el);
-}
-return out;
-"#);
+
 
 pub struct TokenCreatedDialog<'a> {
     ui: &'a Ui,
@@ -55,7 +38,7 @@ impl<'a> TokenCreatedDialog<'a> {
             if let Some(el) = ui.try_find(key::TOKEN_CREATED_VALUE, Some(&self.dialog)).await? {
                 return Ok(Some(el));
             }
-            let found = ui.page.eval_elements(TOKEN_LOOKING_JS, vec![(&self.dialog).into()]).await?;
+            let found = ui.page.eval_elements(crate::browser::scripts::TOKEN_LOOKING, vec![(&self.dialog).into()]).await?;
             match found.len() {
                 0 => Ok(None),
                 1 => Ok(found.into_iter().next()),
