@@ -644,6 +644,30 @@ fn the_manual_documents_nothing_the_code_does_not_have() {
     } else {
         problems.push(format!("{LOCATORS} has no \"All keys\" heading"));
     }
+    // TOML examples: they parse, and each key is one the config file takes.
+    for p in &pages {
+        for block in toml_blocks(&p.text) {
+            let table = match block.parse::<toml::Table>() {
+                Ok(t) => t,
+                Err(e) => {
+                    problems.push(format!("{} has a TOML example that does not parse: {}", p.name, e.message()));
+                    continue;
+                }
+            };
+            let mut keys = vec![];
+            flatten(&table, "", &free, &mut keys);
+            for (section, key) in keys {
+                let known = [&structs, &example].iter().any(|s| match s.get(&section) {
+                    Some(Some(k)) => k.contains(&key),
+                    Some(None) => true,
+                    None => false,
+                });
+                if !known {
+                    problems.push(format!("{} has a TOML example with [{section}] {key}, which the config file does not take", p.name));
+                }
+            }
+        }
+    }
     let override_line = Regex::new(r#"^"([a-z_]+(?:\.[a-z_]+)+)"\s*="#).unwrap();
     for p in &pages {
         let mut in_locators = false;
@@ -661,6 +685,37 @@ fn the_manual_documents_nothing_the_code_does_not_have() {
         }
     }
     fail_if_any("what README.md and docs/*.md name", problems);
+}
+
+/// The text of every ```toml code block of a page.
+fn toml_blocks(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut current: Option<String> = None;
+    for e in markdown(text) {
+        match e {
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) if info.trim() == "toml" => current = Some(String::new()),
+            Event::Text(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => out.extend(current.take()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A TOML table as (section, key) pairs, a table of free keys as one (section, "").
+fn flatten(t: &toml::Table, section: &str, free: &BTreeSet<String>, out: &mut Vec<(String, String)>) {
+    for (k, v) in t {
+        let path = if section.is_empty() { k.clone() } else { format!("{section}.{k}") };
+        match v {
+            toml::Value::Table(_) if free.contains(&path) => out.push((path, String::new())),
+            toml::Value::Table(inner) => flatten(inner, &path, free, out),
+            _ => out.push((section.to_string(), k.clone())),
+        }
+    }
 }
 
 /// The local AI Suite's fault switches (`Name = "name", step N, …` in the
