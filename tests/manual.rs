@@ -25,6 +25,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_ai-suite-e2e");
 const OTHER_PROGRAMS_FLAGS: &[(&str, &str)] = &[
     ("--release", "cargo"),
     ("--test", "cargo"),
+    ("--lib", "cargo test"),
     ("--locked", "cargo install"),
     ("--version", "cargo install"),
     ("--prefix", "npm"),
@@ -685,6 +686,36 @@ fn the_manual_documents_nothing_the_code_does_not_have() {
         }
     }
     fail_if_any("what README.md and docs/*.md name", problems);
+}
+
+#[test]
+fn the_contributing_page_lists_every_test_file() {
+    const PAGE: &str = "docs/contributing.md";
+    let pages = manual();
+    let text = &page(&pages, PAGE).text;
+    let mut problems = vec![];
+    let mut files: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("tests"))
+        .expect("tests/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rs"))
+        .collect();
+    files.sort();
+    for f in &files {
+        if !text.contains(&format!("`tests/{f}`")) {
+            problems.push(format!("tests/{f} is not in the table of tests in {PAGE}"));
+        }
+    }
+    // Conversely: every tests/….rs the manual names exists.
+    let named = Regex::new(r"\btests/[A-Za-z0-9_/]+\.(?:rs|js)\b").unwrap();
+    for p in &pages {
+        for m in named.find_iter(&p.text) {
+            if !Path::new(ROOT).join(m.as_str()).exists() {
+                problems.push(format!("{} names {}, which does not exist", p.name, m.as_str()));
+            }
+        }
+    }
+    fail_if_any("the test files", problems);
 }
 
 /// The text of every ```toml code block of a page.
