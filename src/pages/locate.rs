@@ -1,0 +1,246 @@
+//! Finding elements by a locator key, as a user reads the page: the
+//! locator's alternatives tried in order, strictly (several visible matches
+//! are an [`Ambiguous`] error), by the engine the browser and channel allow
+//! (the browser's computed roles and names, WebDriver BiDi, or XPath).
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use super::ambiguity::AmbiguityReport;
+use super::{Engine, Ui};
+use crate::browser::page::Element;
+use crate::browser::{scripts, wait};
+use crate::locators::{Alternative, AxQuery, Key};
+
+/// The arguments of [`scripts::FIND_VISIBLE`]: the alternatives (see there), the scope, the mode.
+fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
+    let scope = match scope {
+        Some(el) => el.into(),
+        None => Value::Null.into(),
+    };
+    vec![Value::Array(alts).into(), scope, mode.into()]
+}
+
+/// One alternative as `js/locate.js` takes it: a question to the browser's
+/// accessibility engine when `engine` says so and it is one (`role=` /
+/// `label=` parts), else its XPath; a `css=` or `text=` alternative carries
+/// its selector or text too, for pages with shadow roots (which XPath does
+/// not enter). A bare XPath (`xpath=`, mixed chains) is a string.
+pub(super) fn alt_spec(alt: &Alternative, scoped: bool, engine: Engine) -> Value {
+    let xpath = if scoped { alt.scoped.as_str() } else { alt.xpath.as_str() };
+    match (&alt.ax, engine) {
+        (Some(parts), Engine::AxTree) => {
+            let parts: Vec<Value> = parts
+                .iter()
+                .map(|q| match q {
+                    AxQuery::Role { roles, name } => json!({
+                        "roles": roles,
+                        "name": name.as_ref().map(|(_, n)| n),
+                        "contains": name.as_ref().is_some_and(|(c, _)| *c),
+                    }),
+                    AxQuery::Label(label) => json!({ "label": label }),
+                })
+                .collect();
+            json!({ "ax": parts, "xpath": xpath })
+        }
+        _ => match (alt.source.strip_prefix("css="), alt.source.strip_prefix("text=")) {
+            (Some(css), _) => json!({ "css": css.trim(), "xpath": xpath }),
+            (_, Some(text)) => json!({ "text": text.trim(), "xpath": xpath }),
+            _ => json!(xpath),
+        },
+    }
+}
+
+impl Ui {
+    /// The engine this session's finds use: the configured one, as far as
+    /// this browser and channel allow. The accessibility engine reads the
+    /// roles and names the browser computes in the page (Chromium launched
+    /// by this suite exposes them); without them it asks WebDriver BiDi when
+    /// the session speaks it, and else falls back to XPath, said once per run.
+    pub(super) async fn engine(&self) -> anyhow::Result<Engine> {
+        if let Some(&e) = self.resolved.get() {
+            return Ok(e);
+        }
+        let computed = || async {
+            anyhow::Ok(self.page.eval("return 'computedRole' in Element.prototype && 'computedName' in Element.prototype;", vec![]).await?.as_bool() == Some(true))
+        };
+        let e = match self.engine {
+            Engine::XPath => Engine::XPath,
+            Engine::AxTree if computed().await? => Engine::AxTree,
+            Engine::AxTree | Engine::Bidi if self.page.has_bidi().await => Engine::Bidi,
+            wanted => {
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| {
+                    let why = match wanted {
+                        Engine::Bidi => "this session has no WebDriver BiDi connection the locator engine can use (it needs webSocketUrl and a WebDriver-only channel)",
+                        _ => "this browser exposes no computed roles and accessible names to scripts (Chromium does with --enable-blink-features=ComputedAccessibilityInfo) and the session has no WebDriver BiDi",
+                    };
+                    eprintln!("note: {why}: role= and label= locators use the XPath engine, an approximation of accessible names");
+                });
+                Engine::XPath
+            }
+        };
+        let _ = self.resolved.set(e);
+        Ok(e)
+    }
+
+    /// The alternatives of `key` as the page's locator scripts take them
+    /// (`src/browser/js/locate.js`): relative to a scope when `scoped`.
+    pub async fn specs(&self, key: Key, scoped: bool) -> anyhow::Result<Vec<Value>> {
+        let engine = self.engine().await?;
+        Ok(self.locator(key).alternatives.iter().map(|a| alt_spec(a, scoped, engine)).collect())
+    }
+
+    /// The alternatives of `key` as the page's locator scripts take them,
+    /// asked of the browser's own roles and names wherever it has them (the
+    /// evidence scripts, which paint over or hide anything a key may mean).
+    pub fn page_specs(&self, key: Key, scoped: bool) -> Vec<Value> {
+        self.locator(key).alternatives.iter().map(|a| alt_spec(a, scoped, Engine::AxTree)).collect()
+    }
+
+    /// One attempt: the one visible element `key` means, inside `scope` if
+    /// given (see [`scripts::FIND_VISIBLE`]): `None` when nothing shows yet, an
+    /// [`Ambiguous`] error when its winning alternative matches several.
+    pub async fn try_find(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        if self.engine().await? == Engine::Bidi {
+            let Some((i, mut found)) = self.matches_by(key, scope, Engine::Bidi).await? else { return Ok(None) };
+            if found.len() == 1 {
+                if let Some(el) = found.first() {
+                    wait::matched(&el.description());
+                }
+                return Ok(found.pop());
+            }
+            return Err(self.ambiguous(key, i, &found).await?.into());
+        }
+        let specs = self.specs(key, scope.is_some()).await?;
+        let got = self.page.eval_element_or_value(scripts::FIND_VISIBLE, find_args(specs, scope, "one")).await?;
+        match got {
+            Ok(el) => {
+                if let Some(el) = &el {
+                    wait::matched(&el.description());
+                }
+                Ok(el)
+            }
+            Err(report) => {
+                let text = report.as_str().unwrap_or_default();
+                let r: AmbiguityReport = serde_json::from_str(text).with_context(|| format!("unreadable answer of the find script: {report}"))?;
+                Err(self.ambiguity(key, r.alternative, r.count, r.items).into())
+            }
+        }
+    }
+
+    /// The winning alternative of `key` by `engine` (its index) and all its
+    /// visible matches; `None` when no alternative matches anything visible.
+    /// One round trip per alternative tried (for comparing engines; finds
+    /// go through [`Ui::try_find`]).
+    pub async fn matches_by(&self, key: Key, scope: Option<&Element>, engine: Engine) -> anyhow::Result<Option<(usize, Vec<Element>)>> {
+        for (i, alt) in self.locator(key).alternatives.iter().enumerate() {
+            let by_bidi = match (&alt.ax, engine) {
+                // Boxed: the BiDi calls would otherwise deepen every find's future type.
+                (Some(parts), Engine::Bidi) => Box::pin(self.bidi_matches(parts, scope)).await?,
+                _ => None,
+            };
+            let found = match by_bidi {
+                // Firefox's BiDi lookup does not enter shadow roots: the page's
+                // own flat-tree reading answers there (nothing on a page without any).
+                Some(found) if found.is_empty() => {
+                    let mut spec = alt_spec(alt, scope.is_some(), Engine::AxTree);
+                    if let Some(o) = spec.as_object_mut() {
+                        o.insert("shadowOnly".into(), Value::Bool(true));
+                    }
+                    self.page.eval_elements(scripts::FIND_VISIBLE, find_args(vec![spec], scope, "all")).await?
+                }
+                Some(found) => found,
+                None => {
+                    let spec = alt_spec(alt, scope.is_some(), engine);
+                    self.page.eval_elements(scripts::FIND_VISIBLE, find_args(vec![spec], scope, "all")).await?
+                }
+            };
+            if !found.is_empty() {
+                return Ok(Some((i, found)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The visible matches of one accessibility question (a chain: each part
+    /// inside the previous part's matches) through WebDriver BiDi; `None`
+    /// when the session has no BiDi. Names are the ones WebDriver computes
+    /// (`Get Computed Label`); a label also matches with a required-field
+    /// star ("Token Name *").
+    async fn bidi_matches(&self, parts: &[AxQuery], scope: Option<&Element>) -> anyhow::Result<Option<Vec<Element>>> {
+        let mut from: Vec<Element> = scope.into_iter().cloned().collect();
+        let mut field = false;
+        for q in parts {
+            let mut found = Vec::new();
+            // By role, then the names compared here, whitespace-normalised (the
+            // driver compares them raw: " Create Token" after an icon).
+            // A label's texts: as written, or with a required-field star.
+            let label_texts: Vec<String> = match q {
+                AxQuery::Label(label) => vec![label.clone(), format!("{label} *"), format!("{label}*")],
+                AxQuery::Role { .. } => Vec::new(),
+            };
+            let asks: Vec<(Option<&str>, Option<String>)> = match q {
+                AxQuery::Role { roles, .. } => roles.iter().map(|r| (Some(r.as_str()), None)).collect(),
+                AxQuery::Label(_) => label_texts.iter().map(|n| (None, Some(n.clone()))).collect(),
+            };
+            for (role, name) in asks {
+                match self.page.locate_ax(&from, role, name.as_deref()).await? {
+                    None => return Ok(None),
+                    Some(nodes) => found.extend(nodes),
+                }
+            }
+            // A control the accessibility tree gives no role of its own (Chromium
+            // 156.0.8078.114's <input type=date>: its parts are spinbuttons) is
+            // not found by name: the fields the browser says the label is for.
+            if matches!(q, AxQuery::Label(_)) && found.is_empty() {
+                for scope in from.iter().map(Some).chain(from.is_empty().then_some(None)) {
+                    let args = vec![json!(label_texts).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+                    found.extend(self.page.eval_elements(scripts::LABELLED_FIELDS, args).await?);
+                }
+            }
+            if let AxQuery::Role { name: Some((contains, wanted)), .. } = q {
+                let mut named = Vec::new();
+                for el in found {
+                    let name = self.page.computed_label(&el).await?.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if if *contains { name.to_lowercase().contains(&wanted.to_lowercase()) } else { name == *wanted } {
+                        named.push(el);
+                    }
+                }
+                found = named;
+            }
+            let mut seen = std::collections::HashSet::new();
+            found.retain(|el| match el {
+                Element::WebDriver(e) => seen.insert(e.element_id().to_string()),
+                Element::DevTools(id, _) => seen.insert(id.clone()),
+            });
+            field = matches!(q, AxQuery::Label(_));
+            if found.is_empty() {
+                return Ok(Some(found));
+            }
+            from = found;
+        }
+        let mut args = vec![json!(field).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+        args.extend(from.iter().map(Into::into));
+        let keep: Vec<bool> = serde_json::from_value(self.page.eval(scripts::VISIBLE_MATCHES, args).await?).context("unreadable visibility answers")?;
+        Ok(Some(from.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
+    }
+
+    /// One attempt: the first visible match of a raw XPath, relative to
+    /// `scope` when given. Only for XPaths built to match one element (a row by
+    /// its name); locators by key go through [`Ui::try_find`].
+    pub async fn try_find_xpath(&self, xpath: &str, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        Ok(self.page.eval_elements(scripts::FIND_VISIBLE, find_args(vec![json!(xpath)], scope, "all")).await?.into_iter().next())
+    }
+
+    /// All visible matches of `key` inside `scope` (one attempt, no wait):
+    /// those of its first alternative that matches anything. For keys meant
+    /// to match many (the form's fields).
+    pub async fn find_all_visible(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Vec<Element>> {
+        if self.engine().await? == Engine::Bidi {
+            return Ok(self.matches_by(key, scope, Engine::Bidi).await?.map(|(_, found)| found).unwrap_or_default());
+        }
+        let specs = self.specs(key, scope.is_some()).await?;
+        self.page.eval_elements(scripts::FIND_VISIBLE, find_args(specs, scope, "all")).await
+    }
+}
