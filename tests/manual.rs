@@ -718,6 +718,38 @@ fn the_contributing_page_lists_every_test_file() {
     fail_if_any("the test files", problems);
 }
 
+#[test]
+fn the_contributing_page_names_every_module_of_src() {
+    const PAGE: &str = "docs/contributing.md";
+    let pages = manual();
+    let text = &page(&pages, PAGE).text;
+    let mut problems = vec![];
+    let mut entries: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("src"))
+        .expect("src/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    entries.sort();
+    for e in &entries {
+        // A module is named by its stem, so `src/config.rs` becoming `src/config/` needs no edit here.
+        let stem = e.strip_suffix(".rs").unwrap_or(e);
+        let named = Regex::new(&format!(r"\bsrc/{}(?:/|\.rs\b)", regex::escape(stem))).unwrap();
+        if !named.is_match(text) {
+            problems.push(format!("src/{e} is not in the layout of {PAGE}"));
+        }
+    }
+    // Conversely: the modules the layout names exist, as a file or a folder.
+    let named = Regex::new(r"(?m)^    (src/[a-z_]+)(/|\.rs)").unwrap();
+    for c in named.captures_iter(text) {
+        let stem = &c[1];
+        if !Path::new(ROOT).join(format!("{stem}.rs")).exists() && !Path::new(ROOT).join(stem).is_dir() {
+            problems.push(format!("{PAGE} names {stem}{}, which is neither a file nor a folder", &c[2]));
+        }
+    }
+    fail_if_any("the layout of src/", problems);
+}
+
 /// The text of every ```toml code block of a page.
 fn toml_blocks(text: &str) -> Vec<String> {
     let mut out = vec![];
