@@ -204,96 +204,104 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The command on the command line, or none for the suite itself; an
+/// unknown one ends the program with the usage code.
+fn command(args: &[String]) -> Option<Command> {
+    // No command, or an option first: the suite itself (cucumber's options and ours).
+    let suite = args.get(1).is_none_or(|a| a.starts_with('-'));
+    if suite {
+        return None;
+    }
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Some(cli.command),
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+            // `cargo run -- doc` must not silently run the whole suite instead.
+            eprintln!("error: unknown command '{}'\n\n{}\n\nWithout a command, `cargo run` runs the suite (cargo run -- --help).", args[1], commands());
+            std::process::exit(runner::EXIT_USAGE);
+        }
+        Err(e) => e.exit(),
+    }
+}
+
+/// The command's own code, or its error printed and `code`.
+fn or_error(result: anyhow::Result<i32>, code: i32) -> i32 {
+    match result {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            code
+        }
+    }
+}
+
+/// `selfcheck [FAULT...]`: a probe per fault (all when none is named), the table printed.
+fn selfcheck(names: Vec<String>) -> i32 {
+    match local_suite::Faults::parse(&names) {
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            runner::EXIT_USAGE
+        }
+        Ok(_) => {
+            let only: Vec<local_suite::Fault> =
+                local_suite::Fault::ALL.iter().copied().filter(|f| names.is_empty() || names.iter().any(|n| n == f.name())).collect();
+            let rows = match std::env::current_exe() {
+                Ok(exe) => ai_suite_e2e::selfcheck::run(&exe, &ai_suite_e2e::selfcheck::jobs(&only, &[])),
+                Err(e) => {
+                    eprintln!("error: cannot find this program to start the probes: {e}");
+                    std::process::exit(runner::EXIT_COULD_NOT_RUN);
+                }
+            };
+            println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
+            if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.foreign_changed.as_ref().is_some_and(Vec::is_empty) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
+        }
+    }
+}
+
+/// `merge-reports DIR...`: the merged reports written, the failures and the counts printed.
+fn merge_reports(dirs: &[std::path::PathBuf], out: &std::path::Path) -> anyhow::Result<i32> {
+    let m = ai_suite_e2e::merge::merge(dirs, out)?;
+    let count = |o: runner::Outcome| m.results.iter().filter(|r| r.outcome == o).count();
+    println!("merged {} runs into {}/report.html, junit.xml, cucumber.json", m.runs, m.out.display());
+    for r in m.results.iter().filter(|r| r.outcome == runner::Outcome::Failed) {
+        println!("FAILED: {} › {}", r.key.feature, r.key.scenario);
+    }
+    println!(
+        "{} passed, {} failed, {} skipped",
+        count(runner::Outcome::Passed),
+        count(runner::Outcome::Failed),
+        count(runner::Outcome::Skipped)
+    );
+    Ok(m.code)
+}
+
 fn main() {
     // A self-check probe's own process (started by the self-check below).
     if let Some(code) = ai_suite_e2e::selfcheck::worker_main() {
         std::process::exit(code);
     }
     let args: Vec<String> = std::env::args().collect();
-    // No command, or an option first: the suite itself (cucumber's options and ours).
-    let suite = args.get(1).is_none_or(|a| a.starts_with('-'));
-    let command = if suite {
-        None
-    } else {
-        match Cli::try_parse_from(&args) {
-            Ok(cli) => Some(cli.command),
-            Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
-                // `cargo run -- doc` must not silently run the whole suite instead.
-                eprintln!("error: unknown command '{}'\n\n{}\n\nWithout a command, `cargo run` runs the suite (cargo run -- --help).", args[1], commands());
-                std::process::exit(runner::EXIT_USAGE);
-            }
-            Err(e) => e.exit(),
-        }
-    };
+    let command = command(&args);
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
     let prepared =
         if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. } | Command::Selfcheck { .. } | Command::Drift(_))) { None } else { Some(Display::prepare()) };
     let display = prepared.as_ref();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match command {
-        Some(Command::Bench(b)) => match runtime.block_on(ai_suite_e2e::bench::run(b.runs, b.main_only, b.playwright, display.expect("prepared"))) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                runner::EXIT_FAILED
-            }
-        },
-        Some(Command::Repeat { times, args }) => match runtime.block_on(ai_suite_e2e::bench::repeat(times.into(), args, display.expect("prepared"))) {
-            Ok(true) => 0,
-            Ok(false) => runner::EXIT_FAILED,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                runner::EXIT_COULD_NOT_RUN
-            }
-        },
+        Some(Command::Bench(b)) => or_error(
+            runtime.block_on(ai_suite_e2e::bench::run(b.runs, b.main_only, b.playwright, display.expect("prepared"))).map(|()| 0),
+            runner::EXIT_FAILED,
+        ),
+        Some(Command::Repeat { times, args }) => or_error(
+            runtime
+                .block_on(ai_suite_e2e::bench::repeat(times.into(), args, display.expect("prepared")))
+                .map(|all_passed| if all_passed { 0 } else { runner::EXIT_FAILED }),
+            runner::EXIT_COULD_NOT_RUN,
+        ),
         Some(Command::Docs(d)) => runtime.block_on(docs(d, display.expect("prepared"))),
-        Some(Command::Selfcheck { faults: names }) => match local_suite::Faults::parse(&names) {
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                runner::EXIT_USAGE
-            }
-            Ok(_) => {
-                let only: Vec<local_suite::Fault> =
-                    local_suite::Fault::ALL.iter().copied().filter(|f| names.is_empty() || names.iter().any(|n| n == f.name())).collect();
-                let rows = match std::env::current_exe() {
-                    Ok(exe) => ai_suite_e2e::selfcheck::run(&exe, &ai_suite_e2e::selfcheck::jobs(&only, &[])),
-                    Err(e) => {
-                        eprintln!("error: cannot find this program to start the probes: {e}");
-                        std::process::exit(runner::EXIT_COULD_NOT_RUN);
-                    }
-                };
-                println!("\n{}", ai_suite_e2e::selfcheck::table(&rows));
-                if rows.iter().all(|r| r.caught && r.tokens_left_active == Some(0) && r.foreign_changed.as_ref().is_some_and(Vec::is_empty) && r.leaks.is_empty()) { 0 } else { runner::EXIT_FAILED }
-            }
-        },
+        Some(Command::Selfcheck { faults: names }) => selfcheck(names),
         Some(Command::Drift(d)) => drift(d),
-        Some(Command::MergeReports { dirs, out }) => match ai_suite_e2e::merge::merge(&dirs, &out) {
-            Ok(m) => {
-                let count = |o: runner::Outcome| m.results.iter().filter(|r| r.outcome == o).count();
-                println!("merged {} runs into {}/report.html, junit.xml, cucumber.json", m.runs, m.out.display());
-                for r in m.results.iter().filter(|r| r.outcome == runner::Outcome::Failed) {
-                    println!("FAILED: {} › {}", r.key.feature, r.key.scenario);
-                }
-                println!(
-                    "{} passed, {} failed, {} skipped",
-                    count(runner::Outcome::Passed),
-                    count(runner::Outcome::Failed),
-                    count(runner::Outcome::Skipped)
-                );
-                m.code
-            }
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                runner::EXIT_COULD_NOT_RUN
-            }
-        },
-        Some(Command::Serve(a)) => match runtime.block_on(serve(a)) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                runner::EXIT_COULD_NOT_RUN
-            }
-        },
+        Some(Command::MergeReports { dirs, out }) => or_error(merge_reports(&dirs, &out), runner::EXIT_COULD_NOT_RUN),
+        Some(Command::Serve(a)) => or_error(runtime.block_on(serve(a)).map(|()| 0), runner::EXIT_COULD_NOT_RUN),
         None if matches!(args.get(1).map(String::as_str), Some("-h" | "--help")) => {
             let code = runtime.block_on(runner::run(args, display.expect("prepared")));
             println!("\n{}", commands());
