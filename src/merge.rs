@@ -67,35 +67,35 @@ fn rebase(r: &mut ScenarioResult, recorded: &Path, now: &Path, out: &Path) {
     }
 }
 
-/// Merges the runs found under `dirs` into `out` (report.html, junit.xml,
-/// cucumber.json). Green only when every run was, and when runs that are
-/// shards of n are all n of them, each once.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
-    if dirs.is_empty() {
-        bail!("name the folders of the runs to merge: merge-reports DIR... (each a run folder, or a folder holding them)");
-    }
-    let mut runs = Vec::new();
-    for d in dirs {
-        runs.extend(runs_in(d)?);
-    }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    // Real paths on both sides (no `..`), for links relative to the merged report.
-    let out = std::fs::canonicalize(out)?;
-    let mut results: Vec<ScenarioResult> = Vec::new();
-    let (mut revoked, mut left, mut flaky, mut interrupted) = (0, 0, 0, None::<usize>);
-    let (mut leaks, mut notes, mut junit, mut cucumber) = (Vec::new(), Vec::new(), String::new(), Vec::new());
-    let mut targets: Vec<String> = Vec::new();
-    let mut codes = Vec::new();
-    let mut shards: Vec<String> = Vec::new();
-    for dir in &runs {
-        let dir = std::fs::canonicalize(dir)?;
+/// What the runs hold, gathered run by run.
+#[derive(Default)]
+struct Gathered {
+    results: Vec<ScenarioResult>,
+    revoked: usize,
+    left: usize,
+    flaky: usize,
+    interrupted: Option<usize>,
+    leaks: Vec<PathBuf>,
+    /// A line a run: which shard it was, and its folder.
+    notes: Vec<String>,
+    /// Every shard's JUnit test suites, and its Cucumber JSON features.
+    junit: String,
+    cucumber: Vec<serde_json::Value>,
+    targets: Vec<String>,
+    codes: Vec<i32>,
+    shards: Vec<String>,
+}
+
+impl Gathered {
+    /// Adds the run in `dir` (a real path), its files' paths as seen from `out`.
+    fn add(&mut self, dir: PathBuf, out: &Path) -> anyhow::Result<()> {
         let text = std::fs::read_to_string(dir.join(RESULTS_FILE))?;
         let record: RunRecord = serde_json::from_str(&text).with_context(|| format!("{} is not a run's results", dir.join(RESULTS_FILE).display()))?;
-        if !targets.contains(&record.target) {
-            targets.push(record.target.clone());
+        if !self.targets.contains(&record.target) {
+            self.targets.push(record.target.clone());
         }
         for mut r in record.results {
-            if results.iter().any(|x| x.key.id == r.key.id) {
+            if self.results.iter().any(|x| x.key.id == r.key.id) {
                 bail!(
                     "the scenario '{}' ({}) is in two of these runs (one of them {}): merge the shards of one run, each once",
                     r.key.scenario,
@@ -103,29 +103,33 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
                     dir.display()
                 );
             }
-            rebase(&mut r, &record.run_dir, &dir, &out);
-            results.push(r);
+            rebase(&mut r, &record.run_dir, &dir, out);
+            self.results.push(r);
         }
-        codes.push(record.code);
-        shards.extend(record.shard.clone());
-        revoked += record.tokens_revoked;
-        left += record.tokens_left;
-        flaky += record.flaky.len();
+        self.codes.push(record.code);
+        self.shards.extend(record.shard.clone());
+        self.revoked += record.tokens_revoked;
+        self.left += record.tokens_left;
+        self.flaky += record.flaky.len();
         if let Some(n) = record.interrupted {
-            interrupted = Some(interrupted.unwrap_or(0) + n);
+            self.interrupted = Some(self.interrupted.unwrap_or(0) + n);
         }
-        leaks.extend(record.leaks.iter().map(|p| p.strip_prefix(&record.run_dir).map(|rel| dir.join(rel)).unwrap_or_else(|_| p.clone())));
-        notes.push(format!("{} — {}", record.shard.map(|s| format!("shard {s}")).unwrap_or_else(|| "a whole run".into()), dir.display()));
+        self.leaks.extend(record.leaks.iter().map(|p| p.strip_prefix(&record.run_dir).map(|rel| dir.join(rel)).unwrap_or_else(|_| p.clone())));
+        self.notes.push(format!("{} — {}", record.shard.map(|s| format!("shard {s}")).unwrap_or_else(|| "a whole run".into()), dir.display()));
         // JUnit: every shard's test suites in one file.
         let xml = std::fs::read_to_string(dir.join("junit.xml")).unwrap_or_default();
         let inner = xml.split_once("<testsuites").and_then(|(_, r)| r.split_once('>')).map(|(_, r)| r).unwrap_or("");
-        junit.push_str(inner.rsplit_once("</testsuites>").map(|(body, _)| body).unwrap_or(inner));
+        self.junit.push_str(inner.rsplit_once("</testsuites>").map(|(body, _)| body).unwrap_or(inner));
         // Cucumber JSON: every shard's features in one list.
         if let Ok(serde_json::Value::Array(features)) = serde_json::from_str(&std::fs::read_to_string(dir.join("cucumber.json")).unwrap_or_default()) {
-            cucumber.extend(features);
+            self.cucumber.extend(features);
         }
+        Ok(())
     }
-    // Shards of n: all n of them, each once.
+}
+
+/// Shards of n: all n of them, each once. What is wrong, a line each.
+fn shard_problems(shards: &[String]) -> Vec<String> {
     let mut missing = Vec::new();
     if let Some(n) = shards.first().and_then(|s| s.split_once('/')).and_then(|(_, n)| n.parse::<usize>().ok()) {
         for i in 1..=n {
@@ -140,49 +144,77 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
             missing.push(format!("shard {other} is of another split than {n}"));
         }
     }
-    let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
-    let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
-    let mut summary_notes = vec![format!("Merged from {} runs:", runs.len())];
-    summary_notes.extend(notes);
+    missing
+}
+
+/// The merged report's notes: the runs, what is wrong with the split, a
+/// run's failing exit code, and the leak scan.
+fn summary_notes(runs: usize, all: &Gathered, missing: &[String]) -> Vec<String> {
+    let mut summary_notes = vec![format!("Merged from {runs} runs:")];
+    summary_notes.extend(all.notes.iter().cloned());
     summary_notes.extend(missing.iter().cloned());
-    if let Some(code) = codes.iter().find(|c| **c != 0) {
+    if let Some(code) = all.codes.iter().find(|c| **c != 0) {
         summary_notes.push(format!("A run exited {code}: see its own report."));
     }
-    if leaks.is_empty() {
+    if all.leaks.is_empty() {
         summary_notes.push("Leak scan: no secret in any artifact of any run.".into());
     } else {
-        summary_notes.extend(leaks.iter().map(|l| format!("SECRET LEAKED: a token value or password is in {}", l.display())));
+        summary_notes.extend(all.leaks.iter().map(|l| format!("SECRET LEAKED: a token value or password is in {}", l.display())));
     }
+    summary_notes
+}
+
+/// Merges the runs found under `dirs` into `out` (report.html, junit.xml,
+/// cucumber.json). Green only when every run was, and when runs that are
+/// shards of n are all n of them, each once.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
+    if dirs.is_empty() {
+        bail!("name the folders of the runs to merge: merge-reports DIR... (each a run folder, or a folder holding them)");
+    }
+    let mut runs = Vec::new();
+    for d in dirs {
+        runs.extend(runs_in(d)?);
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    // Real paths on both sides (no `..`), for links relative to the merged report.
+    let out = std::fs::canonicalize(out)?;
+    let mut all = Gathered::default();
+    for dir in &runs {
+        all.add(std::fs::canonicalize(dir)?, &out)?;
+    }
+    let missing = shard_problems(&all.shards);
+    let count = |o: Outcome| all.results.iter().filter(|r| r.outcome == o).count();
+    let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
     // Shards against the local AI Suite each had a server of their own.
-    let target = targets.join(", ");
+    let target = all.targets.join(", ");
     let summary = crate::evidence::report::Summary {
         target: &target,
         passed,
         failed,
         skipped,
-        flaky,
-        tokens_revoked: revoked,
-        tokens_left: left,
+        flaky: all.flaky,
+        tokens_revoked: all.revoked,
+        tokens_left: all.left,
         display_note: "as each run says",
-        interrupted,
-        notes: summary_notes,
-        browsers: crate::results::browsers(&results),
+        interrupted: all.interrupted,
+        notes: summary_notes(runs.len(), &all, &missing),
+        browsers: crate::results::browsers(&all.results),
     };
-    std::fs::write(out.join("report.html"), crate::evidence::report::render(&out, &summary, &results))?;
-    std::fs::write(out.join("junit.xml"), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>{junit}</testsuites>\n"))?;
-    std::fs::write(out.join("cucumber.json"), serde_json::to_string(&cucumber)?)?;
+    std::fs::write(out.join("report.html"), crate::evidence::report::render(&out, &summary, &all.results))?;
+    std::fs::write(out.join("junit.xml"), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>{}</testsuites>\n", all.junit))?;
+    std::fs::write(out.join("cucumber.json"), serde_json::to_string(&all.cucumber)?)?;
     let ok = failed == 0
         && skipped == 0
         && passed > 0
-        && leaks.is_empty()
-        && left == 0
-        && interrupted.is_none()
+        && all.leaks.is_empty()
+        && all.left == 0
+        && all.interrupted.is_none()
         && missing.is_empty()
-        && codes.iter().all(|c| *c == 0);
+        && all.codes.iter().all(|c| *c == 0);
     for m in &missing {
         eprintln!("error: {m}");
     }
-    Ok(Merged { code: if ok { 0 } else { crate::runner::EXIT_FAILED }, results, out, runs: runs.len() })
+    Ok(Merged { code: if ok { 0 } else { crate::runner::EXIT_FAILED }, results: all.results, out, runs: runs.len() })
 }
 
 #[cfg(test)]
