@@ -52,50 +52,84 @@ async fn playwright_run(url: &str) -> anyhow::Result<Duration> {
     Ok(Duration::from_millis(ms))
 }
 
+/// The main scenario's times over the runs: ours, and the Playwright flow's
+/// and Firefox's when they run beside it.
+#[derive(Default)]
+struct MainTimes {
+    scenario: Vec<Duration>,
+    session: Vec<Duration>,
+    teardown: Vec<Duration>,
+    /// Per step: its text, the action's times and the capture's.
+    steps: BTreeMap<usize, (String, Vec<Duration>, Vec<Duration>)>,
+    playwright: Vec<Duration>,
+    firefox: Vec<Duration>,
+    firefox_setup: Vec<Duration>,
+}
+
+/// The suite's arguments for the main scenario at `c` slots.
+fn main_args(c: &str) -> Vec<String> {
+    ["bench", "--name", "following the user guide", "-c", c].iter().map(|s| s.to_string()).collect()
+}
+
 pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Display) -> anyhow::Result<()> {
     let playwright_target = if playwright { Some(playwright_target().await?) } else { None };
-    let mut playwright_times = Vec::new();
-    let main_args = |c: &str| -> Vec<String> {
-        ["bench", "--name", "following the user guide", "-c", c].iter().map(|s| s.to_string()).collect()
-    };
     // The same scenario in Firefox, when it and geckodriver are here.
     let firefox = crate::config::Config::load(&crate::config::process_env).and_then(|c| {
         crate::browser::firefox::find_firefox(&c)?;
         crate::browser::firefox::find_geckodriver(&c)
     });
-    let (mut firefox_times, mut firefox_setup) = (Vec::new(), Vec::new());
-    let mut scenario = Vec::new();
-    let mut session = Vec::new();
-    let mut teardown = Vec::new();
-    let mut steps: BTreeMap<usize, (String, Vec<Duration>, Vec<Duration>)> = BTreeMap::new();
+    let times = main_scenario(runs, playwright_target.as_ref().map(|t| t.url.as_str()), firefox.is_ok(), display).await?;
+    print_main_scenario(runs, times, playwright_target, &firefox).await?;
+    if main_only {
+        return Ok(());
+    }
+    whole_suite(runs, display).await
+}
+
+/// The main scenario `runs` times, each time followed by the Playwright flow
+/// against `playwright_url` and the scenario in Firefox, when asked.
+async fn main_scenario(runs: usize, playwright_url: Option<&str>, firefox: bool, display: &Display) -> anyhow::Result<MainTimes> {
+    let mut t = MainTimes::default();
     for i in 0..runs {
         let report = runner::run_report(main_args("1"), display, true).await;
         anyhow::ensure!(report.code == EXIT_PASSED, "run {} of the main scenario failed; see {}", i + 1, report.run_dir.display());
         // Interleaved: all see the machine in the same minutes.
-        if let Some(target) = &playwright_target {
-            playwright_times.push(playwright_run(&target.url).await?);
+        if let Some(url) = playwright_url {
+            t.playwright.push(playwright_run(url).await?);
         }
-        if firefox.is_ok() {
+        if firefox {
             let mut args = main_args("1");
             args.extend(["--browser".to_string(), "firefox".to_string()]);
             let ff = runner::run_report(args, display, true).await;
             anyhow::ensure!(ff.code == EXIT_PASSED, "run {} of the main scenario in Firefox failed; see {}", i + 1, ff.run_dir.display());
             for r in &ff.results {
-                firefox_times.push(r.duration);
-                firefox_setup.push(r.session_start);
+                t.firefox.push(r.duration);
+                t.firefox_setup.push(r.session_start);
             }
         }
         for r in &report.results {
-            scenario.push(r.duration);
-            session.push(r.session_start);
-            teardown.push(r.teardown);
+            t.scenario.push(r.duration);
+            t.session.push(r.session_start);
+            t.teardown.push(r.teardown);
             for s in &r.steps {
-                let e = steps.entry(s.index).or_insert_with(|| (s.text.clone(), vec![], vec![]));
+                let e = t.steps.entry(s.index).or_insert_with(|| (s.text.clone(), vec![], vec![]));
                 e.1.push(s.action);
                 e.2.push(s.capture);
             }
         }
     }
+    Ok(t)
+}
+
+/// The main scenario's figures; stops the Playwright flow's target once its
+/// times are in.
+async fn print_main_scenario<T>(
+    runs: usize,
+    times: MainTimes,
+    playwright_target: Option<crate::local_suite::LocalSuite>,
+    firefox: &anyhow::Result<T>,
+) -> anyhow::Result<()> {
+    let MainTimes { scenario, session, teardown, steps, playwright: playwright_times, firefox: firefox_times, firefox_setup } = times;
     let motion = match crate::config::Config::load(&crate::config::process_env) {
         Ok(c) if c.reduced_motion => "reduced motion asked for".to_string(),
         Ok(c) if c.animation_speed != 1.0 => format!("the app's transitions at {}× speed", c.animation_speed),
@@ -113,7 +147,7 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
             ours.as_secs_f64() / theirs.as_secs_f64()
         );
     }
-    match &firefox {
+    match firefox {
         Ok(_) => {
             let theirs = median(firefox_times);
             println!(
@@ -135,7 +169,21 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
         let text: String = text.chars().take(70).collect();
         println!("    {i:>2} {} / {}  {text}", ms(median(action)), ms(median(capture)));
     }
-    // Visual comparison of a 1280×800 picture with its baseline (decode both + compare).
+    let compare = compare_times()?;
+    let capture_all: Vec<Duration> = steps.values().flat_map(|(_, _, c)| c.iter().copied()).collect();
+    let (cap, cmp) = (median(capture_all), median(compare));
+    println!(
+        "  per step: capture + redaction + encode {} + compare with a baseline {} = {}",
+        ms(cap),
+        ms(cmp),
+        ms(cap + cmp)
+    );
+    Ok(())
+}
+
+/// Visual comparison of a 1280×800 picture with its baseline (decode both +
+/// compare), timed for every picture of the guide.
+fn compare_times() -> anyhow::Result<Vec<Duration>> {
     let mut compare = Vec::new();
     for e in std::fs::read_dir(crate::evidence::docs::SCREENSHOTS_DIR)?.flatten() {
         let p = e.path();
@@ -147,19 +195,12 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
             compare.push(t.elapsed());
         }
     }
-    let capture_all: Vec<Duration> = steps.values().flat_map(|(_, _, c)| c.iter().copied()).collect();
-    let (cap, cmp) = (median(capture_all), median(compare));
-    println!(
-        "  per step: capture + redaction + encode {} + compare with a baseline {} = {}",
-        ms(cap),
-        ms(cmp),
-        ms(cap + cmp)
-    );
-    if main_only {
-        return Ok(());
-    }
-    // The whole suite at 1 and 2 slots, interleaved `runs` times (at least
-    // once): the same minutes for both.
+    Ok(compare)
+}
+
+/// The whole suite at 1 and 2 slots, interleaved `runs` times (at least
+/// once, at most 3): the same minutes for both; the figures printed.
+async fn whole_suite(runs: usize, display: &Display) -> anyhow::Result<()> {
     let mut walls: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut memory: BTreeMap<&str, u64> = BTreeMap::new();
     let mut setups = Vec::new();
