@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod locators;
 pub mod merge;
 pub mod pages;
+pub mod repair;
 pub mod results;
 pub mod scenario;
 pub mod run_context;

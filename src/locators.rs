@@ -502,6 +502,11 @@ impl Locators {
     pub fn get(&self, key: Key) -> &Locator {
         &self.list[key.0]
     }
+
+    /// Puts `locator` in `key`'s place (a suggested repair, tried on the live page).
+    pub fn set(&mut self, key: Key, locator: Locator) {
+        self.list[key.0] = locator;
+    }
 }
 
 #[cfg(test)]

@@ -75,6 +75,8 @@ pub struct RunContext {
     stop: tokio::sync::Notify,
     /// The password session was renewed (said once).
     renewed_session: AtomicBool,
+    /// The target's fingerprints and this run's suggested locators.
+    pub repair: Arc<crate::repair::Book>,
 }
 
 pub(crate) static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
@@ -90,7 +92,13 @@ impl RunContext {
         docs: Option<DocsMode>,
         earlier: Vec<crate::unfinished::Earlier>,
     ) -> Self {
+        let target = match &config.target {
+            crate::config::Target::Local { .. } => "local-ai-suite".to_string(),
+            crate::config::Target::Remote { url } => url.split('/').take(3).collect::<Vec<_>>().join("/"),
+        };
+        let repair = Arc::new(crate::repair::Book::open(&config.artifacts_dir, &target, &format!("{:?}", config.browser).to_lowercase()));
         Self {
+            repair,
             cleanup: Cleanup::new(config.clone(), base_url.clone(), earlier),
             config,
             base_url,
@@ -287,7 +295,9 @@ impl RunContext {
         let context = session.browser_context.clone();
         let devtools = session.devtools.clone();
         // Held from now on: a failure below gives it back (see `open_scenario`).
-        let ui = s.ui.insert(Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools));
+        let mut ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools);
+        ui.repair = Some(self.repair.clone());
+        let ui = s.ui.insert(ui);
         if let Some(gecko) = &mut s.gecko {
             gecko.browser_pid = browser::firefox::process_id(&driver);
         }

@@ -50,6 +50,9 @@ pub const FILES: &[(&str, &str)] = &[
     ("read_table", js_file!("read_table")),
     ("token_looking", js_file!("token_looking")),
     ("clipboard_read", js_file!("clipboard_read")),
+    ("repair_props", js_file!("repair_props")),
+    ("fingerprint", js_file!("fingerprint")),
+    ("suggest", js_file!("suggest")),
 ];
 
 /// The libraries a test page loads to call their functions directly
@@ -73,6 +76,11 @@ pub const VISIBLE_MATCHES: &str = script!("visibleMatches" in "visible_matches",
 pub const REGION: &str = script!("regionNamedBy" in "region", needs "flat_tree", "locate");
 /// `controlName(element)`: a control's accessible name.
 pub const CONTROL_NAME: &str = script!("controlName" in "control_name");
+
+/// `fingerprint(element, alternatives, scope)`: what identifies the element a key found.
+pub const FINGERPRINT: &str = script!("fingerprint" in "fingerprint", needs "flat_tree", "locate", "repair_props");
+/// `suggestCandidates(fingerprint, scope, limit)`: the elements most like it, best first.
+pub const SUGGEST: &str = script!("suggestCandidates" in "suggest", needs "flat_tree", "locate", "repair_props");
 
 // Reading the page.
 
@@ -132,6 +140,8 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ("VISIBLE_MATCHES", VISIBLE_MATCHES),
     ("REGION", REGION),
     ("CONTROL_NAME", CONTROL_NAME),
+    ("FINGERPRINT", FINGERPRINT),
+    ("SUGGEST", SUGGEST),
     ("INNER_TEXT", INNER_TEXT),
     ("PAINTED_BACKGROUND", PAINTED_BACKGROUND),
     ("PAGE_TEXT", PAGE_TEXT),

@@ -64,6 +64,10 @@ pub const VARIANTS: &[(&str, &str)] = &[
     ("history", "a long-lived account: 150 older tokens (a human's live \"QA-Test-Token\" among them), tables paged 20 rows at a time as MUI's TablePagination shows them, oldest first"),
     ("history-newest-first", "the same account with history, its tables paged and newest first"),
     ("dates-words", "dates shown in words (\"Apr 11, 2026\") instead of YYYY-MM-DD"),
+    ("release-copy-renamed", "a release that renames the Token Created dialog's Copy button \"Copy to clipboard\" (locator repair)"),
+    ("release-create-link", "a release whose Create Token button is a link named \"New API token\" (locator repair)"),
+    ("release-drawer", "a release whose Create API Token dialog is a side drawer, as MUI's temporary Drawer renders one: no dialog role, no name (locator repair)"),
+    ("release-menu-renamed", "a release whose avatar menu item reads \"My profile\" instead of \"Profile\" (locator repair)"),
 ];
 
 /// Older tokens in the account of the `history` builds.

@@ -93,16 +93,32 @@ impl Ui {
     /// A failed find's evidence: what `key`'s alternatives matched (shown
     /// and hidden) and, where none shows, the near misses (see
     /// [`scripts::CANDIDATES`]); kept with the step's waits for the report and
-    /// written beside the failure's DOM. The error is passed through.
+    /// written beside the failure's DOM. With a verified suggestion (see
+    /// [`crate::repair`]), the error says it too; it is an error still.
     pub(super) async fn with_candidates<T>(&self, key: Key, scope: Option<&Element>, r: anyhow::Result<T>) -> anyhow::Result<T> {
-        if r.is_err() {
-            let text = match self.candidates(key, scope).await {
-                Ok(text) => text,
-                Err(e) => format!("the candidates could not be listed: {e:#}"),
-            };
-            wait::note_candidates(crate::secret::redact(&text));
+        let Err(e) = r else { return r };
+        let mut text = match self.candidates(key, scope).await {
+            Ok(text) => text,
+            Err(e) => format!("the candidates could not be listed: {e:#}"),
+        };
+        let suggestion = match self.suggest(key, scope, &mut text).await {
+            Ok(s) => s,
+            Err(e) => {
+                text.push_str(&format!("\nno suggestion: {e:#}"));
+                None
+            }
+        };
+        if let Some(s) = &suggestion {
+            text.push_str(&format!("\n{s}"));
         }
-        r
+        wait::note_candidates(crate::secret::redact(&text));
+        Err(match suggestion {
+            Some(s) => anyhow::anyhow!(
+                "{e:#}\n    suggested:  {} = '{}' (was {}, now {}, score {:.2}; checked on this page; every suggestion of the run: suggested-locators.toml in its folder)",
+                s.key, s.locator, s.was, s.now, s.score
+            ),
+            None => e,
+        })
     }
 
     async fn candidates(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<String> {

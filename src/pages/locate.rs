@@ -101,7 +101,16 @@ impl Ui {
     /// One attempt: the one visible element `key` means, inside `scope` if
     /// given (see [`scripts::FIND_VISIBLE`]): `None` when nothing shows yet, an
     /// [`Ambiguous`] error when its winning alternative matches several.
+    /// A find keeps the key's fingerprint (see [`crate::repair`]).
     pub async fn try_find(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
+        let found = self.find_once(key, scope).await?;
+        if let Some(el) = &found {
+            self.fingerprint(key, el, scope).await;
+        }
+        Ok(found)
+    }
+
+    pub(super) async fn find_once(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
         if self.engine().await? == Engine::Bidi {
             let Some((i, mut found)) = self.matches_by(key, scope, Engine::Bidi).await? else { return Ok(None) };
             if found.len() == 1 {

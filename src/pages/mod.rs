@@ -15,6 +15,7 @@ pub mod pager;
 pub mod profile_menu;
 pub mod profile_page;
 mod region;
+mod repair;
 pub mod table;
 pub mod token_created_dialog;
 
@@ -50,6 +51,8 @@ pub struct Ui {
     pub engine: Engine,
     /// The engine this browser and channel allow (see [`Ui::engine`]), once asked.
     resolved: Arc<std::sync::OnceLock<Engine>>,
+    /// The run's fingerprints and suggestions (none: finds keep nothing).
+    pub repair: Option<Arc<crate::repair::Book>>,
 }
 
 impl Ui {
@@ -63,7 +66,7 @@ impl Ui {
     ) -> Self {
         let page = Page::new(driver.clone(), devtools);
         let engine = config.locator_engine;
-        Self { driver, config, base_url, input, chromium, page, engine, resolved: Default::default() }
+        Self { driver, config, base_url, input, chromium, page, engine, resolved: Default::default(), repair: None }
     }
 
     pub fn locator(&self, key: Key) -> &Locator {

@@ -10,6 +10,7 @@ use crate::browser::display::Display;
 use crate::cleanup::Audited;
 use crate::local_suite::LocalSuite;
 use crate::results::{Outcome, ScenarioResult};
+use crate::run_context::RunContext;
 
 /// A summary line, printed unless the run is quiet.
 type Out<'a> = &'a dyn Fn(String);
@@ -37,6 +38,7 @@ pub(super) fn summarise(
     let _ = std::fs::write(run_dir.join("tokens.json"), serde_json::to_string_pretty(&tokens.audit).unwrap_or_default());
     let browsers = crate::results::browsers(&attempts);
     write_reports(&run, &attempts, &tally, &tokens, &browsers, display)?;
+    let suggested = save_repairs(ctx);
     // Every artifact is scanned for every secret the run saw (token values,
     // passwords) and, on the local AI Suite, every token it issued, read or not.
     let mut secrets = crate::secret::all();
@@ -52,6 +54,7 @@ pub(super) fn summarise(
     };
     print_scenarios(&out, &tally, display);
     print_tokens(&out, &run, started, &tokens);
+    print_suggestions(&out, ctx, suggested.as_deref());
     print_totals(&out, &tally, &browsers, &run_dir, &redacted_logs, &leaks);
     let code = exit_code(&out, &run, &tally, &tokens, &leaks);
     write_record(&run, &tally, &tokens, browsers, &leaks, code)?;
@@ -212,6 +215,35 @@ fn write_reports(
 }
 
 /// The failures, the scenarios' notes and where the clipboard was read.
+/// The target's fingerprints kept for the next run, and this run's
+/// suggested locators written (see [`crate::repair`]); the file, if any.
+fn save_repairs(ctx: &RunContext) -> Option<PathBuf> {
+    // The user's own config file, kept in the suggestions' (their secrets left out).
+    let user_config = std::env::var("AI_SUITE_CONFIG").ok().and_then(|p| std::fs::read_to_string(p).ok());
+    match ctx.repair.save(&ctx.run_dir, user_config.as_deref()) {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!("note: the locator fingerprints and suggestions could not be saved: {e:#}");
+            None
+        }
+    }
+}
+
+/// The suggested locators, each with what changed, and how to rerun with them.
+fn print_suggestions(out: Out, ctx: &RunContext, file: Option<&Path>) {
+    let Some(file) = file else { return };
+    let suggestions = ctx.repair.suggestions();
+    out(format!("suggested locators ({}), each checked on the failing page:", suggestions.len()));
+    for s in &suggestions {
+        out(format!("    {} = '{}'  (was {}, now {}, score {:.2})", s.key, s.locator, s.was, s.now, s.score));
+    }
+    out(format!(
+        "  review them (a renamed control may be a regression, or a guide to change), then rerun with AI_SUITE_CONFIG={}, or `cargo run -- heal {}`",
+        file.display(),
+        ctx.run_dir.display()
+    ));
+}
+
 fn print_scenarios(out: Out, tally: &Tally, display: &Display) {
     let results = &tally.results;
     out(String::new());

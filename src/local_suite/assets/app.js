@@ -14,6 +14,8 @@
   const sso = ssoStorage || VARIANTS.has("sso-cookie");
   // Component kits: the DOM their documentation shows for the same screens.
   const kit = ["bootstrap", "mui", "radix"].find((k) => VARIANTS.has(k)) || null;
+  // Releases that rename and restructure what the guide's screens show (locator repair).
+  const release = (name) => VARIANTS.has("release-" + name);
   let radixIds = 0;
   const rid = () => `radix-:r${(radixIds++).toString(36)}:`;
   const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -393,6 +395,7 @@
   }
 
   function openModal(content, labelId, opts = {}) {
+    if (opts.drawer) return drawer(content);
     if (wc) return slDialog(content, opts);
     if (kit === "bootstrap") return bootstrapModal(content, labelId, opts);
     if (kit === "mui") return muiModal(content, labelId);
@@ -414,6 +417,17 @@
         setTimeout(remove, 400);
       },
     };
+  }
+
+  // A side drawer as MUI's temporary Drawer renders one: a role=presentation
+  // root with a backdrop, and a Paper sliding in from the right (no dialog
+  // role, no aria-modal, no name).
+  function drawer(content) {
+    const paper = h("div", { class: "MuiPaper-root MuiDrawer-paper MuiDrawer-paperAnchorRight drawer-paper", tabindex: "-1" }, content);
+    const root = h("div", { class: "MuiDrawer-root MuiModal-root drawer-root", role: "presentation" },
+      h("div", { class: "MuiBackdrop-root drawer-backdrop", "aria-hidden": "true" }), paper);
+    document.body.append(root);
+    return { dialog: paper, close() { root.remove(); } };
   }
 
   const title = (id, text) => {
@@ -505,7 +519,7 @@
         h("div", { class: "menu-user" },
           h("div", { class: "menu-name" }, me.name),
           showRole ? h("div", { class: "menu-role" }, me.role) : null),
-        item("Profile", goProfile),
+        item(release("menu-renamed") ? "My profile" : "Profile", goProfile),
         item("Sign out", signOut));
       avatar = divs
         ? h("div", { class: "avatar", role: "button", tabindex: "0", "aria-label": "Account", onclick: toggle }, initials)
@@ -668,7 +682,9 @@
       tableHolder.replaceChildren(pagedTable(ordered(rows), columns, "API Tokens", pageState));
     }
     refresh();
-    const createButton = divs
+    const createButton = release("create-link")
+      ? h("a", { href: "#new-token", class: btnClass(true), onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh); } }, "New API token")
+      : divs
       ? h("a", { href: "#", class: "btn btn-primary", onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh); } }, "Create Token")
       : h("button", { type: "button", class: btnClass(true), onclick: () => openCreateModal(() => rows, refresh, createButton),
           "aria-haspopup": kit === "radix" ? "dialog" : null, "aria-expanded": kit === "radix" ? "false" : null, "data-state": kit === "radix" ? "closed" : null }, "Create Token");
@@ -818,7 +834,7 @@
       },
     }, name.el, expiry.el, extra,
       actions(h("button", { type: "button", class: btnClass(false), onclick: () => modal.close() }, "Cancel"), create));
-    modal = openModal([title("create-title", "Create API Token"), form], "create-title", { dismiss: true, trigger });
+    modal = openModal([title("create-title", "Create API Token"), form], "create-title", { dismiss: true, trigger, drawer: release("drawer") });
     setTimeout(() => name.input.focus(), 0);
   }
 
@@ -868,7 +884,7 @@
           if (fault("copy-nothing")) { status.textContent = "Copied to clipboard."; return; }
           await copyText(fault("copy-truncated") ? token.slice(0, -6) : token);
           status.textContent = "Copied to clipboard.";
-        } }, "Copy"),
+        } }, release("copy-renamed") ? "Copy to clipboard" : "Copy"),
         h("button", { type: "button", class: btnClass(true), onclick: () => {
           if (fault("close-does-not-close")) return;
           modal.close();
