@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use cucumber::gherkin::Step;
 
 use crate::browser::clipboard::ClipboardPath;
+use crate::browser::recorder::Recorder;
 use crate::pages::Ui;
 use crate::results::StepRecord;
 use crate::run_context::RunContext;
@@ -258,31 +259,8 @@ impl AiSuiteWorld {
         if let Some(r) = &recorder {
             r.settle().await;
         }
-        // The ids of the tokens this step created, from the Create answers.
-        if let Some(s) = &mut self.session {
-            self.run.cleanup.hear_identities(s).await;
-        }
-        let typed: Vec<String> = self.session.as_ref().map(|s| s.created[created_before.min(s.created.len())..].to_vec()).unwrap_or_default();
-        if by_listing && !typed.is_empty() {
-            let now = match self.ui() {
-                Ok(ui) => self.run.cleanup.listing(&ui.clone()).await,
-                Err(_) => None,
-            };
-            if let (Some(before), Some(now)) = (&self.listed_before, &now) {
-                for note in self.run.cleanup.identify_by_listing(&typed, before, now) {
-                    self.note(note);
-                }
-            }
-            self.listed_before = now.map(|rows| rows.into_iter().map(|r| r.id).collect());
-        }
-        if let Some(faults) = self.session.as_ref().and_then(|s| s.page_faults(&self.run.config.page_checks, (n, &text))) {
-            // A secret written where the page's scripts read it is a security failure.
-            let what = if faults.contains(crate::browser::recorder::LEAK) { "SECURITY" } else { "the page reported an error" };
-            result = match result {
-                Ok(()) => Err(anyhow::anyhow!("{what}: {faults}")),
-                Err(e) => Err(anyhow::anyhow!("{e:#}\n    {}: {faults}", if what == "SECURITY" { "SECURITY" } else { "the page also reported an error" })),
-            };
-        }
+        self.identify_created(by_listing, created_before).await;
+        let result = self.held_to_the_page(result, n, &text);
         let screenshot = shot.as_ref().ok().map(|(p, _)| p.clone());
         let (dom, candidates) = match (&result, &screenshot) {
             (Err(_), Some(png)) => self.failure_evidence(png, &waits).await,
@@ -310,28 +288,7 @@ impl AiSuiteWorld {
                 Ok((p, _)) => p.display().to_string(),
                 Err(e) => format!("(none: {e:#})"),
             };
-            // Only once the session has worked in this scenario (a step passed):
-            // a failure while signing in is not a session that ended.
-            let worked = self.session.as_ref().is_some_and(|s| s.steps.iter().any(|st| st.passed && st.index < n));
-            // A step that ends on the sign-in page: the session ended (it expired), not the product's promise.
-            let cause = format!("{e:#}");
-            let on_sign_in = worked
-                && !cause.contains(crate::pages::login::SIGN_IN_FAILED)
-                && match self.ui() {
-                    Ok(ui) => matches!(ui.try_find(crate::locators::key::LOGIN_PAGE, None).await, Ok(Some(_))),
-                    Err(_) => false,
-                };
-            // Or the target answered the page's own request with 401 during the step.
-            let refused = recorder.as_ref().filter(|_| worked).and_then(|r| {
-                r.events().into_iter().find(|e| e.step == n && e.kind == crate::browser::recorder::EventKind::Request && e.status == Some(401))
-            });
-            let cause = if on_sign_in {
-                format!("the session ended during this step (the page shows the sign-in page; it expired?): {cause}")
-            } else if let Some(e) = refused.filter(|_| !cause.contains(crate::pages::login::SIGN_IN_FAILED)) {
-                format!("the session ended during this step (the target answered the page's {} {} with 401; it expired?): {cause}", e.level, e.text)
-            } else {
-                cause
-            };
+            let cause = self.failure_cause(format!("{e:#}"), n, recorder.as_ref()).await;
             let mut message = format!("{cause}\n    step:       {text}\n    page:       {url}\n    screenshot: {screenshot}");
             if let Some(dom) = &dom {
                 message.push_str(&format!("\n    DOM:        {}", dom.display()));
@@ -344,6 +301,69 @@ impl AiSuiteWorld {
                 s.fail(message.clone());
             }
             panic!("{message}");
+        }
+    }
+
+    /// The ids of the tokens this step created: from the Create answers, or
+    /// (`by_listing`) the rows that appeared in the listing during the step.
+    async fn identify_created(&mut self, by_listing: bool, created_before: usize) {
+        // The ids of the tokens this step created, from the Create answers.
+        if let Some(s) = &mut self.session {
+            self.run.cleanup.hear_identities(s).await;
+        }
+        let typed: Vec<String> = self.session.as_ref().map(|s| s.created[created_before.min(s.created.len())..].to_vec()).unwrap_or_default();
+        if by_listing && !typed.is_empty() {
+            let now = match self.ui() {
+                Ok(ui) => self.run.cleanup.listing(&ui.clone()).await,
+                Err(_) => None,
+            };
+            if let (Some(before), Some(now)) = (&self.listed_before, &now) {
+                for note in self.run.cleanup.identify_by_listing(&typed, before, now) {
+                    self.note(note);
+                }
+            }
+            self.listed_before = now.map(|rows| rows.into_iter().map(|r| r.id).collect());
+        }
+    }
+
+    /// The step held to what the page said during it (step `n`, `text`): an
+    /// error the page reported fails it, a secret the page wrote as SECURITY.
+    fn held_to_the_page(&self, result: anyhow::Result<()>, n: usize, text: &str) -> anyhow::Result<()> {
+        let Some(faults) = self.session.as_ref().and_then(|s| s.page_faults(&self.run.config.page_checks, (n, text))) else {
+            return result;
+        };
+        // A secret written where the page's scripts read it is a security failure.
+        let what = if faults.contains(crate::browser::recorder::LEAK) { "SECURITY" } else { "the page reported an error" };
+        match result {
+            Ok(()) => Err(anyhow::anyhow!("{what}: {faults}")),
+            Err(e) => Err(anyhow::anyhow!("{e:#}\n    {}: {faults}", if what == "SECURITY" { "SECURITY" } else { "the page also reported an error" })),
+        }
+    }
+
+    /// Why step `n` failed: its `cause`, or that the session ended during it
+    /// (the page shows the sign-in page, or the target answered the page's
+    /// own request with 401), once the session has worked in this scenario.
+    async fn failure_cause(&self, cause: String, n: usize, recorder: Option<&Recorder>) -> String {
+        // Only once the session has worked in this scenario (a step passed):
+        // a failure while signing in is not a session that ended.
+        let worked = self.session.as_ref().is_some_and(|s| s.steps.iter().any(|st| st.passed && st.index < n));
+        // A step that ends on the sign-in page: the session ended (it expired), not the product's promise.
+        let on_sign_in = worked
+            && !cause.contains(crate::pages::login::SIGN_IN_FAILED)
+            && match self.ui() {
+                Ok(ui) => matches!(ui.try_find(crate::locators::key::LOGIN_PAGE, None).await, Ok(Some(_))),
+                Err(_) => false,
+            };
+        // Or the target answered the page's own request with 401 during the step.
+        let refused = recorder.filter(|_| worked).and_then(|r| {
+            r.events().into_iter().find(|e| e.step == n && e.kind == crate::browser::recorder::EventKind::Request && e.status == Some(401))
+        });
+        if on_sign_in {
+            format!("the session ended during this step (the page shows the sign-in page; it expired?): {cause}")
+        } else if let Some(e) = refused.filter(|_| !cause.contains(crate::pages::login::SIGN_IN_FAILED)) {
+            format!("the session ended during this step (the target answered the page's {} {} with 401; it expired?): {cause}", e.level, e.text)
+        } else {
+            cause
         }
     }
 
