@@ -246,14 +246,7 @@ impl AiSuiteWorld {
         let captured = std::time::Instant::now();
         // A failed step always gets a fresh capture: it is the evidence.
         let shot = self.capture(&step.value, result.is_err()).await;
-        // A step whose doc string holds a guide picture: its screenshot is that picture.
-        if let (Ok((path, masks)), Some(doc)) = (&shot, &step.docstring) {
-            for picture in crate::evidence::docs::pictures(doc) {
-                if let Err(e) = self.run.picture(&picture, path, masks) {
-                    result = result.and(Err(e));
-                }
-            }
-        }
+        result = result.and(self.guide_pictures(&shot, step));
         let capture_time = captured.elapsed();
         // Everything the page sent before the capture's last answer has been heard.
         if let Some(r) = &recorder {
@@ -302,6 +295,21 @@ impl AiSuiteWorld {
             }
             panic!("{message}");
         }
+    }
+
+    /// A step whose doc string holds a guide picture: its screenshot is that
+    /// picture (in docs mode, compared with its baseline or rewritten); the
+    /// first that fails fails the step.
+    fn guide_pictures(&self, shot: &anyhow::Result<(PathBuf, Vec<crate::evidence::Rect>)>, step: &Step) -> anyhow::Result<()> {
+        let mut outcome = Ok(());
+        if let (Ok((path, masks)), Some(doc)) = (shot, &step.docstring) {
+            for picture in crate::evidence::docs::pictures(doc) {
+                if let Err(e) = self.run.picture(&picture, path, masks) {
+                    outcome = outcome.and(Err(e));
+                }
+            }
+        }
+        outcome
     }
 
     /// The ids of the tokens this step created: from the Create answers, or
