@@ -11,6 +11,7 @@ pub mod config;
 pub mod dates;
 pub mod drift;
 pub mod evidence;
+pub mod heal;
 pub mod locators;
 pub mod merge;
 pub mod pages;

@@ -42,6 +42,10 @@ struct BenchArgs {
     /// node and `npm install --prefix bench playwright-core`.
     #[arg(long)]
     playwright: bool,
+    /// Measure locator repair instead: every changed release of the local AI
+    /// Suite, its suggestion, and whether the run passes with it.
+    #[arg(long)]
+    repair: bool,
 }
 
 /// Regenerate the guide: run the @docs scenario in docs mode, rewrite the
@@ -155,6 +159,11 @@ enum Command {
     /// Compare the published guide (the GitBook page, or the docs repository
     /// holding it) with the page the features make: exit 0 same, 1 drift, 3 unreadable.
     Drift(DriftArgs),
+    /// Rerun a failed run's failed scenarios with the locators it suggested; say which they fix.
+    Heal {
+        /// The failed run's folder (target/e2e/run-…), holding suggested-locators.toml.
+        run_dir: std::path::PathBuf,
+    },
     /// Merge the reports of a run split into shards (--shard i/n) into one.
     MergeReports {
         /// The shards' run folders (target/e2e/run-…), or folders holding them.
@@ -283,10 +292,11 @@ fn main() {
     let command = command(&args);
     // Before the runtime's threads exist: may start Xvfb and set DISPLAY.
     let prepared =
-        if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. } | Command::Selfcheck { .. } | Command::Drift(_))) { None } else { Some(Display::prepare()) };
+        if matches!(command, Some(Command::Serve(_) | Command::MergeReports { .. } | Command::Selfcheck { .. } | Command::Drift(_) | Command::Heal { .. })) { None } else { Some(Display::prepare()) };
     let display = prepared.as_ref();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match command {
+        Some(Command::Bench(b)) if b.repair => or_error(ai_suite_e2e::bench::repair::run_all().map(|()| 0), runner::EXIT_FAILED),
         Some(Command::Bench(b)) => or_error(
             runtime.block_on(ai_suite_e2e::bench::run(b.runs, b.main_only, b.playwright, display.expect("prepared"))).map(|()| 0),
             runner::EXIT_FAILED,
@@ -301,6 +311,9 @@ fn main() {
         Some(Command::Selfcheck { faults: names }) => selfcheck(names),
         Some(Command::Drift(d)) => drift(d),
         Some(Command::MergeReports { dirs, out }) => or_error(merge_reports(&dirs, &out), runner::EXIT_COULD_NOT_RUN),
+        Some(Command::Heal { run_dir }) => {
+            or_error(std::env::current_exe().map_err(Into::into).and_then(|exe| ai_suite_e2e::heal::heal(&run_dir, &exe)), runner::EXIT_COULD_NOT_RUN)
+        }
         Some(Command::Serve(a)) => or_error(runtime.block_on(serve(a)).map(|()| 0), runner::EXIT_COULD_NOT_RUN),
         None if matches!(args.get(1).map(String::as_str), Some("-h" | "--help")) => {
             let code = runtime.block_on(runner::run(args, display.expect("prepared")));

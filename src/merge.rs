@@ -203,6 +203,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> anyhow::Result<Merged> {
     std::fs::write(out.join("report.html"), crate::evidence::report::render(&out, &summary, &all.results))?;
     std::fs::write(out.join("junit.xml"), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>{}</testsuites>\n", all.junit))?;
     std::fs::write(out.join("cucumber.json"), serde_json::to_string(&all.cucumber)?)?;
+    // What each shard's finds looked like, for the next run's locator repair.
+    let fingerprints: Vec<PathBuf> = runs.iter().map(|d| d.join("fingerprints.json")).filter(|f| f.is_file()).collect();
+    crate::repair::merge_fingerprints(&fingerprints, &out.join("fingerprints.json"))?;
     let ok = failed == 0
         && skipped == 0
         && passed > 0

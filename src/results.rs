@@ -125,6 +125,9 @@ pub struct RunRecord {
     pub interrupted: Option<usize>,
     /// The run's exit code (0 passed; see the runner's EXIT_* codes).
     pub code: i32,
+    /// The suite's options on its command line (`heal` reruns with them).
+    #[serde(default)]
+    pub args: Vec<String>,
 }
 
 /// The browsers these scenarios ran in, each once, in the order first seen.

@@ -79,7 +79,7 @@ pub const CONTROL_NAME: &str = script!("controlName" in "control_name");
 
 /// `fingerprint(element, alternatives, scope)`: what identifies the element a key found.
 pub const FINGERPRINT: &str = script!("fingerprint" in "fingerprint", needs "flat_tree", "locate", "repair_props");
-/// `suggestCandidates(fingerprint, scope, limit)`: the elements most like it, best first.
+/// `suggestCandidates(fingerprint, scope, limit, intentOnly)`: the elements most like it, best first.
 pub const SUGGEST: &str = script!("suggestCandidates" in "suggest", needs "flat_tree", "locate", "repair_props");
 
 // Reading the page.

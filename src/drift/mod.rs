@@ -435,6 +435,25 @@ fn locator_texts(source: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// The guide's sections (their headings) whose bold UI names the default
+/// locator of `key` finds by that very name, with the name: where the guide
+/// must change when a release renames what `key` finds (the guide is the
+/// features' doc strings, the page `cargo run -- docs` makes).
+pub fn guide_sections_naming(key: &str) -> Vec<(String, String)> {
+    let Ok(doc_strings) = docs::doc_strings(Path::new(docs::DOCS_FEATURE)) else { return Vec::new() };
+    let Ok(defaults) = Locators::with_overrides(&Default::default()) else { return Vec::new() };
+    let mut out = Vec::new();
+    for section in suite_sections(&doc_strings) {
+        for bold in section.bold() {
+            let named = bold.split('→').map(str::trim).any(|part| locators_naming(&defaults, part).contains(&key));
+            if named && !out.iter().any(|(h, b): &(String, String)| *h == section.heading && b == bold) {
+                out.push((section.heading.clone(), bold.to_string()));
+            }
+        }
+    }
+    out
+}
+
 /// The locators (keys) that find `text` by that very text.
 pub fn locators_naming(locators: &Locators, text: &str) -> Vec<&'static str> {
     DEFAULTS

@@ -318,21 +318,20 @@ pub fn redact_driver_logs(run_dir: &Path) -> Vec<PathBuf> {
     redacted
 }
 
-/// Files under `dir` whose bytes contain any of `secrets`.
+/// Files under `dir` (or `dir` itself, a file) whose bytes contain any of `secrets`.
 pub fn leaks(dir: &Path, secrets: &[String]) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).with_context(|| format!("cannot list {}", path.display()))? {
+                stack.push(entry?.path());
             }
-            let bytes = std::fs::read(&path)?;
-            if secrets.iter().any(|s| !s.is_empty() && bytes.windows(s.len()).any(|w| w == s.as_bytes())) {
-                found.push(path);
-            }
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        if secrets.iter().any(|s| !s.is_empty() && bytes.windows(s.len()).any(|w| w == s.as_bytes())) {
+            found.push(path);
         }
     }
     Ok(found)

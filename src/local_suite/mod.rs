@@ -70,6 +70,16 @@ pub const VARIANTS: &[(&str, &str)] = &[
     ("release-menu-renamed", "a release whose avatar menu item reads \"My profile\" instead of \"Profile\" (locator repair)"),
 ];
 
+/// The releases that rename or restructure what the guide's screens show,
+/// each with the locator key it breaks (locator repair: tests/repair.rs,
+/// `bench --repair`).
+pub const RELEASES: &[(&str, &str)] = &[
+    ("release-menu-renamed", "profile_menu.profile"),
+    ("release-copy-renamed", "token_created.copy"),
+    ("release-create-link", "profile.create_token"),
+    ("release-drawer", "create_token.dialog"),
+];
+
 /// Older tokens in the account of the `history` builds.
 pub const HISTORY_TOKENS: usize = 150;
 

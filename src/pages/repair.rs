@@ -48,6 +48,7 @@ impl Ui {
     /// run. `scored` gets the best candidates and their scores (the evidence).
     pub(super) async fn suggest(&self, key: Key, scope: Option<&Element>, scored: &mut String) -> anyhow::Result<Option<Suggestion>> {
         let Some(book) = &self.repair else { return Ok(None) };
+        let started = std::time::Instant::now();
         // A key that finds its one element is no locator to repair (the wait
         // was for something else: enabled, uncovered, a region holding more).
         if let Ok(Some(_)) = self.find_once(key, scope).await {
@@ -64,7 +65,7 @@ impl Ui {
             },
         };
         let scope_arg = scope.map(Into::into).unwrap_or_else(|| Value::Null.into());
-        let answer = self.page.eval(scripts::SUGGEST, vec![json!(was).into(), scope_arg, json!(CANDIDATES).into()]).await?;
+        let answer = self.page.eval(scripts::SUGGEST, vec![json!(was).into(), scope_arg, json!(CANDIDATES).into(), json!(!from_fingerprint).into()]).await?;
         let candidates: Vec<Candidate> = serde_json::from_value(answer)?;
         let against = if from_fingerprint { "its last fingerprint" } else { "its default locator's role and name" };
         scored.push_str(&format!("\nthe page's elements most like {key}'s element ({}), scored against {against}:", was.role_and_name()));
@@ -82,6 +83,7 @@ impl Ui {
                         now: c.props.role_and_name(),
                         score: c.score,
                         from_fingerprint,
+                        took_ms: started.elapsed().as_millis() as u64,
                     };
                     book.add_suggestion(s.clone());
                     return Ok(Some(s));

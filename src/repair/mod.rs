@@ -94,7 +94,7 @@ pub struct Candidate {
 }
 
 /// A verified override for a key that failed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Suggestion {
     pub key: String,
     /// The locator, in the suite's syntax, that finds exactly the candidate.
@@ -108,6 +108,9 @@ pub struct Suggestion {
     pub score: f64,
     /// Whether the score is against a fingerprint (else against the default locator's intent).
     pub from_fingerprint: bool,
+    /// What finding it took, scoring and checks on the page (ms): the time a
+    /// suggestion adds to a failing step.
+    pub took_ms: u64,
 }
 
 impl std::fmt::Display for Suggestion {
@@ -148,6 +151,11 @@ impl Book {
     /// A book that keeps nothing between runs.
     pub fn in_memory() -> Self {
         Self { file: None, fingerprints: Default::default(), fresh: Default::default(), suggestions: Default::default() }
+    }
+
+    /// Where the fingerprints are kept between runs.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     /// Whether this run has fingerprinted `key` already.
@@ -202,8 +210,9 @@ impl Book {
         if suggestions.is_empty() {
             return Ok(None);
         }
-        let path = run_dir.join("suggested-locators.toml");
+        let path = run_dir.join(crate::heal::SUGGESTIONS_FILE);
         write_atomically(&path, &suggested_config(&suggestions, user_config)?)?;
+        write_atomically(&run_dir.join("suggestions.json"), &serde_json::to_string_pretty(&suggestions)?)?;
         Ok(Some(path))
     }
 }
@@ -330,6 +339,7 @@ mod tests {
             now: r#"button "Copy to clipboard""#.into(),
             score: 0.71,
             from_fingerprint: true,
+            took_ms: 120,
         }
     }
 

@@ -99,7 +99,8 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
     };
     let mut started = Started::default();
     let report = async {
-        let run = prepare(opts, display, &mut started, quiet).await?;
+        let mut run = prepare(opts, display, &mut started, quiet).await?;
+        run.args = args.iter().skip(1).cloned().collect();
         let executed = execute(&run, quiet).await?;
         // Tokens still live: this run's marker stays, naming them, for the next run.
         let left: Vec<crate::unfinished::LeftToken> =

@@ -30,6 +30,8 @@ pub(super) struct Prepared {
     pub(super) ctx: Arc<RunContext>,
     /// One shard of a split run: the scenarios it runs.
     pub(super) shard: Option<Selection>,
+    /// The command line's options, as given (kept in the run's record).
+    pub(super) args: Vec<String>,
 }
 
 /// Configuration and command-line rules, prerequisites, the target (the
@@ -71,7 +73,7 @@ pub(super) async fn prepare(mut opts: Opts, display: &Display, started: &mut Sta
         println!("target: {base_url}{}", if started.local.is_some() { " (local AI Suite)" } else { "" });
         println!("artifacts: {}", run_dir.display());
     }
-    Ok(Prepared { opts, ctx, shard })
+    Ok(Prepared { opts, ctx, shard, args: Vec::new() })
 }
 
 /// Against a real target, scenarios that create many tokens (@destructive)

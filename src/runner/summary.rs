@@ -45,7 +45,11 @@ pub(super) fn summarise(
     secrets.extend(started.local.as_ref().map(LocalSuite::issued).unwrap_or_default());
     // The drivers' logs hold the browsers' own output (page errors among it).
     let redacted_logs = crate::evidence::redact_driver_logs(&run_dir);
-    let leaks = crate::evidence::leaks(&run_dir, &secrets)?;
+    let mut leaks = crate::evidence::leaks(&run_dir, &secrets)?;
+    // The target's fingerprints, kept outside the run folder, too.
+    if let Some(file) = ctx.repair.file().filter(|f| f.is_file()) {
+        leaks.extend(crate::evidence::leaks(file, &secrets)?);
+    }
 
     let out = |line: String| {
         if !quiet {
@@ -379,6 +383,7 @@ fn write_record(run: &Prepared, tally: &Tally, tokens: &Tokens, browsers: Vec<St
         leaks: leaks.to_vec(),
         interrupted: tally.interrupted,
         code,
+        args: run.args.clone(),
     };
     let mut record = serde_json::to_value(&record)?;
     redact_strings(&mut record);

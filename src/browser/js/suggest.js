@@ -12,13 +12,14 @@ const REPAIR_WEIGHTS = { tag: 1.5, id: 1.5, name: 1.5, text: 1.5, neighbours: 1.
   role: 0.5, classes: 0.5, href: 0.5, location: 0.5, area: 0.5, shape: 0.5 };
 
 // 1 for equal texts, 0 for nothing in common: 1 - Levenshtein distance /
-// longer length, or 0.8 when one holds the other whole ("Copy" and "Copy to
-// clipboard": a label grown by a release).
+// longer length, or 0.8 when the new text `b` holds the old `a` whole ("Copy"
+// and "Copy to clipboard": a label grown by a release; not the other way: a
+// "Token" column is no "Create Token" button).
 const textSimilarity = (a, b) => {
   a = (a || '').toLowerCase().slice(0, 100); b = (b || '').toLowerCase().slice(0, 100);
   if (a === b) return 1;
   if (!a.length || !b.length) return 0;
-  const held = a.includes(b) || b.includes(a) ? 0.8 : 0;
+  const held = b.includes(a) ? 0.8 : 0;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
@@ -76,10 +77,18 @@ const anchored = (fp, c) => Math.max(alike(fp.name, c.name), alike(fp.text, c.te
   || (!!fp.id && fp.id === c.id)
   || (fp.w > 0 && Math.hypot(fp.x - c.x, fp.y - c.y) <= 80 && ratio(fp.w * fp.h, c.w * c.h) >= 0.7);
 
+// The roles a release may swap for one another (a button become a link, a
+// dialog an alert dialog). Without a fingerprint the intent's role is all a
+// key says of its kind: a candidate must have it, or a kin of it.
+const ROLE_KIN = [['button', 'link', 'menuitem', 'tab'], ['menuitem', 'link', 'button', 'option'], ['tab', 'link', 'button'],
+  ['dialog', 'alertdialog'], ['textbox', 'searchbox', 'combobox', 'spinbutton'], ['table', 'grid'], ['menu', 'listbox']];
+const kin = (a, b) => a === b || ROLE_KIN.some((k) => k[0] === a && k.includes(b));
+
 // Entry: the `limit` best-scoring anchored visible elements, best first, each with its
 // properties, `score` and `index` (the elements are kept in window.__e2eSuggest
 // for the check that a suggested locator finds exactly that one).
-function suggestCandidates(fp, scope, limit) {
+// `intentOnly`: `fp` is no fingerprint but the default locator's role and name.
+function suggestCandidates(fp, scope, limit, intentOnly) {
   const root = scope || document.body;
   const skip = 'script, style, template, head, meta, link, slot, br, html, body';
   const scored = [];
@@ -87,6 +96,7 @@ function suggestCandidates(fp, scope, limit) {
     if (!(el instanceof Element) || el.matches(skip) || !shown(el)) continue;
     const c = repairProps(el);
     if (c.w === 0 || c.h === 0) continue;
+    if (intentOnly && !kin(fp.role, c.role)) continue;
     if (anchored(fp, c)) scored.push([repairScore(fp, c), el, c]);
   }
   // A wrapper and what it wraps show the same text: the innermost of a near

@@ -1,7 +1,10 @@
 //! `cargo run --release -- bench [--runs N]`: speed figures, printed (never a
 //! timed test). Runs the main scenario N times (a run of its own each time:
 //! its browser started, a screenshot per step), then the whole suite at 1
-//! and 2 slots, interleaved.
+//! and 2 slots, interleaved. `bench --repair` measures locator repair instead
+//! (see [`repair`]).
+
+pub mod repair;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

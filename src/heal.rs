@@ -1,0 +1,106 @@
+//! `cargo run -- heal RUN_DIR`: reruns a failed run's failed scenarios with
+//! the locators it suggested (`RUN_DIR/suggested-locators.toml`), and says
+//! which ones the suggestions fix and which guide sections name what they
+//! change. Nothing is healed silently: the suggestions become the user's only
+//! when they copy them into their config file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::results::{Outcome, RESULTS_FILE, RunRecord};
+use crate::runner::{EXIT_FAILED, EXIT_PASSED};
+
+/// The file a failed run writes its suggestions to.
+pub const SUGGESTIONS_FILE: &str = "suggested-locators.toml";
+
+/// The rerun's arguments: the run's own options, its scenario filter
+/// (`--name`) replaced by the failed scenarios' names, exactly.
+pub fn rerun_args(args: &[String], failed: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if a == "--name" || a == "-n" {
+            skip = true;
+        } else if !a.starts_with("--name=") {
+            out.push(a.clone());
+        }
+    }
+    let names: Vec<String> = failed.iter().map(|n| regex::escape(n)).collect();
+    out.push("--name".into());
+    out.push(format!("^(?:{})$", names.join("|")));
+    out
+}
+
+fn read_record(dir: &Path) -> anyhow::Result<RunRecord> {
+    let path = dir.join(RESULTS_FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("{} has no {RESULTS_FILE}: is it a run folder (target/e2e/run-…)?", dir.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a run's record", path.display()))
+}
+
+/// Reruns the failed scenarios of `run_dir` with its suggestions; prints
+/// what they fix. Exit 0 when every failed scenario passes with them.
+pub fn heal(run_dir: &Path, exe: &Path) -> anyhow::Result<i32> {
+    let record = read_record(run_dir)?;
+    let suggestions = run_dir.join(SUGGESTIONS_FILE);
+    if !suggestions.is_file() {
+        bail!(
+            "{} has no {SUGGESTIONS_FILE}: none of its failures was a locator that found nothing (or too much) with an element on the page like the one it found before",
+            run_dir.display()
+        );
+    }
+    let failed: Vec<String> = record.results.iter().filter(|r| r.outcome == Outcome::Failed).map(|r| r.key.scenario.clone()).collect();
+    if failed.is_empty() {
+        println!("{}: no scenario failed; nothing to heal", run_dir.display());
+        return Ok(EXIT_PASSED);
+    }
+    let config: crate::config::FileConfig = toml::from_str(&std::fs::read_to_string(&suggestions)?).with_context(|| format!("{} does not parse", suggestions.display()))?;
+    println!("rerunning {} failed scenario(s) of {} with {}:", failed.len(), run_dir.display(), suggestions.display());
+    for (key, locator) in &config.locators {
+        println!("    {key} = '{locator}'");
+        for (heading, bold) in crate::drift::guide_sections_naming(key) {
+            println!("      the guide names it **{bold}** in \"{heading}\": if the release is right, the guide changes there too");
+        }
+    }
+    let args = rerun_args(&record.args, &failed);
+    let output = Command::new(exe)
+        .args(&args)
+        .env("AI_SUITE_CONFIG", &suggestions)
+        .output()
+        .with_context(|| format!("could not start {}", exe.display()))?;
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let rerun_dir = text.lines().find_map(|l| l.strip_prefix("artifacts: ")).map(PathBuf::from);
+    let Some(rerun) = rerun_dir.as_deref().map(read_record).transpose()? else {
+        print!("{text}");
+        bail!("the rerun did not run (its output is above)");
+    };
+    let mut fixed = 0;
+    for name in &failed {
+        match rerun.results.iter().find(|r| &r.key.scenario == name) {
+            Some(r) if r.outcome == Outcome::Passed => {
+                fixed += 1;
+                println!("FIXED by the suggestions: {} › {}", r.key.feature, name);
+            }
+            Some(r) => println!("still failing: {} › {}: {}", r.key.feature, name, r.failure.as_deref().and_then(|f| f.lines().next()).unwrap_or("(no cause recorded)")),
+            None => println!("not rerun: {name}"),
+        }
+    }
+    println!("{fixed} of {} fixed; the rerun's reports: {}", failed.len(), rerun.run_dir.display());
+    Ok(if fixed == failed.len() { EXIT_PASSED } else { EXIT_FAILED })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rerun_keeps_the_options_and_names_the_failed_scenarios_exactly() {
+        let args: Vec<String> = ["--variant", "release-drawer", "--name", "step by step", "--tags", "@smoke"].map(String::from).to_vec();
+        let got = rerun_args(&args, &["Create (an) API token".to_string(), "Cancel".to_string()]);
+        assert_eq!(got, ["--variant", "release-drawer", "--tags", "@smoke", "--name", r"^(?:Create \(an\) API token|Cancel)$"]);
+    }
+}
