@@ -18,10 +18,10 @@ struct ServeArgs {
     /// Add random latency, up to N ms, to every API call.
     #[arg(long, value_name = "N", default_value_t = 0)]
     latency_ms: u64,
-    /// Break one promise of the guide (repeatable); see the README for the list.
+    /// Break one promise of the guide (repeatable); the list: docs/local-ai-suite.md#faults.
     #[arg(long = "fault", value_name = "NAME")]
     faults: Vec<String>,
-    /// Serve another build with other markup: native-date-picker, div-markup.
+    /// Serve another build: other markup, behaviour or a changed release (repeatable); the list: docs/local-ai-suite.md#variants.
     #[arg(long = "variant", value_name = "NAME")]
     variants: Vec<String>,
     /// Sign-in sessions end N seconds after their sign-in (default: when signed out).
@@ -184,7 +184,7 @@ fn commands() -> String {
     }
     out.push_str(
         "\nEnvironment: AI_SUITE_URL, AI_SUITE_USERNAME, AI_SUITE_PASSWORD, AI_SUITE_CONFIG,\n\
-         AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_URL (see README.md).",
+         AI_SUITE_SESSION_COOKIES, AI_SUITE_SESSION_STORAGE, AI_SUITE_HEADED, WEBDRIVER_URL (all of them: docs/configuration.md).",
     );
     out
 }

@@ -26,7 +26,7 @@ pub struct RunFlags {
     /// Rewrite the guide's pictures in screenshots/ instead of comparing (env AI_SUITE_UPDATE_SCREENSHOTS=1).
     #[arg(long)]
     pub update_screenshots: bool,
-    /// Start the local AI Suite as another build with other markup (see README).
+    /// Start the local AI Suite as another build: other markup, behaviour or a changed release (repeatable); the list: docs/local-ai-suite.md#variants.
     #[arg(long = "variant", value_name = "NAME")]
     pub variants: Vec<String>,
     /// The local AI Suite's sign-in sessions end N seconds after their sign-in.

@@ -266,7 +266,7 @@ async fn server_refuses(w: &mut AiSuiteWorld, step: &Step) {
                 200..=299 => ": it created the token, trusting the page's checks",
                 401 | 403 if w.api_refusal.is_some() => w.api_refusal.as_deref().unwrap_or_default(),
                 401 | 403 => ": it did not take the browser's session for this call (if the app sends its session as a \
-                              header, not a cookie, set AI_SUITE_API_SESSION_HEADER; see README)",
+                              header, not a cookie, set AI_SUITE_API_SESSION_HEADER; see docs/staging.md)",
                 404 => ": no such endpoint (set [api] create_path)",
                 _ => "",
             }
