@@ -101,11 +101,15 @@ impl Ui {
     /// One attempt: the one visible element `key` means, inside `scope` if
     /// given (see [`scripts::FIND_VISIBLE`]): `None` when nothing shows yet, an
     /// [`Ambiguous`] error when its winning alternative matches several.
-    /// A find keeps the key's fingerprint (see [`crate::repair`]).
+    /// The first find of a key in a run keeps its fingerprint (see
+    /// [`crate::repair`]), read beside the steps that go on meanwhile.
     pub async fn try_find(&self, key: Key, scope: Option<&Element>) -> anyhow::Result<Option<Element>> {
         let found = self.find_once(key, scope).await?;
-        if let Some(el) = &found {
-            self.fingerprint(key, el, scope).await;
+        if let (Some(el), Some(book)) = (&found, &self.repair)
+            && book.claim(key)
+        {
+            let (ui, el, scope) = (self.clone(), el.clone(), scope.cloned());
+            tokio::spawn(async move { ui.fingerprint(key, &el, scope.as_ref()).await });
         }
         Ok(found)
     }

@@ -24,19 +24,16 @@ struct Answer {
 }
 
 impl Ui {
-    /// Keeps what identifies `el`, the element `key` found (once per key and
-    /// run). A page that moved on meanwhile keeps nothing: the next find does.
+    /// Keeps what identifies `el`, the element `key` found. A page that moved
+    /// on meanwhile keeps nothing: the key's next find tries again.
     pub(super) async fn fingerprint(&self, key: Key, el: &Element, scope: Option<&Element>) {
         let Some(book) = &self.repair else { return };
-        if book.has_fresh(key) {
-            return;
-        }
         let scope_arg = scope.map(Into::into).unwrap_or_else(|| Value::Null.into());
         let specs = json!(self.page_specs(key, scope.is_some()));
-        if let Ok(v) = self.page.eval(scripts::FINGERPRINT, vec![el.into(), specs.into(), scope_arg]).await {
-            if let Ok(a) = serde_json::from_value::<Answer>(v) {
-                book.keep(key, a.props, a.alternative, &self.locator(key).source);
-            }
+        let answer = self.page.eval(scripts::FINGERPRINT, vec![el.into(), specs.into(), scope_arg]).await;
+        match answer.ok().and_then(|v| serde_json::from_value::<Answer>(v).ok()) {
+            Some(a) => book.keep(key, a.props, a.alternative, &self.locator(key).source),
+            None => book.release(key),
         }
     }
 

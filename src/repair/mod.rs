@@ -158,9 +158,20 @@ impl Book {
         self.file.as_deref()
     }
 
-    /// Whether this run has fingerprinted `key` already.
+    /// Whether this run has fingerprinted `key` already (or is doing it).
     pub fn has_fresh(&self, key: Key) -> bool {
         lock(&self.fresh).contains(key.name())
+    }
+
+    /// Claims `key`'s fingerprint for this run: true the first time only.
+    pub fn claim(&self, key: Key) -> bool {
+        lock(&self.fresh).insert(key.name().to_string())
+    }
+
+    /// Gives a claim back (the page moved on before the fingerprint was read):
+    /// the key's next find tries again.
+    pub fn release(&self, key: Key) {
+        lock(&self.fresh).remove(key.name());
     }
 
     pub fn keep(&self, key: Key, props: Props, alternative: i64, locator: &str) {
@@ -267,12 +278,14 @@ pub fn suggested_config(suggestions: &[Suggestion], user_config: Option<&str>) -
     let mut out = String::from(
         "# Locators suggested by ai-suite-e2e for the keys that found nothing (or too much) in this run.\n\
          # Each was checked on the failing page: it finds exactly the element scored most like the\n\
-         # key's element on its last green run. Review each: a renamed control may be a product\n\
+         # key's element on its last green run (or, on a target's first run, most like its default\n\
+         # locator's role and name). Review each: a renamed control may be a product\n\
          # regression, or a guide that must change. Rerun with: AI_SUITE_CONFIG=<this file>\n\
          # (your own config file's settings are kept here), or copy [locators] into your file.\n",
     );
     for s in suggestions {
-        out.push_str(&format!("#   {}: was {} (`{}`), now {}, score {:.2}\n", s.key, s.was, s.old_locator, s.now, s.score));
+        let against = if s.from_fingerprint { "against its last green run" } else { "no fingerprint yet: against the default locator's role and name" };
+        out.push_str(&format!("#   {}: was {} (`{}`), now {}, score {:.2} ({against})\n", s.key, s.was, s.old_locator, s.now, s.score));
     }
     if !left_out.is_empty() {
         out.push_str(&format!("# Left out of this copy (secrets; set them in the environment as before): {}\n", left_out.join(", ")));
