@@ -12,8 +12,7 @@ use anyhow::{Context, bail};
 use crate::results::{Outcome, RESULTS_FILE, RunRecord};
 use crate::runner::{EXIT_FAILED, EXIT_PASSED};
 
-/// The file a failed run writes its suggestions to.
-pub const SUGGESTIONS_FILE: &str = "suggested-locators.toml";
+pub use crate::repair::SUGGESTIONS_FILE;
 
 /// The rerun's arguments: the run's own options, its scenario filter
 /// (`--name`) replaced by the failed scenarios' names, exactly.

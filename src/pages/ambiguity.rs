@@ -5,7 +5,7 @@
 use anyhow::Context;
 use serde_json::Value;
 
-use super::locate::alt_spec;
+use super::spec::alt_spec;
 use super::{Engine, Ui};
 use crate::browser::page::Element;
 use crate::browser::{scripts, wait};

@@ -16,6 +16,7 @@ pub mod profile_menu;
 pub mod profile_page;
 mod region;
 mod repair;
+mod spec;
 pub mod table;
 pub mod token_created_dialog;
 

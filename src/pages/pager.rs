@@ -78,8 +78,10 @@ where
     let mut current = shown.clone();
     let mut turned_back = false;
     for _ in 0..MAX_PAGES {
-        let Some(prev) = control(ui, &scope, key::TABLE_PREVIOUS_PAGE).await? else { break };
-        current = turn(ui, &read, &prev, &current, "previous").await?;
+        if control(ui, &scope, key::TABLE_PREVIOUS_PAGE).await?.is_none() {
+            break;
+        }
+        current = turn(ui, &read, &scope, key::TABLE_PREVIOUS_PAGE, &current, "previous").await?;
         turned_back = true;
     }
     let mut page = 1;
@@ -100,7 +102,7 @@ where
             sweep.by = Some(label(ui, &next).await);
         }
         anyhow::ensure!(page < MAX_PAGES, "the table's next-page control is still enabled after {MAX_PAGES} pages");
-        current = turn(ui, &read, &next, &current, "next").await?;
+        current = turn(ui, &read, &scope, key::TABLE_NEXT_PAGE, &current, "next").await?;
         page += 1;
     }
     Ok((None, sweep))
@@ -146,14 +148,22 @@ where
     Ok(ui.page.is_enabled(&el).await?.then_some(el))
 }
 
-/// Clicks a pager control and waits for the table to show other rows.
-async fn turn<R, RF>(ui: &Ui, read: &R, control: &Element, before: &Table, which: &str) -> anyhow::Result<Table>
+/// Clicks a pager control (`key`) and waits for the table to show other rows.
+/// The control is found again for each try: a table that renders its rows
+/// and then its pager replaces the control a first find held.
+async fn turn<R, RF, S, SF>(ui: &Ui, read: &R, scope: &S, key: Key, before: &Table, which: &str) -> anyhow::Result<Table>
 where
     R: Fn() -> RF,
     RF: Future<Output = anyhow::Result<Table>>,
+    S: Fn() -> SF,
+    SF: Future<Output = anyhow::Result<Option<Element>>>,
 {
     let what = format!("the table's {which}-page control");
-    ui.click_element(control, &what).await?;
+    wait::until(&format!("{what} to be clickable"), ui.config.wait, ui.config.poll, || async {
+        let Some(el) = control(ui, scope, key).await? else { return Ok(None) };
+        ui.try_click(&el).await
+    })
+    .await?;
     let awaited = format!("the table to show other rows after a click on {what}");
     wait::until(&awaited, ui.config.wait, ui.config.poll, || async {
         let now = read().await?;

@@ -26,6 +26,9 @@ use serde::{Deserialize, Serialize};
 use crate::locators::{AxQuery, Key, Locators};
 use crate::sync::lock;
 
+/// The file a failed run writes its suggested locators to (a config file).
+pub const SUGGESTIONS_FILE: &str = "suggested-locators.toml";
+
 /// A candidate must score at least this (0 to 1) to be suggested: below it,
 /// nothing on the page is enough like the element the key found before.
 /// Tuned on the local AI Suite's changed builds (see docs/locators.md).
@@ -221,7 +224,7 @@ impl Book {
         if suggestions.is_empty() {
             return Ok(None);
         }
-        let path = run_dir.join(crate::heal::SUGGESTIONS_FILE);
+        let path = run_dir.join(SUGGESTIONS_FILE);
         write_atomically(&path, &suggested_config(&suggestions, user_config)?)?;
         write_atomically(&run_dir.join("suggestions.json"), &serde_json::to_string_pretty(&suggestions)?)?;
         Ok(Some(path))
