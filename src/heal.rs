@@ -4,6 +4,7 @@
 //! change. Nothing is healed silently: the suggestions become the user's only
 //! when they copy them into their config file.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -41,11 +42,17 @@ fn read_record(dir: &Path) -> anyhow::Result<RunRecord> {
     serde_json::from_str(&text).with_context(|| format!("{} is not a run's record", path.display()))
 }
 
-/// Reruns the failed scenarios of `run_dir` with its suggestions; prints
-/// what they fix. Exit 0 when every failed scenario passes with them.
+/// How many reruns at most: a release that breaks several keys on one path
+/// (a sentence-case release relabels both fields) shows one more per rerun.
+const ROUNDS: usize = 3;
+
+/// Reruns the failed scenarios of `run_dir` with its suggestions; when a
+/// rerun stops at another key with a suggestion of its own, again with both
+/// (up to [`ROUNDS`] times); prints what they fix. Exit 0 when every failed
+/// scenario passes with them.
 pub fn heal(run_dir: &Path, exe: &Path) -> anyhow::Result<i32> {
     let record = read_record(run_dir)?;
-    let suggestions = run_dir.join(SUGGESTIONS_FILE);
+    let mut suggestions = run_dir.join(SUGGESTIONS_FILE);
     if !suggestions.is_file() {
         bail!(
             "{} has no {SUGGESTIONS_FILE}: none of its failures was a locator that found nothing (or too much) with an element on the page like the one it found before",
@@ -57,28 +64,71 @@ pub fn heal(run_dir: &Path, exe: &Path) -> anyhow::Result<i32> {
         println!("{}: no scenario failed; nothing to heal", run_dir.display());
         return Ok(EXIT_PASSED);
     }
-    let config: crate::config::FileConfig = toml::from_str(&std::fs::read_to_string(&suggestions)?).with_context(|| format!("{} does not parse", suggestions.display()))?;
-    println!("rerunning {} failed scenario(s) of {} with {}:", failed.len(), run_dir.display(), suggestions.display());
+    let mut shown = BTreeSet::new();
+    for round in 1..=ROUNDS {
+        let new_keys = print_new(&suggestions, &mut shown)?;
+        if round == 1 {
+            println!("rerunning {} failed scenario(s) of {} with {}", failed.len(), run_dir.display(), suggestions.display());
+        } else if new_keys == 0 {
+            break;
+        }
+        let rerun = rerun(exe, &record.args, &failed, &suggestions)?;
+        let still_failing = failed.iter().any(|n| rerun.results.iter().any(|r| &r.key.scenario == n && r.outcome != Outcome::Passed));
+        let next = rerun.run_dir.join(SUGGESTIONS_FILE);
+        if still_failing && next.is_file() && round < ROUNDS && has_new_keys(&next, &shown)? {
+            println!("the rerun stopped at another key, with a suggestion of its own: rerunning with {} (round {} of at most {ROUNDS})", next.display(), round + 1);
+            suggestions = next;
+            continue;
+        }
+        return Ok(report(&failed, &rerun, &suggestions));
+    }
+    unreachable!("every round returns or goes on")
+}
+
+/// The locators of a suggestions file not printed yet, with the guide
+/// sections that name what each key finds; how many there were.
+fn print_new(file: &Path, shown: &mut BTreeSet<String>) -> anyhow::Result<usize> {
+    let config: crate::config::FileConfig = toml::from_str(&std::fs::read_to_string(file)?).with_context(|| format!("{} does not parse", file.display()))?;
+    let mut n = 0;
     for (key, locator) in &config.locators {
+        if !shown.insert(format!("{key}={locator}")) {
+            continue;
+        }
+        n += 1;
         println!("    {key} = '{locator}'");
         for (heading, bold) in crate::drift::guide_sections_naming(key) {
             println!("      the guide names it **{bold}** in \"{heading}\": if the release is right, the guide changes there too");
         }
     }
-    let args = rerun_args(&record.args, &failed);
+    Ok(n)
+}
+
+fn has_new_keys(file: &Path, shown: &BTreeSet<String>) -> anyhow::Result<bool> {
+    let config: crate::config::FileConfig = toml::from_str(&std::fs::read_to_string(file)?)?;
+    Ok(config.locators.iter().any(|(k, l)| !shown.contains(&format!("{k}={l}"))))
+}
+
+/// One rerun of the failed scenarios with `suggestions` as the config file: its record.
+fn rerun(exe: &Path, args: &[String], failed: &[String], suggestions: &Path) -> anyhow::Result<RunRecord> {
     let output = Command::new(exe)
-        .args(&args)
-        .env("AI_SUITE_CONFIG", &suggestions)
+        .args(rerun_args(args, failed))
+        .env("AI_SUITE_CONFIG", suggestions)
         .output()
         .with_context(|| format!("could not start {}", exe.display()))?;
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    let rerun_dir = text.lines().find_map(|l| l.strip_prefix("artifacts: ")).map(PathBuf::from);
-    let Some(rerun) = rerun_dir.as_deref().map(read_record).transpose()? else {
-        print!("{text}");
-        bail!("the rerun did not run (its output is above)");
-    };
+    match text.lines().find_map(|l| l.strip_prefix("artifacts: ")).map(PathBuf::from) {
+        Some(dir) => read_record(&dir),
+        None => {
+            print!("{text}");
+            bail!("the rerun did not run (its output is above)")
+        }
+    }
+}
+
+/// What the last rerun fixed; the exit code.
+fn report(failed: &[String], rerun: &RunRecord, suggestions: &Path) -> i32 {
     let mut fixed = 0;
-    for name in &failed {
+    for name in failed {
         match rerun.results.iter().find(|r| &r.key.scenario == name) {
             Some(r) if r.outcome == Outcome::Passed => {
                 fixed += 1;
@@ -88,8 +138,8 @@ pub fn heal(run_dir: &Path, exe: &Path) -> anyhow::Result<i32> {
             None => println!("not rerun: {name}"),
         }
     }
-    println!("{fixed} of {} fixed; the rerun's reports: {}", failed.len(), rerun.run_dir.display());
-    Ok(if fixed == failed.len() { EXIT_PASSED } else { EXIT_FAILED })
+    println!("{fixed} of {} fixed with {}; the rerun's reports: {}", failed.len(), suggestions.display(), rerun.run_dir.display());
+    if fixed == failed.len() { EXIT_PASSED } else { EXIT_FAILED }
 }
 
 #[cfg(test)]

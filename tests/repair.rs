@@ -1,4 +1,4 @@
-//! Locator repair, as a user meets it: a release renames or restructures
+//! Locator repair, as a user meets it: a release renames, relabels or restructures
 //! what the guide's screens show; the run against it fails, hands over
 //! `suggested-locators.toml`, and `heal` reruns the failed scenario with it,
 //! which passes. For every changed release of the local AI Suite, first
@@ -17,7 +17,8 @@ fn run_dir(out: &str) -> PathBuf {
 
 /// The release fails with the default locators and suggests `locator` for
 /// `key`; `heal` reruns the failed scenario with the suggestions: it passes.
-fn fails_then_heals(env: &[(&str, &str)], variant: &str, key: &str, locator: &str) {
+/// Returns what heal printed.
+fn fails_then_heals(env: &[(&str, &str)], variant: &str, key: &str, locator: &str) -> String {
     let (code, out) = common::run_binary(env, &["--name", GUIDE, "--variant", variant]);
     assert_eq!(code, 1, "{variant} must fail with the default locators:\n{out}");
     let wanted = format!("suggested:  {key} = '{locator}'");
@@ -29,6 +30,7 @@ fn fails_then_heals(env: &[(&str, &str)], variant: &str, key: &str, locator: &st
     let (code, out) = common::run_binary(env, &["heal", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{variant}: the suggestions must fix the run:\n{out}");
     assert!(out.contains("1 of 1 fixed"), "{variant}:\n{out}");
+    out
 }
 
 #[test]
@@ -57,5 +59,8 @@ fn every_changed_release_fails_and_its_suggestions_make_it_pass() {
     fails_then_heals(&env, "release-copy-renamed", "token_created.copy", r#"role=button[name="Copy to clipboard"]"#);
     fails_then_heals(&env, "release-create-link", "profile.create_token", r#"role=link[name="New API token"]"#);
     fails_then_heals(&env, "release-drawer", "create_token.dialog", "css=div.MuiPaper-root");
+    // Two keys broken on one path: the rerun stops at the second, and heal goes on with both.
+    let out = fails_then_heals(&env, "release-sentence-case", "create_token.name", r#"role=textbox[name="Token name"]"#);
+    assert!(out.contains("(round 2 of at most 3)") && out.contains("create_token.expiry = "), "{out}");
     let _ = std::fs::remove_dir_all(&artifacts);
 }

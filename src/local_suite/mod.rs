@@ -68,6 +68,7 @@ pub const VARIANTS: &[(&str, &str)] = &[
     ("release-create-link", "a release whose Create Token button is a link named \"New API token\" (locator repair)"),
     ("release-drawer", "a release whose Create API Token dialog is a side drawer, as MUI's temporary Drawer renders one: no dialog role, no name (locator repair)"),
     ("release-menu-renamed", "a release whose avatar menu item reads \"My profile\" instead of \"Profile\" (locator repair)"),
+    ("release-sentence-case", "a release that relabels the Create API Token fields in sentence case: \"Token name\", \"Expiry date\" (locator repair)"),
 ];
 
 /// The releases that rename or restructure what the guide's screens show,
@@ -78,6 +79,7 @@ pub const RELEASES: &[(&str, &str)] = &[
     ("release-copy-renamed", "token_created.copy"),
     ("release-create-link", "profile.create_token"),
     ("release-drawer", "create_token.dialog"),
+    ("release-sentence-case", "create_token.name"),
 ];
 
 /// Older tokens in the account of the `history` builds.

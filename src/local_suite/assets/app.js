@@ -788,8 +788,10 @@
   }
 
   function openCreateModal(currentRows, refresh, trigger) {
-    const name = field("token-name", "Token Name", h("input", { id: "token-name", type: "text", autocomplete: "off", maxlength: fault("name-field-truncates") ? "8" : null }));
-    const expiry = field("token-expiry", "Expiry Date", VARIANTS.has("native-date-picker")
+    // A sentence-case release relabels the fields as design systems write labels.
+    const sentence = release("sentence-case");
+    const name = field("token-name", sentence ? "Token name" : "Token Name", h("input", { id: "token-name", type: "text", autocomplete: "off", maxlength: fault("name-field-truncates") ? "8" : null }));
+    const expiry = field("token-expiry", sentence ? "Expiry date" : "Expiry Date", VARIANTS.has("native-date-picker")
       ? h("input", { id: "token-expiry", type: "date" })
       : h("input", { id: "token-expiry", type: "text", placeholder: "YYYY-MM-DD", autocomplete: "off" }));
     const extra = fault("modal-extra-field") ? field("token-description", "Description", h("input", { id: "token-description", type: "text" })).el : null;
