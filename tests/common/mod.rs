@@ -13,6 +13,7 @@ const AT_ONCE: usize = 2;
 struct Turn;
 
 impl Turn {
+    #[allow(dead_code)]
     fn take() -> Self {
         let mut running = RUNS.lock().unwrap_or_else(|e| e.into_inner());
         while *running >= AT_ONCE {
@@ -44,6 +45,7 @@ impl Turn {
 
 /// Runs `ai-suite-e2e ARGS` with only `env` set of the suite's variables;
 /// returns the exit code and stdout + stderr.
+#[allow(dead_code)]
 pub fn run_binary(env: &[(&str, &str)], args: &[&str]) -> (i32, String) {
     let _turn = Turn::take();
     run_unturned(env, args)
