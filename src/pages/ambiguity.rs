@@ -5,7 +5,7 @@
 use anyhow::Context;
 use serde_json::Value;
 
-use super::spec::alt_spec;
+use super::spec::{alt_spec, scope_arg};
 use super::{Engine, Ui};
 use crate::browser::page::Element;
 use crate::browser::{scripts, wait};
@@ -138,7 +138,7 @@ impl Ui {
         };
         let loc = self.locator(key);
         let specs: Vec<Value> = loc.alternatives.iter().map(|a| alt_spec(a, scope.is_some(), engine)).collect();
-        let args = vec![Value::Array(specs).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+        let args = vec![Value::Array(specs).into(), scope_arg(scope)];
         let answer = self.page.eval(scripts::CANDIDATES, args).await?;
         let alts: Vec<Alt> = serde_json::from_str(answer.as_str().unwrap_or("[]")).context("unreadable candidates")?;
         // A heading (when there is one and something under it), then one line per element.

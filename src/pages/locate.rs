@@ -7,7 +7,7 @@ use anyhow::Context;
 use serde_json::{Value, json};
 
 use super::ambiguity::AmbiguityReport;
-use super::spec::{alt_spec, find_args};
+use super::spec::{alt_spec, find_args, scope_arg};
 use super::{Engine, Ui};
 use crate::browser::page::Element;
 use crate::browser::{scripts, wait};
@@ -170,7 +170,7 @@ impl Ui {
             // not found by name: the fields the browser says the label is for.
             if matches!(q, AxQuery::Label(_)) && found.is_empty() {
                 for scope in from.iter().map(Some).chain(from.is_empty().then_some(None)) {
-                    let args = vec![json!(label_texts).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+                    let args = vec![json!(label_texts).into(), scope_arg(scope)];
                     found.extend(self.page.eval_elements(scripts::LABELLED_FIELDS, args).await?);
                 }
             }
@@ -195,7 +195,7 @@ impl Ui {
             }
             from = found;
         }
-        let mut args = vec![json!(field).into(), scope.map(Into::into).unwrap_or_else(|| Value::Null.into())];
+        let mut args = vec![json!(field).into(), scope_arg(scope)];
         args.extend(from.iter().map(Into::into));
         let keep: Vec<bool> = serde_json::from_value(self.page.eval(scripts::VISIBLE_MATCHES, args).await?).context("unreadable visibility answers")?;
         Ok(Some(from.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))

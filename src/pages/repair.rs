@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Ui;
+use super::spec::scope_arg;
 use crate::browser::page::Element;
 use crate::browser::scripts;
 use crate::locators::{Key, Locator};
@@ -28,9 +29,8 @@ impl Ui {
     /// on meanwhile keeps nothing: the key's next find tries again.
     pub(super) async fn fingerprint(&self, key: Key, el: &Element, scope: Option<&Element>) {
         let Some(book) = &self.repair else { return };
-        let scope_arg = scope.map(Into::into).unwrap_or_else(|| Value::Null.into());
         let specs = json!(self.page_specs(key, scope.is_some()));
-        let answer = self.page.eval(scripts::FINGERPRINT, vec![el.into(), specs.into(), scope_arg]).await;
+        let answer = self.page.eval(scripts::FINGERPRINT, vec![el.into(), specs.into(), scope_arg(scope)]).await;
         match answer.ok().and_then(|v| serde_json::from_value::<Answer>(v).ok()) {
             Some(a) => book.keep(key, a.props, a.alternative, &self.locator(key).source),
             None => book.release(key),
@@ -61,8 +61,7 @@ impl Ui {
                 None => return Ok(None),
             },
         };
-        let scope_arg = scope.map(Into::into).unwrap_or_else(|| Value::Null.into());
-        let answer = self.page.eval(scripts::SUGGEST, vec![json!(was).into(), scope_arg, json!(CANDIDATES).into(), json!(!from_fingerprint).into()]).await?;
+        let answer = self.page.eval(scripts::SUGGEST, vec![json!(was).into(), scope_arg(scope), json!(CANDIDATES).into(), json!(!from_fingerprint).into()]).await?;
         let candidates: Vec<Candidate> = serde_json::from_value(answer)?;
         let against = if from_fingerprint { "its last fingerprint" } else { "its default locator's role and name" };
         scored.push_str(&format!("\nthe page's elements most like {key}'s element ({}), scored against {against}:", was.role_and_name()));

@@ -4,16 +4,17 @@
 use serde_json::{Value, json};
 
 use super::Engine;
-use crate::browser::page::Element;
+use crate::browser::page::{Arg, Element};
 use crate::locators::{Alternative, AxQuery};
 
+/// A page script's scope argument: the element, or null for the whole page.
+pub(super) fn scope_arg(scope: Option<&Element>) -> Arg {
+    scope.map(Into::into).unwrap_or_else(|| Value::Null.into())
+}
+
 /// The arguments of [`crate::browser::scripts::FIND_VISIBLE`]: the alternatives (see there), the scope, the mode.
-pub(super) fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<crate::browser::page::Arg> {
-    let scope = match scope {
-        Some(el) => el.into(),
-        None => Value::Null.into(),
-    };
-    vec![Value::Array(alts).into(), scope, mode.into()]
+pub(super) fn find_args(alts: Vec<Value>, scope: Option<&Element>, mode: &str) -> Vec<Arg> {
+    vec![Value::Array(alts).into(), scope_arg(scope), mode.into()]
 }
 
 /// One alternative as `js/locate.js` takes it: a question to the browser's
