@@ -85,12 +85,17 @@ pub fn heal(run_dir: &Path, exe: &Path) -> anyhow::Result<i32> {
     unreachable!("every round returns or goes on")
 }
 
+/// The `[locators]` of a suggestions file.
+fn locators(file: &Path) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    let config: crate::config::FileConfig = toml::from_str(&std::fs::read_to_string(file)?).with_context(|| format!("{} does not parse", file.display()))?;
+    Ok(config.locators)
+}
+
 /// The locators of a suggestions file not printed yet, with the guide
 /// sections that name what each key finds; how many there were.
 fn print_new(file: &Path, shown: &mut BTreeSet<String>) -> anyhow::Result<usize> {
-    let config: crate::config::FileConfig = toml::from_str(&std::fs::read_to_string(file)?).with_context(|| format!("{} does not parse", file.display()))?;
     let mut n = 0;
-    for (key, locator) in &config.locators {
+    for (key, locator) in &locators(file)? {
         if !shown.insert(format!("{key}={locator}")) {
             continue;
         }
@@ -104,19 +109,33 @@ fn print_new(file: &Path, shown: &mut BTreeSet<String>) -> anyhow::Result<usize>
 }
 
 fn has_new_keys(file: &Path, shown: &BTreeSet<String>) -> anyhow::Result<bool> {
-    let config: crate::config::FileConfig = toml::from_str(&std::fs::read_to_string(file)?)?;
-    Ok(config.locators.iter().any(|(k, l)| !shown.contains(&format!("{k}={l}"))))
+    Ok(locators(file)?.iter().any(|(k, l)| !shown.contains(&format!("{k}={l}"))))
+}
+
+/// Runs the suite (`exe`) with `args` and the environment's `AI_SUITE_*`
+/// as they are, but for `env`: its exit code and everything it printed.
+pub fn run_suite(exe: &Path, args: &[String], env: &[(&str, Option<&Path>)]) -> anyhow::Result<(i32, String)> {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd.output().with_context(|| format!("could not start {}", exe.display()))?;
+    Ok((out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))))
+}
+
+/// The run folder a run of the suite printed (`artifacts: DIR`).
+pub fn printed_run_dir(output: &str) -> Option<PathBuf> {
+    output.lines().find_map(|l| l.strip_prefix("artifacts: ")).map(PathBuf::from)
 }
 
 /// One rerun of the failed scenarios with `suggestions` as the config file: its record.
 fn rerun(exe: &Path, args: &[String], failed: &[String], suggestions: &Path) -> anyhow::Result<RunRecord> {
-    let output = Command::new(exe)
-        .args(rerun_args(args, failed))
-        .env("AI_SUITE_CONFIG", suggestions)
-        .output()
-        .with_context(|| format!("could not start {}", exe.display()))?;
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    match text.lines().find_map(|l| l.strip_prefix("artifacts: ")).map(PathBuf::from) {
+    let (_, text) = run_suite(exe, &rerun_args(args, failed), &[("AI_SUITE_CONFIG", Some(suggestions))])?;
+    match printed_run_dir(&text) {
         Some(dir) => read_record(&dir),
         None => {
             print!("{text}");

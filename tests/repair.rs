@@ -15,7 +15,7 @@ const GUIDE: &str = "following the user guide step by step";
 type Run = (Vec<(String, String)>, Vec<String>);
 
 fn run_dir(out: &str) -> PathBuf {
-    PathBuf::from(out.lines().find_map(|l| l.strip_prefix("artifacts: ")).unwrap_or_else(|| panic!("no run folder in:\n{out}")))
+    ai_suite_e2e::heal::printed_run_dir(out).unwrap_or_else(|| panic!("no run folder in:\n{out}"))
 }
 
 fn env(artifacts: &std::path::Path) -> Vec<(String, String)> {

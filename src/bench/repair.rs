@@ -5,12 +5,12 @@
 //! it added to the failing step. Twice: on a target's first run (no
 //! fingerprint: the default locators' intent), then after a green run.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use crate::heal::{printed_run_dir, run_suite};
 use crate::local_suite::RELEASES;
 use crate::repair::Suggestion;
 
@@ -25,17 +25,8 @@ struct Outcome {
 }
 
 fn run(exe: &Path, artifacts: &Path, args: &[&str]) -> anyhow::Result<(i32, String)> {
-    let out = Command::new(exe)
-        .args(args)
-        .env("AI_SUITE_ARTIFACTS", artifacts)
-        .env_remove("AI_SUITE_CONFIG")
-        .output()
-        .with_context(|| format!("could not start {}", exe.display()))?;
-    Ok((out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))))
-}
-
-fn run_dir(out: &str) -> anyhow::Result<PathBuf> {
-    out.lines().find_map(|l| l.strip_prefix("artifacts: ")).map(PathBuf::from).with_context(|| format!("the run printed no folder:\n{out}"))
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    run_suite(exe, &args, &[("AI_SUITE_ARTIFACTS", Some(artifacts)), ("AI_SUITE_CONFIG", None)])
 }
 
 /// The release against the default locators, then `heal` with what it suggested.
@@ -44,7 +35,7 @@ fn try_release(exe: &Path, artifacts: &Path, release: &'static str, key: &'stati
     if code == 0 {
         bail!("{release} passed with the default locators: it breaks nothing");
     }
-    let dir = run_dir(&out)?;
+    let dir = printed_run_dir(&out).with_context(|| format!("the run printed no folder:\n{out}"))?;
     let suggestions: Vec<Suggestion> = std::fs::read_to_string(dir.join("suggestions.json")).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
     let suggestion = suggestions.into_iter().find(|s| s.key == key);
     let healed = suggestion.is_some() && run(exe, artifacts, &["heal", dir.to_str().unwrap_or_default()])?.0 == 0;

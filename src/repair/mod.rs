@@ -161,11 +161,6 @@ impl Book {
         self.file.as_deref()
     }
 
-    /// Whether this run has fingerprinted `key` already (or is doing it).
-    pub fn has_fresh(&self, key: Key) -> bool {
-        lock(&self.fresh).contains(key.name())
-    }
-
     /// Claims `key`'s fingerprint for this run: true the first time only.
     pub fn claim(&self, key: Key) -> bool {
         lock(&self.fresh).insert(key.name().to_string())
@@ -391,10 +386,11 @@ mod tests {
         let props = Props { role: "button".into(), name: "Copy".into(), tag: "button".into(), ..Default::default() };
         let book = Book::open(&dir, "http://127.0.0.1:4000", "chrome");
         book.keep(key::TOKEN_CREATED_COPY, props.clone(), 0, "role=button[name=\"Copy\"]");
-        assert!(book.has_fresh(key::TOKEN_CREATED_COPY));
+        assert!(!book.claim(key::TOKEN_CREATED_COPY), "kept: this run has it");
         book.save(&dir.join("run1"), None).unwrap();
         let again = Book::open(&dir, "http://127.0.0.1:4000", "chrome");
-        assert!(!again.has_fresh(key::TOKEN_CREATED_COPY), "fresh is this run's");
+        assert!(again.last(key::TOKEN_CREATED_COPY).is_some());
+        assert!(again.claim(key::TOKEN_CREATED_COPY), "a claim is this run's");
         assert_eq!(again.last(key::TOKEN_CREATED_COPY).unwrap().props, props);
         assert!(Book::open(&dir, "http://127.0.0.1:4000", "firefox").last(key::TOKEN_CREATED_COPY).is_none(), "one file per browser");
         let merged = dir.join("merged.json");
