@@ -94,7 +94,7 @@ impl RunContext {
     ) -> Self {
         let target = match &config.target {
             crate::config::Target::Local { .. } => "local-ai-suite".to_string(),
-            crate::config::Target::Remote { url } => url.split('/').take(3).collect::<Vec<_>>().join("/"),
+            crate::config::Target::Remote { url } => crate::browser::recorder::origin(url),
         };
         let repair = Arc::new(crate::repair::Book::open(&config.artifacts_dir, &target, &format!("{:?}", config.browser).to_lowercase()));
         Self {

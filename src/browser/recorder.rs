@@ -575,7 +575,9 @@ fn split_origin(url: &str) -> (String, &str) {
     (origin, &url[end..])
 }
 
-fn origin(url: &str) -> String {
+/// A URL's origin as the browser writes it (`location.origin`): lower case,
+/// without the scheme's default port.
+pub fn origin(url: &str) -> String {
     split_origin(url).0
 }
 

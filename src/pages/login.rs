@@ -6,6 +6,7 @@ use anyhow::{Context, bail};
 use thirtyfour::prelude::*;
 
 use super::Ui;
+use crate::browser::recorder::origin;
 use crate::browser::{scripts, wait};
 use crate::config::Credentials;
 
@@ -172,9 +173,3 @@ impl<'a> LoginPage<'a> {
     }
 }
 
-/// `scheme://host:port` of a URL.
-fn origin(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
-    let host = rest.split('/').next().unwrap_or(rest);
-    format!("{scheme}://{host}")
-}
