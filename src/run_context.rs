@@ -30,10 +30,8 @@ pub struct DocsMode {
 /// Where the browsers come from.
 pub struct BrowserSource {
     pub driver_url: String,
-    /// Our own ChromeDriver: one browser per slot, a context per scenario.
+    /// Our own ChromeDriver or geckodrivers: one browser per slot, a context per scenario.
     pub browsers: Option<Browsers>,
-    /// Our own Firefox: a geckodriver and a browser per scenario.
-    pub firefox: Option<browser::firefox::Launcher>,
     /// An X display for headed browsers (the OS clipboard), and how we got it.
     pub display: Option<String>,
     pub display_note: String,
@@ -242,7 +240,7 @@ impl RunContext {
     fn browser_kind(&self, tags: &[String]) -> (bool, bool) {
         let docs = self.docs.is_some();
         let wants_clipboard = tags.iter().any(|t| t == "clipboard");
-        let local = self.source.browsers.is_some() || self.source.firefox.is_some();
+        let local = self.source.browsers.is_some();
         let os_clipboard = wants_clipboard && self.source.display.is_some() && local && !docs;
         ((self.config.headed || os_clipboard) && !docs, os_clipboard)
     }
@@ -277,16 +275,7 @@ impl RunContext {
             }
             None => {
                 s.started_browser = true;
-                match &self.source.firefox {
-                    Some(firefox) => {
-                        let gecko = firefox.start_driver().await?;
-                        let url = gecko.url.clone();
-                        let binary = firefox.firefox.clone();
-                        s.gecko = Some(gecko);
-                        browser::new_session(&self.config, &url, Some(&binary), &self.base_url, headed).await?
-                    }
-                    None => browser::new_session(&self.config, &self.source.driver_url, None, &self.base_url, headed).await?,
-                }
+                browser::new_session(&self.config, &self.source.driver_url, None, &self.base_url, headed).await?
             }
         };
         let driver = session.driver.clone();
@@ -298,9 +287,6 @@ impl RunContext {
         let mut ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools);
         ui.repair = Some(self.repair.clone());
         let ui = s.ui.insert(ui);
-        if let Some(gecko) = &mut s.gecko {
-            gecko.browser_pid = browser::firefox::process_id(&driver);
-        }
         // The page's console, errors and requests, heard from its first load on.
         if let Some(devtools) = &devtools {
             s.recorder = Some(Recorder::attach(devtools, &self.base_url).await.context("could not listen to the page's console and requests")?);
@@ -311,9 +297,8 @@ impl RunContext {
                     pointer: self.config.api.created_id_pointer.clone(),
                 });
             }
-        } else if s.lease.is_none() && browser::speaks_bidi(&driver) {
-            // A browser without DevTools (Firefox), or a remote one, in a
-            // session of the scenario's own: WebDriver BiDi.
+        } else if browser::speaks_bidi(&driver) {
+            // A browser without DevTools (Firefox), or a remote one: WebDriver BiDi.
             s.recorder = Some(Recorder::attach_bidi(&driver, &self.base_url).await.context("could not listen to the page's console and requests")?);
         }
         if self.config.video == crate::config::VideoMode::RetainOnFailure {
@@ -460,15 +445,9 @@ impl RunContext {
         match (s.lease.take(), &self.source.browsers) {
             (Some(lease), Some(browsers)) => browsers.close(lease).await,
             _ => {
-                let gecko = s.gecko.take();
-                if ui.is_some() || gecko.is_some() {
+                if let Some(ui) = ui {
                     let quit = tokio::spawn(async move {
-                        if let Some(ui) = ui {
-                            let _ = ui.driver.quit().await;
-                        }
-                        if let Some(gecko) = gecko {
-                            gecko.stop().await;
-                        }
+                        let _ = ui.driver.quit().await;
                     });
                     lock(&self.quits).push(quit);
                 }

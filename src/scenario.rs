@@ -20,8 +20,6 @@ pub struct ScenarioSession {
     /// The scenario's context in one of the run's browsers (None: a browser
     /// session of its own, as on a remote WebDriver).
     pub(crate) lease: Option<Lease>,
-    /// The geckodriver of the scenario's own Firefox session.
-    pub(crate) gecko: Option<crate::browser::firefox::GeckoDriver>,
     pub clipboard: Option<ClipboardPath>,
     pub steps: Vec<StepRecord>,
     pub failure: Option<String>,
@@ -50,7 +48,6 @@ impl ScenarioSession {
             key,
             ui: None,
             lease: None,
-            gecko: None,
             clipboard: None,
             steps: Vec::new(),
             failure: None,

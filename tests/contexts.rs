@@ -1,13 +1,14 @@
 //! One browser serves many scenarios, each in a context of its own: a later
 //! scenario sees no cookie, storage entry, cache entry or permission grant of
-//! an earlier one; a browser that dies is replaced by a new one.
+//! an earlier one; a browser that dies is replaced by a new one. In Chromium
+//! (DevTools browser contexts) and in Firefox (WebDriver BiDi user contexts).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ai_suite_e2e::browser::contexts::{Browsers, Launcher};
+use ai_suite_e2e::browser::contexts::{Browsers, Kind, Launcher, Lease};
 use ai_suite_e2e::browser::{self, clipboard};
-use ai_suite_e2e::config::{Config, FileConfig};
+use ai_suite_e2e::config::{BrowserName, Config, FileConfig};
 use serde_json::{Value, json};
 
 /// A server of one cacheable resource, counting how often the browser asks for it.
@@ -30,14 +31,15 @@ async fn cacheable_server() -> (String, Arc<AtomicUsize>) {
     (url, asked)
 }
 
-/// What an earlier scenario could have left for a later one, as the page sees it.
+/// What an earlier scenario could have left for a later one, as the page
+/// sees it; `arguments[0]`: the permission granted.
 const STATE: &str = r#"
 return (async () => ({
   cookie: document.cookie,
   local: localStorage.getItem('left'),
   session: sessionStorage.getItem('left'),
   caches: await caches.keys(),
-  clipboard: (await navigator.permissions.query({ name: 'clipboard-read' })).state,
+  permission: (await navigator.permissions.query({ name: arguments[0] })).state,
 }))();
 "#;
 
@@ -53,36 +55,78 @@ return (async () => {
 })();
 "#;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn each_scenario_gets_a_fresh_context_in_the_same_browser() {
+/// A permission granted to the lease's context only: Chromium's clipboard
+/// grant (DevTools), Firefox's geolocation (WebDriver BiDi, per user context).
+/// Returns the name the page queries it by.
+async fn grant(browser: BrowserName, lease: &Lease, site: &str) -> &'static str {
+    let d = &lease.session.driver;
+    match browser {
+        BrowserName::Chromium => {
+            clipboard::grant_permissions(d, site, lease.session.browser_context.as_deref()).await.unwrap();
+            "clipboard-read"
+        }
+        BrowserName::Firefox => {
+            use thirtyfour::bidi::modules::permissions::{PermissionState, SetPermission};
+            let user_context = lease.session.browser_context.clone().expect("a Firefox scenario runs in a user context of its own");
+            let bidi = d.bidi().await.unwrap();
+            let origin = site.trim_end_matches('/').to_string();
+            bidi.send(SetPermission { descriptor: json!({ "name": "geolocation" }), state: PermissionState::Granted, origin, user_context: Some(user_context.into()) })
+                .await
+                .unwrap();
+            "geolocation"
+        }
+    }
+}
+
+/// The browser dies while a scenario runs.
+async fn crash(browser: BrowserName, lease: &Lease) {
+    let d = &lease.session.driver;
+    match browser {
+        BrowserName::Chromium => {
+            let _ = d.cdp().send_raw("Browser.close", json!({})).await;
+        }
+        BrowserName::Firefox => {
+            // (WebDriver BiDi's browser.close is refused in a session WebDriver classic started.)
+            let pid = browser::firefox::process_id(d).expect("geckodriver names the Firefox it started");
+            // SAFETY: a plain syscall on the process this test's driver started.
+            unsafe {
+                libc::kill(pid as i32, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+async fn each_scenario_gets_a_fresh_context(browser: BrowserName) {
     let (site, asked) = cacheable_server().await;
-    let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
-    let dir = std::env::temp_dir().join(format!("ai-suite-contexts-{}", std::process::id()));
+    let env = |k: &str| (k == "AI_SUITE_BROWSER").then(|| browser.to_string());
+    let config = Arc::new(Config::resolve(FileConfig::default(), &env).unwrap());
+    let dir = std::env::temp_dir().join(format!("ai-suite-contexts-{browser}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let tmp = browser::BrowserTemp::new(&format!("ctx{}", std::process::id())).unwrap();
+    let tmp = browser::BrowserTemp::new(&format!("ctx{browser}{}", std::process::id())).unwrap();
     let driver = browser::Driver::start(&config, &dir, &tmp.path).await.unwrap();
-    let launcher = Launcher {
-        config: config.clone(),
-        driver_url: driver.url.clone(),
-        chromium: driver.chromium.clone().unwrap(),
-        base_url: site.clone(),
+    let kind = match browser {
+        BrowserName::Chromium => Kind::Chromium { driver_url: driver.url.clone(), chromium: driver.chromium.clone().unwrap() },
+        BrowserName::Firefox => Kind::Firefox(driver.firefox.clone().unwrap()),
     };
-    let browsers = Browsers::new(launcher, 1);
+    let browsers = Browsers::new(Launcher { config: config.clone(), base_url: site.clone(), kind }, 1);
 
     let first = browsers.open(false).await.unwrap();
     assert!(first.started_browser, "the run's first scenario starts the browser");
     let d = first.session.driver.clone();
     d.goto(&site).await.unwrap();
     d.execute(LEAVE, vec![]).await.unwrap();
-    clipboard::grant_permissions(&d, &site, first.session.browser_context.as_deref()).await.unwrap();
-    let left: Value = d.execute(STATE, vec![]).await.unwrap().json().clone();
+    let permission = grant(browser, &first, &site).await;
+    let left: Value = d.execute(STATE, vec![json!(permission)]).await.unwrap().json().clone();
     assert_eq!(left["cookie"], json!("left=1"), "{left}");
     assert_eq!(left["local"], json!("1"), "{left}");
     assert_eq!(left["session"], json!("1"), "{left}");
     assert_eq!(left["caches"], json!(["left"]), "{left}");
-    assert_eq!(left["clipboard"], json!("granted"), "{left}");
+    assert_eq!(left["permission"], json!("granted"), "{left}");
     assert_eq!(asked.load(Ordering::SeqCst), 1, "the second fetch came from the HTTP cache");
     let session_id = d.session_id().to_string();
+    // A signed-in session carried to a later scenario: read here, set ahead there.
+    let carried = browser::page::Page::new(d.clone(), first.session.devtools.clone()).cookies().await.unwrap();
+    assert_eq!(carried.iter().map(|c| (c.name.as_str(), c.value.as_str())).collect::<Vec<_>>(), [("left", "1")], "the tab's own cookies");
     browsers.close(first).await;
 
     let second = browsers.open(false).await.unwrap();
@@ -90,26 +134,39 @@ async fn each_scenario_gets_a_fresh_context_in_the_same_browser() {
     assert_eq!(second.session.driver.session_id().to_string(), session_id, "same WebDriver session, same browser");
     let d = second.session.driver.clone();
     d.goto(&site).await.unwrap();
-    let fresh: Value = d.execute(STATE, vec![]).await.unwrap().json().clone();
+    let fresh: Value = d.execute(STATE, vec![json!(permission)]).await.unwrap().json().clone();
     assert_eq!(fresh["cookie"], json!(""), "no cookie of the earlier scenario: {fresh}");
     assert_eq!(fresh["local"], Value::Null, "no localStorage entry: {fresh}");
     assert_eq!(fresh["session"], Value::Null, "no sessionStorage entry: {fresh}");
     assert_eq!(fresh["caches"], json!([]), "no Cache Storage entry: {fresh}");
-    assert_ne!(fresh["clipboard"], json!("granted"), "no clipboard grant: {fresh}");
+    assert_ne!(fresh["permission"], json!("granted"), "no permission grant: {fresh}");
     d.execute("return fetch('/cached.txt').then(r => r.text());", vec![]).await.unwrap();
     assert_eq!(asked.load(Ordering::SeqCst), 2, "the HTTP cache of the earlier context is not shared");
-    // The browser dies during the scenario.
-    let _ = d.cdp().send_raw("Browser.close", json!({})).await;
+    crash(browser, &second).await;
     browsers.close(second).await;
 
     let third = browsers.open(false).await.unwrap();
     assert!(third.started_browser, "a browser that died is replaced");
+    let page = browser::page::Page::new(third.session.driver.clone(), third.session.devtools.clone());
+    assert!(page.set_cookies_ahead(third.session.chromium, &site, &carried).await.unwrap(), "set before the first page");
     third.session.driver.goto(&site).await.unwrap();
     let title = third.session.driver.title().await.unwrap();
     assert_eq!(title, "site");
+    let cookie = third.session.driver.execute("return document.cookie;", vec![]).await.unwrap().json().clone();
+    assert_eq!(cookie, json!("left=1"), "the carried cookie reached the new context's page");
     browsers.close(third).await;
     assert_eq!(browsers.counts(), (2, 1), "two browsers started, one of them replaced");
     browsers.quit_all().await;
     driver.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_scenario_gets_a_fresh_context_in_the_same_chromium() {
+    each_scenario_gets_a_fresh_context(BrowserName::Chromium).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_scenario_gets_a_fresh_user_context_in_the_same_firefox() {
+    each_scenario_gets_a_fresh_context(BrowserName::Firefox).await;
 }

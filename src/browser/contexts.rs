@@ -1,13 +1,17 @@
 //! One browser per concurrency slot, a fresh browser context per scenario.
 //!
-//! A browser (one ChromeDriver session) is started the first time a scenario
-//! of its kind (headless, or headed for the OS clipboard) finds none idle, and
-//! is kept for the rest of the run. Each scenario gets a new browser context
-//! in it — its own cookies, storage, cache and permissions, as a new profile
-//! would have — with one tab, to which the WebDriver session switches; the
-//! direct DevTools channel attaches to that tab. The context is disposed when
-//! the scenario ends, pass or fail. A browser that stops answering is quit and
-//! replaced; the scenario that was using it reports its own failure.
+//! A browser (one WebDriver session: on our ChromeDriver, or on a geckodriver
+//! of its own) is started the first time a scenario of its kind (headless, or
+//! headed for the OS clipboard) finds none idle, and is kept for the rest of
+//! the run. Each scenario gets a new context in it — its own cookies,
+//! storage, cache and permissions, as a new profile would have — with one
+//! tab, to which the WebDriver session switches. Chromium's is a DevTools
+//! browser context (`Target.createBrowserContext`), the direct DevTools
+//! channel attached to its tab; Firefox's a WebDriver BiDi user context
+//! (`browser.createUserContext`, the isolation of Firefox's containers, with
+//! permissions isolated too by a preference). The context is disposed when
+//! the scenario ends, pass or fail. A browser that stops answering is quit
+//! and replaced; the scenario that was using it reports its own failure.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,9 +21,11 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use serde_json::json;
 use thirtyfour::WindowHandle;
+use thirtyfour::bidi::BiDi;
 
 use super::Session;
 use super::devtools::{self, DevTools};
+use super::firefox::{self, GeckoDriver};
 use crate::config::Config;
 use crate::sync::lock;
 
@@ -27,9 +33,17 @@ use crate::sync::lock;
 #[derive(Clone)]
 pub struct Launcher {
     pub config: Arc<Config>,
-    pub driver_url: String,
-    pub chromium: PathBuf,
     pub base_url: String,
+    pub kind: Kind,
+}
+
+/// Which browser, and how it is started.
+#[derive(Clone)]
+pub enum Kind {
+    /// Chromium through our ChromeDriver (`driver_url`).
+    Chromium { driver_url: String, chromium: PathBuf },
+    /// Firefox, each browser with a geckodriver of its own.
+    Firefox(firefox::Launcher),
 }
 
 impl Launcher {
@@ -38,58 +52,107 @@ impl Launcher {
     }
 }
 
-/// One running browser and its browser-wide DevTools connection.
+/// One running browser and the connection that makes and drops its contexts.
 struct Browser {
-    /// The session as ChromeDriver started it, on its first tab.
+    /// The session as the driver started it, on its first tab.
     home: Session,
     home_tab: WindowHandle,
-    /// The browser's own DevTools target (creates and disposes contexts).
-    control: DevTools,
-    /// `host:port` of the browser's DevTools endpoint.
-    address: String,
+    engine: Engine,
     headed: bool,
+}
+
+enum Engine {
+    Chromium {
+        /// The browser's own DevTools target (creates and disposes contexts).
+        control: DevTools,
+        /// `host:port` of the browser's DevTools endpoint.
+        address: String,
+    },
+    Firefox {
+        /// The session's WebDriver BiDi connection.
+        bidi: BiDi,
+        /// The browser's own geckodriver, stopped with it.
+        gecko: GeckoDriver,
+    },
 }
 
 impl Browser {
     async fn start(launcher: &Launcher, headed: bool) -> anyhow::Result<Self> {
         let l = launcher;
-        let home = super::new_session(&l.config, &l.driver_url, Some(&l.chromium), &l.base_url, headed).await?;
-        let attached = async {
-            let address = devtools::debugger_address(&home.driver)
-                .context("ChromeDriver did not say where the browser takes DevTools connections (debuggerAddress)")?;
-            let version = devtools::endpoint(&address, "/json/version", l.timeout()).await?;
-            let Some(url) = version["webSocketDebuggerUrl"].as_str() else {
-                bail!("the browser's DevTools endpoint {address} names no browser-wide socket");
-            };
-            let control = DevTools::connect_url(url, l.timeout()).await?;
-            let home_tab = home.driver.window().await.context("could not read the browser's first tab")?;
-            Ok((address, control, home_tab))
-        }
-        .await;
-        match attached {
-            Ok((address, control, home_tab)) => Ok(Self { home, home_tab, control, address, headed }),
-            Err(e) => {
-                let _ = home.driver.quit().await;
-                Err(e.context("could not attach to the browser's DevTools endpoint to give each scenario its own context"))
+        match &l.kind {
+            Kind::Chromium { driver_url, chromium } => {
+                let home = super::new_session(&l.config, driver_url, Some(chromium), &l.base_url, headed).await?;
+                let attached = async {
+                    let address = devtools::debugger_address(&home.driver)
+                        .context("ChromeDriver did not say where the browser takes DevTools connections (debuggerAddress)")?;
+                    let version = devtools::endpoint(&address, "/json/version", l.timeout()).await?;
+                    let Some(url) = version["webSocketDebuggerUrl"].as_str() else {
+                        bail!("the browser's DevTools endpoint {address} names no browser-wide socket");
+                    };
+                    let control = DevTools::connect_url(url, l.timeout()).await?;
+                    let home_tab = home.driver.window().await.context("could not read the browser's first tab")?;
+                    Ok((address, control, home_tab))
+                }
+                .await;
+                match attached {
+                    Ok((address, control, home_tab)) => Ok(Self { home, home_tab, engine: Engine::Chromium { control, address }, headed }),
+                    Err(e) => {
+                        let _ = home.driver.quit().await;
+                        Err(e.context("could not attach to the browser's DevTools endpoint to give each scenario its own context"))
+                    }
+                }
+            }
+            Kind::Firefox(launcher) => {
+                let mut gecko = launcher.start_driver().await?;
+                let home = match super::new_session(&l.config, &gecko.url, Some(&launcher.firefox), &l.base_url, headed).await {
+                    Ok(home) => home,
+                    Err(e) => {
+                        gecko.stop().await;
+                        return Err(e);
+                    }
+                };
+                gecko.browser_pid = firefox::process_id(&home.driver);
+                let attached = async {
+                    let bidi = home.driver.bidi().await.context("Firefox gave no WebDriver BiDi connection (webSocketUrl)")?;
+                    let home_tab = home.driver.window().await.context("could not read the browser's first tab")?;
+                    anyhow::Ok((bidi, home_tab))
+                }
+                .await;
+                match attached {
+                    Ok((bidi, home_tab)) => Ok(Self { home, home_tab, engine: Engine::Firefox { bidi, gecko }, headed }),
+                    Err(e) => {
+                        let _ = home.driver.clone().quit().await;
+                        gecko.stop().await;
+                        Err(e.context("could not attach to Firefox's WebDriver BiDi connection to give each scenario its own context"))
+                    }
+                }
             }
         }
     }
 
-    /// A new browser context with one blank tab, and the session switched to it.
+    /// A new context with one blank tab, and the session switched to it.
     async fn open_context(&self, launcher: &Launcher) -> anyhow::Result<(String, Session)> {
-        let created = self.control.send("Target.createBrowserContext", json!({ "disposeOnDetach": false })).await?;
+        match &self.engine {
+            Engine::Chromium { control, address } => self.open_chromium_context(launcher, control, address).await,
+            Engine::Firefox { bidi, .. } => self.open_firefox_context(launcher, bidi).await,
+        }
+    }
+
+    /// A DevTools browser context and its tab, the tab's own DevTools channel attached.
+    async fn open_chromium_context(&self, launcher: &Launcher, control: &DevTools, address: &str) -> anyhow::Result<(String, Session)> {
+        let created = control.send("Target.createBrowserContext", json!({ "disposeOnDetach": false })).await?;
         let Some(id) = created["browserContextId"].as_str().map(str::to_string) else {
             bail!("the browser created a context without an id: {created}");
         };
         let tab = async {
-            let target = self.control.send("Target.createTarget", json!({ "url": "about:blank", "browserContextId": id })).await?;
+            let target = control.send("Target.createTarget", json!({ "url": "about:blank", "browserContextId": id })).await?;
             let Some(tab) = target["targetId"].as_str().map(str::to_string) else {
                 bail!("the browser opened a tab without an id: {target}");
             };
             // ChromeDriver's window handles are the tabs' DevTools target ids.
             self.home.driver.switch_to_window(WindowHandle::from(tab.clone())).await.context("WebDriver could not switch to the scenario's tab")?;
             let direct = match self.home.devtools {
-                Some(_) => Some(DevTools::connect_url(&format!("ws://{}/devtools/page/{tab}", self.address), launcher.timeout()).await?),
+                Some(_) => Some(DevTools::connect_url(&format!("ws://{address}/devtools/page/{tab}"), launcher.timeout()).await?),
                 None => None,
             };
             let session = Session {
@@ -112,15 +175,62 @@ impl Browser {
         }
     }
 
+    /// A WebDriver BiDi user context and its tab. Firefox's window handles
+    /// are the tabs' BiDi browsing context ids.
+    async fn open_firefox_context(&self, launcher: &Launcher, bidi: &BiDi) -> anyhow::Result<(String, Session)> {
+        use thirtyfour::bidi::modules::browser::CreateUserContext;
+        use thirtyfour::bidi::modules::browsing_context::{Create, CreateType};
+        let bidi_error = |what: &'static str| move |e: thirtyfour::bidi::BidiError| anyhow::anyhow!("{what} (WebDriver BiDi): {e}");
+        let created = bidi.send(CreateUserContext::default()).await.map_err(bidi_error("Firefox could not create a user context"))?;
+        let id = created.user_context.to_string();
+        let tab = async {
+            let tab = bidi
+                .send(Create { r#type: CreateType::Tab, reference_context: None, background: None, user_context: Some(created.user_context.clone()) })
+                .await
+                .map_err(bidi_error("Firefox could not open a tab in the scenario's user context"))?
+                .context;
+            self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")?;
+            firefox::emulate_in(&launcher.config, bidi, tab).await?;
+            Ok(Session {
+                driver: self.home.driver.clone(),
+                input: self.home.input,
+                chromium: false,
+                devtools: None,
+                browser_context: Some(id.clone()),
+            })
+        }
+        .await;
+        match tab {
+            Ok(session) => Ok((id, session)),
+            Err(e) => {
+                let _ = self.close_context(&id).await;
+                Err(e)
+            }
+        }
+    }
+
     /// Back to the first tab, and the context gone with everything in it.
     async fn close_context(&self, id: &str) -> anyhow::Result<()> {
         self.home.driver.switch_to_window(self.home_tab.clone()).await.context("WebDriver could not switch back to the browser's first tab")?;
-        self.control.send("Target.disposeBrowserContext", json!({ "browserContextId": id })).await?;
+        match &self.engine {
+            Engine::Chromium { control, .. } => {
+                control.send("Target.disposeBrowserContext", json!({ "browserContextId": id })).await?;
+            }
+            Engine::Firefox { bidi, .. } => {
+                use thirtyfour::bidi::modules::browser::RemoveUserContext;
+                bidi.send(RemoveUserContext { user_context: id.into() })
+                    .await
+                    .map_err(|e| anyhow::anyhow!("Firefox could not remove the scenario's user context (WebDriver BiDi): {e}"))?;
+            }
+        }
         Ok(())
     }
 
     async fn quit(self) {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.home.driver.quit()).await;
+        if let Engine::Firefox { gecko, .. } = self.engine {
+            gecko.stop().await;
+        }
     }
 }
 

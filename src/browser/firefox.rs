@@ -38,6 +38,10 @@ fn preferences(config: &Config, base_url: &str) -> serde_json::Map<String, serde
     set("dom.events.testing.asyncClipboard", json!(true));
     set("browser.shell.checkDefaultBrowser", json!(false));
     set("app.update.disabledForTesting", json!(true));
+    // Each scenario's user context keeps its own permission grants, as
+    // Chromium's browser contexts do (Firefox shares them across containers
+    // unless told).
+    set("permissions.isolateBy.userContext", json!(true));
     if config.reduced_motion {
         set("ui.prefersReducedMotion", json!(1));
     }
@@ -70,12 +74,17 @@ pub fn capabilities(config: &Config, binary: Option<&Path>, base_url: &str, head
     Ok(caps)
 }
 
-/// The page's conditions, set once per session: the viewport the config asks
-/// for, whatever the window's toolbars, at one device pixel per CSS pixel.
+/// The page's conditions, set once per session on its current tab: the
+/// viewport the config asks for, whatever the window's toolbars, at one
+/// device pixel per CSS pixel.
 pub async fn emulate(config: &Config, driver: &WebDriver) -> anyhow::Result<()> {
-    use thirtyfour::bidi::modules::browsing_context::{SetViewport, Viewport};
     let bidi = driver.bidi().await.context("Firefox gave no WebDriver BiDi connection (webSocketUrl)")?;
-    let context = bidi.browsing_context().top_level().await.context("WebDriver BiDi named no tab")?;
+    emulate_in(config, &bidi, super::current_tab(driver).await?).await
+}
+
+/// [`emulate`] in one tab (a browsing context).
+pub async fn emulate_in(config: &Config, bidi: &thirtyfour::bidi::BiDi, context: thirtyfour::bidi::BrowsingContextId) -> anyhow::Result<()> {
+    use thirtyfour::bidi::modules::browsing_context::{SetViewport, Viewport};
     let (width, height) = config.window;
     bidi.send(SetViewport { context, viewport: Some(Viewport { width, height }), device_pixel_ratio: Some(1.0) })
         .await

@@ -330,6 +330,14 @@ pub(crate) fn session_capabilities(driver: &WebDriver) -> serde_json::Value {
     serde_json::to_value(driver.handle().capabilities()).unwrap_or_default()
 }
 
+/// The WebDriver BiDi browsing context of the session's current tab:
+/// ChromeDriver's and geckodriver's window handles are those ids (a tab
+/// among several in one browser, as each scenario's context has).
+pub async fn current_tab(driver: &WebDriver) -> anyhow::Result<thirtyfour::bidi::BrowsingContextId> {
+    let handle = driver.window().await.context("WebDriver could not say which tab the session is on")?;
+    Ok(handle.to_string().into())
+}
+
 /// The session was given a WebDriver BiDi connection (`webSocketUrl`).
 pub fn speaks_bidi(driver: &WebDriver) -> bool {
     session_capabilities(driver)["webSocketUrl"].is_string()

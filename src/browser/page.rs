@@ -122,7 +122,7 @@ impl Page {
             .get_or_init(|| {
                 Box::pin(async {
                     let bidi = self.driver.bidi().await.ok()?;
-                    let context = bidi.browsing_context().top_level().await.ok()?;
+                    let context = super::current_tab(&self.driver).await.ok()?;
                     Some((bidi, context))
                 })
             })
@@ -201,20 +201,41 @@ impl Page {
     }
 
     /// The cookies the open page sees: one DevTools call on the direct
-    /// connection, else WebDriver's (which costs ChromeDriver several).
+    /// connection; else WebDriver BiDi's, from the tab's own cookie jar
+    /// (geckodriver's classic cookie read gives a Firefox user context's
+    /// tab the default jar's); else WebDriver's (which costs ChromeDriver several).
     pub async fn cookies(&self) -> anyhow::Result<Vec<Cookie>> {
-        let Some(d) = &self.devtools else { return Ok(self.driver.get_all_cookies().await?) };
+        let Some(d) = &self.devtools else {
+            if let Some((bidi, context)) = self.bidi().await {
+                let params = json!({ "partition": { "type": "context", "context": context.to_string() } });
+                let got = bidi.send_raw("storage.getCookies", params).await.map_err(|e| anyhow!("could not read the tab's cookies (WebDriver BiDi): {e}"))?;
+                let host = reqwest::Url::parse(&self.driver.current_url().await?.to_string())?.host_str().unwrap_or_default().to_string();
+                return Ok(got["cookies"].as_array().into_iter().flatten().filter_map(|c| cookie_from_bidi(c, &host)).collect());
+            }
+            return Ok(self.driver.get_all_cookies().await?);
+        };
         let got = d.send("Network.getCookies", json!({})).await?;
         Ok(got["cookies"].as_array().into_iter().flatten().map(cookie_from_devtools).collect())
     }
 
     /// Sets cookies for `url` before any page of it is open: true when done
-    /// (a browser that speaks DevTools, directly or through ChromeDriver);
-    /// false when this browser can only set them on an open page of that
-    /// origin (plain WebDriver).
+    /// (a browser that speaks DevTools, directly or through ChromeDriver, or
+    /// WebDriver BiDi: in the tab's own cookie jar); false when this browser
+    /// can only set them on an open page of that origin (plain WebDriver).
     pub async fn set_cookies_ahead(&self, devtools: bool, url: &str, cookies: &[Cookie]) -> anyhow::Result<bool> {
         if !devtools && self.devtools.is_none() {
-            return Ok(false);
+            let Some((bidi, context)) = self.bidi().await else { return Ok(false) };
+            let host = reqwest::Url::parse(url)?.host_str().unwrap_or_default().to_string();
+            // The tab's user context: a partition named by a blank tab's
+            // context is not the jar its pages later read (Firefox).
+            let tree = bidi.send_raw("browsingContext.getTree", json!({ "root": context.to_string(), "maxDepth": 0 })).await;
+            let tree = tree.map_err(|e| anyhow!("could not read the tab's user context (WebDriver BiDi): {e}"))?;
+            let user_context = tree["contexts"][0]["userContext"].as_str().unwrap_or("default").to_string();
+            for c in cookies {
+                let params = json!({ "cookie": cookie_to_bidi(c, &host), "partition": { "type": "storageKey", "userContext": user_context } });
+                bidi.send_raw("storage.setCookie", params).await.map_err(|e| anyhow!("could not set the cookie '{}' (WebDriver BiDi): {e}", c.name))?;
+            }
+            return Ok(true);
         }
         let params: Vec<Value> = cookies.iter().map(|c| cookie_to_devtools(c, url)).collect();
         self.cdp("Network.setCookies", json!({ "cookies": params })).await?;
@@ -223,16 +244,19 @@ impl Page {
 
     /// Puts localStorage entries in place before the scripts of every new
     /// page of `origin` run (and only that origin's): true when done; false
-    /// when the browser does not speak DevTools.
+    /// when the browser speaks neither DevTools nor WebDriver BiDi.
     pub async fn set_storage_ahead(&self, devtools: bool, origin: &str, entries: &[(String, String)]) -> anyhow::Result<bool> {
-        if !devtools && self.devtools.is_none() {
-            return Ok(false);
-        }
         let source = format!(
             "if (location.origin === {origin}) {{ for (const [k, v] of {entries}) localStorage.setItem(k, v); }}",
             origin = serde_json::to_string(origin)?,
             entries = serde_json::to_string(entries)?,
         );
+        if !devtools && self.devtools.is_none() {
+            let Some((bidi, context)) = self.bidi().await else { return Ok(false) };
+            let params = json!({ "functionDeclaration": format!("() => {{ {source} }}"), "contexts": [context.to_string()] });
+            bidi.send_raw("script.addPreloadScript", params).await.map_err(|e| anyhow!("could not add the session's localStorage script (WebDriver BiDi): {e}"))?;
+            return Ok(true);
+        }
         self.cdp("Page.enable", json!({})).await?;
         self.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await?;
         Ok(true)
@@ -435,6 +459,34 @@ fn cookie_from_devtools(c: &Value) -> Cookie {
     cookie
 }
 
+/// A WebDriver BiDi `network.Cookie` as WebDriver's cookie, if the page on
+/// `host` sees it (its domain is the host, or a parent domain of it).
+fn cookie_from_bidi(c: &Value, host: &str) -> Option<Cookie> {
+    let domain = c["domain"].as_str().unwrap_or_default();
+    let bare = domain.trim_start_matches('.');
+    let seen = host.eq_ignore_ascii_case(bare) || (domain.starts_with('.') && host.to_ascii_lowercase().ends_with(&domain.to_ascii_lowercase()));
+    if !seen {
+        return None;
+    }
+    // Only a string value (not base64 bytes) can go in a Cookie header as it is.
+    let value = (c["value"]["type"] == "string").then(|| c["value"]["value"].as_str())??;
+    let mut cookie = Cookie::new(c["name"].as_str()?.to_string(), value.to_string());
+    cookie.set_path(c["path"].as_str().unwrap_or("/").to_string());
+    cookie.set_domain(domain.to_string());
+    cookie.set_secure(c["secure"].as_bool().unwrap_or(false));
+    cookie.set_http_only(c["httpOnly"].as_bool().unwrap_or(false));
+    if let Some(expiry) = c["expiry"].as_i64() {
+        cookie.set_expiry(expiry);
+    }
+    match c["sameSite"].as_str() {
+        Some("strict") => cookie.set_same_site(SameSite::Strict),
+        Some("lax") => cookie.set_same_site(SameSite::Lax),
+        Some("none") => cookie.set_same_site(SameSite::None),
+        _ => {}
+    }
+    Some(cookie)
+}
+
 /// WebDriver's cookie as a DevTools `Network.CookieParam` for `url`: a
 /// host-only cookie stays host-only; a domain cookie (".example.com") keeps its domain.
 fn cookie_to_devtools(c: &Cookie, url: &str) -> Value {
@@ -455,6 +507,29 @@ fn cookie_to_devtools(c: &Cookie, url: &str) -> Value {
         Some(SameSite::Strict) => p["sameSite"] = json!("Strict"),
         Some(SameSite::Lax) => p["sameSite"] = json!("Lax"),
         Some(SameSite::None) => p["sameSite"] = json!("None"),
+        _ => {}
+    }
+    p
+}
+
+/// WebDriver's cookie as a WebDriver BiDi `storage.PartialCookie`; a
+/// host-only cookie gets the target's `host`.
+fn cookie_to_bidi(c: &Cookie, host: &str) -> Value {
+    let domain = c.domain.as_deref().filter(|d| !d.is_empty()).unwrap_or(host);
+    let mut p = json!({ "name": c.name, "value": { "type": "string", "value": c.value }, "domain": domain, "path": c.path.as_deref().unwrap_or("/") });
+    if let Some(secure) = c.secure {
+        p["secure"] = json!(secure);
+    }
+    if let Some(http_only) = c.http_only {
+        p["httpOnly"] = json!(http_only);
+    }
+    if let Some(expiry) = c.expiry {
+        p["expiry"] = json!(expiry);
+    }
+    match &c.same_site {
+        Some(SameSite::Strict) => p["sameSite"] = json!("strict"),
+        Some(SameSite::Lax) => p["sameSite"] = json!("lax"),
+        Some(SameSite::None) => p["sameSite"] = json!("none"),
         _ => {}
     }
     p
@@ -492,5 +567,20 @@ mod tests {
         let p = cookie_to_devtools(&cookie_from_devtools(&lasting), "https://staging.example.com");
         assert_eq!((p["domain"].clone(), p["path"].clone()), (json!(".example.com"), json!("/app")));
         assert_eq!((p["expires"].clone(), p["secure"].clone()), (json!(1_900_000_000), json!(true)));
+    }
+
+    #[test]
+    fn bidi_cookies_are_the_pages_own() {
+        let c = |domain: &str| json!({ "name": "s", "value": { "type": "string", "value": "v" }, "domain": domain, "path": "/",
+            "size": 2, "httpOnly": true, "secure": false, "sameSite": "lax" });
+        let host = cookie_from_bidi(&c("127.0.0.1"), "127.0.0.1").expect("a host cookie of the page's host");
+        assert_eq!((host.value.as_str(), host.http_only, host.expiry), ("v", Some(true), None));
+        assert!(cookie_from_bidi(&c(".example.com"), "staging.example.com").is_some(), "a parent domain's cookie is sent");
+        assert!(cookie_from_bidi(&c("sso.example.com"), "staging.example.com").is_none(), "a sibling host's is not");
+        assert!(cookie_from_bidi(&c(".ample.com"), "staging.example.com").is_none(), "a look-alike suffix is not");
+        let back = cookie_to_bidi(&host, "127.0.0.1");
+        assert_eq!((back["value"].clone(), back["domain"].clone(), back["sameSite"].clone()), (json!({ "type": "string", "value": "v" }), json!("127.0.0.1"), json!("lax")));
+        let bytes = json!({ "name": "b", "value": { "type": "base64", "value": "AA==" }, "domain": "127.0.0.1" });
+        assert!(cookie_from_bidi(&bytes, "127.0.0.1").is_none(), "bytes are not a header value");
     }
 }

@@ -283,15 +283,16 @@ impl Recorder {
     }
 
     /// Starts hearing the session's console, errors and requests to
-    /// `base_url`'s origin over WebDriver BiDi (`log`, `network`): the
-    /// session must be the scenario's own (its events are not told apart by tab).
+    /// `base_url`'s origin over WebDriver BiDi (`log`, `network`), from the
+    /// session's current tab only (a browser may hold other scenarios' tabs).
     pub async fn attach_bidi(driver: &thirtyfour::WebDriver, base_url: &str) -> anyhow::Result<Self> {
+        use thirtyfour::bidi::modules::session::Subscribe;
         let bidi = driver.bidi().await.map_err(|e| anyhow::anyhow!("no WebDriver BiDi connection: {e}"))?;
-        let context = bidi.browsing_context().top_level().await.map_err(|e| anyhow::anyhow!("WebDriver BiDi named no tab: {e}"))?;
+        let context = super::current_tab(driver).await?;
         // The stream first: nothing sent after the subscription is missed.
         let events = Mutex::new(bidi.subscribe_raw());
-        bidi.session()
-            .subscribe_many(BIDI_EVENTS.iter().map(|e| e.to_string()))
+        let events_wanted = BIDI_EVENTS.iter().map(|e| e.to_string()).collect();
+        bidi.send(Subscribe { events: events_wanted, contexts: vec![context.clone()], user_contexts: vec![] })
             .await
             .map_err(|e| anyhow::anyhow!("WebDriver BiDi refused to send the page's console and network events: {e}"))?;
         let recorder = Self::new(base_url, Some(Arc::new(BidiFeed { bidi, context, events })));

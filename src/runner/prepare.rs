@@ -213,18 +213,20 @@ fn announce_earlier(earlier: &[crate::unfinished::Earlier], base_url: &str) {
     }
 }
 
-/// Where the scenarios' browsers come from: with our own ChromeDriver, one
-/// browser per slot and a context per scenario; else the driver's sessions.
+/// Where the scenarios' browsers come from: with our own ChromeDriver or
+/// geckodrivers, one browser per slot and a context per scenario; else (a
+/// remote WebDriver) a session of its own per scenario.
 fn browser_source(driver: &Driver, config: &Arc<Config>, base_url: &str, display: &Display) -> BrowserSource {
-    // Our own ChromeDriver: one browser per slot, a context per scenario.
-    let browsers = driver.chromium.clone().map(|chromium| {
-        let launcher = browser::contexts::Launcher { config: config.clone(), driver_url: driver.url.clone(), chromium, base_url: base_url.to_string() };
-        browser::contexts::Browsers::new(launcher, config.concurrency)
-    });
+    use browser::contexts::{Browsers, Kind, Launcher};
+    let kind = match (&driver.chromium, &driver.firefox) {
+        (Some(chromium), _) => Some(Kind::Chromium { driver_url: driver.url.clone(), chromium: chromium.clone() }),
+        (None, Some(firefox)) => Some(Kind::Firefox(firefox.clone())),
+        (None, None) => None,
+    };
+    let browsers = kind.map(|kind| Browsers::new(Launcher { config: config.clone(), base_url: base_url.to_string(), kind }, config.concurrency));
     BrowserSource {
         driver_url: driver.url.clone(),
         browsers,
-        firefox: driver.firefox.clone(),
         display: display.name.clone(),
         display_note: display.note.clone(),
     }
