@@ -46,6 +46,14 @@ struct BenchArgs {
     /// Suite, its suggestion, and whether the run passes with it.
     #[arg(long)]
     repair: bool,
+    /// Measure whole processes instead, interleaved: the whole suite by the
+    /// debug binary ÷ this (release) one, one scenario ÷ the Playwright
+    /// script as processes (with --playwright), Firefox ÷ Chromium.
+    #[arg(long)]
+    processes: bool,
+    /// With --processes: also time a cold debug build (a fresh target folder; minutes).
+    #[arg(long, requires = "processes")]
+    cold_build: bool,
 }
 
 /// Regenerate the guide: run the @docs scenario in docs mode, rewrite the
@@ -297,6 +305,10 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let code = match command {
         Some(Command::Bench(b)) if b.repair => or_error(ai_suite_e2e::bench::repair::run_all().map(|()| 0), runner::EXIT_FAILED),
+        Some(Command::Bench(b)) if b.processes => or_error(
+            runtime.block_on(ai_suite_e2e::bench::processes::run(b.runs, b.playwright, b.cold_build)).map(|()| 0),
+            runner::EXIT_FAILED,
+        ),
         Some(Command::Bench(b)) => or_error(
             runtime.block_on(ai_suite_e2e::bench::run(b.runs, b.main_only, b.playwright, display.expect("prepared"))).map(|()| 0),
             runner::EXIT_FAILED,

@@ -2,8 +2,10 @@
 //! timed test). Runs the main scenario N times (a run of its own each time:
 //! its browser started, a screenshot per step), then the whole suite at 1
 //! and 2 slots, interleaved. `bench --repair` measures locator repair instead
-//! (see [`repair`]).
+//! (see [`repair`]); `bench --processes` whole processes as users run them
+//! (see [`processes`]).
 
+pub mod processes;
 pub mod repair;
 
 use std::collections::BTreeMap;
@@ -243,6 +245,7 @@ async fn whole_suite(runs: usize, display: &Display) -> anyhow::Result<()> {
         start_count
     );
     if let Some(report) = last {
+        println!("  the last run at 2 slots, {}", report.phases.line());
         println!("  the last run at 2 slots, per scenario:");
         for r in &report.results {
             let steps: Duration = r.steps.iter().map(|s| s.action + s.capture).sum();

@@ -134,7 +134,12 @@ fn version_of(binary: &Path) -> Option<String> {
 /// Before anything starts: Chromium and ChromeDriver of the same major version
 /// (ChromeDriver refuses any other, with a message users rarely connect to the install).
 pub fn check_versions(chromium: &Path, chromedriver: &Path) -> anyhow::Result<()> {
-    let (Some(browser), Some(driver)) = (version_of(chromium), version_of(chromedriver)) else {
+    // Two processes that print their versions, asked at once.
+    let (browser, driver) = std::thread::scope(|s| {
+        let browser = s.spawn(|| version_of(chromium));
+        (browser.join().ok().flatten(), version_of(chromedriver))
+    });
+    let (Some(browser), Some(driver)) = (browser, driver) else {
         // Unknown is not a mismatch: the session start will say what is wrong.
         return Ok(());
     };

@@ -215,10 +215,25 @@ impl Driver {
         }
         let chromium = find_chromium(config)?;
         let chromedriver = find_chromedriver(config)?;
-        diagnose::check_versions(&chromium, &chromedriver)?;
+        // The versions are read while ChromeDriver starts; a mismatch stops it.
+        let versions = tokio::task::spawn_blocking({
+            let (chromium, chromedriver) = (chromium.clone(), chromedriver.clone());
+            move || diagnose::check_versions(&chromium, &chromedriver)
+        });
         // Chromium's own output (why a browser died), not every command.
         let args = ["--enable-chrome-logs".to_string()];
-        let (child, url) = start_process("ChromeDriver", &chromedriver, &args, tmp, &run_dir.join("chromedriver.log"), None).await?;
+        let started = start_process("ChromeDriver", &chromedriver, &args, tmp, &run_dir.join("chromedriver.log"), None).await;
+        let versions = versions.await.unwrap_or(Ok(()));
+        let (child, url) = match (versions, started) {
+            (Ok(()), Ok(started)) => started,
+            (Err(mismatch), started) => {
+                if let Ok((mut child, _)) = started {
+                    let _ = child.kill().await;
+                }
+                return Err(mismatch);
+            }
+            (Ok(()), Err(e)) => return Err(e),
+        };
         if let Some(pid) = child.id() {
             watch_over(Some(pid as i32), tmp)?;
         }

@@ -53,6 +53,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("repair_props", js_file!("repair_props")),
     ("fingerprint", js_file!("fingerprint")),
     ("suggest", js_file!("suggest")),
+    ("bidi_call", js_file!("bidi_call")),
 ];
 
 /// The libraries a test page loads to call their functions directly
@@ -131,6 +132,15 @@ pub const MASK_RECTS: &str = script!("maskRects" in "mask_rects", needs "flat_tr
 /// `domCopy(secrets, dialogs)`: the page as a redacted offline HTML file.
 pub const DOM_COPY: &str = script!("domCopy" in "dom_copy", needs "flat_tree", "locate", "token_dialog");
 
+/// A WebDriver-style script (a function body over `arguments`) as a
+/// WebDriver BiDi `script.callFunction` declaration: its arguments are JSON
+/// text and the elements' nodes, its answer a node, nodes or JSON text (see
+/// `js/bidi_call.js`).
+pub fn bidi_call(script: &str) -> String {
+    let lib = js_file!("bidi_call");
+    format!("async function (spec, ...nodes) {{\n{lib}\nreturn bidiAnswer(await (function () {{\n{script}\n}}).apply(this, bidiArgs(spec, nodes)));\n}}")
+}
+
 /// Every script as the browser gets it, by name, for the checks.
 pub const SCRIPTS: &[(&str, &str)] = &[
     ("FIND_VISIBLE", FIND_VISIBLE),
@@ -199,7 +209,10 @@ mod tests {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("could not start node ({e}): install Node.js (Debian: apt-get install nodejs), one of the README's prerequisites"));
-        let input = serde_json::json!({ "files": FILES, "scripts": SCRIPTS }).to_string();
+        // And a script as WebDriver BiDi gets it (a function declaration, returned).
+        let mut scripts: Vec<(String, String)> = SCRIPTS.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        scripts.push(("bidi_call(FIND_VISIBLE)".into(), format!("return ({});", bidi_call(FIND_VISIBLE))));
+        let input = serde_json::json!({ "files": FILES, "scripts": scripts }).to_string();
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{} failed: {}", check.display(), String::from_utf8_lossy(&out.stderr));

@@ -320,6 +320,10 @@ pub fn redact_driver_logs(run_dir: &Path) -> Vec<PathBuf> {
 
 /// Files under `dir` (or `dir` itself, a file) whose bytes contain any of `secrets`.
 pub fn leaks(dir: &Path, secrets: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+    // Every secret in one pass over each file (the run's many token values
+    // against every screenshot, DOM copy and log).
+    let any_secret = aho_corasick::AhoCorasick::new(&secrets).context("could not prepare the leak scan")?;
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(path) = stack.pop() {
@@ -330,7 +334,7 @@ pub fn leaks(dir: &Path, secrets: &[String]) -> anyhow::Result<Vec<PathBuf>> {
             continue;
         }
         let bytes = std::fs::read(&path)?;
-        if secrets.iter().any(|s| !s.is_empty() && bytes.windows(s.len()).any(|w| w == s.as_bytes())) {
+        if !secrets.is_empty() && any_secret.is_match(&bytes) {
             found.push(path);
         }
     }

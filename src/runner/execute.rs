@@ -52,6 +52,8 @@ pub(super) struct Executed {
     /// The injected session expired: the selected scenarios that never
     /// started, recorded as skipped with the reason.
     pub(super) not_run: Vec<ScenarioResult>,
+    /// Starting and ending the run so far, stage by stage.
+    pub(super) phases: super::phases::Phases,
 }
 
 /// Runs the features through cucumber (its writers: the console, JUnit,
@@ -108,13 +110,15 @@ pub(super) async fn execute(run: &Prepared, quiet: bool) -> anyhow::Result<Execu
         () = ctx.stopped() => (0, 0, false),
     };
     let (interrupted, not_run) = finish_stopped(run, interrupted).await?;
-    let (cleaned, left) = ctx.sweep().await;
-    let audit = ctx.cleanup.audit().await;
-    ctx.quit_browsers().await;
-    for e in ctx.writes.flush().await {
+    let mut phases = run.phases.clone();
+    let (cleaned, left) = phases.time("final sweep", ctx.sweep()).await;
+    let audit = phases.time("token audit", ctx.cleanup.audit()).await;
+    // The browsers quit while the last screenshots are written.
+    let (_, unwritten) = phases.time("browsers quit, screenshots written", async { tokio::join!(ctx.quit_browsers(), ctx.writes.flush()) }).await;
+    for e in unwritten {
         eprintln!("a screenshot could not be written: {e}");
     }
-    Ok(Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit, not_run })
+    Ok(Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit, not_run, phases })
 }
 
 /// Cucumber's before hook: the scenario's attempt and its browser session;

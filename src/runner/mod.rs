@@ -19,6 +19,7 @@ use crate::local_suite::LocalSuite;
 
 mod cli;
 mod execute;
+pub mod phases;
 mod prepare;
 mod selection;
 mod summary;
@@ -63,6 +64,8 @@ pub struct RunReport {
     pub memory: Option<u64>,
     /// Artifacts holding a secret (a token value or a password): must be none.
     pub leaks: Vec<PathBuf>,
+    /// Where the time outside the scenarios went.
+    pub phases: phases::Phases,
 }
 
 /// Runs the whole suite with these command-line arguments; returns the exit code.
@@ -89,6 +92,7 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
             foreign_changed: None,
             memory: None,
             leaks: vec![],
+            phases: Default::default(),
         };
     let opts = match Opts::try_parse_from(&args) {
         Ok(o) => o,
@@ -114,8 +118,9 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
         }
         // The browsers are quit: the drivers go too, so their logs are whole
         // when they are redacted and scanned.
+        let mut executed = executed;
         if let Some(driver) = started.driver.take() {
-            driver.stop().await;
+            executed.phases.time("driver stopped", driver.stop()).await;
         }
         summarise(run, executed, &started, display, quiet, clock)
     }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::NaiveDate;
 
+use super::phases::Phases;
 use super::selection::{Selection, select_shard};
 use super::{Opts, Started};
 use crate::browser::display::Display;
@@ -32,6 +33,8 @@ pub(super) struct Prepared {
     pub(super) shard: Option<Selection>,
     /// The command line's options, as given (kept in the run's record).
     pub(super) args: Vec<String>,
+    /// How long starting the run took, stage by stage.
+    pub(super) phases: Phases,
 }
 
 /// Configuration and command-line rules, prerequisites, the target (the
@@ -48,21 +51,31 @@ pub(super) async fn prepare(mut opts: Opts, display: &Display, started: &mut Sta
         None => None,
     };
     let docs = apply_flags(&opts, &mut config)?;
+    let mut phases = Phases::default();
     // Prerequisites first: nothing is started if the browser is missing.
+    let checked = std::time::Instant::now();
     check_prerequisites(&config)?;
     let (run_id, run_dir) = new_run_dir(&config)?;
-    let (base_url, local_today) = start_target(&opts, &config, docs, started).await?;
+    browser::diagnose::check_display(config.headed && docs.is_none(), display.name.as_deref())?;
+    // Profiles where their sockets' paths stay short, whatever the checkout's path.
+    let temp = started.temp.insert(browser::BrowserTemp::new(&run_id)?).path.clone();
+    phases.add("prerequisites", checked.elapsed());
+    // The target and the driver do not wait for each other.
+    let (target, driver) = phases
+        .time("target and driver", async {
+            tokio::join!(start_target(&opts, &config, docs, started), Driver::start(&config, &run_dir, &temp))
+        })
+        .await;
+    let driver = driver.map(|d| started.driver.insert(d));
+    let (base_url, local_today) = target?;
+    let driver = driver?;
     if started.local.is_some() {
         use local_suite::{QA_EMAIL, QA_NAME, QA_PASSWORD, QA_ROLE};
         config.local_user(QA_EMAIL, QA_PASSWORD, QA_NAME, QA_ROLE);
     }
-    browser::diagnose::check_display(config.headed && docs.is_none(), display.name.as_deref())?;
-    // Profiles where their sockets' paths stay short, whatever the checkout's path.
-    let temp = started.temp.insert(browser::BrowserTemp::new(&run_id)?);
     let earlier = crate::unfinished::earlier(&config.artifacts_dir, &base_url);
     announce_earlier(&earlier, &base_url);
     started.marker = Some(crate::unfinished::mark(&config.artifacts_dir, &run_id, &base_url, started.local.is_some())?);
-    let driver = started.driver.insert(Driver::start(&config, &run_dir, &temp.path).await?);
     started.memory = Some(crate::memory::PeakMemory::watch(driver.process_group()));
     let config = Arc::new(config);
     let source = browser_source(driver, &config, &base_url, display);
@@ -73,7 +86,7 @@ pub(super) async fn prepare(mut opts: Opts, display: &Display, started: &mut Sta
         println!("target: {base_url}{}", if started.local.is_some() { " (local AI Suite)" } else { "" });
         println!("artifacts: {}", run_dir.display());
     }
-    Ok(Prepared { opts, ctx, shard, args: Vec::new() })
+    Ok(Prepared { opts, ctx, shard, args: Vec::new(), phases })
 }
 
 /// Against a real target, scenarios that create many tokens (@destructive)

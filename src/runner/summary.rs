@@ -28,7 +28,7 @@ pub(super) fn summarise(
 ) -> anyhow::Result<RunReport> {
     let ctx = &run.ctx;
     let run_dir = ctx.run_dir.clone();
-    let Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit, not_run } = executed;
+    let Executed { parsing_errors, hook_errors, interrupted, cleaned, left, audit, not_run, mut phases } = executed;
     let expired = ctx.session_expired.get().cloned();
     let mut attempts = ctx.results();
     attempts.extend(not_run);
@@ -37,8 +37,11 @@ pub(super) fn summarise(
     let tokens = Tokens { cleaned, left, audit, tokens_left_active, foreign_changed };
     let _ = std::fs::write(run_dir.join("tokens.json"), serde_json::to_string_pretty(&tokens.audit).unwrap_or_default());
     let browsers = crate::results::browsers(&attempts);
+    let reports = std::time::Instant::now();
     write_reports(&run, &attempts, &tally, &tokens, &browsers, display)?;
     let suggested = save_repairs(ctx);
+    phases.add("reports", reports.elapsed());
+    let scan = std::time::Instant::now();
     // Every artifact is scanned for every secret the run saw (token values,
     // passwords) and, on the local AI Suite, every token it issued, read or not.
     let mut secrets = crate::secret::all();
@@ -51,6 +54,7 @@ pub(super) fn summarise(
         leaks.extend(crate::evidence::leaks(file, &secrets)?);
     }
 
+    phases.add("log redaction and leak scan", scan.elapsed());
     let out = |line: String| {
         if !quiet {
             println!("{line}");
@@ -59,12 +63,13 @@ pub(super) fn summarise(
     print_scenarios(&out, &tally, display);
     print_tokens(&out, &run, started, &tokens);
     print_suggestions(&out, ctx, suggested.as_deref());
+    out(phases.line());
     print_totals(&out, &tally, &browsers, &run_dir, &redacted_logs, &leaks);
     let code = exit_code(&out, &run, &tally, &tokens, &leaks);
     write_record(&run, &tally, &tokens, browsers, &leaks, code)?;
     let memory = started.memory.as_ref().map(|m| m.peak());
     let Tokens { tokens_left_active, foreign_changed, .. } = tokens;
-    Ok(RunReport { code, results: tally.results, wall: clock.elapsed(), run_dir, tokens_left_active, foreign_changed, memory, leaks })
+    Ok(RunReport { code, results: tally.results, wall: clock.elapsed(), run_dir, tokens_left_active, foreign_changed, memory, leaks, phases })
 }
 
 /// What the scenarios came to.
