@@ -5,11 +5,13 @@
 // scripts.rs, which puts the script between these two).
 
 // The script's arguments: the JSON values with the nodes put back where the
-// elements were.
+// elements were. A node of a document the tab has since left (Firefox still
+// resolves its shared id) is stale, as WebDriver says of such an element.
 function bidiArgs(spec, nodes) {
   const parsed = JSON.parse(spec);
   const args = parsed.values;
   parsed.nodes.forEach((at, i) => {
+    if (nodes[i].ownerDocument !== document) throw new Error('stale element: it is no longer on the page');
     args[at] = nodes[i];
   });
   return args;
