@@ -82,9 +82,20 @@ pub async fn emulate(config: &Config, driver: &WebDriver) -> anyhow::Result<()> 
     emulate_in(config, &bidi, super::current_tab(driver).await?).await
 }
 
-/// [`emulate`] in one tab (a browsing context).
+/// [`emulate`] in one tab (a browsing context); and, as Chromium's tabs
+/// get through DevTools, its CSS transitions and animations at the
+/// configured speed on every page it loads from now on.
 pub async fn emulate_in(config: &Config, bidi: &thirtyfour::bidi::BiDi, context: thirtyfour::bidi::BrowsingContextId) -> anyhow::Result<()> {
     use thirtyfour::bidi::modules::browsing_context::{SetViewport, Viewport};
+    if config.animation_speed != 1.0 {
+        let params = json!({
+            "functionDeclaration": super::scripts::animation_speed_preload(config.animation_speed),
+            "contexts": [context.to_string()],
+        });
+        bidi.send_raw("script.addPreloadScript", params)
+            .await
+            .map_err(|e| anyhow::anyhow!("could not set the animation speed through WebDriver BiDi: {e}"))?;
+    }
     let (width, height) = config.window;
     bidi.send(SetViewport { context, viewport: Some(Viewport { width, height }), device_pixel_ratio: Some(1.0) })
         .await

@@ -54,6 +54,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("fingerprint", js_file!("fingerprint")),
     ("suggest", js_file!("suggest")),
     ("bidi_call", js_file!("bidi_call")),
+    ("animation_speed", js_file!("animation_speed")),
 ];
 
 /// The libraries a test page loads to call their functions directly
@@ -141,6 +142,13 @@ pub fn bidi_call(script: &str) -> String {
     format!("async function (spec, ...nodes) {{\n{lib}\nreturn bidiAnswer(await (function () {{\n{script}\n}}).apply(this, bidiArgs(spec, nodes)));\n}}")
 }
 
+/// The page's transitions and animations at `rate` times their speed, as a
+/// WebDriver BiDi preload script (see `js/animation_speed.js`).
+pub fn animation_speed_preload(rate: f64) -> String {
+    let lib = js_file!("animation_speed");
+    format!("() => {{\n{lib}\nspeedUpAnimations({rate});\n}}")
+}
+
 /// Every script as the browser gets it, by name, for the checks.
 pub const SCRIPTS: &[(&str, &str)] = &[
     ("FIND_VISIBLE", FIND_VISIBLE),
@@ -212,6 +220,7 @@ mod tests {
         // And a script as WebDriver BiDi gets it (a function declaration, returned).
         let mut scripts: Vec<(String, String)> = SCRIPTS.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
         scripts.push(("bidi_call(FIND_VISIBLE)".into(), format!("return ({});", bidi_call(FIND_VISIBLE))));
+        scripts.push(("animation_speed_preload(10)".into(), format!("return ({});", animation_speed_preload(10.0))));
         let input = serde_json::json!({ "files": FILES, "scripts": scripts }).to_string();
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
