@@ -130,57 +130,27 @@ impl Browser {
         }
     }
 
-    /// A new context with one blank tab, and the session switched to it.
+    /// A new context with one blank tab, and the session switched to it;
+    /// the context is disposed again if its tab could not be readied.
     async fn open_context(&self, launcher: &Launcher) -> anyhow::Result<(String, Session)> {
-        match &self.engine {
-            Engine::Chromium { control, address } => self.open_chromium_context(launcher, control, address).await,
-            Engine::Firefox { bidi, .. } => self.open_firefox_context(launcher, bidi).await,
-        }
-    }
-
-    /// A DevTools browser context and its tab, the tab's own DevTools channel attached.
-    async fn open_chromium_context(&self, launcher: &Launcher, control: &DevTools, address: &str) -> anyhow::Result<(String, Session)> {
-        let created = control.send("Target.createBrowserContext", json!({ "disposeOnDetach": false })).await?;
-        let Some(id) = created["browserContextId"].as_str().map(str::to_string) else {
-            bail!("the browser created a context without an id: {created}");
+        let id = match &self.engine {
+            Engine::Chromium { control, .. } => {
+                let created = control.send("Target.createBrowserContext", json!({ "disposeOnDetach": false })).await?;
+                let Some(id) = created["browserContextId"].as_str().map(str::to_string) else {
+                    bail!("the browser created a context without an id: {created}");
+                };
+                id
+            }
+            Engine::Firefox { bidi, .. } => {
+                use thirtyfour::bidi::modules::browser::CreateUserContext;
+                let created = bidi.send(CreateUserContext::default()).await.map_err(|e| anyhow::anyhow!("Firefox could not create a user context (WebDriver BiDi): {e}"))?;
+                created.user_context.to_string()
+            }
         };
-        let tab = async {
-            let target = control.send("Target.createTarget", json!({ "url": "about:blank", "browserContextId": id })).await?;
-            let Some(tab) = target["targetId"].as_str().map(str::to_string) else {
-                bail!("the browser opened a tab without an id: {target}");
-            };
-            // ChromeDriver's window handles are the tabs' DevTools target ids.
-            let switch = async {
-                self.home.driver.switch_to_window(WindowHandle::from(tab.clone())).await.context("WebDriver could not switch to the scenario's tab")
-            };
-            let prepare = async {
-                let direct = match self.home.devtools {
-                    Some(_) => Some(DevTools::connect_url(&format!("ws://{address}/devtools/page/{tab}"), launcher.timeout()).await?),
-                    None => None,
-                };
-                let session = Session {
-                    driver: self.home.driver.clone(),
-                    input: self.home.input,
-                    chromium: true,
-                    devtools: direct,
-                    browser_context: Some(id.clone()),
-                };
-                super::emulate(&launcher.config, &super::page::Page::new(session.driver.clone(), session.devtools.clone())).await?;
-                anyhow::Ok(session)
-            };
-            // With the tab's own DevTools connection nothing here goes through
-            // ChromeDriver: its switch to the tab (55-70 ms) runs meanwhile.
-            let session = if self.home.devtools.is_some() {
-                let (switched, prepared) = tokio::join!(switch, prepare);
-                switched?;
-                prepared?
-            } else {
-                switch.await?;
-                prepare.await?
-            };
-            Ok(session)
-        }
-        .await;
+        let tab = match &self.engine {
+            Engine::Chromium { control, address } => self.open_chromium_tab(launcher, control, address, &id).await,
+            Engine::Firefox { bidi, .. } => self.open_firefox_tab(launcher, bidi, &id).await,
+        };
         match tab {
             Ok(session) => Ok((id, session)),
             Err(e) => {
@@ -190,38 +160,55 @@ impl Browser {
         }
     }
 
-    /// A WebDriver BiDi user context and its tab. Firefox's window handles
-    /// are the tabs' BiDi browsing context ids.
-    async fn open_firefox_context(&self, launcher: &Launcher, bidi: &BiDi) -> anyhow::Result<(String, Session)> {
-        use thirtyfour::bidi::modules::browser::CreateUserContext;
-        use thirtyfour::bidi::modules::browsing_context::{Create, CreateType};
-        let bidi_error = |what: &'static str| move |e: thirtyfour::bidi::BidiError| anyhow::anyhow!("{what} (WebDriver BiDi): {e}");
-        let created = bidi.send(CreateUserContext::default()).await.map_err(bidi_error("Firefox could not create a user context"))?;
-        let id = created.user_context.to_string();
-        let tab = async {
-            let tab = bidi
-                .send(Create { r#type: CreateType::Tab, reference_context: None, background: None, user_context: Some(created.user_context.clone()) })
-                .await
-                .map_err(bidi_error("Firefox could not open a tab in the scenario's user context"))?
-                .context;
-            self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")?;
-            firefox::emulate_in(&launcher.config, bidi, tab).await?;
-            Ok(Session {
+    /// A tab in the DevTools browser context `id`, the tab's own DevTools channel attached.
+    async fn open_chromium_tab(&self, launcher: &Launcher, control: &DevTools, address: &str, id: &str) -> anyhow::Result<Session> {
+        let target = control.send("Target.createTarget", json!({ "url": "about:blank", "browserContextId": id })).await?;
+        let Some(tab) = target["targetId"].as_str().map(str::to_string) else {
+            bail!("the browser opened a tab without an id: {target}");
+        };
+        // ChromeDriver's window handles are the tabs' DevTools target ids.
+        let switch = async {
+            self.home.driver.switch_to_window(WindowHandle::from(tab.clone())).await.context("WebDriver could not switch to the scenario's tab")
+        };
+        let prepare = async {
+            let direct = match self.home.devtools {
+                Some(_) => Some(DevTools::connect_url(&format!("ws://{address}/devtools/page/{tab}"), launcher.timeout()).await?),
+                None => None,
+            };
+            let session = Session {
                 driver: self.home.driver.clone(),
                 input: self.home.input,
-                chromium: false,
-                devtools: None,
-                browser_context: Some(id.clone()),
-            })
+                chromium: true,
+                devtools: direct,
+                browser_context: Some(id.to_string()),
+            };
+            super::emulate(&launcher.config, &super::page::Page::new(session.driver.clone(), session.devtools.clone())).await?;
+            anyhow::Ok(session)
+        };
+        // With the tab's own DevTools connection nothing here goes through
+        // ChromeDriver: its switch to the tab (55-70 ms) runs meanwhile.
+        if self.home.devtools.is_some() {
+            let (switched, prepared) = tokio::join!(switch, prepare);
+            switched?;
+            prepared
+        } else {
+            switch.await?;
+            prepare.await
         }
-        .await;
-        match tab {
-            Ok(session) => Ok((id, session)),
-            Err(e) => {
-                let _ = self.close_context(&id).await;
-                Err(e)
-            }
-        }
+    }
+
+    /// A tab in the WebDriver BiDi user context `id`. Firefox's window
+    /// handles are the tabs' BiDi browsing context ids.
+    async fn open_firefox_tab(&self, launcher: &Launcher, bidi: &BiDi, id: &str) -> anyhow::Result<Session> {
+        use thirtyfour::bidi::modules::browsing_context::{Create, CreateType};
+        let tab = bidi
+            .send(Create { r#type: CreateType::Tab, reference_context: None, background: None, user_context: Some(id.into()) })
+            .await
+            .map_err(|e| anyhow::anyhow!("Firefox could not open a tab in the scenario's user context (WebDriver BiDi): {e}"))?
+            .context;
+        self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")?;
+        firefox::emulate_in(&launcher.config, bidi, tab).await?;
+        Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: false, devtools: None, browser_context: Some(id.to_string()) })
     }
 
     /// Back to the first tab, and the context gone with everything in it.

@@ -92,7 +92,7 @@ pub async fn emulate_in(config: &Config, bidi: &thirtyfour::bidi::BiDi, context:
             "functionDeclaration": super::scripts::animation_speed_preload(config.animation_speed),
             "contexts": [context.to_string()],
         });
-        bidi.send_raw("script.addPreloadScript", params)
+        super::bidi_send(bidi, "script.addPreloadScript", params)
             .await
             .map_err(|e| anyhow::anyhow!("could not set the animation speed through WebDriver BiDi: {e}"))?;
     }

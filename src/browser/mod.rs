@@ -353,6 +353,18 @@ pub async fn current_tab(driver: &WebDriver) -> anyhow::Result<thirtyfour::bidi:
     Ok(handle.to_string().into())
 }
 
+/// A WebDriver BiDi command, answered within a minute: a browser that
+/// never answers fails the step with the command's name instead of
+/// holding the run (BiDi has no timeout of its own).
+pub(crate) async fn bidi_send(bidi: &thirtyfour::bidi::BiDi, method: &str, params: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    match tokio::time::timeout(BIDI_TIMEOUT, bidi.send_raw(method, params)).await {
+        Ok(answer) => answer.map_err(|e| anyhow::anyhow!("{e}")),
+        Err(_) => anyhow::bail!("the browser did not answer WebDriver BiDi's {method} within {} s", BIDI_TIMEOUT.as_secs()),
+    }
+}
+
+const BIDI_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The session was given a WebDriver BiDi connection (`webSocketUrl`).
 pub fn speaks_bidi(driver: &WebDriver) -> bool {
     session_capabilities(driver)["webSocketUrl"].is_string()

@@ -217,7 +217,7 @@ impl Page {
         let Some(d) = &self.devtools else {
             if let Some((bidi, context)) = self.bidi().await {
                 let params = json!({ "partition": { "type": "context", "context": context.to_string() } });
-                let got = bidi_send(bidi, "storage.getCookies", params).await.map_err(|e| anyhow!("could not read the tab's cookies (WebDriver BiDi): {e}"))?;
+                let got = super::bidi_send(bidi, "storage.getCookies", params).await.map_err(|e| anyhow!("could not read the tab's cookies (WebDriver BiDi): {e}"))?;
                 let host = reqwest::Url::parse(&self.driver.current_url().await?.to_string())?.host_str().unwrap_or_default().to_string();
                 return Ok(got["cookies"].as_array().into_iter().flatten().filter_map(|c| cookie_from_bidi(c, &host)).collect());
             }
@@ -237,12 +237,12 @@ impl Page {
             let host = reqwest::Url::parse(url)?.host_str().unwrap_or_default().to_string();
             // The tab's user context: a partition named by a blank tab's
             // context is not the jar its pages later read (Firefox).
-            let tree = bidi_send(bidi, "browsingContext.getTree", json!({ "root": context.to_string(), "maxDepth": 0 })).await;
+            let tree = super::bidi_send(bidi, "browsingContext.getTree", json!({ "root": context.to_string(), "maxDepth": 0 })).await;
             let tree = tree.map_err(|e| anyhow!("could not read the tab's user context (WebDriver BiDi): {e}"))?;
             let user_context = tree["contexts"][0]["userContext"].as_str().unwrap_or("default").to_string();
             for c in cookies {
                 let params = json!({ "cookie": cookie_to_bidi(c, &host), "partition": { "type": "storageKey", "userContext": user_context } });
-                bidi_send(bidi, "storage.setCookie", params).await.map_err(|e| anyhow!("could not set the cookie '{}' (WebDriver BiDi): {e}", c.name))?;
+                super::bidi_send(bidi, "storage.setCookie", params).await.map_err(|e| anyhow!("could not set the cookie '{}' (WebDriver BiDi): {e}", c.name))?;
             }
             return Ok(true);
         }
@@ -263,7 +263,7 @@ impl Page {
         if !devtools && self.devtools.is_none() {
             let Some((bidi, context)) = self.bidi().await else { return Ok(false) };
             let params = json!({ "functionDeclaration": format!("() => {{ {source} }}"), "contexts": [context.to_string()] });
-            bidi_send(bidi, "script.addPreloadScript", params).await.map_err(|e| anyhow!("could not add the session's localStorage script (WebDriver BiDi): {e}"))?;
+            super::bidi_send(bidi, "script.addPreloadScript", params).await.map_err(|e| anyhow!("could not add the session's localStorage script (WebDriver BiDi): {e}"))?;
             return Ok(true);
         }
         self.cdp("Page.enable", json!({})).await?;
@@ -354,7 +354,7 @@ impl Page {
             "functionDeclaration": super::scripts::bidi_call(js), "arguments": call_args, "awaitPromise": true, "target": { "context": context.to_string() },
             "resultOwnership": "none", "serializationOptions": { "maxDomDepth": 0 },
         });
-        let reply = bidi_send(bidi, "script.callFunction", params).await.map_err(|e| stale(anyhow!("the page's script could not run (WebDriver BiDi): {e}")))?;
+        let reply = super::bidi_send(bidi, "script.callFunction", params).await.map_err(|e| stale(anyhow!("the page's script could not run (WebDriver BiDi): {e}")))?;
         if reply["type"] == "exception" {
             let message = reply["exceptionDetails"]["text"].as_str().unwrap_or("unknown error");
             let first_line = message.lines().next().unwrap_or(message);
@@ -375,8 +375,7 @@ impl Page {
                 let items = result["value"].as_array().into_iter().flatten();
                 (Value::Null, items.map(element).collect::<anyhow::Result<Vec<_>>>()?.into_iter().flatten().collect())
             }
-            _ if want == Want::Elements => (Value::Null, Vec::new()),
-            _ if want == Want::Element => (Value::Null, Vec::new()),
+            _ if matches!(want, Want::Elements | Want::Element) => (Value::Null, Vec::new()),
             _ => (value, Vec::new()),
         })
     }
@@ -606,18 +605,6 @@ fn cookie_to_bidi(c: &Cookie, host: &str) -> Value {
     }
     p
 }
-
-/// A WebDriver BiDi command, answered within a minute: a browser that
-/// never answers fails the step with the command's name instead of
-/// holding the run (BiDi has no timeout of its own).
-async fn bidi_send(bidi: &thirtyfour::bidi::BiDi, method: &str, params: Value) -> anyhow::Result<Value> {
-    match tokio::time::timeout(BIDI_TIMEOUT, bidi.send_raw(method, params)).await {
-        Ok(answer) => answer.map_err(|e| anyhow!("{e}")),
-        Err(_) => bail!("the browser did not answer WebDriver BiDi's {method} within {} s", BIDI_TIMEOUT.as_secs()),
-    }
-}
-
-const BIDI_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// An element whose page has gone (navigation, reload) is stale, as in WebDriver.
 fn stale(e: anyhow::Error) -> anyhow::Error {

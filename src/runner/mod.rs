@@ -105,7 +105,7 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
     let report = async {
         let mut run = prepare(opts, display, &mut started, quiet).await?;
         run.args = args.iter().skip(1).cloned().collect();
-        let executed = execute(&run, quiet).await?;
+        let mut executed = execute(&run, quiet).await?;
         // Tokens still live: this run's marker stays, naming them, for the next run.
         let left: Vec<crate::unfinished::LeftToken> =
             executed.audit.iter().filter(|a| a.live).map(|a| crate::unfinished::LeftToken { name: a.name.clone(), id: a.id.clone() }).collect();
@@ -118,7 +118,6 @@ pub async fn run_report(args: Vec<String>, display: &Display, quiet: bool) -> Ru
         }
         // The browsers are quit: the drivers go too, so their logs are whole
         // when they are redacted and scanned.
-        let mut executed = executed;
         if let Some(driver) = started.driver.take() {
             executed.phases.time("driver stopped", driver.stop()).await;
         }
