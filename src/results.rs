@@ -96,6 +96,9 @@ pub struct StepRecord {
     /// failing locator considered.
     pub dom: Option<PathBuf>,
     pub candidates: Option<PathBuf>,
+    /// The failed step's page as a screen reader meets it (an ARIA snapshot, YAML).
+    #[serde(default)]
+    pub aria: Option<PathBuf>,
 }
 
 

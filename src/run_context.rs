@@ -235,6 +235,42 @@ impl RunContext {
         crate::evidence::visual::check_against_baseline(capture, &baseline, &self.run_dir.join("visual"), masks)
     }
 
+    /// A guide picture's ARIA snapshot (`snapshot`, YAML): in docs mode,
+    /// rewrite its baseline beside the picture (`<picture>.aria.yml` in
+    /// screenshots/, one for every browser: roles and names come from the
+    /// same axe-core in each) or compare with it, a difference failing with
+    /// its tree diff; in other modes nothing.
+    pub fn aria_snapshot(&self, picture: &crate::evidence::docs::Picture, snapshot: &str) -> anyhow::Result<()> {
+        let Some(docs) = self.docs else { return Ok(()) };
+        let file = format!("{}.aria.yml", picture.file.strip_suffix(".png").unwrap_or(&picture.file));
+        let own = self.run_dir.join("pictures");
+        std::fs::create_dir_all(&own)?;
+        std::fs::write(own.join(&file), snapshot)?;
+        let baseline = std::path::Path::new(crate::evidence::docs::SCREENSHOTS_DIR).join(&file);
+        if docs.update {
+            // Another browser's docs run keeps the Chromium baselines: it only compares.
+            if self.config.browser == crate::config::BrowserName::Chromium {
+                std::fs::write(&baseline, snapshot).with_context(|| format!("cannot write {}", baseline.display()))?;
+                return Ok(());
+            }
+        }
+        let expected = match std::fs::read_to_string(&baseline) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                anyhow::bail!("no ARIA snapshot baseline {} yet: `cargo run -- docs` writes it", baseline.display())
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", baseline.display())),
+        };
+        match crate::evidence::aria::diff(&expected, snapshot) {
+            None => Ok(()),
+            Some(diff) => anyhow::bail!(
+                "the screen as a screen reader meets it differs from its ARIA snapshot {} (this run's: {}; `cargo run -- docs` rewrites the baseline if the change is meant):\n{diff}",
+                baseline.display(),
+                own.join(&file).display()
+            ),
+        }
+    }
+
     /// (headed, OS clipboard) for a scenario with these tags. Docs mode stays
     /// headless: its pictures must not depend on a display.
     fn browser_kind(&self, tags: &[String]) -> (bool, bool) {
@@ -370,6 +406,7 @@ impl RunContext {
                         waits: Vec::new(),
                         dom: None,
                         candidates: None,
+                        aria: None,
                     });
                 }
             }

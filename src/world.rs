@@ -246,7 +246,7 @@ impl AiSuiteWorld {
         let captured = std::time::Instant::now();
         // A failed step always gets a fresh capture: it is the evidence.
         let shot = self.capture(&step.value, result.is_err()).await;
-        result = result.and(self.guide_pictures(&shot, step));
+        result = result.and(self.guide_pictures(&shot, step).await);
         let capture_time = captured.elapsed();
         // Everything the page sent before the capture's last answer has been heard.
         if let Some(r) = &recorder {
@@ -255,9 +255,9 @@ impl AiSuiteWorld {
         self.identify_created(by_listing, created_before).await;
         let result = self.held_to_the_page(result, n, &text);
         let screenshot = shot.as_ref().ok().map(|(p, _)| p.clone());
-        let (dom, candidates) = match (&result, &screenshot) {
+        let FailureEvidence { dom, candidates, aria } = match (&result, &screenshot) {
             (Err(_), Some(png)) => self.failure_evidence(png, &waits).await,
-            _ => (None, None),
+            _ => FailureEvidence::default(),
         };
         if let Some(s) = &mut self.session {
             s.steps.push(StepRecord {
@@ -270,6 +270,7 @@ impl AiSuiteWorld {
                 waits,
                 dom: dom.clone(),
                 candidates: candidates.clone(),
+                aria: aria.clone(),
             });
         }
         if let Err(e) = result {
@@ -286,6 +287,9 @@ impl AiSuiteWorld {
             if let Some(dom) = &dom {
                 message.push_str(&format!("\n    DOM:        {}", dom.display()));
             }
+            if let Some(a) = &aria {
+                message.push_str(&format!("\n    ARIA:       {} (the page as a screen reader meets it)", a.display()));
+            }
             if let Some(c) = &candidates {
                 message.push_str(&format!("\n    locator:    {} (what it considered)", c.display()));
             }
@@ -298,18 +302,35 @@ impl AiSuiteWorld {
     }
 
     /// A step whose doc string holds a guide picture: its screenshot is that
-    /// picture (in docs mode, compared with its baseline or rewritten); the
+    /// picture, and the screen as a screen reader meets it its ARIA snapshot
+    /// (in docs mode, each compared with its baseline or rewritten); the
     /// first that fails fails the step.
-    fn guide_pictures(&self, shot: &anyhow::Result<(PathBuf, Vec<crate::evidence::Rect>)>, step: &Step) -> anyhow::Result<()> {
-        let mut outcome = Ok(());
-        if let (Ok((path, masks)), Some(doc)) = (shot, &step.docstring) {
-            for picture in crate::evidence::docs::pictures(doc) {
-                if let Err(e) = self.run.picture(&picture, path, masks) {
-                    outcome = outcome.and(Err(e));
+    async fn guide_pictures(&self, shot: &anyhow::Result<(PathBuf, Vec<crate::evidence::Rect>)>, step: &Step) -> anyhow::Result<()> {
+        let (Ok((path, masks)), Some(doc)) = (shot, &step.docstring) else { return Ok(()) };
+        let pictures = crate::evidence::docs::pictures(doc);
+        if pictures.is_empty() || self.run.docs.is_none() {
+            return Ok(());
+        }
+        let snapshot = match self.ui() {
+            Ok(ui) => crate::evidence::aria::take(ui, false).await.context("could not take the step's ARIA snapshot"),
+            Err(e) => Err(e),
+        };
+        // Every difference is told: the picture's and the snapshot's.
+        let mut failures = Vec::new();
+        for picture in pictures {
+            if let Err(e) = self.run.picture(&picture, path, masks) {
+                failures.push(format!("{e:#}"));
+            }
+            match &snapshot {
+                Ok(yaml) => {
+                    if let Err(e) = self.run.aria_snapshot(&picture, yaml) {
+                        failures.push(format!("{e:#}"));
+                    }
                 }
+                Err(e) => failures.push(format!("{e:#}")),
             }
         }
-        outcome
+        if failures.is_empty() { Ok(()) } else { Err(anyhow::anyhow!(failures.join("\n"))) }
     }
 
     /// The ids of the tokens this step created: from the Create answers, or
@@ -375,11 +396,12 @@ impl AiSuiteWorld {
         }
     }
 
-    /// A failed step's page as HTML and, when a locator failed, what it
-    /// considered: files beside the step's screenshot. Their absence is no
-    /// second failure (the page may be gone): the report says none was saved.
-    async fn failure_evidence(&self, png: &std::path::Path, waits: &[crate::browser::wait::WaitRecord]) -> (Option<PathBuf>, Option<PathBuf>) {
-        let Ok(ui) = self.ui() else { return (None, None) };
+    /// A failed step's page as HTML and as an ARIA snapshot and, when a
+    /// locator failed, what it considered: files beside the step's
+    /// screenshot. Their absence is no second failure (the page may be
+    /// gone): the report says none was saved.
+    async fn failure_evidence(&self, png: &std::path::Path, waits: &[crate::browser::wait::WaitRecord]) -> FailureEvidence {
+        let Ok(ui) = self.ui() else { return FailureEvidence::default() };
         let dom = png.with_extension("dom.html");
         let dom = match crate::evidence::save_dom(ui, &dom).await {
             Ok(()) => Some(dom),
@@ -388,11 +410,19 @@ impl AiSuiteWorld {
                 None
             }
         };
+        let aria = png.with_extension("aria.yml");
+        let aria = match crate::evidence::aria::take(ui, true).await.and_then(|yaml| Ok(std::fs::write(&aria, yaml)?)) {
+            Ok(()) => Some(aria),
+            Err(e) => {
+                eprintln!("note: the failed step's ARIA snapshot could not be saved: {}", redact(&format!("{e:#}")));
+                None
+            }
+        };
         let considered: Vec<&str> = waits.iter().filter_map(|w| w.candidates.as_deref()).collect();
         let candidates = (!considered.is_empty())
             .then(|| png.with_extension("locator.txt"))
             .filter(|path| std::fs::write(path, redact(&considered.join("\n\n"))).is_ok());
-        (dom, candidates)
+        FailureEvidence { dom, candidates, aria }
     }
 
     /// The step's screenshot and the dynamic regions to ignore when comparing it.
@@ -411,6 +441,14 @@ impl AiSuiteWorld {
         self.last_capture = Some(shot.png);
         Ok((path, shot.masks))
     }
+}
+
+/// The files a failed step leaves beside its screenshot.
+#[derive(Default)]
+struct FailureEvidence {
+    dom: Option<PathBuf>,
+    candidates: Option<PathBuf>,
+    aria: Option<PathBuf>,
 }
 
 /// A World dropped with its session still in it never reached the after

@@ -54,6 +54,8 @@ fn redacted_block(path: &Path) -> (u32, u32) {
 struct Runs {
     first: runner::RunReport,
     second: runner::RunReport,
+    /// A docs check against a release that renamed the Copy button.
+    renamed: runner::RunReport,
 }
 
 fn main() {
@@ -90,6 +92,34 @@ fn main() {
             }
             Ok(())
         }),
+        checks::check("both docs runs match the ARIA snapshot of each picture's screen, and keep their own copies", |r: &Runs| {
+            for run in [&r.first, &r.second] {
+                let own = std::fs::read_dir(run.run_dir.join("pictures")).map_err(|e| e.to_string())?;
+                let snapshots = own.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".aria.yml")).count();
+                checks::ensure(snapshots == 9, format!("{}: {snapshots} ARIA snapshots", run.run_dir.display()))?;
+            }
+            let committed = std::fs::read_to_string(Path::new(SCREENSHOTS_DIR).join("user-tokens-step-04-create-token-modal.aria.yml")).map_err(|e| e.to_string())?;
+            checks::ensure(
+                committed.starts_with("- dialog \"Create API Token\":") && committed.contains("- textbox \"Token Name\"") && committed.contains("- button \"Create\" [disabled]"),
+                format!("the Step 4 baseline is not the dialog as a reader meets it:\n{committed}"),
+            )
+        }),
+        checks::check("a renamed button fails docs --check with a tree diff of the screen's ARIA snapshot", |r: &Runs| {
+            let failure = r.renamed.results.iter().find_map(|s| s.failure.clone()).unwrap_or_default();
+            checks::ensure(r.renamed.code != EXIT_PASSED, "the docs check passed against a release that renamed Copy")?;
+            checks::ensure(
+                failure.contains("differs from its ARIA snapshot")
+                    && failure.contains("in dialog \"Token Created\":")
+                    && failure.contains("-   - button \"Copy\"")
+                    && failure.contains("+   - button \"Copy to clipboard\""),
+                format!("no readable ARIA diff in the failure:\n{failure}"),
+            )
+        }),
+        checks::check("no ARIA snapshot holds the token", |r: &Runs| {
+            checks::ensure(r.first.leaks.is_empty() && r.second.leaks.is_empty() && r.renamed.leaks.is_empty(), "a docs run's artifacts hold a secret")?;
+            let step8 = std::fs::read_to_string(Path::new(SCREENSHOTS_DIR).join("user-tokens-step-08-token-created.aria.yml")).map_err(|e| e.to_string())?;
+            checks::ensure(step8.contains("[REDACTED]"), format!("the Step 8 snapshot shows no placeholder for the token:\n{step8}"))
+        }),
     ];
     checks::run(libtest_mimic::Arguments::from_args(), checks, |_| {
         let display = Display::prepare();
@@ -97,8 +127,9 @@ fn main() {
         let args = || ["docs", "--docs", "--tags", "@docs"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let first = runtime.block_on(runner::run_report(args(), &display, true));
         let second = runtime.block_on(runner::run_report(args(), &display, true));
+        let renamed = runtime.block_on(runner::run_report([args(), vec!["--variant".into(), "release-copy-renamed".into()]].concat(), &display, true));
         drop(runtime);
         drop(display);
-        Runs { first, second }
+        Runs { first, second, renamed }
     })
 }

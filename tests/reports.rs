@@ -262,7 +262,17 @@ fn main() {
         check("a filmed failing run leaks no secret into any artifact", |r: &Runs| {
             ensure(r.filmed.leaks.is_empty() && r.filmed.code == EXIT_FAILED, format!("exit {}, leaks {:?}", r.filmed.code, r.filmed.leaks))
         }),
-        check("Cucumber JSON carries the failed step's screenshot and the page's errors", |r: &Runs| {
+        check("a failed step leaves the page as a screen reader meets it (its ARIA snapshot) beside its screenshot", |r: &Runs| {
+            let (_, out, _) = &r.missing;
+            let file = out.lines().find_map(|l| l.trim().strip_prefix("ARIA:")).and_then(|l| l.trim().split(" (").next()).unwrap_or_default();
+            let yaml = std::fs::read_to_string(file.trim()).map_err(|e| format!("no ARIA snapshot named in the failure ({e}): {out}"))?;
+            // The Profile page without its User Info: its API Tokens table and Create Token button are there.
+            ensure(
+                yaml.contains("- heading \"API Tokens\"") && yaml.contains("- button \"Create Token\"") && yaml.contains("- table"),
+                format!("{file}:\n{yaml}"),
+            )
+        }),
+        check("Cucumber JSON carries the failed step's screenshot, its ARIA snapshot and the page's errors", |r: &Runs| {
             let json: serde_json::Value = serde_json::from_str(&read(&r.server_error.run_dir, "cucumber.json")).map_err(|e| e.to_string())?;
             let failed: Vec<&serde_json::Value> = json
                 .as_array()
@@ -280,7 +290,10 @@ fn main() {
                 step["embeddings"][0]["mime_type"] == "image/png" && bytes.starts_with(b"\x89PNG"),
                 format!("no PNG embedding: {}", step["embeddings"]),
             )?;
-            ensure(step["output"].to_string().contains("GET /api/admin/tokens?refresh=1 → 500"), format!("output {}", step["output"]))
+            ensure(step["output"].to_string().contains("GET /api/admin/tokens?refresh=1 → 500"), format!("output {}", step["output"]))?;
+            let yaml = step["embeddings"].as_array().into_iter().flatten().find(|e| e["mime_type"] == "text/yaml");
+            let yaml = yaml.and_then(|e| base64::engine::general_purpose::STANDARD.decode(e["data"].as_str().unwrap_or_default()).ok()).unwrap_or_default();
+            ensure(String::from_utf8_lossy(&yaml).contains("- table"), format!("no ARIA snapshot embedding: {}", step["embeddings"]))
         }),
     ];
     checks::run(libtest_mimic::Arguments::from_args(), checks, |_| {

@@ -55,6 +55,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("suggest", js_file!("suggest")),
     ("bidi_call", js_file!("bidi_call")),
     ("animation_speed", js_file!("animation_speed")),
+    ("aria_snapshot", js_file!("aria_snapshot")),
+    ("axe_version", js_file!("axe_version")),
+    ("axe_audit", js_file!("axe_audit")),
+    ("screen_key", js_file!("screen_key")),
 ];
 
 /// The libraries a test page loads to call their functions directly
@@ -133,6 +137,19 @@ pub const MASK_RECTS: &str = script!("maskRects" in "mask_rects", needs "flat_tr
 /// `domCopy(secrets, dialogs)`: the page as a redacted offline HTML file.
 pub const DOM_COPY: &str = script!("domCopy" in "dom_copy", needs "flat_tree", "locate", "token_dialog");
 
+// Accessibility (`crate::evidence::aria`, `crate::evidence::audit`).
+
+/// The vendored axe-core's version (`js/vendor/axe-core/`).
+pub const AXE_VERSION: &str = "4.14.1";
+/// Loads axe-core into the page (the scripts below answer `{ needsAxe: true }` without it); answers its version.
+pub const AXE_LOAD: &str = concat!(include_str!("js/vendor/axe-core/axe.min.js"), "\n", js_file!("axe_version"), "\nreturn axeVersion(...arguments);");
+/// `ariaSnapshot(version, whole)`: the step's region (or the whole page) as a reader meets it (axe loaded first).
+pub const ARIA_SNAPSHOT: &str = script!("ariaSnapshot" in "aria_snapshot", needs "axe_version");
+/// `axeAudit(version, tags)` (a promise): axe-core's violations of the page now (axe loaded first).
+pub const AXE_AUDIT: &str = script!("axeAudit" in "axe_audit", needs "axe_version");
+/// `screenKey()`: the page's path and its open dialog or menu, to audit each screen once.
+pub const SCREEN_KEY: &str = script!("screenKey" in "screen_key", needs "flat_tree");
+
 /// A WebDriver-style script (a function body over `arguments`) as a
 /// WebDriver BiDi `script.callFunction` declaration: its arguments are JSON
 /// text and the elements' nodes, its answer a node, nodes or JSON text (see
@@ -180,6 +197,10 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ("SETTLED", SETTLED),
     ("MASK_RECTS", MASK_RECTS),
     ("DOM_COPY", DOM_COPY),
+    ("AXE_LOAD", AXE_LOAD),
+    ("ARIA_SNAPSHOT", ARIA_SNAPSHOT),
+    ("AXE_AUDIT", AXE_AUDIT),
+    ("SCREEN_KEY", SCREEN_KEY),
 ];
 
 #[cfg(test)]

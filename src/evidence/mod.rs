@@ -1,6 +1,7 @@
 //! Evidence: a redacted screenshot after every step, named by feature, scenario
 //! and step, and the failure details (step, page URL, screenshot) for reports.
 
+pub mod aria;
 pub mod docs;
 pub mod report;
 pub mod video;

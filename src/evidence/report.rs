@@ -212,17 +212,17 @@ fn scenario(html: &mut String, run_dir: &Path, n: usize, r: &ScenarioResult) {
     html.push_str("<ol class=\"timeline\">");
     let events_of = |step: usize| r.events.iter().filter(move |e| e.step == step);
     if events_of(0).next().is_some() {
-        timeline_item(html, run_dir, "passed", "opening the scenario's page", "", None, &[], events_of(0), None, None);
+        timeline_item(html, run_dir, "passed", "opening the scenario's page", "", None, &[], events_of(0), [None, None, None]);
     }
     for s in &r.steps {
         let waited: std::time::Duration = s.waits.iter().map(|w| w.waited).sum();
         let times = format!("action {} (waits {}) · screenshot {}", ms(s.action), ms(waited), ms(s.capture));
         let head = format!("{} {}. {}", if s.passed { "✔" } else { "✘" }, s.index, s.text);
         let class = if s.passed { "passed" } else { "failed" };
-        timeline_item(html, run_dir, class, &head, &times, s.screenshot.as_deref(), &s.waits, events_of(s.index), s.dom.as_deref(), s.candidates.as_deref());
+        timeline_item(html, run_dir, class, &head, &times, s.screenshot.as_deref(), &s.waits, events_of(s.index), [s.dom.as_deref(), s.aria.as_deref(), s.candidates.as_deref()]);
     }
     if events_of(crate::browser::recorder::AFTER_SCENARIO).next().is_some() {
-        timeline_item(html, run_dir, "passed", "after the scenario (clean-up)", "", None, &[], events_of(crate::browser::recorder::AFTER_SCENARIO), None, None);
+        timeline_item(html, run_dir, "passed", "after the scenario (clean-up)", "", None, &[], events_of(crate::browser::recorder::AFTER_SCENARIO), [None, None, None]);
     }
     html.push_str("</ol></details>\n");
 }
@@ -237,8 +237,8 @@ fn timeline_item<'a>(
     screenshot: Option<&Path>,
     waits: &[crate::browser::wait::WaitRecord],
     events: impl Iterator<Item = &'a crate::browser::recorder::PageEvent>,
-    dom: Option<&Path>,
-    candidates: Option<&Path>,
+    // A failed step's files: its DOM, its ARIA snapshot, what its locator considered.
+    [dom, aria, candidates]: [Option<&Path>; 3],
 ) {
     let _ = write!(html, r#"<li class="step {class}"><div class="head">{} <span class="t">{}</span></div>"#, esc(head), esc(times));
     if let Some(p) = screenshot {
@@ -282,10 +282,13 @@ fn timeline_item<'a>(
         }
         html.push_str("</ul>");
     }
-    if dom.is_some() || candidates.is_some() {
+    if dom.is_some() || aria.is_some() || candidates.is_some() {
         html.push_str("<p class=\"evidence\">");
         if let Some(d) = dom {
             let _ = write!(html, "DOM at the failure: {} ", link(run_dir, d, "open (offline, secrets redacted)"));
+        }
+        if let Some(a) = aria {
+            let _ = write!(html, "· as a screen reader meets it: {} ", link(run_dir, a, "ARIA snapshot"));
         }
         if let Some(c) = candidates {
             let _ = write!(html, "· what the locator considered: {}", link(run_dir, c, "candidates"));
@@ -332,9 +335,17 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
         }) else {
             continue;
         };
+        let mut embeddings = Vec::new();
         if let Some(png) = failed.screenshot.as_ref().and_then(|p| std::fs::read(p).ok()) {
             let data = base64::engine::general_purpose::STANDARD.encode(png);
-            step["embeddings"] = json!([{ "mime_type": "image/png", "data": data, "name": "screenshot of the failed step" }]);
+            embeddings.push(json!({ "mime_type": "image/png", "data": data, "name": "screenshot of the failed step" }));
+        }
+        if let Some(yaml) = failed.aria.as_ref().and_then(|p| std::fs::read(p).ok()) {
+            let data = base64::engine::general_purpose::STANDARD.encode(yaml);
+            embeddings.push(json!({ "mime_type": "text/yaml", "data": data, "name": "ARIA snapshot of the page at the failure" }));
+        }
+        if !embeddings.is_empty() {
+            step["embeddings"] = json!(embeddings);
         }
         use crate::browser::recorder::EventKind;
         let said: Vec<String> = r
