@@ -99,6 +99,9 @@ pub struct StepRecord {
     /// The failed step's page as a screen reader meets it (an ARIA snapshot, YAML).
     #[serde(default)]
     pub aria: Option<PathBuf>,
+    /// The accessibility audit of the screen this step showed, when it was the first to show it.
+    #[serde(default)]
+    pub accessibility: Option<crate::evidence::audit::ScreenAudit>,
 }
 
 

@@ -75,11 +75,14 @@ pub struct RunContext {
     renewed_session: AtomicBool,
     /// The target's fingerprints and this run's suggested locators.
     pub repair: Arc<crate::repair::Book>,
+    /// The accessibility audit of the guide's screens.
+    pub audits: crate::evidence::audit::Audits,
 }
 
 pub(crate) static CURRENT: Mutex<Option<Arc<RunContext>>> = Mutex::new(None);
 
 impl RunContext {
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         config: Arc<Config>,
         base_url: String,
@@ -89,6 +92,7 @@ impl RunContext {
         source: BrowserSource,
         docs: Option<DocsMode>,
         earlier: Vec<crate::unfinished::Earlier>,
+        audits: crate::evidence::audit::Audits,
     ) -> Self {
         let target = match &config.target {
             crate::config::Target::Local { .. } => "local-ai-suite".to_string(),
@@ -97,6 +101,7 @@ impl RunContext {
         let repair = Arc::new(crate::repair::Book::open(&config.artifacts_dir, &target, &format!("{:?}", config.browser).to_lowercase()));
         Self {
             repair,
+            audits,
             cleanup: Cleanup::new(config.clone(), base_url.clone(), earlier),
             config,
             base_url,
@@ -407,6 +412,7 @@ impl RunContext {
                         dom: None,
                         candidates: None,
                         aria: None,
+                        accessibility: None,
                     });
                 }
             }

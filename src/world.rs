@@ -247,6 +247,8 @@ impl AiSuiteWorld {
         // A failed step always gets a fresh capture: it is the evidence.
         let shot = self.capture(&step.value, result.is_err()).await;
         result = result.and(self.guide_pictures(&shot, step).await);
+        let (accessibility, audited) = self.audit_screen(step).await;
+        result = result.and(audited);
         let capture_time = captured.elapsed();
         // Everything the page sent before the capture's last answer has been heard.
         if let Some(r) = &recorder {
@@ -271,6 +273,7 @@ impl AiSuiteWorld {
                 dom: dom.clone(),
                 candidates: candidates.clone(),
                 aria: aria.clone(),
+                accessibility,
             });
         }
         if let Err(e) = result {
@@ -331,6 +334,45 @@ impl AiSuiteWorld {
             }
         }
         if failures.is_empty() { Ok(()) } else { Err(anyhow::anyhow!(failures.join("\n"))) }
+    }
+
+    /// A screen the guide shows (a step with a picture), audited for
+    /// accessibility the first time the run meets it (see
+    /// [`crate::evidence::audit`]): the audit, and in `fail` mode an error
+    /// for each serious or critical violation the baseline does not accept.
+    async fn audit_screen(&self, step: &Step) -> (Option<crate::evidence::audit::ScreenAudit>, anyhow::Result<()>) {
+        use crate::config::AccessibilityMode;
+        let mode = self.run.audits.mode;
+        let shows_a_picture = step.docstring.as_ref().is_some_and(|d| !crate::evidence::docs::pictures(d).is_empty());
+        let Ok(ui) = self.ui() else { return (None, Ok(())) };
+        if mode == AccessibilityMode::Off || !shows_a_picture {
+            return (None, Ok(()));
+        }
+        let audited = async {
+            let screen = crate::evidence::audit::screen_key(ui).await?;
+            if !self.run.audits.first_look(&screen) {
+                return Ok(None);
+            }
+            crate::evidence::audit::audit(ui, screen, &self.run.audits.accepted).await.map(Some)
+        };
+        match audited.await {
+            Ok(Some(audit)) if mode == AccessibilityMode::Fail && !audit.blocking.is_empty() => {
+                let lines = audit.lines().join("\n      ");
+                let e = anyhow::anyhow!(
+                    "accessibility: {} serious or critical violation(s) on {} not in the accepted baseline ({}):\n      {lines}",
+                    audit.blocking.len(),
+                    audit.screen,
+                    audit.blocking.join(", ")
+                );
+                (Some(audit), Err(e))
+            }
+            Ok(audit) => (audit, Ok(())),
+            Err(e) if mode == AccessibilityMode::Fail => (None, Err(e)),
+            Err(e) => {
+                eprintln!("note: {}", redact(&format!("{e:#}")));
+                (None, Ok(()))
+            }
+        }
     }
 
     /// The ids of the tokens this step created: from the Create answers, or

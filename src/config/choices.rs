@@ -20,6 +20,30 @@ impl std::str::FromStr for VideoMode {
     }
 }
 
+/// What an accessibility violation on a screen the guide shows does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AccessibilityMode {
+    /// No audit.
+    Off,
+    /// Audited and listed in the reports.
+    #[default]
+    Report,
+    /// Listed, and a serious or critical one not in the baseline fails the step.
+    Fail,
+}
+
+impl std::str::FromStr for AccessibilityMode {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "off" | "no" | "false" | "0" => Ok(Self::Off),
+            "report" => Ok(Self::Report),
+            "fail" => Ok(Self::Fail),
+            other => anyhow::bail!("'{other}' is not an accessibility mode (use off, report or fail)"),
+        }
+    }
+}
+
 /// The browser the scenarios run in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

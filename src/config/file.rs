@@ -136,6 +136,11 @@ pub struct RunFile {
     pub fail_on_server_errors: Option<bool>,
     /// "off" (default) or "retain-on-failure": a failed scenario's video.
     pub video: Option<String>,
+    /// "off", "report" or "fail": what an accessibility violation does
+    /// (default: fail on the local AI Suite as shipped, report elsewhere).
+    pub accessibility: Option<String>,
+    /// A TOML file of accepted violations (`[[accepted]]` rule, target, reason).
+    pub accessibility_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

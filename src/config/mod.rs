@@ -22,7 +22,7 @@ mod env;
 mod file;
 mod resolve;
 
-pub use choices::{BrowserName, InputMode, VideoMode};
+pub use choices::{AccessibilityMode, BrowserName, InputMode, VideoMode};
 pub use defaults::DEFAULT_ANIMATION_SPEED;
 pub use env::{Env, process_env};
 pub use file::{ApiFile, BrowserFile, FileConfig, RunFile, SessionFile, TargetFile, TimeoutsFile};
@@ -80,6 +80,11 @@ pub struct Config {
     pub page_checks: PageChecks,
     /// Record each scenario's screencast and keep it when the scenario fails.
     pub video: VideoMode,
+    /// The accessibility audit's mode when set (unset: `fail` on the local
+    /// AI Suite as shipped, `report` elsewhere; see [`crate::evidence::audit`]).
+    pub accessibility: Option<AccessibilityMode>,
+    /// The accepted violations (rule id + element), for `fail` mode.
+    pub accessibility_baseline: Option<PathBuf>,
 }
 
 /// Which of the page's own reports fail a scenario.

@@ -77,6 +77,8 @@ impl Config {
             utc_offset: parse_offset(env("AI_SUITE_UTC_OFFSET").or(file.target.utc_offset).as_deref().unwrap_or(defaults::UTC_OFFSET))?,
             page_checks,
             video: parsed(env("AI_SUITE_VIDEO").or(file.run.video), "AI_SUITE_VIDEO / [run] video")?.unwrap_or(VideoMode::Off),
+            accessibility: parsed(env("AI_SUITE_ACCESSIBILITY").or(file.run.accessibility), "AI_SUITE_ACCESSIBILITY / [run] accessibility")?,
+            accessibility_baseline: env("AI_SUITE_ACCESSIBILITY_BASELINE").map(PathBuf::from).or(file.run.accessibility_baseline),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! and step, and the failure details (step, page URL, screenshot) for reports.
 
 pub mod aria;
+pub mod audit;
 pub mod docs;
 pub mod report;
 pub mod video;

@@ -75,6 +75,7 @@ ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} u
         left = if summary.tokens_left > 0 { format!(", <b>{} could not be revoked</b>", summary.tokens_left) } else { String::new() },
         disp = esc(summary.display_note),
     );
+    accessibility(&mut html, results);
     let mut ordered: Vec<&ScenarioResult> = results.iter().collect();
     ordered.sort_by_key(|r| match r.outcome {
         Outcome::Failed | Outcome::Interrupted => 0,
@@ -86,6 +87,39 @@ ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} u
     }
     html.push_str("</body></html>\n");
     redact(&html)
+}
+
+/// The accessibility audits of the guide's screens: each screen, its
+/// violations by impact, rule, element and help link.
+fn accessibility(html: &mut String, results: &[ScenarioResult]) {
+    let audits = super::audit::of_results(results);
+    if audits.is_empty() {
+        return;
+    }
+    let _ = write!(html, r#"<details class="scenario" id="accessibility"><summary>Accessibility (axe-core {}, WCAG 2.1 A and AA): {} screen(s) audited</summary><ul>"#, crate::browser::scripts::AXE_VERSION, audits.len());
+    for a in audits {
+        let class = if !a.blocking.is_empty() { "failed" } else if a.violations.is_empty() { "passed" } else { "flaky" };
+        let _ = write!(html, r#"<li class="{class}">{}"#, esc(&a.headline()));
+        if !a.violations.is_empty() {
+            html.push_str("<ul class=\"events\">");
+            for v in &a.violations {
+                for n in &v.nodes {
+                    let _ = write!(
+                        html,
+                        r#"<li><b>{}</b> {}: <code>{}</code> — {} (<a href="{}">help</a>)</li>"#,
+                        esc(&v.impact),
+                        esc(&v.id),
+                        esc(&n.target),
+                        esc(&v.help),
+                        esc(&v.help_url)
+                    );
+                }
+            }
+            html.push_str("</ul>");
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ul></details>\n");
 }
 
 /// A JUnit file written from the suite's own results: when a run is
@@ -366,5 +400,45 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
             step["output"] = json!(output);
         }
     }
+    // Each audited screen's result on the step that showed it.
+    for r in attempts {
+        let line = r.key.id.rsplitn(3, ':').nth(1).and_then(|l| l.parse::<u64>().ok());
+        for s in r.steps.iter().filter(|s| s.accessibility.is_some()) {
+            let Some(audit) = &s.accessibility else { continue };
+            let element = features
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["name"] == r.key.feature.as_str())
+                .flat_map(|f| f["elements"].as_array_mut().into_iter().flatten())
+                .find(|e| e["line"].as_u64() == line);
+            let Some(step) = element.and_then(|e| e["steps"].as_array_mut()).and_then(|steps| {
+                steps.iter_mut().find(|st| s.text.ends_with(st["name"].as_str().unwrap_or("\u{0}")))
+            }) else {
+                continue;
+            };
+            let mut said: Vec<Value> = step["output"].as_array().cloned().unwrap_or_default();
+            said.push(json!(format!("accessibility (axe-core {}): {}", crate::browser::scripts::AXE_VERSION, audit.headline())));
+            said.extend(audit.lines().into_iter().map(Value::from));
+            step["output"] = Value::Array(said);
+        }
+    }
     std::fs::write(path, redact(&serde_json::to_string(&features)?)).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Adds the accessibility audits to `junit.xml` as a test suite of their own
+/// (see [`super::audit::junit_suite`]).
+pub fn add_accessibility_to_junit(path: &Path, results: &[ScenarioResult], failing: bool) -> anyhow::Result<()> {
+    let audits = super::audit::of_results(results);
+    if audits.is_empty() {
+        return Ok(());
+    }
+    let xml = std::fs::read_to_string(path)?;
+    let suite = super::audit::junit_suite(&audits, failing);
+    let out = match xml.rfind("</testsuites>") {
+        Some(i) => format!("{}{suite}{}", &xml[..i], &xml[i..]),
+        None => format!("{xml}<testsuites>{suite}</testsuites>\n"),
+    };
+    std::fs::write(path, redact(&out))?;
+    Ok(())
 }

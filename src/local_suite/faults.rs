@@ -48,6 +48,7 @@ faults! {
     TokenLoggedToConsole = "token-logged-to-console", step 7, probe "following the user guide": "the page logs the new token's full value to the console (console.log)";
     NameRenderedAsHtml = "name-rendered-as-html", step 8, probe "looks like markup": "the API Tokens table renders a token's name as HTML (markup in a name runs)";
     TokenLoggedToConsoleDebug = "token-logged-to-console-debug", step 7, probe "following the user guide": "the page logs the new token's full value at debug level (console.debug)";
+    FaintFieldLabels = "faint-field-labels", step 4, probe "following the user guide": "the Create API Token dialog's field labels are light grey on white (contrast 2:1, below WCAG's 4.5:1): a sighted mouse user reads them, a low-vision user does not";
 }
 
 impl Fault {
@@ -58,6 +59,7 @@ impl Fault {
             Fault::PageThrowsAfterRender => Some("uncaught error: TypeError"),
             Fault::TokensRefresh500 => Some("answered 500"),
             Fault::ProfileConsoleError => Some("console.error: Failed to load avatar preferences"),
+            Fault::FaintFieldLabels => Some("serious color-contrast"),
             Fault::TokenLoggedToConsole => Some("the page wrote the new token to its console (console.log)"),
             Fault::TokenLoggedToConsoleDebug => Some("the page wrote the new token to its console (console.debug)"),
             _ => None,

@@ -51,6 +51,7 @@ pub(super) async fn prepare(mut opts: Opts, display: &Display, started: &mut Sta
         None => None,
     };
     let docs = apply_flags(&opts, &mut config)?;
+    let audits = audits(&opts, &config)?;
     let mut phases = Phases::default();
     // Prerequisites first: nothing is started if the browser is missing.
     let checked = std::time::Instant::now();
@@ -79,7 +80,7 @@ pub(super) async fn prepare(mut opts: Opts, display: &Display, started: &mut Sta
     started.memory = Some(crate::memory::PeakMemory::watch(driver.process_group()));
     let config = Arc::new(config);
     let source = browser_source(driver, &config, &base_url, display);
-    let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier));
+    let ctx = Arc::new(RunContext::new(config, base_url.clone(), run_id, run_dir.clone(), local_today, source, docs, earlier, audits));
     started.context = Some(ctx.clone());
     *lock(&CURRENT) = Some(ctx.clone());
     if !quiet {
@@ -87,6 +88,20 @@ pub(super) async fn prepare(mut opts: Opts, display: &Display, started: &mut Sta
         println!("artifacts: {}", run_dir.display());
     }
     Ok(Prepared { opts, ctx, shard, args: Vec::new(), phases })
+}
+
+/// The accessibility audit's mode — as set, else `fail` on the local AI
+/// Suite as shipped (no `--variant`: another build's markup is not ours to
+/// hold to our bar) and `report` elsewhere — and its accepted violations.
+fn audits(opts: &Opts, config: &Config) -> anyhow::Result<crate::evidence::audit::Audits> {
+    use crate::config::AccessibilityMode;
+    let shipped = config.is_local() && opts.custom.variants.is_empty();
+    let mode = config.accessibility.unwrap_or(if shipped { AccessibilityMode::Fail } else { AccessibilityMode::Report });
+    let accepted = match &config.accessibility_baseline {
+        Some(path) => crate::evidence::audit::load_baseline(path).context("AI_SUITE_ACCESSIBILITY_BASELINE / [run] accessibility_baseline")?,
+        None => Vec::new(),
+    };
+    Ok(crate::evidence::audit::Audits::new(mode, accepted))
 }
 
 /// Against a real target, scenarios that create many tokens (@destructive)

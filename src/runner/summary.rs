@@ -220,6 +220,10 @@ fn write_reports(
     } else if let Err(e) = crate::evidence::report::name_browsers_in_junit(&run_dir.join("junit.xml"), browsers) {
         eprintln!("note: junit.xml could not be told which browser ran: {e:#}");
     }
+    let failing = run.ctx.audits.mode == crate::config::AccessibilityMode::Fail;
+    if let Err(e) = crate::evidence::report::add_accessibility_to_junit(&run_dir.join("junit.xml"), &tally.results, failing) {
+        eprintln!("note: junit.xml could not be given the accessibility audits: {e:#}");
+    }
     Ok(())
 }
 
@@ -318,6 +322,16 @@ fn print_totals(out: Out, tally: &Tally, browsers: &[String], run_dir: &Path, re
     }
     if !browsers.is_empty() {
         out(format!("browser: {}", browsers.join(", ")));
+    }
+    let audits = crate::evidence::audit::of_results(&tally.results);
+    if !audits.is_empty() {
+        let found: usize = audits.iter().map(|a| a.violations.iter().map(|v| v.nodes.len()).sum::<usize>()).sum();
+        out(format!(
+            "accessibility (axe-core {}, WCAG 2.1 A/AA): {} screen(s) audited, {found} violation(s){}",
+            crate::browser::scripts::AXE_VERSION,
+            audits.len(),
+            if found > 0 { format!(": {}", audits.iter().filter(|a| !a.violations.is_empty()).map(|a| a.headline()).collect::<Vec<_>>().join("; ")) } else { String::new() }
+        ));
     }
     out(format!("reports: {0}/report.html, {0}/junit.xml, {0}/cucumber.json, {0}/results.json", run_dir.display()));
     for log in redacted_logs {
