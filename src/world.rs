@@ -357,6 +357,7 @@ impl AiSuiteWorld {
         };
         match audited.await {
             Ok(Some(audit)) if mode == AccessibilityMode::Fail && !audit.blocking.is_empty() => {
+                self.run.audits.forget(&audit.screen);
                 let lines = audit.lines().join("\n      ");
                 let e = anyhow::anyhow!(
                     "accessibility: {} serious or critical violation(s) on {} not in the accepted baseline ({}):\n      {lines}",

@@ -79,3 +79,12 @@ fn firefox_catches_it_too() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("serious color-contrast: label[for=\"token-name\"]"), "{out}");
 }
+
+#[test]
+fn a_retried_scenario_is_audited_again_and_fails_again() {
+    let args = [GUIDE, &["--retry", "1"]].concat();
+    let (code, out) = common::run_binary(&[], &args);
+    assert_eq!(code, 1, "the retry passed a screen that failed its audit:\n{out}");
+    assert!(!out.contains("FLAKY"), "{out}");
+    assert_eq!(out.matches("not in the accepted baseline (color-contrast on label").count() >= 2, true, "both attempts should fail the audit:\n{out}");
+}

@@ -93,6 +93,12 @@ impl Audits {
     pub fn first_look(&self, screen: &str) -> bool {
         crate::sync::lock(&self.audited).insert(screen.to_string())
     }
+
+    /// A screen that failed its audit is audited again when next shown: a
+    /// retried scenario must not pass because its first attempt looked.
+    pub fn forget(&self, screen: &str) {
+        crate::sync::lock(&self.audited).remove(screen);
+    }
 }
 
 /// Which screen the page shows now (see `js/screen_key.js`).

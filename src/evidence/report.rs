@@ -428,13 +428,17 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
 
 /// Adds the accessibility audits to `junit.xml` as a test suite of their own
 /// (see [`super::audit::junit_suite`]).
+/// Like every suite of the file, it names the browsers that ran.
 pub fn add_accessibility_to_junit(path: &Path, results: &[ScenarioResult], failing: bool) -> anyhow::Result<()> {
     let audits = super::audit::of_results(results);
     if audits.is_empty() {
         return Ok(());
     }
     let xml = std::fs::read_to_string(path)?;
-    let suite = super::audit::junit_suite(&audits, failing);
+    let mut suite = super::audit::junit_suite(&audits, failing);
+    if let Some(end) = suite.find('>') {
+        suite.insert_str(end + 1, &junit_properties(&crate::results::browsers(results)));
+    }
     let out = match xml.rfind("</testsuites>") {
         Some(i) => format!("{}{suite}{}", &xml[..i], &xml[i..]),
         None => format!("{xml}<testsuites>{suite}</testsuites>\n"),
