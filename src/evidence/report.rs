@@ -46,8 +46,8 @@ body{{font-family:sans-serif;margin:24px;color:#1f2430}} h1{{font-size:20px}}
 h2{{font-size:15px;margin:4px 0}} table{{border-collapse:collapse;width:100%;font-size:13px}}
 td{{border-top:1px solid #eee;padding:4px 6px;vertical-align:top}} td.t{{white-space:nowrap;color:#666}}
 img{{max-width:320px;border:1px solid #ccc}} pre{{white-space:pre-wrap;background:#f6f6f8;padding:8px;border-radius:6px}}
-details.scenario{{border:1px solid #dde;border-radius:8px;margin:12px 0;padding:8px 14px}} details.scenario.failed,details.scenario.interrupted{{border-color:#e5a5a0;background:#fff8f7}}
-details.scenario>summary{{font-size:15px;font-weight:bold;cursor:pointer;margin:4px 0}} .t{{color:#666;font-weight:normal;font-size:13px}}
+details.scenario,details.audit{{border:1px solid #dde;border-radius:8px;margin:12px 0;padding:8px 14px}} details.scenario.failed,details.scenario.interrupted{{border-color:#e5a5a0;background:#fff8f7}}
+details.scenario>summary,details.audit>summary{{font-size:15px;font-weight:bold;cursor:pointer;margin:4px 0}} .t{{color:#666;font-weight:normal;font-size:13px}}
 ol.timeline{{list-style:none;padding:0;margin:8px 0}} ol.timeline>li{{border-top:1px solid #eee;padding:6px 0;display:grid;grid-template-columns:1fr 330px;gap:4px 12px}}
 li.step .head{{grid-column:1}} li.step .shot{{grid-column:2;grid-row:1 / span 4}} li.step.failed .head{{color:#b3261e;font-weight:bold}}
 ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} ul.waits li.failed,ul.events li.fault{{color:#b3261e}} ul.events li.request{{color:#555}}
@@ -75,7 +75,6 @@ ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} u
         left = if summary.tokens_left > 0 { format!(", <b>{} could not be revoked</b>", summary.tokens_left) } else { String::new() },
         disp = esc(summary.display_note),
     );
-    accessibility(&mut html, results);
     let mut ordered: Vec<&ScenarioResult> = results.iter().collect();
     ordered.sort_by_key(|r| match r.outcome {
         Outcome::Failed | Outcome::Interrupted => 0,
@@ -85,6 +84,8 @@ ul.waits,ul.events{{margin:2px 0;padding-left:18px;font-size:12px;color:#333}} u
     for (n, r) in ordered.into_iter().enumerate() {
         scenario(&mut html, run_dir, n, r);
     }
+    // After the scenarios: the failures stay the first thing a reader sees.
+    accessibility(&mut html, results);
     html.push_str("</body></html>\n");
     redact(&html)
 }
@@ -96,7 +97,7 @@ fn accessibility(html: &mut String, results: &[ScenarioResult]) {
     if audits.is_empty() {
         return;
     }
-    let _ = write!(html, r#"<details class="scenario" id="accessibility"><summary>Accessibility (axe-core {}, WCAG 2.1 A and AA): {} screen(s) audited</summary><ul>"#, crate::browser::scripts::AXE_VERSION, audits.len());
+    let _ = write!(html, r#"<details class="audit" id="accessibility"><summary>Accessibility (axe-core {}, WCAG 2.1 A and AA): {} screen(s) audited</summary><ul>"#, crate::browser::scripts::AXE_VERSION, audits.len());
     for a in audits {
         let class = if !a.blocking.is_empty() { "failed" } else if a.violations.is_empty() { "passed" } else { "flaky" };
         let _ = write!(html, r#"<li class="{class}">{}"#, esc(&a.headline()));
