@@ -127,6 +127,14 @@ pub fn worker_main() -> Option<i32> {
         eprintln!("error: {JOB_ENV}={text:?} names no fault");
         return Some(runner::EXIT_USAGE);
     };
+    if job.fault.accessibility() {
+        // This process is the probe's own, and no thread runs yet.
+        let accepted = concat!(env!("CARGO_MANIFEST_DIR"), "/src/local_suite/accessibility-accepted.toml");
+        unsafe {
+            std::env::set_var("AI_SUITE_ACCESSIBILITY", "fail");
+            std::env::set_var("AI_SUITE_ACCESSIBILITY_BASELINE", accepted);
+        }
+    }
     let display = Display::prepare();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let row = runtime.block_on(run_one(&job, &display));

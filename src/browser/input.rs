@@ -76,3 +76,108 @@ pub async fn type_text(page: &Page, mode: InputMode, field: &Element, text: &str
     }
     Ok(())
 }
+
+/// A key a keyboard user presses (see [`press`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Press {
+    Tab,
+    ShiftTab,
+    Enter,
+    Escape,
+    Down,
+    Up,
+    Right,
+    Left,
+}
+
+impl Press {
+    /// As a person names it (for messages).
+    pub fn name(self) -> &'static str {
+        match self {
+            Press::Tab => "Tab",
+            Press::ShiftTab => "Shift+Tab",
+            Press::Enter => "Enter",
+            Press::Escape => "Escape",
+            Press::Down => "↓",
+            Press::Up => "↑",
+            Press::Right => "→",
+            Press::Left => "←",
+        }
+    }
+
+    /// DOM key, code, Windows key code, the text it types (Enter's "\r").
+    fn dom(self) -> (&'static str, &'static str, u32, Option<&'static str>) {
+        match self {
+            Press::Tab | Press::ShiftTab => ("Tab", "Tab", 9, None),
+            Press::Enter => ("Enter", "Enter", 13, Some("\r")),
+            Press::Escape => ("Escape", "Escape", 27, None),
+            Press::Down => ("ArrowDown", "ArrowDown", 40, None),
+            Press::Up => ("ArrowUp", "ArrowUp", 38, None),
+            Press::Right => ("ArrowRight", "ArrowRight", 39, None),
+            Press::Left => ("ArrowLeft", "ArrowLeft", 37, None),
+        }
+    }
+
+    fn webdriver(self) -> Key {
+        match self {
+            Press::Tab | Press::ShiftTab => Key::Tab,
+            Press::Enter => Key::Enter,
+            Press::Escape => Key::Escape,
+            Press::Down => Key::Down,
+            Press::Up => Key::Up,
+            Press::Right => Key::Right,
+            Press::Left => Key::Left,
+        }
+    }
+}
+
+/// Presses a key where the focus is, as a keyboard does: trusted key events
+/// through DevTools (the browser moves the focus on Tab, clicks a focused
+/// button on Enter), or WebDriver's key actions.
+pub async fn press(page: &Page, mode: InputMode, key: Press) -> anyhow::Result<()> {
+    if mode == InputMode::WebDriver {
+        let mut chain = page.driver.action_chain();
+        if key == Press::ShiftTab {
+            chain = chain.key_down(Key::Shift).send_keys(key.webdriver()).key_up(Key::Shift);
+        } else {
+            chain = chain.send_keys(key.webdriver());
+        }
+        chain.perform().await?;
+        return Ok(());
+    }
+    let (name, code, vk, text) = key.dom();
+    let modifiers = if key == Press::ShiftTab { 8 } else { 0 };
+    let mut down = json!({ "type": if text.is_some() { "keyDown" } else { "rawKeyDown" }, "key": name, "code": code, "windowsVirtualKeyCode": vk, "modifiers": modifiers });
+    if let Some(t) = text {
+        down["text"] = json!(t);
+        down["unmodifiedText"] = json!(t);
+    }
+    let up = json!({ "type": "keyUp", "key": name, "code": code, "windowsVirtualKeyCode": vk, "modifiers": modifiers });
+    page.cdp_all(vec![("Input.dispatchKeyEvent", down), ("Input.dispatchKeyEvent", up)]).await
+}
+
+/// Types `text` where the focus is (no click, no focusing first).
+pub async fn type_at_focus(page: &Page, mode: InputMode, text: &str) -> anyhow::Result<()> {
+    if mode == InputMode::WebDriver {
+        page.driver.action_chain().send_keys(text).perform().await?;
+        return Ok(());
+    }
+    page.cdp("Input.insertText", json!({ "text": text })).await?;
+    Ok(())
+}
+
+/// Types `text` key by key where the focus is: a key press per character, as
+/// a control that reads keys (a native date control's parts) needs.
+pub async fn type_keys(page: &Page, mode: InputMode, text: &str) -> anyhow::Result<()> {
+    if mode == InputMode::WebDriver {
+        page.driver.action_chain().send_keys(text).perform().await?;
+        return Ok(());
+    }
+    for c in text.chars() {
+        let key = c.to_string();
+        let down = json!({ "type": "keyDown", "key": key, "text": key, "unmodifiedText": key });
+        let up = json!({ "type": "keyUp", "key": key });
+        page.cdp_all(vec![("Input.dispatchKeyEvent", down), ("Input.dispatchKeyEvent", up)]).await?;
+    }
+    Ok(())
+}

@@ -59,6 +59,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("axe_version", js_file!("axe_version")),
     ("axe_audit", js_file!("axe_audit")),
     ("screen_key", js_file!("screen_key")),
+    ("focus_state", js_file!("focus_state")),
+    ("date_order", js_file!("date_order")),
 ];
 
 /// The libraries a test page loads to call their functions directly
@@ -117,6 +119,10 @@ pub const CLICK_POINT: &str = script!("clickPoint" in "click_point", needs "flat
 pub const FOCUS_SELECT: &str = script!("focusAndSelect" in "focus_select", needs "flat_tree");
 /// `setValueAsPicker(input, value)`: a date picker's own way of setting it.
 pub const SET_VALUE: &str = script!("setValueAsPicker" in "set_value");
+/// `focusState(target, region)`: where the keyboard focus is, next to an element.
+pub const FOCUS_STATE: &str = script!("focusState" in "focus_state", needs "flat_tree", "describe");
+/// `dateFieldOrder()`: the order a native date control shows its parts in.
+pub const DATE_FIELD_ORDER: &str = script!("dateFieldOrder" in "date_order");
 /// `readClipboard(done)` (asynchronous): the clipboard's text as the page reads it.
 pub const CLIPBOARD_READ: &str = script!("readClipboard" in "clipboard_read");
 
@@ -190,6 +196,8 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ("FOCUS_SELECT", FOCUS_SELECT),
     ("SET_VALUE", SET_VALUE),
     ("CLIPBOARD_READ", CLIPBOARD_READ),
+    ("FOCUS_STATE", FOCUS_STATE),
+    ("DATE_FIELD_ORDER", DATE_FIELD_ORDER),
     ("SECRET_RECTS", SECRET_RECTS),
     ("SHOW_EXAMPLE_TOKEN", SHOW_EXAMPLE_TOKEN),
     ("RESTORE_EXAMPLE_TOKEN", RESTORE_EXAMPLE_TOKEN),

@@ -48,10 +48,19 @@ faults! {
     TokenLoggedToConsole = "token-logged-to-console", step 7, probe "following the user guide": "the page logs the new token's full value to the console (console.log)";
     NameRenderedAsHtml = "name-rendered-as-html", step 8, probe "looks like markup": "the API Tokens table renders a token's name as HTML (markup in a name runs)";
     TokenLoggedToConsoleDebug = "token-logged-to-console-debug", step 7, probe "following the user guide": "the page logs the new token's full value at debug level (console.debug)";
+    MenuMouseOnly = "menu-mouse-only", step 2, probe "with the keyboard alone": "the avatar dropdown's items answer the mouse only: they take no focus and the arrow keys do not reach them";
+    DialogFocusEscapes = "dialog-focus-escapes", step 4, probe "with the keyboard alone": "the Create API Token dialog lets the keyboard focus out: Tab from its last control goes to the page behind";
     FaintFieldLabels = "faint-field-labels", step 4, probe "following the user guide": "the Create API Token dialog's field labels are light grey on white (contrast 2:1, below WCAG's 4.5:1): a sighted mouse user reads them, a low-vision user does not";
 }
 
 impl Fault {
+    /// Caught by the accessibility audit alone: its probe runs in `fail`
+    /// mode with the kit builds' accepted violations
+    /// (`accessibility-accepted.toml`), whatever the build.
+    pub fn accessibility(self) -> bool {
+        matches!(self, Fault::FaintFieldLabels)
+    }
+
     /// What the suite's failure must show for the catch to count: the
     /// evidence only the page's own reports give (None: any failure).
     pub fn evidence(self) -> Option<&'static str> {
@@ -60,6 +69,8 @@ impl Fault {
             Fault::TokensRefresh500 => Some("answered 500"),
             Fault::ProfileConsoleError => Some("console.error: Failed to load avatar preferences"),
             Fault::FaintFieldLabels => Some("serious color-contrast"),
+            Fault::MenuMouseOnly => Some("Profile in the dropdown could not be reached with the keyboard"),
+            Fault::DialogFocusEscapes => Some("the keyboard focus left the Create API Token dialog"),
             Fault::TokenLoggedToConsole => Some("the page wrote the new token to its console (console.log)"),
             Fault::TokenLoggedToConsoleDebug => Some("the page wrote the new token to its console (console.debug)"),
             _ => None,

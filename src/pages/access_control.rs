@@ -2,6 +2,8 @@
 
 use crate::locators::key;
 use super::Ui;
+use super::keyboard::Keyboard;
+use crate::browser::input::Press;
 use super::pager::{self, Sweep};
 use super::profile_page::Record;
 use super::table::Table;
@@ -18,6 +20,25 @@ impl<'a> AccessControlPage<'a> {
     /// Clicks Access Control in the left-hand navigation.
     pub async fn open_from_navigation(&self) -> anyhow::Result<()> {
         self.ui.click(key::NAV_ACCESS_CONTROL, None, "Access Control in the left-hand navigation").await
+    }
+
+    /// Tab to Access Control in the left-hand navigation, and Enter.
+    pub async fn open_from_navigation_by_keyboard(&self) -> anyhow::Result<()> {
+        let what = "Access Control in the left-hand navigation";
+        let link = self.ui.find(key::NAV_ACCESS_CONTROL, what).await?;
+        let keys = Keyboard::new(self.ui);
+        keys.tab_to(&link, what, None).await?;
+        keys.press(Press::Enter).await
+    }
+
+    /// Tab to the User Tokens tab (into its tablist, then the arrow keys
+    /// where only the selected tab is in the Tab order), and Enter.
+    pub async fn open_user_tokens_tab_by_keyboard(&self) -> anyhow::Result<()> {
+        let what = "the User Tokens tab";
+        let tab = self.ui.find(key::ACCESS_CONTROL_USER_TOKENS_TAB, what).await?;
+        let keys = Keyboard::new(self.ui);
+        keys.tab_to(&tab, what, Some((Press::Right, Press::Left))).await?;
+        keys.press(Press::Enter).await
     }
 
     pub async fn open_user_tokens_tab(&self) -> anyhow::Result<()> {

@@ -8,6 +8,8 @@ use crate::browser::page::Element;
 use crate::browser::wait;
 
 use super::Ui;
+use super::keyboard::Keyboard;
+use crate::browser::input::Press;
 
 /// A way the form refused a value (every one keeps the guide's "the form
 /// will reject it" true; which was seen goes into the report).
@@ -217,6 +219,60 @@ impl<'a> CreateTokenModal<'a> {
 
     pub async fn cancel(&self) -> anyhow::Result<()> {
         self.ui.click(key::CREATE_TOKEN_CANCEL, Some(&self.dialog), "the Cancel button").await?;
+        self.wait_closed().await
+    }
+
+    /// The keyboard focus is in the dialog, and `presses` of Tab, then of
+    /// Shift+Tab, keep it there (the dialog traps it, wrapping).
+    pub async fn keeps_the_focus(&self, presses: usize) -> anyhow::Result<()> {
+        let keys = Keyboard::new(self.ui);
+        let now = keys.focus(None, Some(&self.dialog)).await?;
+        anyhow::ensure!(now.inside, "the keyboard focus is not in the Create API Token dialog when it opens: it is on {}", now.focused);
+        keys.stays_inside(&self.dialog, "the Create API Token dialog", Press::Tab, presses).await?;
+        keys.stays_inside(&self.dialog, "the Create API Token dialog", Press::ShiftTab, presses).await?;
+        Ok(())
+    }
+
+    /// Tab to the Token Name field and type `name` there.
+    pub async fn type_name_by_keyboard(&self, name: &str) -> anyhow::Result<()> {
+        let field = self.name_field().await?;
+        let keys = Keyboard::new(self.ui);
+        keys.tab_to(&field, "the Token Name field", None).await?;
+        keys.type_text(name).await
+    }
+
+    /// Tab to the Expiry Date field and type `date` there: YYYY-MM-DD, or
+    /// into a native date control its parts' digits in the order it shows
+    /// them (the browser's locale's), as a keyboard user types a date there.
+    pub async fn type_expiry_by_keyboard(&self, date: NaiveDate) -> anyhow::Result<()> {
+        let field = self.expiry_field().await?;
+        let keys = Keyboard::new(self.ui);
+        keys.tab_to(&field, "the Expiry Date field", None).await?;
+        if self.ui.page.attr(&field, "type").await?.is_some_and(|t| t.eq_ignore_ascii_case("date")) {
+            let order = self.ui.page.eval(scripts::DATE_FIELD_ORDER, vec![]).await?;
+            let digits: String = order
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|part| match part.as_str() {
+                    Some("year") => date.format("%Y").to_string(),
+                    Some("month") => date.format("%m").to_string(),
+                    _ => date.format("%d").to_string(),
+                })
+                .collect();
+            return keys.type_keys(&digits).await;
+        }
+        keys.type_text(&date.format("%Y-%m-%d").to_string()).await
+    }
+
+    /// Enter, where the focus is (a field of the form: it submits).
+    pub async fn press_enter(&self) -> anyhow::Result<()> {
+        Keyboard::new(self.ui).press(Press::Enter).await
+    }
+
+    /// Escape; waits for the dialog to close.
+    pub async fn escape(&self) -> anyhow::Result<()> {
+        Keyboard::new(self.ui).press(Press::Escape).await?;
         self.wait_closed().await
     }
 

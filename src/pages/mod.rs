@@ -9,6 +9,7 @@
 pub mod access_control;
 mod ambiguity;
 pub mod create_token_modal;
+pub mod keyboard;
 mod locate;
 pub mod login;
 pub mod pager;

@@ -2,6 +2,8 @@
 
 use crate::locators::key;
 use super::Ui;
+use super::keyboard::Keyboard;
+use crate::browser::input::Press;
 
 pub struct ProfileMenu<'a> {
     ui: &'a Ui,
@@ -48,6 +50,25 @@ impl<'a> ProfileMenu<'a> {
         let r = self.ui.page.rect(&avatar).await?;
         let (w, _) = self.ui.config.window;
         Ok(r.x + r.width / 2.0 > w as f64 * 0.75 && r.y + r.height / 2.0 < 120.0)
+    }
+
+    /// Tab to the avatar and Enter; returns the dropdown's visible text.
+    pub async fn open_by_keyboard(&self) -> anyhow::Result<String> {
+        let what = "the profile avatar in the top-right corner";
+        let avatar = self.ui.find(key::HEADER_AVATAR, what).await?;
+        let keys = Keyboard::new(self.ui);
+        keys.tab_to(&avatar, what, None).await?;
+        keys.press(Press::Enter).await?;
+        self.panel_text().await
+    }
+
+    /// In the open dropdown, the arrow keys (down, else up) to Profile, and Enter.
+    pub async fn choose_profile_by_keyboard(&self) -> anyhow::Result<()> {
+        let what = "Profile in the dropdown";
+        let item = self.ui.find(key::PROFILE_MENU_PROFILE, what).await?;
+        let keys = Keyboard::new(self.ui);
+        keys.arrows_to(&item, what, (Press::Down, Press::Up), Vec::new()).await?;
+        keys.press(Press::Enter).await
     }
 
     pub async fn choose_profile(&self) -> anyhow::Result<()> {

@@ -2,6 +2,8 @@
 
 use crate::locators::key;
 use super::Ui;
+use super::keyboard::Keyboard;
+use crate::browser::input::Press;
 use super::pager::{self, Sweep};
 use super::table::Table;
 use crate::browser::page::Element;
@@ -135,6 +137,32 @@ impl<'a> ProfilePage<'a> {
             .filter(|r| r.get("status").is_some_and(|s| s.trim() == "Active"))
             .filter_map(|r| r.get("name").map(|n| n.trim().to_string()))
             .collect())
+    }
+
+    /// Tab to Create Token, and Enter.
+    pub async fn create_token_by_keyboard(&self) -> anyhow::Result<()> {
+        let what = "the Create Token button";
+        let button = self.ui.find(key::PROFILE_CREATE_TOKEN, what).await?;
+        let keys = Keyboard::new(self.ui);
+        keys.tab_to(&button, what, None).await?;
+        keys.press(Press::Enter).await
+    }
+
+    /// Waits until the keyboard focus is on Create Token (a dialog it
+    /// opened gives it back when it closes).
+    pub async fn wait_create_token_focused(&self) -> anyhow::Result<()> {
+        let button = self.ui.find(key::PROFILE_CREATE_TOKEN, "the Create Token button").await?;
+        let keys = Keyboard::new(self.ui);
+        let last = std::sync::Mutex::new(String::new());
+        let waited = self
+            .ui
+            .until("the keyboard focus to come back to the Create Token button", || async {
+                let now = keys.focus(Some(&button), None).await?;
+                *crate::sync::lock(&last) = now.focused;
+                Ok(now.on.then_some(()))
+            })
+            .await;
+        waited.map_err(|e| anyhow::anyhow!("{e:#}; the focus is on {}", crate::sync::lock(&last)))
     }
 
     pub async fn click_create_token(&self) -> anyhow::Result<()> {

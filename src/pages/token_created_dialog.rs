@@ -4,6 +4,8 @@ use crate::locators::key;
 use crate::browser::page::Element;
 
 use super::Ui;
+use super::keyboard::Keyboard;
+use crate::browser::input::Press;
 use crate::secret::Secret;
 
 
@@ -63,6 +65,24 @@ impl<'a> TokenCreatedDialog<'a> {
 
     pub async fn text(&self) -> anyhow::Result<String> {
         self.ui.page.text(&self.dialog).await
+    }
+
+    /// Tab to Copy, and Enter.
+    pub async fn copy_by_keyboard(&self) -> anyhow::Result<()> {
+        self.press_button(key::TOKEN_CREATED_COPY, "the Copy button").await
+    }
+
+    /// Tab to Close, and Enter; waits for the dialog to go.
+    pub async fn close_by_keyboard(&self) -> anyhow::Result<()> {
+        self.press_button(key::TOKEN_CREATED_CLOSE, "the Close button").await?;
+        self.ui.wait_gone(key::TOKEN_CREATED_DIALOG, "the Token Created dialog").await
+    }
+
+    async fn press_button(&self, button: crate::locators::Key, what: &str) -> anyhow::Result<()> {
+        let el = self.ui.find_in(button, Some(&self.dialog), what).await?;
+        let keys = Keyboard::new(self.ui);
+        keys.tab_to(&el, what, None).await?;
+        keys.press(Press::Enter).await
     }
 
     pub async fn copy(&self) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 //! goes through [`AiSuiteWorld::step`] (screenshot + evidence) and calls page objects.
 
 pub mod create_token;
+pub mod keyboard;
 pub mod navigation;
 pub mod profile;
 pub mod token_created;

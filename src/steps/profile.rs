@@ -14,17 +14,20 @@ async fn click_avatar(w: &mut AiSuiteWorld, step: &Step) {
         let menu = ProfileMenu::new(w.ui()?);
         ensure!(menu.avatar_is_top_right().await?, "the profile avatar is not in the top-right corner of the page");
         menu.open().await?;
-        // The menu may show before its content (the user's name and role) has
-        // arrived: read it until it holds them, else report what it showed.
-        let ui = w.ui()?;
-        let (timeout, poll) = (ui.config.wait, ui.config.poll);
-        let world = &*w;
-        let identity = crate::browser::wait::until("the dropdown to show the user's name and role", timeout, poll, || async {
-            Ok(Some(identity_from(&menu.panel_text().await?, world)?))
-        })
-        .await?;
-        w.menu_identity = Some(identity);
+        w.menu_identity = Some(identity_shown(w).await?);
         Ok(())
+    })
+    .await
+}
+
+/// The name and role the open dropdown shows. The menu may show before its
+/// content has arrived: read until it holds them, else report what it showed.
+pub(super) async fn identity_shown(w: &AiSuiteWorld) -> anyhow::Result<(String, String)> {
+    let ui = w.ui()?;
+    let menu = ProfileMenu::new(ui);
+    let (timeout, poll) = (ui.config.wait, ui.config.poll);
+    crate::browser::wait::until("the dropdown to show the user's name and role", timeout, poll, || async {
+        Ok(Some(identity_from(&menu.panel_text().await?, w)?))
     })
     .await
 }

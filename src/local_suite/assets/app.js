@@ -133,6 +133,12 @@
             this.helpText));
         // `change` does not leave a shadow root (`input` does): told again on the host.
         this.input.addEventListener("change", () => this.dispatchEvent(new Event("change", { bubbles: true })));
+        // As Shoelace's does: Enter in the field submits its form (no native
+        // implicit submission reaches a form outside the shadow root).
+        this.input.addEventListener("keydown", (e) => {
+          const form = this.closest("form");
+          if (e.key === "Enter" && form) { e.preventDefault(); form.requestSubmit(); }
+        });
       }
       attributeChangedCallback(name, _, value) {
         if (name === "label") this.label.textContent = value || "";
@@ -161,7 +167,7 @@
     document.body.append(dialog);
     dialog.show();
     const modal = { dialog: dialog.panel, close: () => dialog.hide(() => dialog.remove()) };
-    dialog.addEventListener("sl-request-close", modal.close);
+    dialog.addEventListener("sl-request-close", () => modal.close());
     return modal;
   }
   // Fields: the <sl-input>'s own input and help text (the form works on them as on any).
@@ -394,7 +400,52 @@
     return modal;
   }
 
+  // Keyboard, as every kit documents its modal dialog (WAI-ARIA's dialog
+  // pattern): Tab and Shift+Tab stay inside it, wrapping (and bring a focus
+  // left outside back in); Escape closes a dismissible one; closing gives the
+  // focus back to what opened it. Shadow roots included (Shoelace).
+  const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  const flatKids = (el) => el.shadowRoot ? [...el.shadowRoot.children]
+    : el.tagName === "SLOT" ? (el.assignedElements().length ? el.assignedElements() : [...el.children]) : [...el.children];
+  function focusablesIn(box) {
+    const out = [];
+    const walk = (el) => {
+      if (el.matches(FOCUSABLE) && (!el.checkVisibility || el.checkVisibility())) out.push(el);
+      flatKids(el).forEach(walk);
+    };
+    walk(box);
+    return out;
+  }
+  function deepActive() {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  }
+  function withKeyboard(modal, opts) {
+    const onKey = (e) => {
+      if (e.key === "Escape" && opts.dismiss) { e.preventDefault(); modal.close(); return; }
+      if (e.key !== "Tab" || fault("dialog-focus-escapes")) return;
+      const all = focusablesIn(modal.dialog);
+      if (!all.length) return;
+      const at = all.indexOf(deepActive());
+      if (e.shiftKey && at <= 0) { e.preventDefault(); all[all.length - 1].focus(); }
+      else if (!e.shiftKey && (at < 0 || at === all.length - 1)) { e.preventDefault(); all[0].focus(); }
+    };
+    document.addEventListener("keydown", onKey, true);
+    const close = modal.close;
+    modal.close = () => {
+      document.removeEventListener("keydown", onKey, true);
+      close();
+      if (opts.trigger && opts.trigger.isConnected) opts.trigger.focus();
+    };
+    return modal;
+  }
+
   function openModal(content, labelId, opts = {}) {
+    return withKeyboard(openKitModal(content, labelId, opts), opts);
+  }
+
+  function openKitModal(content, labelId, opts) {
     if (opts.drawer) return drawer(content);
     if (wc) return slDialog(content, opts);
     if (kit === "bootstrap") return bootstrapModal(content, labelId, opts);
@@ -446,18 +497,29 @@
     const link = (href, text) => divs
       ? h("button", { type: "button", class: "nav-item", "aria-current": path === href ? "page" : null, onclick: () => navigate(href) }, h("span", {}, text))
       : h("a", { href, "aria-current": path === href ? "page" : null, onclick: (e) => { e.preventDefault(); navigate(href); } }, text);
+    // A build whose menu answers the mouse only: items that take no focus.
+    const mouseOnly = fault("menu-mouse-only");
     const item = (text, onclick) => divs
       ? h("a", { href: "#", onclick: (e) => { e.preventDefault(); onclick(); } }, text)
+      : mouseOnly ? h("div", { role: "menuitem", class: "menu-item", onclick }, text)
       : h("button", { role: "menuitem", type: "button", onclick }, text);
     const showRole = !fault("role-missing-from-menu");
     const goProfile = () => { hideMenu(); navigate("/profile"); };
     const initials = me.name.split(/\s+/).map((p) => p[0]).join("").slice(0, 2).toUpperCase();
-    const toggle = (e) => { e.stopPropagation(); open ? hideMenu() : showMenu(); };
+    // A click from the keyboard (Enter or Space: detail 0) opens the menu
+    // with the focus on its first item, as MUI's and Radix's menus do and
+    // WAI-ARIA's menu button says; Bootstrap's waits for an arrow key.
+    const toggle = (e) => {
+      e.stopPropagation();
+      if (open) return hideMenu();
+      showMenu();
+      if (e.detail === 0 && kit !== "bootstrap" && !mouseOnly) { const first = menuItems()[0]; if (first) first.focus(); }
+    };
     let open = false;
     let menu, avatar, showMenu, hideMenu;
     if (kit === "bootstrap") {
       // .dropdown with a .dropdown-toggle and a .dropdown-menu of .dropdown-items (no ARIA menu roles).
-      const a = (text, onclick) => h("li", {}, h("a", { class: "dropdown-item", href: "#", onclick: (e) => { e.preventDefault(); onclick(); } }, text));
+      const a = (text, onclick) => h("li", {}, h("a", { class: "dropdown-item", href: mouseOnly ? null : "#", onclick: (e) => { e.preventDefault(); onclick(); } }, text));
       menu = h("ul", { class: "dropdown-menu dropdown-menu-end" },
         h("li", {}, h("h6", { class: "dropdown-header menu-name" }, me.name)),
         showRole ? h("li", {}, h("span", { class: "dropdown-item-text menu-role" }, me.role)) : null,
@@ -522,12 +584,35 @@
         item(release("menu-renamed") ? "My profile" : "Profile", goProfile),
         item("Sign out", signOut));
       avatar = divs
-        ? h("div", { class: "avatar", role: "button", tabindex: "0", "aria-label": "Account", onclick: toggle }, initials)
+        ? h("div", { class: "avatar", role: "button", tabindex: "0", "aria-label": "Account", onclick: toggle,
+            onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle({ detail: 0, stopPropagation() {} }); } } }, initials)
         : h("button", { class: "avatar", type: "button", "aria-label": `${initials}: Open profile menu`, "aria-haspopup": "menu", "aria-expanded": "false", onclick: toggle }, initials);
       showMenu = () => { open = true; menu.hidden = false; avatar.setAttribute("aria-expanded", "true"); };
       hideMenu = () => { open = false; menu.hidden = true; avatar.setAttribute("aria-expanded", "false"); };
     }
     document.addEventListener("click", (e) => { if (open && !menu.contains(e.target)) hideMenu(); });
+    // In an open menu: arrows move between its items (from the trigger too),
+    // wrapping; Home and End; Enter or Space picks an item that is no button;
+    // Escape closes it and gives the focus back to the trigger; Tab closes it.
+    function menuItems() {
+      if (mouseOnly) return [];
+      const selector = kit === "bootstrap" ? ".dropdown-item[href]" : divs ? "a[href]" : '[role="menuitem"]:not([aria-disabled="true"])';
+      return [...menu.querySelectorAll(selector)];
+    }
+    document.addEventListener("keydown", (e) => {
+      if (!open || !avatar.isConnected) return;
+      const items = menuItems();
+      const at = items.indexOf(document.activeElement);
+      const fromTrigger = document.activeElement === avatar;
+      if (e.key === "Escape" && (at >= 0 || fromTrigger)) { e.preventDefault(); hideMenu(); avatar.focus(); }
+      else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && (at >= 0 || fromTrigger) && items.length) {
+        e.preventDefault();
+        const down = e.key === "ArrowDown";
+        items[at < 0 ? (down ? 0 : items.length - 1) : (at + (down ? 1 : items.length - 1)) % items.length].focus();
+      } else if ((e.key === "Home" || e.key === "End") && at >= 0) { e.preventDefault(); items[e.key === "Home" ? 0 : items.length - 1].focus(); }
+      else if ((e.key === "Enter" || e.key === " ") && at >= 0 && !/^(A|BUTTON)$/.test(items[at].tagName)) { e.preventDefault(); items[at].click(); }
+      else if (e.key === "Tab" && at >= 0 && kit !== "bootstrap") hideMenu();
+    });
 
     return h("div", { class: "app" },
       h("aside", { class: "sidebar" },
@@ -613,8 +698,21 @@
           id: kit === "radix" ? `${tabsId}-trigger-${t.replace(/\s+/g, "-").toLowerCase()}` : null,
           "aria-controls": kit === "radix" ? `${tabsId}-content` : null, "data-state": kit === "radix" ? "inactive" : null }, t));
     if (kit === "radix") { panel.id = `${tabsId}-content`; panel.setAttribute("data-state", "active"); }
+    // MUI's and Radix's Tabs keep only the selected tab in the Tab order and
+    // move between tabs with the arrow keys (Radix selects as it moves, MUI
+    // on Enter or Space); the other builds' tabs are each in the Tab order.
+    const roving = kit === "mui" || kit === "radix";
+    if (roving) buttons.forEach((b, i) => b.addEventListener("keydown", (e) => {
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      e.preventDefault();
+      const next = buttons[(i + (e.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length];
+      buttons.forEach((x) => x.setAttribute("tabindex", x === next ? "0" : "-1"));
+      next.focus();
+      if (kit === "radix") select(next.textContent);
+    }));
     async function select(tab) {
       buttons.forEach((b) => b.setAttribute("aria-selected", String(b.textContent === tab)));
+      if (roving) buttons.forEach((b) => b.setAttribute("tabindex", b.textContent === tab ? "0" : "-1"));
       if (kit === "bootstrap") buttons.forEach((b) => b.classList.toggle("active", b.textContent === tab));
       if (kit === "radix") {
         buttons.forEach((b) => b.setAttribute("data-state", b.textContent === tab ? "active" : "inactive"));
@@ -683,9 +781,9 @@
     }
     refresh();
     const createButton = release("create-link")
-      ? h("a", { href: "#new-token", class: btnClass(true), onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh); } }, "New API token")
+      ? h("a", { href: "#new-token", class: btnClass(true), onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh, e.currentTarget); } }, "New API token")
       : divs
-      ? h("a", { href: "#", class: "btn btn-primary", onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh); } }, "Create Token")
+      ? h("a", { href: "#", class: "btn btn-primary", onclick: (e) => { e.preventDefault(); openCreateModal(() => rows, refresh, e.currentTarget); } }, "Create Token")
       : h("button", { type: "button", class: btnClass(true), onclick: () => openCreateModal(() => rows, refresh, createButton),
           "aria-haspopup": kit === "radix" ? "dialog" : null, "aria-expanded": kit === "radix" ? "false" : null, "data-state": kit === "radix" ? "closed" : null }, "Create Token");
     const info = () => h("dl", { class: "info" }, h("dt", {}, "Name"), h("dd", {}, me.name), h("dt", {}, "Email"), h("dd", {}, me.email),
@@ -739,6 +837,12 @@
     ], "revoke-title", { alert: true });
   }
 
+  // A restyle that greys the form's labels out (#b4b4bc on white: 2:1), in
+  // every kit's markup (a Shoelace field's label through its part).
+  if (fault("faint-field-labels")) {
+    document.head.append(h("style", { text: ".field label, .field .label { color: #b4b4bc !important; } sl-input::part(form-control-label) { color: #b4b4bc; }" }));
+  }
+
   function field(id, label, input) {
     if (wc) return slField(id, label, input);
     if (kit === "bootstrap") {
@@ -784,9 +888,7 @@
     }
     const error = h("div", { class: "field-error", id: id + "-error", "aria-live": "polite" });
     input.setAttribute("aria-describedby", id + "-error");
-    // A restyle that greys the labels out (#b4b4bc on white: 2:1).
-    const faint = fault("faint-field-labels") ? "color: #b4b4bc" : null;
-    return { el: h("div", { class: "field" }, h("label", { for: id, style: faint }, label), input, error), error, input };
+    return { el: h("div", { class: "field" }, h("label", { for: id }, label), input, error), error, input };
   }
 
   function openCreateModal(currentRows, refresh, trigger) {
@@ -828,7 +930,7 @@
           if (fault("token-logged-to-console")) console.log("Token created: " + res.data.token);
           if (fault("token-logged-to-console-debug")) console.debug("[tokens] created", res.data.row.name, res.data.token);
           modal.close();
-          openCreatedDialog(res.data.token);
+          openCreatedDialog(res.data.token, trigger);
           if (!fault("new-row-missing-until-reload")) refresh();
         } else {
           const errors = res.data.errors || {};
@@ -876,7 +978,7 @@
     return h("div", { class: "token-box" }, h("code", { "aria-label": "Token value" }, token));
   }
 
-  function openCreatedDialog(token) {
+  function openCreatedDialog(token, trigger) {
     const status = h("div", { class: "copy-status", role: "status" });
     const modal = openModal([
       title("created-title", "Token Created"),
@@ -894,7 +996,7 @@
           modal.close();
           if (fault("token-shown-after-close")) document.body.setAttribute("data-last-token", token);
         } }, "Close")),
-    ], "created-title", { alert: true });
+    ], "created-title", { alert: true, trigger });
   }
 
   // --- router -----------------------------------------------------------------
