@@ -106,6 +106,8 @@ pub const TOKEN_LOOKING: &str = script!("tokenLookingElements" in "token_looking
 pub const FIELD_LABEL: &str = script!("fieldLabel" in "field_label");
 /// `fieldError(field)`: the inline error shown for it, or null.
 pub const FIELD_ERROR: &str = script!("fieldError" in "field_refusal");
+/// `fieldErrorAnnounced(field)`: the inline error tied to it (described by, or an alert or live region), or null.
+pub const FIELD_ERROR_ANNOUNCED: &str = script!("fieldErrorAnnounced" in "field_refusal");
 /// `constraintRefusal(field)`: the browser's own validation message, or null.
 pub const CONSTRAINT_REFUSAL: &str = script!("constraintRefusal" in "field_refusal");
 /// `signInError()`: the sign-in form's error text, or null.
@@ -190,6 +192,7 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ("TOKEN_LOOKING", TOKEN_LOOKING),
     ("FIELD_LABEL", FIELD_LABEL),
     ("FIELD_ERROR", FIELD_ERROR),
+    ("FIELD_ERROR_ANNOUNCED", FIELD_ERROR_ANNOUNCED),
     ("CONSTRAINT_REFUSAL", CONSTRAINT_REFUSAL),
     ("SIGN_IN_ERROR", SIGN_IN_ERROR),
     ("CLICK_POINT", CLICK_POINT),

@@ -139,6 +139,15 @@ impl<'a> CreateTokenModal<'a> {
         Ok(ret.as_str().map(str::to_string))
     }
 
+    /// The inline error a screen reader is told of for a field: the one its
+    /// `aria-errormessage` / `aria-describedby` names, else an alert or live
+    /// region in its group (None: a reason that only shows).
+    pub async fn announced_error_for(&self, key: Key, what: &str) -> anyhow::Result<Option<String>> {
+        let field = self.field_now(key, what).await?;
+        let ret = self.ui.page.eval(scripts::FIELD_ERROR_ANNOUNCED, vec![(&field).into()]).await?;
+        Ok(ret.as_str().map(str::to_string))
+    }
+
     /// Waits for the inline error of a field.
     pub async fn wait_error_for(&self, key: Key, what: &str) -> anyhow::Result<String> {
         let desc = format!("an error message under {what}");

@@ -1,6 +1,7 @@
 //! The form's rules (Step 5 and Step 6's "Important" note): what is rejected
 //! stays in the open dialog with an inline error and creates nothing.
 
+use crate::config::AccessibilityMode;
 use anyhow::{Context, ensure};
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
@@ -113,6 +114,19 @@ async fn rejected(w: &mut AiSuiteWorld, field: &str) -> anyhow::Result<()> {
     let refusal = modal.refusal(key, label, w.submitted == Some(true)).await?;
     if let Refusal::ReasonAtField(reason) | Refusal::CreateDisabled(Some(reason)) = &refusal {
         ensure!(reason.chars().count() >= 5, "the reason shown at {label} is not a clear sentence: {reason:?}");
+        // A reason shown but tied to nothing is not heard: an accessibility
+        // finding (failing in `fail` mode, noted in `report` mode).
+        if modal.announced_error_for(key, label).await?.is_none() {
+            let finding = format!(
+                "the reason {reason:?} shows at {label} but is not tied to it: no aria-describedby or aria-errormessage names it \
+                 and it is no alert or live region, so a screen reader user is not told why the form refused"
+            );
+            match w.run.audits.mode {
+                AccessibilityMode::Fail => anyhow::bail!("accessibility: {finding}"),
+                AccessibilityMode::Report => w.note(format!("accessibility: {finding}")),
+                AccessibilityMode::Off => {}
+            }
+        }
     }
     w.note(format!("the form refused {label}: {refusal}"));
     Ok(())

@@ -282,6 +282,11 @@
   }
 
   function statusBadge(status) {
+    // A redesign that shows a status as a coloured dot (its word only in a tooltip).
+    if (fault("status-colour-only")) {
+      const colour = { Active: "#1e8e3e", Expired: "#b26a00", Revoked: "#9aa0a6" }[status] || "#5f6368";
+      return h("span", { class: "status-dot", title: status, style: `display: inline-block; width: 10px; height: 10px; border-radius: 50%; background: ${colour}` });
+    }
     return h("span", { class: "status status-" + status }, status);
   }
 
@@ -911,6 +916,12 @@
       f.error.textContent = msg || "";
       if (msg) f.input.setAttribute("aria-invalid", "true"); else f.input.removeAttribute("aria-invalid");
       if (f.invalid) f.invalid(!!msg);
+      // A build that shows the reason under the field but ties it to nothing:
+      // no description of the field, no live region (a screen reader says nothing).
+      if (fault("error-not-tied")) {
+        for (const a of ["aria-describedby", "aria-errormessage"]) f.input.removeAttribute(a);
+        for (const a of ["aria-live", "role"]) f.error.removeAttribute(a);
+      }
     };
     let modal;
     const form = h("form", {
