@@ -374,7 +374,7 @@ async fn sso_run(variant: &str, env: Vec<(String, String)>, args: &'static [&'st
 /// opt-in @destructive outline) passes on the SSO build with a session
 /// cookie; every kind of them on the one with a localStorage session: each
 /// scenario signs in with the injected session.
-const DEFAULT_SCENARIOS_AGAINST_STAGING: usize = 24;
+const DEFAULT_SCENARIOS_AGAINST_STAGING: usize = 25;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_sso_only_build_passes_with_an_injected_session_cookie() {

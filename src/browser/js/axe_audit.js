@@ -1,7 +1,23 @@
-// An accessibility audit of the page as it is now: axe-core's rules with the
+// An accessibility audit of the screen the page shows now: axe-core's rules with the
 // given tags (WCAG 2.1 A and AA), loaded into the page first by AXE_LOAD. Only
 // the violations come back, each element by its CSS path (through shadow
 // roots: `host >>> part`) and the start of its HTML.
+
+// What a screen adds to the page: its open dialog, else its open menu (the
+// page behind was audited as a screen of its own), else the whole document.
+// A dialog inside a shadow root is audited at its host.
+function auditedRegion() {
+  const shown = (el) => !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+  for (const selector of ['[role=dialog], [role=alertdialog], dialog[open], [aria-modal=true]', '[role=menu], [role=listbox]']) {
+    const open = deepQueryAll(selector).filter(shown);
+    if (open.length) {
+      let el = open[open.length - 1];
+      while (el.getRootNode() instanceof ShadowRoot) el = el.getRootNode().host;
+      return el;
+    }
+  }
+  return document;
+}
 
 // Entry (a promise): { violations: [{ id, impact, help, helpUrl, nodes: [{
 // target, html, summary }] }] }, or { needsAxe: true } while the page has not
@@ -9,7 +25,7 @@
 async function axeAudit(version, tags) {
   if (axeVersion() !== version) return { needsAxe: true };
   try { axe.teardown(); } catch (e) { /* not set up */ }
-  const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+  const results = await axe.run(auditedRegion(), { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
   const path = (t) => (Array.isArray(t) ? t.join(' >>> ') : String(t));
   const violations = results.violations.map((v) => ({
     id: v.id,
