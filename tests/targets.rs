@@ -311,16 +311,17 @@ fn the_suite_passes_with_animations_in_real_time() {
 }
 
 /// Firefox ESR through the suite's own geckodriver: the smoke scenarios (the
-/// Copy check on the OS clipboard of a headed Firefox under Xvfb), and expiry
-/// validation in Firefox's own date control on the native-picker build.
+/// Copy check on the OS clipboard of a headed Firefox under Xvfb), the guide
+/// by keyboard (its date typed part by part into Firefox's date control), and
+/// expiry validation in that control on the native-picker build.
 /// Nothing of the run's browsers or drivers is left after it.
 #[test]
 fn the_smoke_scenarios_and_date_validation_pass_in_firefox() {
-    let names = "following the user guide|avatar menu|lists every user|expiry date of (yesterday|slashes|February 30) is rejected";
+    let names = "following the user guide|keyboard alone|avatar menu|lists every user|expiry date of (yesterday|slashes|February 30) is rejected";
     // Inherited by the run's drivers and browsers: what is left of this run can be found by it.
     let mark = format!("AI_SUITE_E2E_TEST_MARK=firefox-{}", std::process::id());
     let (code, out) = suite(&[("AI_SUITE_E2E_TEST_MARK", mark.split_once('=').unwrap().1)], &["--browser", "firefox", "--variant", "native-date-picker", "--name", names]);
-    all_passed(code, &out, 6);
+    all_passed(code, &out, 7);
     assert!(out.contains("browser: firefox "), "{}", tail(&out));
     assert!(out.lines().any(|l| l.starts_with("clipboard: OS clipboard")), "{}", tail(&out));
     let converted = out.lines().filter(|l| l.contains("native date picker:") && l.contains("the control does not take it")).count();
