@@ -154,7 +154,7 @@ pub const AXE_LOAD: &str = concat!(include_str!("js/vendor/axe-core/axe.min.js")
 /// `ariaSnapshot(version, whole)`: the step's region (or the whole page) as a reader meets it (axe loaded first).
 pub const ARIA_SNAPSHOT: &str = script!("ariaSnapshot" in "aria_snapshot", needs "axe_version");
 /// `axeAudit(version, tags)` (a promise): axe-core's violations of the page now (axe loaded first).
-pub const AXE_AUDIT: &str = script!("axeAudit" in "axe_audit", needs "axe_version", "flat_tree");
+pub const AXE_AUDIT: &str = script!("axeAudit" in "axe_audit", needs "axe_version", "flat_tree", "screen_key");
 /// `screenKey()`: the page's path and its open dialog or menu, to audit each screen once.
 pub const SCREEN_KEY: &str = script!("screenKey" in "screen_key", needs "flat_tree");
 

@@ -166,7 +166,7 @@ pub fn of_results(results: &[crate::results::ScenarioResult]) -> Vec<&ScreenAudi
 /// failed where a violation blocks in `fail` mode), for `junit.xml`.
 pub fn junit_suite(audits: &[&ScreenAudit], failing: bool) -> String {
     use std::fmt::Write as _;
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let esc = super::report::esc;
     let failures = if failing { audits.iter().filter(|a| !a.blocking.is_empty()).count() } else { 0 };
     let mut xml = format!(
         "<testsuite name=\"accessibility (axe-core {}, WCAG 2.1 A and AA)\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",

@@ -8,7 +8,8 @@ use std::path::Path;
 use crate::results::{Outcome, ScenarioResult};
 use crate::secret::redact;
 
-fn esc(s: &str) -> String {
+/// Text for HTML or XML, in content or in a quoted attribute.
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -356,16 +357,7 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
     }
     for r in last_failed {
         let Some(failed) = r.steps.iter().find(|s| !s.passed && s.index != 99) else { continue };
-        // `path:line:col`: the line names the element (a rule's scenarios carry the rule in their name).
-        let line = r.key.id.rsplitn(3, ':').nth(1).and_then(|l| l.parse::<u64>().ok());
-        let element = features
-            .as_array_mut()
-            .into_iter()
-            .flatten()
-            .filter(|f| f["name"] == r.key.feature.as_str())
-            .flat_map(|f| f["elements"].as_array_mut().into_iter().flatten())
-            .find(|e| e["line"].as_u64() == line);
-        let Some(step) = element.and_then(|e| e["steps"].as_array_mut()).and_then(|steps| {
+        let Some(step) = scenario_steps(&mut features, r).and_then(|steps| {
             steps.iter_mut().rev().find(|s| s["result"]["status"] == "failed" && failed.text.ends_with(s["name"].as_str().unwrap_or("\u{0}")))
         }) else {
             continue;
@@ -403,19 +395,10 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
     }
     // Each audited screen's result on the step that showed it.
     for r in attempts {
-        let line = r.key.id.rsplitn(3, ':').nth(1).and_then(|l| l.parse::<u64>().ok());
-        for s in r.steps.iter().filter(|s| s.accessibility.is_some()) {
-            let Some(audit) = &s.accessibility else { continue };
-            let element = features
-                .as_array_mut()
-                .into_iter()
-                .flatten()
-                .filter(|f| f["name"] == r.key.feature.as_str())
-                .flat_map(|f| f["elements"].as_array_mut().into_iter().flatten())
-                .find(|e| e["line"].as_u64() == line);
-            let Some(step) = element.and_then(|e| e["steps"].as_array_mut()).and_then(|steps| {
-                steps.iter_mut().find(|st| s.text.ends_with(st["name"].as_str().unwrap_or("\u{0}")))
-            }) else {
+        for (text, audit) in r.steps.iter().filter_map(|s| Some((&s.text, s.accessibility.as_ref()?))) {
+            let Some(step) = scenario_steps(&mut features, r)
+                .and_then(|steps| steps.iter_mut().find(|st| text.ends_with(st["name"].as_str().unwrap_or("\u{0}"))))
+            else {
                 continue;
             };
             let mut said: Vec<Value> = step["output"].as_array().cloned().unwrap_or_default();
@@ -425,6 +408,21 @@ pub fn enrich_cucumber_json(path: &Path, attempts: &[ScenarioResult]) -> anyhow:
         }
     }
     std::fs::write(path, redact(&serde_json::to_string(&features)?)).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The steps of a scenario's element in cucumber's JSON: the element of its
+/// feature at its line (`path:line:col` in its id; a rule's scenarios carry
+/// the rule in their name).
+fn scenario_steps<'a>(features: &'a mut serde_json::Value, r: &ScenarioResult) -> Option<&'a mut Vec<serde_json::Value>> {
+    let line = r.key.id.rsplitn(3, ':').nth(1).and_then(|l| l.parse::<u64>().ok());
+    features
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["name"] == r.key.feature.as_str())
+        .flat_map(|f| f["elements"].as_array_mut().into_iter().flatten())
+        .find(|e| e["line"].as_u64() == line)
+        .and_then(|e| e["steps"].as_array_mut())
 }
 
 /// Adds the accessibility audits to `junit.xml` as a test suite of their own

@@ -5,7 +5,7 @@ use anyhow::{Context, ensure};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 
-use super::expect_eq;
+use super::{Using, expect_eq};
 use crate::dates::RelativeDate;
 use crate::pages::create_token_modal::CreateTokenModal;
 use crate::pages::profile_page::{ProfilePage, is_purple};
@@ -95,17 +95,22 @@ async fn ready_to_submit(w: &mut AiSuiteWorld, step: &Step) {
 
 #[when("I click Create")]
 async fn click_create(w: &mut AiSuiteWorld, step: &Step) {
-    w.step(step, async |w| {
-        let ui = w.ui()?.clone();
-        let modal = CreateTokenModal::wait_open(&ui).await?;
-        let name = w.token_name.clone().context("no name was typed")?;
-        // From the click on the token may exist: the clean-up must know it
-        // before (a run interrupted mid-click still revokes it).
-        w.created_token(&name);
-        modal.submit().await?;
-        modal.wait_closed().await
-    })
-    .await
+    w.step(step, async |w| submit_token(w, Using::Mouse).await).await
+}
+
+/// Submits the dialog's token (a click on Create, or Enter where the focus
+/// is) and waits for the dialog to close. From then on the token may exist:
+/// the clean-up knows it before (a run interrupted mid-submit still revokes it).
+pub(super) async fn submit_token(w: &mut AiSuiteWorld, using: Using) -> anyhow::Result<()> {
+    let ui = w.ui()?.clone();
+    let modal = CreateTokenModal::wait_open(&ui).await?;
+    let name = w.token_name.clone().context("no name was typed")?;
+    w.created_token(&name);
+    match using {
+        Using::Mouse => modal.submit().await?,
+        Using::Keyboard => modal.press_enter().await?,
+    }
+    modal.wait_closed().await
 }
 
 #[given("I have opened the Create API Token dialog from my Profile page")]

@@ -4,18 +4,16 @@
 //! and given back to Create Token when it closes. The guide's own checks
 //! (the table, the dropdown, the dialogs, the clipboard) are its steps'.
 
-use anyhow::Context;
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
 
-use crate::browser::clipboard;
+use super::Using;
 use crate::dates::RelativeDate;
 use crate::pages::access_control::AccessControlPage;
 use crate::pages::create_token_modal::CreateTokenModal;
 use crate::pages::profile_menu::ProfileMenu;
 use crate::pages::profile_page::ProfilePage;
 use crate::pages::token_created_dialog::TokenCreatedDialog;
-use crate::secret::Secret;
 use crate::world::AiSuiteWorld;
 
 /// Tab presses each way that a dialog must keep the focus through.
@@ -100,29 +98,12 @@ async fn type_expiry(w: &mut AiSuiteWorld, step: &Step, when: RelativeDate) {
 
 #[when("I press Enter to create the token")]
 async fn submit(w: &mut AiSuiteWorld, step: &Step) {
-    w.step(step, async |w| {
-        let ui = w.ui()?.clone();
-        let modal = CreateTokenModal::wait_open(&ui).await?;
-        let name = w.token_name.clone().context("no name was typed")?;
-        // The token may exist from the key press on: the clean-up knows it first.
-        w.created_token(&name);
-        modal.press_enter().await?;
-        modal.wait_closed().await
-    })
-    .await
+    w.step(step, async |w| super::create_token::submit_token(w, Using::Keyboard).await).await
 }
 
 #[when("I press Tab until Copy has the focus, and Enter")]
 async fn copy(w: &mut AiSuiteWorld, step: &Step) {
-    w.step(step, async |w| {
-        let ui = w.ui()?;
-        // What the clipboard held before, so a Copy that writes nothing is caught.
-        let before = clipboard::read(w.clipboard(), &ui.driver).await.unwrap_or_default();
-        TokenCreatedDialog::wait_open(ui).await?.copy_by_keyboard().await?;
-        w.clipboard_before = Some(Secret::new(before));
-        Ok(())
-    })
-    .await
+    w.step(step, async |w| super::token_created::copy_token(w, Using::Keyboard).await).await
 }
 
 #[when("I press Tab until Close has the focus, and Enter")]

@@ -10,6 +10,13 @@ pub mod validation;
 
 use anyhow::ensure;
 
+/// How a step acts on a control: the guide's click, or the keyboard alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Using {
+    Mouse,
+    Keyboard,
+}
+
 /// Asserts `actual == expected` with a message that shows both.
 pub fn expect_eq<T: PartialEq + std::fmt::Debug>(what: &str, actual: T, expected: T) -> anyhow::Result<()> {
     ensure!(actual == expected, "{what}: expected {expected:?}, got {actual:?}");

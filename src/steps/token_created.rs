@@ -4,7 +4,7 @@ use anyhow::{Context, ensure};
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
 
-use super::expect_eq;
+use super::{Using, expect_eq};
 use crate::pages::access_control::AccessControlPage;
 use crate::pages::profile_menu::ProfileMenu;
 use crate::pages::profile_page::ProfilePage;
@@ -36,15 +36,21 @@ async fn dialog_shows_token(w: &mut AiSuiteWorld, step: &Step) {
 
 #[when("I click Copy to copy it to my clipboard")]
 async fn click_copy(w: &mut AiSuiteWorld, step: &Step) {
-    w.step(step, async |w| {
-        let ui = w.ui()?;
-        // What the clipboard held before, so a Copy that writes nothing is caught.
-        let before = clipboard::read(w.clipboard(), &ui.driver).await.unwrap_or_default();
-        TokenCreatedDialog::wait_open(ui).await?.copy().await?;
-        w.clipboard_before = Some(Secret::new(before));
-        Ok(())
-    })
-    .await
+    w.step(step, async |w| copy_token(w, Using::Mouse).await).await
+}
+
+/// Copy in the Token Created dialog (a click, or Tab to it and Enter),
+/// noting what the clipboard held before, so a Copy that writes nothing is caught.
+pub(super) async fn copy_token(w: &mut AiSuiteWorld, using: Using) -> anyhow::Result<()> {
+    let ui = w.ui()?;
+    let before = clipboard::read(w.clipboard(), &ui.driver).await.unwrap_or_default();
+    let dialog = TokenCreatedDialog::wait_open(ui).await?;
+    match using {
+        Using::Mouse => dialog.copy().await?,
+        Using::Keyboard => dialog.copy_by_keyboard().await?,
+    }
+    w.clipboard_before = Some(Secret::new(before));
+    Ok(())
 }
 
 #[then("my clipboard holds exactly the full token value shown in the dialog")]

@@ -1,22 +1,19 @@
 // An accessibility audit of the screen the page shows now: axe-core's rules with the
-// given tags (WCAG 2.1 A and AA), loaded into the page first by AXE_LOAD. Only
+// given tags (WCAG 2.1 A and AA), loaded into the page first by AXE_LOAD
+// (needs flat_tree.js and screen_key.js). Only
 // the violations come back, each element by its CSS path (through shadow
 // roots: `host >>> part`) and the start of its HTML.
 
 // What a screen adds to the page: its open dialog, else its open menu (the
-// page behind was audited as a screen of its own), else the whole document.
-// A dialog inside a shadow root is audited at its host.
+// page behind was audited as a screen of its own), else the whole document
+// (see openOverlay in screen_key.js). A dialog inside a shadow root is
+// audited at its host.
 function auditedRegion() {
-  const shown = (el) => !el.checkVisibility || el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
-  for (const selector of ['[role=dialog], [role=alertdialog], dialog[open], [aria-modal=true]', '[role=menu], [role=listbox]']) {
-    const open = deepQueryAll(selector).filter(shown);
-    if (open.length) {
-      let el = open[open.length - 1];
-      while (el.getRootNode() instanceof ShadowRoot) el = el.getRootNode().host;
-      return el;
-    }
-  }
-  return document;
+  const overlay = openOverlay();
+  if (!overlay) return document;
+  let el = overlay.el;
+  while (el.getRootNode() instanceof ShadowRoot) el = el.getRootNode().host;
+  return el;
 }
 
 // Entry (a promise): { violations: [{ id, impact, help, helpUrl, nodes: [{
