@@ -112,6 +112,12 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName) {
 
     let first = browsers.open(false).await.unwrap();
     assert!(first.started_browser, "the run's first scenario starts the browser");
+    // It takes the browser's first tab: the default context of a profile made for this browser alone.
+    let default_context = match browser {
+        BrowserName::Chromium => None,
+        BrowserName::Firefox => Some("default".to_string()),
+    };
+    assert_eq!(first.session.browser_context, default_context, "the scenario that starts the browser runs in its default context");
     let d = first.session.driver.clone();
     d.goto(&site).await.unwrap();
     d.execute(LEAVE, vec![]).await.unwrap();
@@ -128,9 +134,11 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName) {
     let carried = browser::page::Page::new(d.clone(), first.session.devtools.clone()).cookies().await.unwrap();
     assert_eq!(carried.iter().map(|c| (c.name.as_str(), c.value.as_str())).collect::<Vec<_>>(), [("left", "1")], "the tab's own cookies");
     browsers.close(first).await;
+    assert_eq!(d.current_url().await.unwrap().as_str(), "about:blank", "the first tab is left blank when its scenario ends");
 
     let second = browsers.open(false).await.unwrap();
     assert!(!second.started_browser, "the second scenario reuses the browser");
+    assert!(second.session.browser_context.is_some() && second.session.browser_context != default_context, "a later scenario gets a context of its own");
     assert_eq!(second.session.driver.session_id().to_string(), session_id, "same WebDriver session, same browser");
     let d = second.session.driver.clone();
     d.goto(&site).await.unwrap();

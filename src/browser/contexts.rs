@@ -12,6 +12,13 @@
 //! permissions isolated too by a preference). The context is disposed when
 //! the scenario ends, pass or fail. A browser that stops answering is quit
 //! and replaced; the scenario that was using it reports its own failure.
+//!
+//! The scenario that starts a browser takes its first tab instead: the
+//! browser's default context, in the profile the driver made for this
+//! browser alone, is as fresh as a new context, and its tab is ready (a new
+//! context's tab right after the start took 200-240 ms here, its renderer
+//! started while the browser still settled). When that scenario ends its tab
+//! is left blank; no later scenario uses the default context.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -67,6 +74,8 @@ enum Engine {
         control: DevTools,
         /// `host:port` of the browser's DevTools endpoint.
         address: String,
+        /// Each tab gets a direct DevTools connection (the session has one).
+        direct: bool,
     },
     Firefox {
         /// The session's WebDriver BiDi connection.
@@ -95,7 +104,10 @@ impl Browser {
                 }
                 .await;
                 match attached {
-                    Ok((address, control, home_tab)) => Ok(Self { home, home_tab, engine: Engine::Chromium { control, address }, headed }),
+                    Ok((address, control, home_tab)) => {
+                        let direct = home.devtools.is_some();
+                        Ok(Self { home, home_tab, engine: Engine::Chromium { control, address, direct }, headed })
+                    }
                     Err(e) => {
                         let _ = home.driver.quit().await;
                         Err(e.context("could not attach to the browser's DevTools endpoint to give each scenario its own context"))
@@ -148,7 +160,7 @@ impl Browser {
             }
         };
         let tab = match &self.engine {
-            Engine::Chromium { control, address } => self.open_chromium_tab(launcher, control, address, &id).await,
+            Engine::Chromium { control, address, direct } => self.open_chromium_tab(launcher, control, address, *direct, &id).await,
             Engine::Firefox { bidi, .. } => self.open_firefox_tab(launcher, bidi, &id).await,
         };
         match tab {
@@ -161,7 +173,7 @@ impl Browser {
     }
 
     /// A tab in the DevTools browser context `id`, the tab's own DevTools channel attached.
-    async fn open_chromium_tab(&self, launcher: &Launcher, control: &DevTools, address: &str, id: &str) -> anyhow::Result<Session> {
+    async fn open_chromium_tab(&self, launcher: &Launcher, control: &DevTools, address: &str, direct: bool, id: &str) -> anyhow::Result<Session> {
         let target = control.send("Target.createTarget", json!({ "url": "about:blank", "browserContextId": id })).await?;
         let Some(tab) = target["targetId"].as_str().map(str::to_string) else {
             bail!("the browser opened a tab without an id: {target}");
@@ -171,15 +183,15 @@ impl Browser {
             self.home.driver.switch_to_window(WindowHandle::from(tab.clone())).await.context("WebDriver could not switch to the scenario's tab")
         };
         let prepare = async {
-            let direct = match self.home.devtools {
-                Some(_) => Some(DevTools::connect_url(&format!("ws://{address}/devtools/page/{tab}"), launcher.timeout()).await?),
-                None => None,
+            let devtools = match direct {
+                true => Some(DevTools::connect_url(&format!("ws://{address}/devtools/page/{tab}"), launcher.timeout()).await?),
+                false => None,
             };
             let session = Session {
                 driver: self.home.driver.clone(),
                 input: self.home.input,
                 chromium: true,
-                devtools: direct,
+                devtools,
                 browser_context: Some(id.to_string()),
             };
             super::emulate(&launcher.config, &super::page::Page::new(session.driver.clone(), session.devtools.clone())).await?;
@@ -187,7 +199,7 @@ impl Browser {
         };
         // With the tab's own DevTools connection nothing here goes through
         // ChromeDriver: its switch to the tab (55-70 ms) runs meanwhile.
-        if self.home.devtools.is_some() {
+        if direct {
             let (switched, prepared) = tokio::join!(switch, prepare);
             switched?;
             prepared
@@ -209,6 +221,26 @@ impl Browser {
         self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")?;
         firefox::emulate_in(&launcher.config, bidi, tab).await?;
         Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: false, devtools: None, browser_context: Some(id.to_string()) })
+    }
+
+    /// The browser's first tab, in its default context, for the scenario
+    /// that started the browser: the session as started, on that tab, with
+    /// its direct DevTools connection (which goes with the scenario).
+    fn home_session(&mut self) -> (Option<String>, Session) {
+        let devtools = self.home.devtools.take();
+        // WebDriver BiDi names Firefox's default user context "default".
+        let context = matches!(self.engine, Engine::Firefox { .. }).then(|| "default".to_string());
+        (None, Session { devtools, browser_context: context, ..self.home.clone() })
+    }
+
+    /// The first tab left blank, so the page of the scenario that used it
+    /// does no more work (its cookies and storage stay in the default
+    /// context, which no later scenario uses).
+    async fn leave_home(&self, session: &Session) -> anyhow::Result<()> {
+        match &session.devtools {
+            Some(devtools) => devtools.send("Page.navigate", json!({ "url": "about:blank" })).await.map(drop),
+            None => session.driver.goto("about:blank").await.context("WebDriver could not leave the first tab blank"),
+        }
     }
 
     /// Back to the first tab, and the context gone with everything in it.
@@ -239,7 +271,8 @@ impl Browser {
 /// A scenario's own context in one of the run's browsers.
 pub struct Lease {
     browser: Browser,
-    context: String,
+    /// The scenario's own context (`None`: the browser's first tab, in its default context).
+    context: Option<String>,
     pub session: Session,
     /// A new browser had to be started for it.
     pub started_browser: bool,
@@ -285,7 +318,7 @@ impl Browsers {
     pub async fn open(&self, headed: bool) -> anyhow::Result<Lease> {
         if let Some(browser) = self.take_idle(headed) {
             match browser.open_context(&self.launcher).await {
-                Ok((context, session)) => return Ok(Lease { browser, context, session, started_browser: false }),
+                Ok((context, session)) => return Ok(Lease { browser, context: Some(context), session, started_browser: false }),
                 Err(e) => {
                     eprintln!("note: a browser of this run stopped answering ({e:#}); it is replaced by a new one");
                     self.replaced.fetch_add(1, Ordering::Relaxed);
@@ -300,23 +333,22 @@ impl Browsers {
         {
             self.retire(other).await;
         }
-        let browser = Browser::start(&self.launcher, headed).await?;
+        let mut browser = Browser::start(&self.launcher, headed).await?;
         self.started.fetch_add(1, Ordering::Relaxed);
         self.live.fetch_add(1, Ordering::Relaxed);
-        match browser.open_context(&self.launcher).await {
-            Ok((context, session)) => Ok(Lease { browser, context, session, started_browser: true }),
-            Err(e) => {
-                self.retire(browser).await;
-                Err(e.context("a new browser could not open a context for the scenario"))
-            }
-        }
+        let (context, session) = browser.home_session();
+        Ok(Lease { browser, context, session, started_browser: true })
     }
 
     /// Disposes the scenario's context; its browser waits for the next
     /// scenario, or is quit if it no longer answers.
     pub async fn close(&self, lease: Lease) {
-        let Lease { browser, context, .. } = lease;
-        match browser.close_context(&context).await {
+        let Lease { browser, context, session, .. } = lease;
+        let closed = match &context {
+            Some(id) => browser.close_context(id).await,
+            None => browser.leave_home(&session).await,
+        };
+        match closed {
             Ok(()) => lock(&self.idle).push(browser),
             Err(e) => {
                 eprintln!("note: a browser of this run could not close a scenario's context ({e:#}); it is replaced for the next scenario");
