@@ -4,6 +4,7 @@
 //! (DevTools browser contexts) and in Firefox (WebDriver BiDi user contexts).
 
 use std::sync::Arc;
+use std::time::Duration;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ai_suite_e2e::browser::contexts::{Browsers, Kind, Launcher, Lease};
@@ -120,6 +121,14 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName) {
     assert_eq!(first.session.browser_context, default_context, "the scenario that starts the browser runs in its default context");
     let d = first.session.driver.clone();
     d.goto(&site).await.unwrap();
+    if browser == BrowserName::Chromium && std::thread::available_parallelism().unwrap().get() > 1 {
+        // One slot, a processor left over: the next scenario's context is
+        // readied beside this one (a tab of its own); this page keeps its focus.
+        let tabs = || async { Ok((d.windows().await?.len() == 2).then_some(())) };
+        browser::wait::until("the next scenario's tab readied beside the first", Duration::from_secs(10), Duration::from_millis(20), tabs).await.unwrap();
+        let focused = d.execute("return document.hasFocus();", vec![]).await.unwrap().json().clone();
+        assert_eq!(focused, json!(true), "the running scenario's page keeps its focus while the next one's tab opens");
+    }
     d.execute(LEAVE, vec![]).await.unwrap();
     let permission = grant(browser, &first, &site).await;
     let left: Value = d.execute(STATE, vec![json!(permission)]).await.unwrap().json().clone();
