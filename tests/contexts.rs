@@ -4,8 +4,8 @@
 //! (DevTools browser contexts) and in Firefox (WebDriver BiDi user contexts).
 
 use std::sync::Arc;
-use std::time::Duration;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use ai_suite_e2e::browser::contexts::{Browsers, Kind, Launcher, Lease};
 use ai_suite_e2e::browser::{self, clipboard};

@@ -29,6 +29,14 @@ impl Element {
             Element::WebDriver(_) => "an element".to_string(),
         }
     }
+
+    /// The page's reference to the element: its WebDriver (BiDi shared) id, or its DevTools object id.
+    pub fn id(&self) -> String {
+        match self {
+            Element::WebDriver(e) => e.element_id().to_string(),
+            Element::DevTools(id, _) => id.clone(),
+        }
+    }
 }
 
 /// An argument of a script.

@@ -163,7 +163,7 @@ impl Ui {
                 AxQuery::Label(_) => label_texts.iter().map(|n| (None, Some(n.clone()))).collect(),
             };
             for (role, name) in asks {
-                let question = (from.iter().map(element_id).collect::<Vec<_>>(), role.map(str::to_string), name.clone());
+                let question = (from.iter().map(Element::id).collect::<Vec<_>>(), role.map(str::to_string), name.clone());
                 let nodes = match asked.nodes.get(&question) {
                     Some(nodes) => nodes.clone(),
                     None => match self.page.locate_ax(&from, role, name.as_deref()).await? {
@@ -185,9 +185,9 @@ impl Ui {
             if let AxQuery::Role { name: Some((contains, wanted)), .. } = q {
                 let mut named = Vec::new();
                 for el in found {
-                    let label = match asked.labels.get(&element_id(&el)) {
+                    let label = match asked.labels.get(&el.id()) {
                         Some(label) => label.clone(),
-                        None => asked.labels.entry(element_id(&el)).or_insert(self.page.computed_label(&el).await?).clone(),
+                        None => asked.labels.entry(el.id()).or_insert(self.page.computed_label(&el).await?).clone(),
                     };
                     let name = label.split_whitespace().collect::<Vec<_>>().join(" ");
                     if if *contains { name.to_lowercase().contains(&wanted.to_lowercase()) } else { name == *wanted } {
@@ -197,7 +197,7 @@ impl Ui {
                 found = named;
             }
             let mut seen = std::collections::HashSet::new();
-            found.retain(|el| seen.insert(element_id(el)));
+            found.retain(|el| seen.insert(el.id()));
             field = matches!(q, AxQuery::Label(_));
             if found.is_empty() {
                 return Ok(Some(found));
@@ -243,10 +243,3 @@ struct Asked {
 
 /// The elements asked within (their ids), the role, the name.
 type Question = (Vec<String>, Option<String>, Option<String>);
-
-fn element_id(el: &Element) -> String {
-    match el {
-        Element::WebDriver(e) => e.element_id().to_string(),
-        Element::DevTools(id, _) => id.clone(),
-    }
-}
