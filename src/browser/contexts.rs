@@ -393,16 +393,20 @@ impl Browsers {
     }
 
     /// A fresh context for one scenario, in an idle browser of the kind asked
-    /// for, or in one started now.
+    /// for, or in one started now; the next one's readied meanwhile when a
+    /// processor is left over.
     pub async fn open(&self, headed: bool) -> anyhow::Result<Lease> {
+        let mut lease = self.lease(headed).await?;
+        if self.ready_ahead {
+            lease.browser.ready_spare(&self.launcher);
+        }
+        Ok(lease)
+    }
+
+    async fn lease(&self, headed: bool) -> anyhow::Result<Lease> {
         if let Some(mut browser) = self.take_idle(headed) {
             match browser.open_context(&self.launcher).await {
-                Ok((context, session)) => {
-                    if self.ready_ahead {
-                        browser.ready_spare(&self.launcher);
-                    }
-                    return Ok(Lease { browser, context: Some(context), session, started_browser: false });
-                }
+                Ok((context, session)) => return Ok(Lease { browser, context: Some(context), session, started_browser: false }),
                 Err(e) => {
                     eprintln!("note: a browser of this run stopped answering ({e:#}); it is replaced by a new one");
                     self.replaced.fetch_add(1, Ordering::Relaxed);
@@ -421,9 +425,6 @@ impl Browsers {
         self.started.fetch_add(1, Ordering::Relaxed);
         self.live.fetch_add(1, Ordering::Relaxed);
         let (context, session) = browser.home_session();
-        if self.ready_ahead {
-            browser.ready_spare(&self.launcher);
-        }
         Ok(Lease { browser, context, session, started_browser: true })
     }
 
