@@ -160,3 +160,87 @@ async fn webdriver_bidi_reads_the_page_alike_in_firefox() {
     target.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Firefox's role lookup walks only the elements that may have the role
+/// (`Page::locate_ax`, `js/ax_candidates.js`), and must answer what the
+/// browser's own walk of every element answers, on markup the kits write:
+/// a custom element given its role by ElementInternals, role attributes with
+/// a fallback or in capitals, a link without href, a toggle, tabs made of
+/// buttons, a layout of sections and landmarks, a grid, menus and dialogs.
+#[tokio::test(flavor = "multi_thread")]
+async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
+    let target = LocalSuite::start(local_suite::Options::default()).await.unwrap();
+    let config = Config::resolve(FileConfig::default(), &|k| (k == "AI_SUITE_BROWSER").then(|| "firefox".to_string())).unwrap();
+    let dir = std::env::temp_dir().join(format!("ai-suite-page-channels-ax-{}", std::process::id()));
+    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
+    let firefox = driver.firefox.clone().unwrap();
+    let gecko = firefox.start_driver().await.unwrap();
+    let session = browser::new_session(&config, &gecko.url, Some(&firefox.firefox), &target.url, false).await.unwrap();
+    session.driver.goto(&format!("{}/login", target.url)).await.unwrap();
+    let page = Page::new(session.driver.clone(), None);
+    page.eval(
+        r#"
+        customElements.define('x-press', class extends HTMLElement {
+          constructor() { super(); const i = this.attachInternals(); i.role = 'button'; i.ariaLabel = 'Pressed'; }
+        });
+        customElements.define('x-heading', class extends HTMLElement {
+          constructor() { super(); const i = this.attachInternals(); i.role = 'heading'; }
+        });
+        document.body.innerHTML = `
+          <header><nav><a href="/a">Home</a><a onclick="void 0">No href</a><span role="LINK">Capital link</span></nav></header>
+          <main>
+            <h1>Title</h1><h3 role="presentation">Presented</h3><div role="heading" aria-level="2">Div heading</div><x-heading>Custom heading</x-heading>
+            <section aria-label="Scoped">
+              <button>Plain</button><button role="tab" aria-selected="true">Tab one</button><button role="tab">Tab two</button>
+              <div role="switch button" aria-checked="false">Fallback</div><input type="checkbox" role="switch"><input type="submit" value="Go">
+              <input type="image" alt="Image button"><input type="color"><summary>Summary</summary><x-press></x-press>
+              <span aria-hidden="true"><button>Hidden one</button></span><div role="button"><svg><rect width="4" height="4"/></svg>Icon</div>
+            </section>
+            <details><summary>More</summary><p>Text</p></details>
+            <table role="grid"><tr><th>Name</th><th scope="row">Row head</th><td>Cell</td></tr></table>
+            <table><tr><th>Head</th><td>Data</td></tr></table>
+            <ul role="menu"><li role="menuitem">One</li><li role="menuitemcheckbox">Two</li></ul><ul><li>Item</li></ul>
+            <dialog open><h2>Dialog title</h2><label>Name <input></label><select><option>A</option></select><select multiple><option>B</option></select></dialog>
+            <div role="alertdialog" aria-label="Alert"><div contenteditable="true">Edit me</div><textarea></textarea></div>
+            <output>Status</output><progress value="1" max="2"></progress><hr><aside>Side</aside><form aria-label="F"><input list="l"><datalist id="l"></datalist></form>
+          </main>
+          <footer>Foot</footer>`;
+        return true;
+        "#,
+        vec![],
+    )
+    .await
+    .unwrap();
+    let ids = |found: Option<Vec<ai_suite_e2e::browser::page::Element>>| found.unwrap().iter().map(|e| e.id()).collect::<Vec<_>>();
+    let scope = page.eval_element("return document.querySelector('section');", vec![]).await.unwrap().unwrap();
+    let roles = [
+        "button", "heading", "dialog", "alertdialog", "link", "menu", "menuitem", "menuitemcheckbox", "tab", "table", "grid", "row", "cell", "gridcell",
+        "columnheader", "rowheader", "textbox", "combobox", "listbox", "option", "checkbox", "switch", "list", "listitem", "navigation", "main",
+        "banner", "contentinfo", "complementary", "region", "form", "status", "progressbar", "separator",
+    ];
+    let mut answers = Vec::new();
+    for role in roles {
+        for scopes in [Vec::new(), vec![scope.clone()]] {
+            let narrowed = ids(page.locate_ax(&scopes, Some(role), None).await.unwrap());
+            let whole = ids(page.locate_ax_walking_all(&scopes, Some(role), None).await.unwrap());
+            assert_eq!(narrowed, whole, "role={role}, {} scope(s): the narrowed lookup differs from the whole walk", scopes.len());
+            answers.push((role, scopes.len(), whole.len()));
+        }
+    }
+    // The questions have answers to lose: what Firefox finds on this markup.
+    let count = |role: &str, scoped: usize| answers.iter().find(|(r, s, _)| *r == role && *s == scoped).unwrap().2;
+    assert!(count("button", 1) >= 5, "{answers:?}");
+    assert!(count("heading", 0) >= 4, "{answers:?}");
+    assert!(count("link", 0) >= 3, "{answers:?}");
+    assert!(count("tab", 1) == 2, "{answers:?}");
+    assert!(count("dialog", 0) == 1 && count("alertdialog", 0) == 1, "{answers:?}");
+    // The custom element's ElementInternals role counts.
+    let pressed = page.locate_ax(&[], Some("button"), Some("Pressed")).await.unwrap().unwrap();
+    assert_eq!(pressed.len(), 1, "the custom element with ElementInternals role button, named Pressed");
+
+    session.driver.quit().await.unwrap();
+    gecko.stop().await;
+    driver.stop().await;
+    target.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

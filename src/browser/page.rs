@@ -113,6 +113,46 @@ impl thirtyfour::common::command::ExtensionCommand for ComputedLabel {
     }
 }
 
+/// The HTML elements a computed role may come from (HTML-AAM), as a CSS
+/// selector, for the roles whose sources are all known: besides these, only
+/// an element whose role attribute names the role, or a custom element,
+/// may have it (`js/ax_candidates.js`). `None`: ask every element.
+fn role_tags(role: &str) -> Option<&'static str> {
+    Some(match role {
+        "button" => "button, input, summary",
+        "heading" => "h1, h2, h3, h4, h5, h6",
+        "dialog" => "dialog",
+        "link" => "a, area",
+        "table" | "grid" | "treegrid" => "table",
+        "row" => "tr",
+        "cell" | "gridcell" | "columnheader" | "rowheader" => "td, th",
+        "rowgroup" => "thead, tbody, tfoot",
+        "textbox" => "input, textarea, [contenteditable]",
+        "searchbox" | "spinbutton" | "slider" | "checkbox" | "radio" | "switch" => "input",
+        "combobox" => "input, select",
+        "listbox" => "select, datalist",
+        "option" => "option",
+        "list" => "ul, ol, menu",
+        "listitem" => "li",
+        "navigation" => "nav",
+        "main" => "main",
+        "banner" => "header",
+        "contentinfo" => "footer",
+        "complementary" => "aside",
+        "region" => "section",
+        "form" => "form",
+        "search" => "search",
+        "article" => "article",
+        "progressbar" => "progress",
+        "meter" => "meter",
+        "status" => "output",
+        "separator" => "hr",
+        "alertdialog" | "alert" | "menu" | "menubar" | "menuitem" | "menuitemcheckbox" | "menuitemradio" | "tab" | "tablist" | "tabpanel" | "tooltip"
+        | "toolbar" | "tree" | "treeitem" => "",
+        _ => return None,
+    })
+}
+
 impl Page {
     pub fn new(driver: WebDriver, devtools: Option<DevTools>) -> Self {
         Self { driver, devtools, bidi: Default::default() }
@@ -156,7 +196,31 @@ impl Page {
     /// locator: the elements inside `scopes` (the document when empty) of
     /// this computed role and/or exact accessible name, as the driver reads
     /// them from the browser's accessibility tree. `Ok(None)`: no BiDi here.
+    /// Asked by role, only the elements that may have it are walked (see
+    /// [`role_tags`]), and nothing is asked when none may: Firefox computes
+    /// the role of every element its lookup walks, forcing two refreshes for
+    /// each that has no accessible object (every `<div>`, `<script>`, ...):
+    /// 30-55 ms a question over a whole page here. The answer is the one of
+    /// [`Page::locate_ax_walking_all`] (`tests/page_channels.rs` holds it to that).
     pub async fn locate_ax(&self, scopes: &[Element], role: Option<&str>, name: Option<&str>) -> anyhow::Result<Option<Vec<Element>>> {
+        if self.bidi().await.is_none() {
+            return Ok(None);
+        }
+        let Some((role, tags)) = role.and_then(|r| Some((r, role_tags(r)?))) else {
+            return self.locate_ax_walking_all(scopes, role, name).await;
+        };
+        let mut args: Vec<Arg> = vec![json!(role).into(), json!(tags).into()];
+        args.extend(scopes.iter().map(Into::into));
+        let candidates = self.eval_elements(super::scripts::AX_CANDIDATES, args).await?;
+        if candidates.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        self.locate_ax_walking_all(&candidates, Some(role), name).await
+    }
+
+    /// [`Page::locate_ax`] as the browser's lookup does it by itself: every
+    /// element inside `scopes` walked.
+    pub async fn locate_ax_walking_all(&self, scopes: &[Element], role: Option<&str>, name: Option<&str>) -> anyhow::Result<Option<Vec<Element>>> {
         use thirtyfour::bidi::modules::browsing_context::{LocateNodes, Locator};
         let Some((bidi, context)) = self.bidi().await else { return Ok(None) };
         let start_nodes = match scopes {
@@ -177,8 +241,13 @@ impl Page {
             .await
             .map_err(|e| anyhow!("WebDriver BiDi browsingContext.locateNodes failed: {e}"))?;
         let mut out = Vec::new();
+        // A scope inside another is walked twice.
+        let mut seen = std::collections::HashSet::new();
         for node in reply.nodes {
             let Some(id) = node["sharedId"].as_str() else { continue };
+            if !seen.insert(id.to_string()) {
+                continue;
+            }
             let el = WebElement::from_json(json!({ ELEMENT_KEY: id }), self.driver.handle().clone())?;
             out.push(Element::WebDriver(el));
         }

@@ -30,6 +30,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("find", js_file!("find")),
     ("candidates", js_file!("candidates")),
     ("labelled_fields", js_file!("labelled_fields")),
+    ("ax_candidates", js_file!("ax_candidates")),
     ("visible_matches", js_file!("visible_matches")),
     ("region", js_file!("region")),
     ("painted_background", js_file!("painted_background")),
@@ -78,6 +79,8 @@ pub const CANDIDATES: &str = script!("candidates" in "candidates", needs "flat_t
 pub const DESCRIBE: &str = script!("describeAll" in "describe");
 /// `labelledFields(names, scope)`: the fields whose HTML labels read one of the names.
 pub const LABELLED_FIELDS: &str = script!("labelledFields" in "labelled_fields", needs "flat_tree");
+/// `axCandidates(role, tags, ...scopes)`: the elements that may have that computed role.
+pub const AX_CANDIDATES: &str = script!("axCandidates" in "ax_candidates");
 /// `visibleMatches(field, scope, ...elements)`: which of them are visible matches.
 pub const VISIBLE_MATCHES: &str = script!("visibleMatches" in "visible_matches", needs "flat_tree", "locate");
 /// `regionNamedBy(title, needs)`: the region a heading names.
@@ -180,6 +183,7 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ("CANDIDATES", CANDIDATES),
     ("DESCRIBE", DESCRIBE),
     ("LABELLED_FIELDS", LABELLED_FIELDS),
+    ("AX_CANDIDATES", AX_CANDIDATES),
     ("VISIBLE_MATCHES", VISIBLE_MATCHES),
     ("REGION", REGION),
     ("CONTROL_NAME", CONTROL_NAME),
