@@ -213,6 +213,8 @@ async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
     .unwrap();
     let ids = |found: Option<Vec<ai_suite_e2e::browser::page::Element>>| found.unwrap().iter().map(|e| e.id()).collect::<Vec<_>>();
     let scope = page.eval_element("return document.querySelector('section');", vec![]).await.unwrap().unwrap();
+    // Few candidates there: each one's role is asked alone.
+    let dialog = page.eval_element("return document.querySelector('dialog');", vec![]).await.unwrap().unwrap();
     let roles = [
         "button", "heading", "dialog", "alertdialog", "link", "menu", "menuitem", "menuitemcheckbox", "tab", "table", "grid", "row", "cell", "gridcell",
         "columnheader", "rowheader", "textbox", "combobox", "listbox", "option", "checkbox", "switch", "list", "listitem", "navigation", "main",
@@ -220,7 +222,7 @@ async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
     ];
     let mut answers = Vec::new();
     for role in roles {
-        for scopes in [Vec::new(), vec![scope.clone()]] {
+        for scopes in [Vec::new(), vec![scope.clone()], vec![dialog.clone()]] {
             let narrowed = ids(page.locate_ax(&scopes, Some(role), None).await.unwrap());
             let whole = ids(page.locate_ax_walking_all(&scopes, Some(role), None).await.unwrap());
             assert_eq!(narrowed, whole, "role={role}, {} scope(s): the narrowed lookup differs from the whole walk", scopes.len());
@@ -234,6 +236,8 @@ async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
     assert!(count("link", 0) >= 3, "{answers:?}");
     assert!(count("tab", 1) == 2, "{answers:?}");
     assert!(count("dialog", 0) == 1 && count("alertdialog", 0) == 1, "{answers:?}");
+    let in_dialog = |role: &str| answers.iter().filter(|(r, s, _)| *r == role && *s == 1).nth(1).unwrap().2;
+    assert!(in_dialog("heading") == 1 && in_dialog("listbox") == 1, "{answers:?}");
     // The custom element's ElementInternals role counts.
     let pressed = page.locate_ax(&[], Some("button"), Some("Pressed")).await.unwrap().unwrap();
     assert_eq!(pressed.len(), 1, "the custom element with ElementInternals role button, named Pressed");

@@ -97,11 +97,12 @@ pub struct Page {
 /// The W3C key of an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// WebDriver's `Get Computed Label` (the element's accessible name).
+/// WebDriver's `Get Computed Label` (the element's accessible name) or
+/// `Get Computed Role`: the element, and `"label"` or `"role"`.
 #[derive(Debug)]
-struct ComputedLabel(String);
+struct Computed(String, &'static str);
 
-impl thirtyfour::common::command::ExtensionCommand for ComputedLabel {
+impl thirtyfour::common::command::ExtensionCommand for Computed {
     fn parameters_json(&self) -> Option<Value> {
         None
     }
@@ -109,7 +110,7 @@ impl thirtyfour::common::command::ExtensionCommand for ComputedLabel {
         http::Method::GET
     }
     fn endpoint(&self) -> std::sync::Arc<str> {
-        format!("/element/{}/computedlabel", self.0).into()
+        format!("/element/{}/computed{}", self.0, self.1).into()
     }
 }
 
@@ -215,6 +216,17 @@ impl Page {
         if candidates.is_empty() {
             return Ok(Some(Vec::new()));
         }
+        // One or two (a dialog, a table: walking everything inside them costs
+        // more): each one's role asked, as the lookup asks it.
+        if candidates.len() <= 2 && name.is_none() {
+            let mut out = Vec::new();
+            for el in candidates {
+                if self.computed_role(&el).await? == role {
+                    out.push(el);
+                }
+            }
+            return Ok(Some(out));
+        }
         self.locate_ax_walking_all(&candidates, Some(role), name).await
     }
 
@@ -256,8 +268,17 @@ impl Page {
 
     /// The accessible name WebDriver computes for an element (`Get Computed Label`).
     pub async fn computed_label(&self, el: &Element) -> anyhow::Result<String> {
-        let Element::WebDriver(e) = el else { bail!("computed labels are asked of WebDriver elements") };
-        let cmd = thirtyfour::common::command::Command::ExtensionCommand(Box::new(ComputedLabel(e.element_id().to_string())));
+        self.computed(el, "label").await
+    }
+
+    /// The role WebDriver computes for an element (`Get Computed Role`).
+    pub async fn computed_role(&self, el: &Element) -> anyhow::Result<String> {
+        self.computed(el, "role").await
+    }
+
+    async fn computed(&self, el: &Element, what: &'static str) -> anyhow::Result<String> {
+        let Element::WebDriver(e) = el else { bail!("computed {what}s are asked of WebDriver elements") };
+        let cmd = thirtyfour::common::command::Command::ExtensionCommand(Box::new(Computed(e.element_id().to_string(), what)));
         let reply = self.driver.handle().cmd(cmd).await?;
         Ok(reply.value::<String>().unwrap_or_default())
     }
