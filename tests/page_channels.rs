@@ -3,7 +3,7 @@
 //! whose page has gone is reported stale on both. Firefox's channel, WebDriver
 //! BiDi, gives the same answers.
 
-use ai_suite_e2e::browser::{self, page::Page};
+use ai_suite_e2e::browser::{self, page::AxAsk, page::Page};
 use ai_suite_e2e::config::{Config, FileConfig};
 use ai_suite_e2e::local_suite::{self, LocalSuite};
 use serde_json::json;
@@ -200,7 +200,8 @@ async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
             <table role="grid"><tr><th>Name</th><th scope="row">Row head</th><td>Cell</td></tr></table>
             <table><tr><th>Head</th><td>Data</td></tr></table>
             <ul role="menu"><li role="menuitem">One</li><li role="menuitemcheckbox">Two</li></ul><ul><li>Item</li></ul>
-            <dialog open><h2>Dialog title</h2><label>Name <input></label><select><option>A</option></select><select multiple><option>B</option></select></dialog>
+            <button style="display: none">Gone</button><div role="dialog" hidden>Hidden dialog</div>
+            <dialog open><h2>Dialog title</h2><label>Name * <input></label><label style="visibility: hidden">Name <input></label><label>Name <input></label><select><option>A</option></select><select multiple><option>B</option></select></dialog>
             <div role="alertdialog" aria-label="Alert"><div contenteditable="true">Edit me</div><textarea></textarea></div>
             <output>Status</output><progress value="1" max="2"></progress><hr><aside>Side</aside><form aria-label="F"><input list="l"><datalist id="l"></datalist></form>
           </main>
@@ -229,6 +230,39 @@ async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
             answers.push((role, scopes.len(), whole.len()));
         }
     }
+    // The last part of a find asks only what it may answer with: the whole
+    // walk's answer, shown and not the find's scope.
+    let visible = |found: Vec<ai_suite_e2e::browser::page::Element>, field: bool, within: Option<ai_suite_e2e::browser::page::Element>| {
+        let page = &page;
+        async move {
+            let mut args: Vec<ai_suite_e2e::browser::page::Arg> = vec![json!(field).into(), within.as_ref().map(Into::into).unwrap_or_else(|| serde_json::Value::Null.into())];
+            args.extend(found.iter().map(Into::into));
+            let keep: Vec<bool> = serde_json::from_value(page.eval(ai_suite_e2e::browser::scripts::VISIBLE_MATCHES, args).await.unwrap()).unwrap();
+            found.into_iter().zip(keep).filter_map(|(el, k)| k.then(|| el.id())).collect::<Vec<_>>()
+        }
+    };
+    for role in roles {
+        for within in [None, Some(scope.clone()), Some(dialog.clone())] {
+            let scopes: Vec<_> = within.iter().cloned().collect();
+            let shown = ids(page.locate_ax_shown(&scopes, within.as_ref(), AxAsk::Role(role)).await.unwrap());
+            let whole = page.locate_ax_walking_all(&scopes, Some(role), None).await.unwrap().unwrap();
+            assert_eq!(shown, visible(whole, false, within.clone()).await, "role={role}: the shown lookup differs from the whole walk's visible matches");
+        }
+    }
+    let names = ["Name".to_string(), "Name *".to_string(), "Name*".to_string()];
+    let fields = ids(page.locate_ax_shown(&[], None, AxAsk::Field(&names)).await.unwrap());
+    let mut whole = Vec::new();
+    for name in &names {
+        whole.extend(page.locate_ax_walking_all(&[], None, Some(name)).await.unwrap().unwrap());
+    }
+    let mut whole = visible(whole, true, None).await;
+    // In the page's order; the whole walk answers name by name.
+    let mut sorted = fields.clone();
+    sorted.sort();
+    whole.sort();
+    assert_eq!(sorted, whole, "the fields named Name: the shown lookup differs from the whole walk's visible fields");
+    assert_eq!(fields.len(), 2, "two shown fields are named Name * and Name; a third is hidden");
+
     // The questions have answers to lose: what Firefox finds on this markup.
     let count = |role: &str, scoped: usize| answers.iter().find(|(r, s, _)| *r == role && *s == scoped).unwrap().2;
     assert!(count("button", 1) >= 5, "{answers:?}");

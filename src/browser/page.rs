@@ -114,6 +114,15 @@ impl thirtyfour::common::command::ExtensionCommand for Computed {
     }
 }
 
+/// What [`Page::locate_ax_shown`] asks of each element that may answer.
+#[derive(Clone, Copy, Debug)]
+pub enum AxAsk<'a> {
+    /// This computed role.
+    Role(&'a str),
+    /// A form field with one of these accessible names, exactly (as the lookup compares them).
+    Field(&'a [String]),
+}
+
 /// The HTML elements a computed role may come from (HTML-AAM), as a CSS
 /// selector, for the roles whose sources are all known: besides these, only
 /// an element whose role attribute names the role, or a custom element,
@@ -197,7 +206,7 @@ impl Page {
     /// locator: the elements inside `scopes` (the document when empty) of
     /// this computed role and/or exact accessible name, as the driver reads
     /// them from the browser's accessibility tree. `Ok(None)`: no BiDi here.
-    /// Asked by role, only the elements that may have it are walked (see
+    /// Asked by role, only the elements that may have it are asked (see
     /// [`role_tags`]), and nothing is asked when none may: Firefox computes
     /// the role of every element its lookup walks, forcing two refreshes for
     /// each that has no accessible object (every `<div>`, `<script>`, ...):
@@ -207,27 +216,69 @@ impl Page {
         if self.bidi().await.is_none() {
             return Ok(None);
         }
-        let Some((role, tags)) = role.and_then(|r| Some((r, role_tags(r)?))) else {
-            return self.locate_ax_walking_all(scopes, role, name).await;
-        };
-        let mut args: Vec<Arg> = vec![json!(role).into(), json!(tags).into()];
-        args.extend(scopes.iter().map(Into::into));
-        let candidates = self.eval_elements(super::scripts::AX_CANDIDATES, args).await?;
-        if candidates.is_empty() {
-            return Ok(Some(Vec::new()));
+        let (Some(role), None) = (role, name) else { return self.locate_ax_walking_all(scopes, role, name).await };
+        let Some(tags) = role_tags(role) else { return self.locate_ax_walking_all(scopes, Some(role), None).await };
+        let candidates = self.ax_candidates(Some(role), tags, None, scopes).await?;
+        Ok(Some(self.confirm(candidates, AxAsk::Role(role)).await?))
+    }
+
+    /// [`Page::locate_ax`] for the last part of a find: only the elements a
+    /// find may answer with are asked (shown, not `within`, the find's
+    /// scope: what `js/visible_matches.js` keeps), so the answer needs no
+    /// visibility check after it. `Ok(None)`: not narrowed (no BiDi, or a
+    /// role [`role_tags`] does not know).
+    pub async fn locate_ax_shown(&self, scopes: &[Element], within: Option<&Element>, ask: AxAsk<'_>) -> anyhow::Result<Option<Vec<Element>>> {
+        if self.bidi().await.is_none() {
+            return Ok(None);
         }
-        // One or two (a dialog, a table: walking everything inside them costs
-        // more): each one's role asked, as the lookup asks it.
-        if candidates.len() <= 2 && name.is_none() {
+        let candidates = match ask {
+            AxAsk::Role(role) => {
+                let Some(tags) = role_tags(role) else { return Ok(None) };
+                self.ax_candidates(Some(role), tags, Some(within), scopes).await?
+            }
+            AxAsk::Field(_) => self.ax_candidates(None, "", Some(within), scopes).await?,
+        };
+        Ok(Some(self.confirm(candidates, ask).await?))
+    }
+
+    /// See `js/ax_candidates.js`: `shown_within` for [`Page::locate_ax_shown`].
+    async fn ax_candidates(&self, role: Option<&str>, tags: &str, shown_within: Option<Option<&Element>>, scopes: &[Element]) -> anyhow::Result<Vec<Element>> {
+        let within = match shown_within.flatten() {
+            Some(el) => el.into(),
+            None => Value::Null.into(),
+        };
+        let mut args: Vec<Arg> = vec![json!(role).into(), json!(tags).into(), json!(role.is_none()).into(), json!(shown_within.is_some()).into(), within];
+        args.extend(scopes.iter().map(Into::into));
+        self.eval_elements(super::scripts::AX_CANDIDATES, args).await
+    }
+
+    /// The candidates the browser's accessibility tree answers `ask` for,
+    /// in their order: one or two (a dialog, a table, whose insides a lookup
+    /// would walk too) each asked alone (WebDriver's Get Computed Role or
+    /// Label: the functions the lookup itself calls), more in one lookup.
+    async fn confirm(&self, candidates: Vec<Element>, ask: AxAsk<'_>) -> anyhow::Result<Vec<Element>> {
+        if candidates.len() <= 2 {
             let mut out = Vec::new();
             for el in candidates {
-                if self.computed_role(&el).await? == role {
+                let yes = match ask {
+                    AxAsk::Role(role) => self.computed_role(&el).await? == role,
+                    AxAsk::Field(names) => names.contains(&self.computed_label(&el).await?),
+                };
+                if yes {
                     out.push(el);
                 }
             }
-            return Ok(Some(out));
+            return Ok(out);
         }
-        self.locate_ax_walking_all(&candidates, Some(role), name).await
+        let questions: Vec<(Option<&str>, Option<&str>)> = match ask {
+            AxAsk::Role(role) => vec![(Some(role), None)],
+            AxAsk::Field(names) => names.iter().map(|n| (None, Some(n.as_str()))).collect(),
+        };
+        let mut yes = std::collections::HashSet::new();
+        for (role, name) in questions {
+            yes.extend(self.locate_ax_walking_all(&candidates, role, name).await?.unwrap_or_default().iter().map(Element::id));
+        }
+        Ok(candidates.into_iter().filter(|el| yes.contains(&el.id())).collect())
     }
 
     /// [`Page::locate_ax`] as the browser's lookup does it by itself: every

@@ -79,8 +79,8 @@ pub const CANDIDATES: &str = script!("candidates" in "candidates", needs "flat_t
 pub const DESCRIBE: &str = script!("describeAll" in "describe");
 /// `labelledFields(names, scope)`: the fields whose HTML labels read one of the names.
 pub const LABELLED_FIELDS: &str = script!("labelledFields" in "labelled_fields", needs "flat_tree");
-/// `axCandidates(role, tags, ...scopes)`: the elements that may have that computed role.
-pub const AX_CANDIDATES: &str = script!("axCandidates" in "ax_candidates");
+/// `axCandidates(role, tags, field, shownOnly, within, ...scopes)`: the elements that may have that computed role (or be a field).
+pub const AX_CANDIDATES: &str = script!("axCandidates" in "ax_candidates", needs "flat_tree", "locate");
 /// `visibleMatches(field, scope, ...elements)`: which of them are visible matches.
 pub const VISIBLE_MATCHES: &str = script!("visibleMatches" in "visible_matches", needs "flat_tree", "locate");
 /// `regionNamedBy(title, needs)`: the region a heading names.

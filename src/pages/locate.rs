@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::ambiguity::AmbiguityReport;
 use super::spec::{alt_spec, find_args, scope_arg};
 use super::{Engine, Ui};
-use crate::browser::page::Element;
+use crate::browser::page::{AxAsk, Element};
 use crate::browser::{scripts, wait};
 use crate::locators::{AxQuery, Key};
 
@@ -149,21 +149,27 @@ impl Ui {
     async fn bidi_matches(&self, parts: &[AxQuery], scope: Option<&Element>, asked: &mut Asked) -> anyhow::Result<Option<Vec<Element>>> {
         let mut from: Vec<Element> = scope.into_iter().cloned().collect();
         let mut field = false;
-        for q in parts {
-            let mut found = Vec::new();
-            // By role, then the names compared here, whitespace-normalised (the
-            // driver compares them raw: " Create Token" after an icon).
+        for (n, q) in parts.iter().enumerate() {
             // A label's texts: as written, or with a required-field star.
             let label_texts: Vec<String> = match q {
                 AxQuery::Label(label) => vec![label.clone(), format!("{label} *"), format!("{label}*")],
                 AxQuery::Role { .. } => Vec::new(),
             };
+            // The last part: only what a find may answer with is asked.
+            if n + 1 == parts.len()
+                && let Some(found) = self.shown_matches(q, &from, scope, &label_texts, asked).await?
+            {
+                return Ok(Some(found));
+            }
+            let mut found = Vec::new();
+            // By role, then the names compared here, whitespace-normalised (the
+            // driver compares them raw: " Create Token" after an icon).
             let asks: Vec<(Option<&str>, Option<String>)> = match q {
                 AxQuery::Role { roles, .. } => roles.iter().map(|r| (Some(r.as_str()), None)).collect(),
                 AxQuery::Label(_) => label_texts.iter().map(|n| (None, Some(n.clone()))).collect(),
             };
             for (role, name) in asks {
-                let question = (from.iter().map(Element::id).collect::<Vec<_>>(), role.map(str::to_string), name.clone());
+                let question = (from.iter().map(Element::id).collect::<Vec<_>>(), role.map(str::to_string), name.clone(), false);
                 let nodes = match asked.nodes.get(&question) {
                     Some(nodes) => nodes.clone(),
                     None => match self.page.locate_ax(&from, role, name.as_deref()).await? {
@@ -173,28 +179,11 @@ impl Ui {
                 };
                 found.extend(nodes);
             }
-            // A control the accessibility tree gives no role of its own (Chromium
-            // 156.0.8078.114's <input type=date>: its parts are spinbuttons) is
-            // not found by name: the fields the browser says the label is for.
             if matches!(q, AxQuery::Label(_)) && found.is_empty() {
-                for scope in from.iter().map(Some).chain(from.is_empty().then_some(None)) {
-                    let args = vec![json!(label_texts).into(), scope_arg(scope)];
-                    found.extend(self.page.eval_elements(scripts::LABELLED_FIELDS, args).await?);
-                }
+                found = self.labelled_fields(&from, &label_texts).await?;
             }
             if let AxQuery::Role { name: Some((contains, wanted)), .. } = q {
-                let mut named = Vec::new();
-                for el in found {
-                    let label = match asked.labels.get(&el.id()) {
-                        Some(label) => label.clone(),
-                        None => asked.labels.entry(el.id()).or_insert(self.page.computed_label(&el).await?).clone(),
-                    };
-                    let name = label.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if if *contains { name.to_lowercase().contains(&wanted.to_lowercase()) } else { name == *wanted } {
-                        named.push(el);
-                    }
-                }
-                found = named;
+                found = self.named(found, *contains, wanted, asked).await?;
             }
             let mut seen = std::collections::HashSet::new();
             found.retain(|el| seen.insert(el.id()));
@@ -204,10 +193,84 @@ impl Ui {
             }
             from = found;
         }
+        self.visible_matches(field, scope, from).await.map(Some)
+    }
+
+    /// The last part of a question, asked only of the elements a find may
+    /// answer with (see [`crate::browser::page::Page::locate_ax_shown`]):
+    /// its visible matches; `None` when it cannot be asked so (then the
+    /// part is asked of every element, and the matches checked after).
+    async fn shown_matches(&self, q: &AxQuery, from: &[Element], scope: Option<&Element>, label_texts: &[String], asked: &mut Asked) -> anyhow::Result<Option<Vec<Element>>> {
+        let mut found = Vec::new();
+        match q {
+            AxQuery::Role { roles, name } => {
+                for role in roles {
+                    let question = (from.iter().map(Element::id).collect::<Vec<_>>(), Some(role.clone()), None, true);
+                    let nodes = match asked.nodes.get(&question) {
+                        Some(nodes) => nodes.clone(),
+                        None => match self.page.locate_ax_shown(from, scope, AxAsk::Role(role)).await? {
+                            None => return Ok(None),
+                            Some(nodes) => asked.nodes.entry(question).or_insert(nodes).clone(),
+                        },
+                    };
+                    found.extend(nodes);
+                }
+                if let Some((contains, wanted)) = name {
+                    found = self.named(found, *contains, wanted, asked).await?;
+                }
+            }
+            AxQuery::Label(_) => {
+                let Some(nodes) = self.page.locate_ax_shown(from, scope, AxAsk::Field(label_texts)).await? else { return Ok(None) };
+                found = nodes;
+                if found.is_empty() {
+                    let labelled = self.labelled_fields(from, label_texts).await?;
+                    found = self.visible_matches(true, scope, labelled).await?;
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|el| seen.insert(el.id()));
+        Ok(Some(found))
+    }
+
+    /// A control the accessibility tree gives no role of its own (Chromium
+    /// 156.0.8078.114's <input type=date>: its parts are spinbuttons) is not
+    /// found by name: the fields the browser says the label is for.
+    async fn labelled_fields(&self, from: &[Element], label_texts: &[String]) -> anyhow::Result<Vec<Element>> {
+        let mut found = Vec::new();
+        for scope in from.iter().map(Some).chain(from.is_empty().then_some(None)) {
+            let args = vec![json!(label_texts).into(), scope_arg(scope)];
+            found.extend(self.page.eval_elements(scripts::LABELLED_FIELDS, args).await?);
+        }
+        Ok(found)
+    }
+
+    /// The elements whose computed name is `wanted` (whitespace-normalised),
+    /// or contains it, case aside, when `contains`.
+    async fn named(&self, found: Vec<Element>, contains: bool, wanted: &str, asked: &mut Asked) -> anyhow::Result<Vec<Element>> {
+        let mut named = Vec::new();
+        for el in found {
+            let label = match asked.labels.get(&el.id()) {
+                Some(label) => label.clone(),
+                None => asked.labels.entry(el.id()).or_insert(self.page.computed_label(&el).await?).clone(),
+            };
+            let name = label.split_whitespace().collect::<Vec<_>>().join(" ");
+            if if contains { name.to_lowercase().contains(&wanted.to_lowercase()) } else { name == wanted } {
+                named.push(el);
+            }
+        }
+        Ok(named)
+    }
+
+    /// Which of `found` a find may answer with: shown, not the scope, a field when `field`.
+    async fn visible_matches(&self, field: bool, scope: Option<&Element>, found: Vec<Element>) -> anyhow::Result<Vec<Element>> {
+        if found.is_empty() {
+            return Ok(found);
+        }
         let mut args = vec![json!(field).into(), scope_arg(scope)];
-        args.extend(from.iter().map(Into::into));
+        args.extend(found.iter().map(Into::into));
         let keep: Vec<bool> = serde_json::from_value(self.page.eval(scripts::VISIBLE_MATCHES, args).await?).context("unreadable visibility answers")?;
-        Ok(Some(from.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect()))
+        Ok(found.into_iter().zip(keep).filter_map(|(el, k)| k.then_some(el)).collect())
     }
 
     /// One attempt: the first visible match of a raw XPath, relative to
@@ -241,5 +304,6 @@ struct Asked {
     labels: HashMap<String, String>,
 }
 
-/// The elements asked within (their ids), the role, the name.
-type Question = (Vec<String>, Option<String>, Option<String>);
+/// The elements asked within (their ids), the role, the name, and whether
+/// only what a find may answer with was asked.
+type Question = (Vec<String>, Option<String>, Option<String>, bool);

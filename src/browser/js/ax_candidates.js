@@ -3,17 +3,23 @@
 // that only they are asked of the browser's accessibility tree: those
 // matching `tags` (the HTML elements the role is mapped to), those whose role
 // attribute names it, and every custom element (its ElementInternals may give
-// it any role). A superset: the browser's own answer among them decides.
-// Light DOM only, as WebDriver BiDi's lookup walks it (`children`).
+// it any role). With `field` (and no role): the form fields, as locate.js
+// says what a field is. A superset: the browser's own answer among them
+// decides. With `shownOnly`, only those a find may answer with (see
+// visible_matches.js): shown and not `within`, the find's scope. In open
+// shadow roots too (Chromium's lookup enters them; Firefox's, walking
+// `children`, does not, but answers about elements there when asked of
+// them). Needs flat_tree.js and locate.js.
 
 // Entry.
-function axCandidates(role, tags, ...scopes) {
+function axCandidates(role, tags, field, shownOnly, within, ...scopes) {
   const named = (el) => (el.getAttribute('role') || '').toLowerCase().split(/\s+/).includes(role);
-  const may = (el) => named(el) || el.localName.includes('-') || (tags !== '' && el.matches(tags));
+  const may = field ? isField : (el) => named(el) || el.localName.includes('-') || (tags !== '' && el.matches(tags));
+  const keep = (el) => may(el) && (!shownOnly || (el !== within && shown(el)));
   const out = new Set();
   for (const root of scopes.length ? scopes : [document]) {
-    if (root instanceof Element && may(root)) out.add(root);
-    for (const el of root.querySelectorAll('*')) if (may(el)) out.add(el);
+    if (root instanceof Element && keep(root)) out.add(root);
+    for (const el of below(root)) if (keep(el)) out.add(el);
   }
   return [...out];
 }
