@@ -29,9 +29,8 @@ pub struct DocsMode {
 
 /// Where the browsers come from.
 pub struct BrowserSource {
-    pub driver_url: String,
-    /// Our own ChromeDriver or geckodrivers: one browser per slot, a context per scenario.
-    pub browsers: Option<Browsers>,
+    /// One browser per slot, a context per scenario (see [`Browsers`]).
+    pub browsers: Browsers,
     /// An X display for headed browsers (the OS clipboard), and how we got it.
     pub display: Option<String>,
     pub display_note: String,
@@ -56,8 +55,6 @@ pub struct RunContext {
     results: Mutex<Vec<ScenarioResult>>,
     /// Scenarios whose World went away unfinished (the run was interrupted).
     abandoned: Mutex<Vec<ScenarioSession>>,
-    /// Browser sessions of their own (remote WebDriver) quitting in the background.
-    quits: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     counter: AtomicUsize,
     /// Scenarios failed by their after hook (the page reported an error after
     /// the last step): cucumber counts each as a hook error.
@@ -114,7 +111,6 @@ impl RunContext {
             attempts: Mutex::new(Vec::new()),
             results: Mutex::new(Vec::new()),
             abandoned: Mutex::new(Vec::new()),
-            quits: Mutex::new(Vec::new()),
             counter: AtomicUsize::new(0),
             late_failures: AtomicUsize::new(0),
             browser_version: OnceLock::new(),
@@ -281,7 +277,7 @@ impl RunContext {
     fn browser_kind(&self, tags: &[String]) -> (bool, bool) {
         let docs = self.docs.is_some();
         let wants_clipboard = tags.iter().any(|t| t == "clipboard");
-        let local = self.source.browsers.is_some();
+        let local = self.config.webdriver_url.is_none();
         let os_clipboard = wants_clipboard && self.source.display.is_some() && local && !docs;
         ((self.config.headed || os_clipboard) && !docs, os_clipboard)
     }
@@ -306,19 +302,10 @@ impl RunContext {
 
     async fn open_page(&self, s: &mut ScenarioSession) -> anyhow::Result<()> {
         let (headed, os_clipboard) = self.browser_kind(&s.key.tags);
-        let session: Session = match &self.source.browsers {
-            Some(browsers) => {
-                let lease = browsers.open(headed).await?;
-                let session = lease.session.clone();
-                s.started_browser = lease.started_browser;
-                s.lease = Some(lease);
-                session
-            }
-            None => {
-                s.started_browser = true;
-                browser::new_session(&self.config, &self.source.driver_url, None, &self.base_url, headed).await?
-            }
-        };
+        let lease = self.source.browsers.open(headed).await?;
+        let session: Session = lease.session.clone();
+        s.started_browser = lease.started_browser;
+        s.lease = Some(lease);
         let driver = session.driver.clone();
         let chromium = session.chromium;
         s.browser = browser::browser_version(&driver);
@@ -480,21 +467,13 @@ impl RunContext {
         first
     }
 
-    /// Gives the scenario's browser back: its context disposed, or (a session
-    /// of its own) its browser quit in the background — ~150 ms off the
-    /// scenario's path, awaited before the run ends.
+    /// Gives the scenario's browser back: its context disposed, or (a
+    /// session of its own) its browser quit in the background — ~150 ms off
+    /// the scenario's path, awaited before the run ends (see [`Browsers::close`]).
     async fn release(&self, s: &mut ScenarioSession) {
-        let ui = s.ui.take();
-        match (s.lease.take(), &self.source.browsers) {
-            (Some(lease), Some(browsers)) => browsers.close(lease).await,
-            _ => {
-                if let Some(ui) = ui {
-                    let quit = tokio::spawn(async move {
-                        let _ = ui.driver.quit().await;
-                    });
-                    lock(&self.quits).push(quit);
-                }
-            }
+        s.ui = None;
+        if let Some(lease) = s.lease.take() {
+            self.source.browsers.close(lease).await;
         }
     }
 
@@ -547,14 +526,8 @@ impl RunContext {
         self.cleanup.totals()
     }
 
-    /// Waits for the sessions quitting in the background and quits the browsers.
+    /// Quits the browsers (and waits for those quitting in the background).
     pub(crate) async fn quit_browsers(&self) {
-        let quits: Vec<_> = std::mem::take(&mut *lock(&self.quits));
-        for q in quits {
-            let _ = q.await;
-        }
-        if let Some(browsers) = &self.source.browsers {
-            browsers.quit_all().await;
-        }
+        self.source.browsers.quit_all().await;
     }
 }

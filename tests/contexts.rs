@@ -1,7 +1,9 @@
 //! One browser serves many scenarios, each in a context of its own: a later
 //! scenario sees no cookie, storage entry, cache entry or permission grant of
 //! an earlier one; a browser that dies is replaced by a new one. In Chromium
-//! (DevTools browser contexts) and in Firefox (WebDriver BiDi user contexts).
+//! (DevTools browser contexts), in Firefox (WebDriver BiDi user contexts), and
+//! in Chromium as a remote WebDriver sees it (a Grid: WebDriver BiDi user
+//! contexts, our ChromeDriver standing in for the Grid).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -97,17 +99,28 @@ async fn crash(browser: BrowserName, lease: &Lease) {
     }
 }
 
-async fn each_scenario_gets_a_fresh_context(browser: BrowserName) {
+async fn each_scenario_gets_a_fresh_context(browser: BrowserName, remote: bool) {
     let (site, asked) = cacheable_server().await;
     let env = |k: &str| (k == "AI_SUITE_BROWSER").then(|| browser.to_string());
     let config = Arc::new(Config::resolve(FileConfig::default(), &env).unwrap());
-    let dir = std::env::temp_dir().join(format!("ai-suite-contexts-{browser}-{}", std::process::id()));
+    let name = format!("{browser}{}", if remote { "-remote" } else { "" });
+    let dir = std::env::temp_dir().join(format!("ai-suite-contexts-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let tmp = browser::BrowserTemp::new(&format!("ctx{browser}{}", std::process::id())).unwrap();
+    let tmp = browser::BrowserTemp::new(&format!("ctx{}{}", &name[..3.min(name.len())], std::process::id())).unwrap();
     let driver = browser::Driver::start(&config, &dir, &tmp.path).await.unwrap();
-    let kind = match browser {
-        BrowserName::Chromium => Kind::Chromium { driver_url: driver.url.clone(), chromium: driver.chromium.clone().unwrap() },
-        BrowserName::Firefox => Kind::Firefox(driver.firefox.clone().unwrap()),
+    let (kind, config) = match browser {
+        // The run's config as WEBDRIVER_URL makes it: the sessions ask for WebDriver BiDi.
+        BrowserName::Chromium if remote => {
+            let url = driver.url.clone();
+            let env = |k: &str| match k {
+                "AI_SUITE_BROWSER" => Some(browser.to_string()),
+                "WEBDRIVER_URL" => Some(url.clone()),
+                _ => None,
+            };
+            (Kind::Remote { driver_url: driver.url.clone() }, Arc::new(Config::resolve(FileConfig::default(), &env).unwrap()))
+        }
+        BrowserName::Chromium => (Kind::Chromium { driver_url: driver.url.clone(), chromium: driver.chromium.clone().unwrap() }, config),
+        BrowserName::Firefox => (Kind::Firefox(driver.firefox.clone().unwrap()), config),
     };
     let browsers = Browsers::new(Launcher { config: config.clone(), base_url: site.clone(), kind }, 1);
 
@@ -121,7 +134,7 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName) {
     assert_eq!(first.session.browser_context, default_context, "the scenario that starts the browser runs in its default context");
     let d = first.session.driver.clone();
     d.goto(&site).await.unwrap();
-    if browser == BrowserName::Chromium && std::thread::available_parallelism().unwrap().get() > 1 {
+    if browser == BrowserName::Chromium && !remote && std::thread::available_parallelism().unwrap().get() > 1 {
         // One slot, a processor left over: the next scenario's context is
         // readied beside this one (a tab of its own); this page keeps its focus.
         let tabs = || async { Ok((d.windows().await?.len() == 2).then_some(())) };
@@ -180,10 +193,15 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_scenario_gets_a_fresh_context_in_the_same_chromium() {
-    each_scenario_gets_a_fresh_context(BrowserName::Chromium).await;
+    each_scenario_gets_a_fresh_context(BrowserName::Chromium, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_scenario_gets_a_fresh_user_context_in_the_same_firefox() {
-    each_scenario_gets_a_fresh_context(BrowserName::Firefox).await;
+    each_scenario_gets_a_fresh_context(BrowserName::Firefox, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_scenario_gets_a_fresh_user_context_in_the_same_remote_session() {
+    each_scenario_gets_a_fresh_context(BrowserName::Chromium, true).await;
 }

