@@ -205,3 +205,31 @@ async fn each_scenario_gets_a_fresh_user_context_in_the_same_firefox() {
 async fn each_scenario_gets_a_fresh_user_context_in_the_same_remote_session() {
     each_scenario_gets_a_fresh_context(BrowserName::Chromium, true).await;
 }
+
+/// A remote end without WebDriver BiDi has no way to give a scenario a
+/// context of its own: each scenario gets a session of its own, quit when
+/// it ends (our ChromeDriver standing in, asked for no BiDi).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_remote_session_without_bidi_serves_one_scenario() {
+    let (site, _) = cacheable_server().await;
+    let config = Arc::new(Config::resolve(FileConfig::default(), &|_| None).unwrap());
+    let dir = std::env::temp_dir().join(format!("ai-suite-contexts-alone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = browser::BrowserTemp::new(&format!("ctxal{}", std::process::id())).unwrap();
+    let driver = browser::Driver::start(&config, &dir, &tmp.path).await.unwrap();
+    let browsers = Browsers::new(Launcher { config: config.clone(), base_url: site.clone(), kind: Kind::Remote { driver_url: driver.url.clone() } }, 1);
+    let first = browsers.open(false).await.unwrap();
+    assert!(first.started_browser && !browser::speaks_bidi(&first.session.driver), "a session without BiDi");
+    let first_id = first.session.driver.session_id().to_string();
+    let d = first.session.driver.clone();
+    browsers.close(first).await;
+    let second = browsers.open(false).await.unwrap();
+    assert!(second.started_browser, "the next scenario gets a session of its own");
+    assert_ne!(second.session.driver.session_id().to_string(), first_id);
+    browsers.close(second).await;
+    browsers.quit_all().await;
+    assert!(d.title().await.is_err(), "the first scenario's session was quit");
+    assert_eq!(browsers.counts(), (2, 0), "two sessions, none replaced");
+    driver.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
