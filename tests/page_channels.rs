@@ -123,18 +123,43 @@ async fn read_login_page(page: &Page) -> serde_json::Value {
     })
 }
 
+/// The local AI Suite and a Firefox session on it, through a geckodriver of its own.
+struct FirefoxPage {
+    target: LocalSuite,
+    driver: browser::Driver,
+    gecko: browser::firefox::GeckoDriver,
+    session: browser::Session,
+    dir: std::path::PathBuf,
+}
+
+impl FirefoxPage {
+    async fn start(tag: &str) -> Self {
+        let target = LocalSuite::start(local_suite::Options::default()).await.unwrap();
+        let config = Config::resolve(FileConfig::default(), &|k| (k == "AI_SUITE_BROWSER").then(|| "firefox".to_string())).unwrap();
+        let dir = std::env::temp_dir().join(format!("ai-suite-page-channels-{tag}-{}", std::process::id()));
+        let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
+        let firefox = driver.firefox.clone().unwrap();
+        let gecko = firefox.start_driver().await.unwrap();
+        let session = browser::new_session(&config, &gecko.url, Some(&firefox.firefox), &target.url, false).await.unwrap();
+        Self { target, driver, gecko, session, dir }
+    }
+
+    async fn stop(self) {
+        self.session.driver.quit().await.unwrap();
+        self.gecko.stop().await;
+        self.driver.stop().await;
+        self.target.stop().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Firefox's page scripts go over WebDriver BiDi (`script.callFunction`):
 /// the answers Chromium's channels give, a script error with the page's
 /// message, and an element of a reloaded page stale.
 #[tokio::test(flavor = "multi_thread")]
 async fn webdriver_bidi_reads_the_page_alike_in_firefox() {
-    let target = LocalSuite::start(local_suite::Options::default()).await.unwrap();
-    let config = Config::resolve(FileConfig::default(), &|k| (k == "AI_SUITE_BROWSER").then(|| "firefox".to_string())).unwrap();
-    let dir = std::env::temp_dir().join(format!("ai-suite-page-channels-ff-{}", std::process::id()));
-    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
-    let firefox = driver.firefox.clone().unwrap();
-    let gecko = firefox.start_driver().await.unwrap();
-    let session = browser::new_session(&config, &gecko.url, Some(&firefox.firefox), &target.url, false).await.unwrap();
+    let ff = FirefoxPage::start("ff").await;
+    let (target, session) = (&ff.target, &ff.session);
     assert!(browser::speaks_bidi(&session.driver), "Firefox sessions ask for WebDriver BiDi");
     session.driver.goto(&format!("{}/login", target.url)).await.unwrap();
     let page = Page::new(session.driver.clone(), None);
@@ -154,11 +179,7 @@ async fn webdriver_bidi_reads_the_page_alike_in_firefox() {
     let e = page.text(&old).await.unwrap_err();
     assert!(e.to_string().contains("stale element"), "{e:#}");
 
-    session.driver.quit().await.unwrap();
-    gecko.stop().await;
-    driver.stop().await;
-    target.stop().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    ff.stop().await;
 }
 
 /// Firefox's role lookup walks only the elements that may have the role
@@ -169,13 +190,8 @@ async fn webdriver_bidi_reads_the_page_alike_in_firefox() {
 /// buttons, a layout of sections and landmarks, a grid, menus and dialogs.
 #[tokio::test(flavor = "multi_thread")]
 async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
-    let target = LocalSuite::start(local_suite::Options::default()).await.unwrap();
-    let config = Config::resolve(FileConfig::default(), &|k| (k == "AI_SUITE_BROWSER").then(|| "firefox".to_string())).unwrap();
-    let dir = std::env::temp_dir().join(format!("ai-suite-page-channels-ax-{}", std::process::id()));
-    let driver = browser::Driver::start(&config, &dir, &dir.join("tmp")).await.unwrap();
-    let firefox = driver.firefox.clone().unwrap();
-    let gecko = firefox.start_driver().await.unwrap();
-    let session = browser::new_session(&config, &gecko.url, Some(&firefox.firefox), &target.url, false).await.unwrap();
+    let ff = FirefoxPage::start("ax").await;
+    let (target, session) = (&ff.target, &ff.session);
     session.driver.goto(&format!("{}/login", target.url)).await.unwrap();
     let page = Page::new(session.driver.clone(), None);
     page.eval(
@@ -276,9 +292,5 @@ async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
     let pressed = page.locate_ax(&[], Some("button"), Some("Pressed")).await.unwrap().unwrap();
     assert_eq!(pressed.len(), 1, "the custom element with ElementInternals role button, named Pressed");
 
-    session.driver.quit().await.unwrap();
-    gecko.stop().await;
-    driver.stop().await;
-    target.stop().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    ff.stop().await;
 }
