@@ -292,5 +292,15 @@ async fn firefox_role_lookup_narrowed_answers_as_the_whole_walk() {
     let pressed = page.locate_ax(&[], Some("button"), Some("Pressed")).await.unwrap().unwrap();
     assert_eq!(pressed.len(), 1, "the custom element with ElementInternals role button, named Pressed");
 
+    // In an open shadow root the narrowed lookup has Firefox's answer too, where its own walk does not enter.
+    page.eval("const host = document.createElement('x-panel'); host.attachShadow({ mode: 'open' }).innerHTML = '<button>Inside</button>'; document.querySelector('main').append(host); return true;", vec![])
+        .await
+        .unwrap();
+    let inside = page.eval_element("return document.querySelector('x-panel').shadowRoot.querySelector('button');", vec![]).await.unwrap().unwrap();
+    let narrowed = ids(page.locate_ax(&[], Some("button"), None).await.unwrap());
+    let whole = ids(page.locate_ax_walking_all(&[], Some("button"), None).await.unwrap());
+    assert!(narrowed.contains(&inside.id()) && !whole.contains(&inside.id()), "the button in the shadow root: narrowed {narrowed:?}, whole {whole:?}");
+    assert_eq!(narrowed.len(), whole.len() + 1, "the rest as the whole walk");
+
     ff.stop().await;
 }

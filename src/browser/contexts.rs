@@ -301,7 +301,12 @@ impl Browser {
             .map_err(|e| anyhow::anyhow!("the browser could not open a tab in the scenario's user context (WebDriver BiDi): {e}"))?
             .context;
         self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")?;
-        firefox::emulate_in(&launcher.config, bidi, tab).await?;
+        // A remote Chromium's tab as its session's first one is set (DevTools through the driver).
+        if self.home.chromium {
+            super::emulate(&launcher.config, &super::page::Page::new(self.home.driver.clone(), None)).await?;
+        } else {
+            firefox::emulate_in(&launcher.config, bidi, tab).await?;
+        }
         Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: self.home.chromium, devtools: None, browser_context: Some(id.to_string()) })
     }
 
@@ -499,7 +504,8 @@ impl Browsers {
         (self.started.load(Ordering::Relaxed), self.replaced.load(Ordering::Relaxed))
     }
 
-    /// Quits every idle browser (the run's end).
+    /// Quits every idle browser (the run's end), and waits for the sessions
+    /// that served one scenario each to finish quitting.
     pub async fn quit_all(&self) {
         let idle: Vec<Browser> = std::mem::take(&mut *lock(&self.idle));
         futures::future::join_all(idle.into_iter().map(|b| self.retire(b))).await;

@@ -142,7 +142,10 @@ fn role_tags(role: &str) -> Option<&'static str> {
         "combobox" => "input, select",
         "listbox" => "select, datalist",
         "option" => "option",
-        "list" => "ul, ol, menu",
+        // Chromium has read an option of a drop-down as a menu item, a meter as a progress bar.
+        "menuitem" => "option",
+        // role=directory is read as a list (a deprecated synonym).
+        "list" => "ul, ol, menu, [role~=directory i]",
         "listitem" => "li",
         "navigation" => "nav",
         "main" => "main",
@@ -153,11 +156,11 @@ fn role_tags(role: &str) -> Option<&'static str> {
         "form" => "form",
         "search" => "search",
         "article" => "article",
-        "progressbar" => "progress",
+        "progressbar" => "progress, meter",
         "meter" => "meter",
         "status" => "output",
         "separator" => "hr",
-        "alertdialog" | "alert" | "menu" | "menubar" | "menuitem" | "menuitemcheckbox" | "menuitemradio" | "tab" | "tablist" | "tabpanel" | "tooltip"
+        "alertdialog" | "alert" | "menu" | "menubar" | "menuitemcheckbox" | "menuitemradio" | "tab" | "tablist" | "tabpanel" | "tooltip"
         | "toolbar" | "tree" | "treeitem" => "",
         _ => return None,
     })
@@ -210,14 +213,17 @@ impl Page {
     /// [`role_tags`]), and nothing is asked when none may: Firefox computes
     /// the role of every element its lookup walks, forcing two refreshes for
     /// each that has no accessible object (every `<div>`, `<script>`, ...):
-    /// 30-55 ms a question over a whole page here. The answer is the one of
-    /// [`Page::locate_ax_walking_all`] (`tests/page_channels.rs` holds it to that).
+    /// 30-55 ms a question over a whole page here (Firefox only: other
+    /// browsers' lookups walk as they do). On a page without open shadow
+    /// roots the answer is the one of [`Page::locate_ax_walking_all`]
+    /// (`tests/page_channels.rs` holds it to that); in open shadow roots it
+    /// also has Firefox's answer, where its own walk does not enter.
     pub async fn locate_ax(&self, scopes: &[Element], role: Option<&str>, name: Option<&str>) -> anyhow::Result<Option<Vec<Element>>> {
         if self.bidi().await.is_none() {
             return Ok(None);
         }
         let (Some(role), None) = (role, name) else { return self.locate_ax_walking_all(scopes, role, name).await };
-        let Some(tags) = role_tags(role) else { return self.locate_ax_walking_all(scopes, Some(role), None).await };
+        let Some(tags) = role_tags(role).filter(|_| self.is_firefox()) else { return self.locate_ax_walking_all(scopes, Some(role), None).await };
         let candidates = self.ax_candidates(Some(role), tags, None, scopes).await?;
         Ok(Some(self.confirm(candidates, AxAsk::Role(role)).await?))
     }
@@ -225,10 +231,10 @@ impl Page {
     /// [`Page::locate_ax`] for the last part of a find: only the elements a
     /// find may answer with are asked (shown, not `within`, the find's
     /// scope: what `js/visible_matches.js` keeps), so the answer needs no
-    /// visibility check after it. `Ok(None)`: not narrowed (no BiDi, or a
-    /// role [`role_tags`] does not know).
+    /// visibility check after it. `Ok(None)`: not narrowed (no BiDi, not
+    /// Firefox, or a role [`Page::narrows`] says no to).
     pub async fn locate_ax_shown(&self, scopes: &[Element], within: Option<&Element>, ask: AxAsk<'_>) -> anyhow::Result<Option<Vec<Element>>> {
-        if self.bidi().await.is_none() {
+        if self.bidi().await.is_none() || !self.is_firefox() {
             return Ok(None);
         }
         let candidates = match ask {
@@ -239,6 +245,15 @@ impl Page {
             AxAsk::Field(_) => self.ax_candidates(None, "", Some(within), scopes).await?,
         };
         Ok(Some(self.confirm(candidates, ask).await?))
+    }
+
+    /// Whether [`Page::locate_ax_shown`] asks this role (a known one, in Firefox).
+    pub fn narrows(&self, role: &str) -> bool {
+        self.is_firefox() && role_tags(role).is_some()
+    }
+
+    fn is_firefox(&self) -> bool {
+        self.devtools.is_none() && super::session_capabilities(&self.driver)["browserName"] == "firefox"
     }
 
     /// See `js/ax_candidates.js`: `shown_within` for [`Page::locate_ax_shown`].

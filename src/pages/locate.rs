@@ -119,8 +119,9 @@ impl Ui {
                 _ => None,
             };
             let found = match by_bidi {
-                // Firefox's BiDi lookup does not enter shadow roots: the page's
-                // own flat-tree reading answers there (nothing on a page without any).
+                // Firefox's BiDi lookup of a role it was not narrowed for does
+                // not enter shadow roots: the page's own flat-tree reading
+                // answers there (nothing on a page without any).
                 Some(found) if found.is_empty() => {
                     let mut spec = alt_spec(alt, scope.is_some(), Engine::AxTree);
                     if let Some(o) = spec.as_object_mut() {
@@ -204,6 +205,9 @@ impl Ui {
         let mut found = Vec::new();
         match q {
             AxQuery::Role { roles, name } => {
+                if !roles.iter().all(|r| self.page.narrows(r)) {
+                    return Ok(None);
+                }
                 for role in roles {
                     let question = (from.iter().map(Element::id).collect::<Vec<_>>(), Some(role.clone()), None, true);
                     let nodes = match asked.nodes.get(&question) {
