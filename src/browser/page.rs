@@ -194,10 +194,15 @@ impl Page {
     /// Firefox's WebDriver BiDi connection and tab, which carry the page's
     /// scripts (`None`: another browser, or no BiDi).
     async fn firefox_bidi(&self) -> Option<&(thirtyfour::bidi::BiDi, thirtyfour::bidi::BrowsingContextId)> {
-        if self.devtools.is_some() || super::session_capabilities(&self.driver)["browserName"] != "firefox" {
+        if !self.is_firefox() {
             return None;
         }
         self.bidi().await
+    }
+
+    /// Firefox, reached without a DevTools connection.
+    fn is_firefox(&self) -> bool {
+        self.devtools.is_none() && super::session_capabilities(&self.driver)["browserName"] == "firefox"
     }
 
     /// Can [`Page::locate_ax`] ask this session?
@@ -219,11 +224,10 @@ impl Page {
     /// (`tests/page_channels.rs` holds it to that); in open shadow roots it
     /// also has Firefox's answer, where its own walk does not enter.
     pub async fn locate_ax(&self, scopes: &[Element], role: Option<&str>, name: Option<&str>) -> anyhow::Result<Option<Vec<Element>>> {
-        if self.bidi().await.is_none() {
-            return Ok(None);
+        let (Some(role), None, Some(tags)) = (role, name, role.and_then(role_tags)) else { return self.locate_ax_walking_all(scopes, role, name).await };
+        if self.firefox_bidi().await.is_none() {
+            return self.locate_ax_walking_all(scopes, Some(role), None).await;
         }
-        let (Some(role), None) = (role, name) else { return self.locate_ax_walking_all(scopes, role, name).await };
-        let Some(tags) = role_tags(role).filter(|_| self.is_firefox()) else { return self.locate_ax_walking_all(scopes, Some(role), None).await };
         let candidates = self.ax_candidates(Some(role), tags, None, scopes).await?;
         Ok(Some(self.confirm(candidates, AxAsk::Role(role)).await?))
     }
@@ -234,7 +238,7 @@ impl Page {
     /// visibility check after it. `Ok(None)`: not narrowed (no BiDi, not
     /// Firefox, or a role [`Page::narrows`] says no to).
     pub async fn locate_ax_shown(&self, scopes: &[Element], within: Option<&Element>, ask: AxAsk<'_>) -> anyhow::Result<Option<Vec<Element>>> {
-        if self.bidi().await.is_none() || !self.is_firefox() {
+        if self.firefox_bidi().await.is_none() {
             return Ok(None);
         }
         let candidates = match ask {
@@ -250,10 +254,6 @@ impl Page {
     /// Whether [`Page::locate_ax_shown`] asks this role (a known one, in Firefox).
     pub fn narrows(&self, role: &str) -> bool {
         self.is_firefox() && role_tags(role).is_some()
-    }
-
-    fn is_firefox(&self) -> bool {
-        self.devtools.is_none() && super::session_capabilities(&self.driver)["browserName"] == "firefox"
     }
 
     /// See `js/ax_candidates.js`: `shown_within` for [`Page::locate_ax_shown`].
