@@ -171,13 +171,7 @@ impl Ui {
             };
             for (role, name) in asks {
                 let question = (from.iter().map(Element::id).collect::<Vec<_>>(), role.map(str::to_string), name.clone(), false);
-                let nodes = match asked.nodes.get(&question) {
-                    Some(nodes) => nodes.clone(),
-                    None => match self.page.locate_ax(&from, role, name.as_deref()).await? {
-                        None => return Ok(None),
-                        Some(nodes) => asked.nodes.entry(question).or_insert(nodes).clone(),
-                    },
-                };
+                let Some(nodes) = asked.once(question, self.page.locate_ax(&from, role, name.as_deref())).await? else { return Ok(None) };
                 found.extend(nodes);
             }
             if matches!(q, AxQuery::Label(_)) && found.is_empty() {
@@ -210,13 +204,7 @@ impl Ui {
                 }
                 for role in roles {
                     let question = (from.iter().map(Element::id).collect::<Vec<_>>(), Some(role.clone()), None, true);
-                    let nodes = match asked.nodes.get(&question) {
-                        Some(nodes) => nodes.clone(),
-                        None => match self.page.locate_ax_shown(from, scope, AxAsk::Role(role)).await? {
-                            None => return Ok(None),
-                            Some(nodes) => asked.nodes.entry(question).or_insert(nodes).clone(),
-                        },
-                    };
+                    let Some(nodes) = asked.once(question, self.page.locate_ax_shown(from, scope, AxAsk::Role(role))).await? else { return Ok(None) };
                     found.extend(nodes);
                 }
                 if let Some((contains, wanted)) = name {
@@ -306,6 +294,18 @@ struct Asked {
     nodes: HashMap<Question, Vec<Element>>,
     /// Element → the accessible name WebDriver computed.
     labels: HashMap<String, String>,
+}
+
+impl Asked {
+    /// What `question` found: asked through `ask` the first time only
+    /// (`None`: it could not be asked, nothing kept).
+    async fn once(&mut self, question: Question, ask: impl Future<Output = anyhow::Result<Option<Vec<Element>>>>) -> anyhow::Result<Option<Vec<Element>>> {
+        if let Some(nodes) = self.nodes.get(&question) {
+            return Ok(Some(nodes.clone()));
+        }
+        let Some(nodes) = ask.await? else { return Ok(None) };
+        Ok(Some(self.nodes.entry(question).or_insert(nodes).clone()))
+    }
 }
 
 /// The elements asked within (their ids), the role, the name, and whether
