@@ -119,8 +119,13 @@ fn skip_destructive(opts: &mut Opts, config: &Config) -> anyhow::Result<()> {
 }
 
 /// The suite's own flags over the configuration (`--headed`, `--video`,
-/// `--browser`, `--today`), and docs mode's rules; returns docs mode when asked.
+/// `--browser`, `--today`, and cucumber's `-c`), and docs mode's rules;
+/// returns docs mode when asked.
 fn apply_flags(opts: &Opts, config: &mut Config) -> anyhow::Result<Option<DocsMode>> {
+    // Cucumber runs this many scenarios at once: the browsers are one per slot.
+    if let Some(slots) = opts.runner.concurrency {
+        config.concurrency = slots.max(1);
+    }
     if opts.custom.headed {
         config.headed = true;
     }
@@ -266,4 +271,27 @@ async fn check_reachable(url: &str) -> anyhow::Result<()> {
         anyhow::anyhow!("the target {url} is unreachable ({e}); check AI_SUITE_URL and that the server is up")
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    fn config() -> Config {
+        Config::resolve(crate::config::FileConfig::default(), &|_: &str| None).unwrap()
+    }
+
+    /// `-c N` runs N scenarios at once: the run's browsers are planned for N
+    /// slots (one browser each; a left-over processor readies the next context).
+    #[test]
+    fn the_command_lines_concurrency_sets_the_slots() {
+        let mut c = config();
+        assert_eq!(c.concurrency, 2, "the default this test changes");
+        apply_flags(&Opts::try_parse_from(["ai-suite-e2e", "-c", "1"]).unwrap(), &mut c).unwrap();
+        assert_eq!(c.concurrency, 1);
+        let mut c = config();
+        apply_flags(&Opts::try_parse_from(["ai-suite-e2e"]).unwrap(), &mut c).unwrap();
+        assert_eq!(c.concurrency, 2, "without -c the configuration's stands");
+    }
 }
