@@ -509,7 +509,7 @@ impl Cleanup {
         let page = crate::pages::profile_page::ProfilePage::new(ui);
         let known = lock(&self.profile_url).clone();
         if let Some(url) = known
-            && ui.driver.goto(&url).await.is_ok()
+            && ui.goto_url(&url).await.is_ok()
             && page.wait_loaded().await.is_ok()
         {
             return Ok(page);

@@ -312,7 +312,7 @@ impl RunContext {
         let context = session.browser_context.clone();
         let devtools = session.devtools.clone();
         // Held from now on: a failure below gives it back (see `open_scenario`).
-        let mut ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools);
+        let mut ui = Ui::new(session.driver, self.config.clone(), self.base_url.clone(), session.input, session.chromium, session.devtools).switching(session.switch);
         ui.repair = Some(self.repair.clone());
         let ui = s.ui.insert(ui);
         // The page's console, errors and requests, heard from its first load on.
@@ -348,6 +348,9 @@ impl RunContext {
                 clipboard::grant_permissions(&driver, &self.base_url, context.as_deref()).await?;
             }
             s.clipboard = Some(path);
+        }
+        if let Some(lease) = &mut s.lease {
+            self.source.browsers.ready_next(lease);
         }
         Ok(())
     }

@@ -124,8 +124,9 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName, remote: bool) 
     };
     let browsers = Browsers::new(Launcher { config: config.clone(), base_url: site.clone(), kind }, 1);
 
-    let first = browsers.open(false).await.unwrap();
+    let mut first = browsers.open(false).await.unwrap();
     assert!(first.started_browser, "the run's first scenario starts the browser");
+    browsers.ready_next(&mut first);
     // It takes the browser's first tab: the default context of a profile made for this browser alone.
     let default_context = match browser {
         BrowserName::Chromium => None,
@@ -162,8 +163,20 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName, remote: bool) 
     assert!(!second.started_browser, "the second scenario reuses the browser");
     assert!(second.session.browser_context.is_some() && second.session.browser_context != default_context, "a later scenario gets a context of its own");
     assert_eq!(second.session.driver.session_id().to_string(), session_id, "same WebDriver session, same browser");
-    let d = second.session.driver.clone();
-    d.goto(&site).await.unwrap();
+    let page = second.session.page();
+    page.navigate(&site, Duration::from_secs(10), Duration::from_millis(20)).await.unwrap();
+    let loaded = page.eval("return document.title;", vec![]).await.unwrap();
+    assert_eq!(loaded, json!("site"), "navigated and loaded");
+    if let Some(switch) = &second.session.switch {
+        // A tab with its own DevTools connection: opened without ChromeDriver.
+        assert!(!switch.asked(), "a navigation over the tab's DevTools does not need the WebDriver session on the tab");
+    }
+    page.eval("window.before = 1;", vec![]).await.unwrap();
+    page.reload(Duration::from_secs(10), Duration::from_millis(20)).await.unwrap();
+    let reloaded = page.eval("return [document.readyState, window.before === undefined];", vec![]).await.unwrap();
+    assert_eq!(reloaded, json!(["complete", true]), "a new document, loaded");
+    let d = page.driver().await.unwrap().clone();
+    assert_eq!(d.title().await.unwrap(), "site", "the first WebDriver command finds the session on the scenario's tab");
     let fresh: Value = d.execute(STATE, vec![json!(permission)]).await.unwrap().json().clone();
     assert_eq!(fresh["cookie"], json!(""), "no cookie of the earlier scenario: {fresh}");
     assert_eq!(fresh["local"], Value::Null, "no localStorage entry: {fresh}");

@@ -16,7 +16,7 @@ use serde_json::json;
 const EMPTY: &str = "data:text/html,<title>locators</title><body></body>";
 
 async fn show(ui: &Ui, html: &str) {
-    ui.driver.execute("document.body.innerHTML = arguments[0];", vec![json!(html)]).await.unwrap();
+    ui.driver().await.unwrap().execute("document.body.innerHTML = arguments[0];", vec![json!(html)]).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -113,7 +113,7 @@ async fn alternatives_are_ordered_strict_and_sections_are_regions() {
         // (here before the dialog, with <body class="modal-open">), and, with no
         // field or code in the dialog, the one text there that looks like a token.
         let token = "dct_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
-        ui.driver.execute("document.body.className = 'modal-open';", vec![]).await.unwrap();
+        ui.driver().await.unwrap().execute("document.body.className = 'modal-open';", vec![]).await.unwrap();
         show(
             &ui,
             &format!(
@@ -312,7 +312,7 @@ document.body.innerHTML = arguments[0];
 "#;
 
 async fn show_components(ui: &Ui, html: &str) {
-    ui.driver.execute(WEB_COMPONENTS_JS, vec![json!(html)]).await.unwrap();
+    ui.driver().await.unwrap().execute(WEB_COMPONENTS_JS, vec![json!(html)]).await.unwrap();
 }
 
 /// `role=`, `label=`, `text=` and `css=` find elements inside open shadow

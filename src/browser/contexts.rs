@@ -5,7 +5,9 @@
 //! time a scenario of its kind (headless, or headed for the OS clipboard)
 //! finds none idle, and is kept for the rest of the run. Each scenario gets a new context in it — its own cookies,
 //! storage, cache and permissions, as a new profile would have — with one
-//! tab, to which the WebDriver session switches. Chromium's is a DevTools
+//! tab, to which the WebDriver session switches (a Chromium tab with its own
+//! DevTools connection: when a WebDriver command first needs it, see
+//! [`super::tab`]). Chromium's is a DevTools
 //! browser context (`Target.createBrowserContext`), the direct DevTools
 //! channel attached to its tab; Firefox's a WebDriver BiDi user context
 //! (`browser.createUserContext`, the isolation of Firefox's containers, with
@@ -26,8 +28,9 @@
 //! When a processor is left over (fewer slots than processors), the next
 //! scenario's context is readied while a scenario runs, in the same headless
 //! Chromium (its context, its tab, the tab's DevTools connection and
-//! emulation: 150-190 ms, most of it the new tab's renderer starting), so
-//! the next scenario only has the session switched to it. Measured on 2
+//! emulation: 150-190 ms, most of it the new tab's renderer starting), once
+//! the running scenario's page is set up, so the next scenario finds it
+//! ready. Measured on 2
 //! cores, the whole suite as a process, debug, 3 interleaved pairs: at 1
 //! slot the setup's median went from 169-196 ms to 83-91 ms and the run
 //! took 0.98x the time; at 2 slots (no processor left over) the setups'
@@ -91,10 +94,9 @@ struct Browser {
     spare: Option<tokio::task::JoinHandle<anyhow::Result<Ready>>>,
 }
 
-/// A context with its tab, ready for a scenario but for the session's switch to the tab.
+/// A context with its tab, ready for a scenario.
 struct Ready {
     id: String,
-    tab: String,
     session: Session,
 }
 
@@ -201,21 +203,16 @@ impl Browser {
         }
     }
 
-    /// A new context with one blank tab, and the session switched to it;
-    /// the context is disposed again if its tab could not be readied.
+    /// A new context with one blank tab, and the session on it (or, for a
+    /// tab with its own DevTools connection, switched to it when a WebDriver
+    /// command first needs it: see [`super::tab`]); the context is disposed
+    /// again if its tab could not be readied.
     async fn open_context(&mut self, launcher: &Launcher) -> anyhow::Result<(String, Session)> {
         if let Some(spare) = self.spare.take() {
             // A spare that failed (readied beside a scenario that broke the
             // browser, say) is made again below, or the browser replaced.
             if let Ok(Ok(ready)) = spare.await {
-                let switched = self.switch_to(&ready.tab).await;
-                return match switched {
-                    Ok(()) => Ok((ready.id, ready.session)),
-                    Err(e) => {
-                        let _ = self.close_context(&ready.id).await;
-                        Err(e)
-                    }
-                };
+                return Ok((ready.id, ready.session));
             }
         }
         let id = match &self.engine {
@@ -235,7 +232,7 @@ impl Browser {
         match tab {
             Ok(session) => Ok((id, session)),
             Err(e) => {
-                let _ = self.close_context(&id).await;
+                let _ = self.close_context(&id, true).await;
                 Err(e)
             }
         }
@@ -256,7 +253,7 @@ impl Browser {
             let tab = async {
                 let tab = create_chromium_tab(&control, &id).await?;
                 let session = attach_chromium_tab(&launcher, &address, &id, &tab, driver, input).await?;
-                anyhow::Ok(Ready { id: id.clone(), tab, session })
+                anyhow::Ok(Ready { id: id.clone(), session })
             };
             match tab.await {
                 Ok(ready) => Ok(ready),
@@ -274,18 +271,16 @@ impl Browser {
         self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")
     }
 
-    /// A tab in the DevTools browser context `id`, the tab's own DevTools channel attached.
+    /// A tab in the DevTools browser context `id`: with the tab's own
+    /// DevTools channel attached (the session switched to it when first
+    /// needed), else with the session switched to it.
     async fn open_chromium_tab(&self, launcher: &Launcher, control: &DevTools, address: &str, direct: bool, id: &str) -> anyhow::Result<Session> {
         let tab = create_chromium_tab(control, id).await?;
         if direct {
-            // Nothing of the tab's readying goes through ChromeDriver: its
-            // switch to the tab (55-70 ms) runs meanwhile.
-            let (switched, attached) = tokio::join!(self.switch_to(&tab), attach_chromium_tab(launcher, address, id, &tab, self.home.driver.clone(), self.home.input));
-            switched?;
-            return attached;
+            return attach_chromium_tab(launcher, address, id, &tab, self.home.driver.clone(), self.home.input).await;
         }
         self.switch_to(&tab).await?;
-        let session = Session { driver: self.home.driver.clone(), input: self.home.input, chromium: true, devtools: None, browser_context: Some(id.to_string()) };
+        let session = Session { driver: self.home.driver.clone(), input: self.home.input, chromium: true, devtools: None, browser_context: Some(id.to_string()), switch: None };
         super::emulate(&launcher.config, &super::page::Page::new(session.driver.clone(), None)).await?;
         Ok(session)
     }
@@ -307,7 +302,7 @@ impl Browser {
         } else {
             firefox::emulate_in(&launcher.config, bidi, tab).await?;
         }
-        Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: self.home.chromium, devtools: None, browser_context: Some(id.to_string()) })
+        Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: self.home.chromium, devtools: None, browser_context: Some(id.to_string()), switch: None })
     }
 
     /// The browser's first tab, in its default context, for the scenario
@@ -331,9 +326,12 @@ impl Browser {
         }
     }
 
-    /// Back to the first tab, and the context gone with everything in it.
-    async fn close_context(&self, id: &str) -> anyhow::Result<()> {
-        self.home.driver.switch_to_window(self.home_tab.clone()).await.context("WebDriver could not switch back to the browser's first tab")?;
+    /// The context gone with everything in it, the session back on the
+    /// first tab first if it went to the context's (`away`).
+    async fn close_context(&self, id: &str, away: bool) -> anyhow::Result<()> {
+        if away {
+            self.home.driver.switch_to_window(self.home_tab.clone()).await.context("WebDriver could not switch back to the browser's first tab")?;
+        }
         match &self.engine {
             Engine::Chromium { control, .. } => {
                 control.send("Target.disposeBrowserContext", json!({ "browserContextId": id })).await?;
@@ -383,7 +381,8 @@ async fn create_chromium_tab(control: &DevTools, id: &str) -> anyhow::Result<Str
 /// serving a running scenario's tab).
 async fn attach_chromium_tab(launcher: &Launcher, address: &str, id: &str, tab: &str, driver: thirtyfour::WebDriver, input: super::input::InputMode) -> anyhow::Result<Session> {
     let devtools = DevTools::connect_url(&format!("ws://{address}/devtools/page/{tab}"), launcher.timeout()).await?;
-    let session = Session { driver, input, chromium: true, devtools: Some(devtools), browser_context: Some(id.to_string()) };
+    let switch = Some(super::tab::TabSwitch::new(driver.clone(), tab));
+    let session = Session { driver, input, chromium: true, devtools: Some(devtools), browser_context: Some(id.to_string()), switch };
     super::emulate(&launcher.config, &super::page::Page::new(session.driver.clone(), session.devtools.clone())).await?;
     Ok(session)
 }
@@ -440,14 +439,19 @@ impl Browsers {
     }
 
     /// A fresh context for one scenario, in an idle browser of the kind asked
-    /// for, or in one started now; the next one's readied meanwhile when a
-    /// processor is left over.
+    /// for, or in one started now.
     pub async fn open(&self, headed: bool) -> anyhow::Result<Lease> {
-        let mut lease = self.lease(headed).await?;
+        self.lease(headed).await
+    }
+
+    /// The next scenario's context readied in the lease's browser while its
+    /// scenario runs, when a processor is left over. Called once the
+    /// scenario's own page is set up, so the new tab's renderer does not
+    /// start while that page is readied.
+    pub fn ready_next(&self, lease: &mut Lease) {
         if self.ready_ahead {
             lease.browser.ready_spare(&self.launcher);
         }
-        Ok(lease)
     }
 
     async fn lease(&self, headed: bool) -> anyhow::Result<Lease> {
@@ -486,7 +490,7 @@ impl Browsers {
             return;
         }
         let closed = match &context {
-            Some(id) => browser.close_context(id).await,
+            Some(id) => browser.close_context(id, session.switch.as_ref().is_none_or(|s| s.asked())).await,
             None => browser.leave_home(&session).await,
         };
         match closed {

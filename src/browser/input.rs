@@ -32,7 +32,7 @@ pub async fn try_click(page: &Page, mode: InputMode, el: &Element) -> anyhow::Re
                     let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
                         return Ok(Err(point.as_str().unwrap_or("the element cannot be clicked").to_string()));
                     };
-                    page.driver.action_chain().move_to(x.round() as i64, y.round() as i64).click().perform().await?;
+                    page.driver().await?.action_chain().move_to(x.round() as i64, y.round() as i64).click().perform().await?;
                     Ok(Ok(()))
                 }
                 Err(e) => Err(e.into()),
@@ -136,7 +136,7 @@ impl Press {
 /// button on Enter), or WebDriver's key actions.
 pub async fn press(page: &Page, mode: InputMode, key: Press) -> anyhow::Result<()> {
     if mode == InputMode::WebDriver {
-        let mut chain = page.driver.action_chain();
+        let mut chain = page.driver().await?.action_chain();
         if key == Press::ShiftTab {
             chain = chain.key_down(Key::Shift).send_keys(key.webdriver()).key_up(Key::Shift);
         } else {
@@ -159,7 +159,7 @@ pub async fn press(page: &Page, mode: InputMode, key: Press) -> anyhow::Result<(
 /// Types `text` where the focus is (no click, no focusing first).
 pub async fn type_at_focus(page: &Page, mode: InputMode, text: &str) -> anyhow::Result<()> {
     if mode == InputMode::WebDriver {
-        page.driver.action_chain().send_keys(text).perform().await?;
+        page.driver().await?.action_chain().send_keys(text).perform().await?;
         return Ok(());
     }
     page.cdp("Input.insertText", json!({ "text": text })).await?;
@@ -170,7 +170,7 @@ pub async fn type_at_focus(page: &Page, mode: InputMode, text: &str) -> anyhow::
 /// a control that reads keys (a native date control's parts) needs.
 pub async fn type_keys(page: &Page, mode: InputMode, text: &str) -> anyhow::Result<()> {
     if mode == InputMode::WebDriver {
-        page.driver.action_chain().send_keys(text).perform().await?;
+        page.driver().await?.action_chain().send_keys(text).perform().await?;
         return Ok(());
     }
     for c in text.chars() {

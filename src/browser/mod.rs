@@ -11,6 +11,7 @@ pub mod input;
 pub mod page;
 pub mod recorder;
 pub mod scripts;
+pub mod tab;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -291,6 +292,16 @@ pub struct Session {
     /// The browser context the tab lives in, when it is not the browser's
     /// default one (a scenario's own context in a shared browser).
     pub browser_context: Option<String>,
+    /// The session's switch to the tab, when it is not on it yet (made
+    /// when a WebDriver command first needs it: see [`tab`]).
+    pub switch: Option<std::sync::Arc<tab::TabSwitch>>,
+}
+
+impl Session {
+    /// The session's tab as a [`page::Page`] (switched to when a WebDriver command needs it).
+    pub fn page(&self) -> page::Page {
+        page::Page::new(self.driver.clone(), self.devtools.clone()).switching(self.switch.clone())
+    }
 }
 
 fn chromium_capabilities(config: &Config, binary: Option<&Path>, base_url: &str, headed: bool) -> anyhow::Result<thirtyfour::ChromeCapabilities> {
@@ -427,7 +438,7 @@ pub async fn new_session(
             return Err(e);
         }
     }
-    Ok(Session { driver, input, chromium, devtools, browser_context: None })
+    Ok(Session { driver, input, chromium, devtools, browser_context: None, switch: None })
 }
 
 /// The page's conditions, set once per session (they last across navigations):

@@ -87,11 +87,20 @@ const STALE_CHECK: &str = "if (!arguments[0] || !arguments[0].isConnected) throw
 /// The session's tab.
 #[derive(Clone)]
 pub struct Page {
-    pub driver: WebDriver,
+    /// The WebDriver session, on this tab or not yet (see [`Page::driver`]).
+    wd: WebDriver,
+    /// The session's switch to this tab, when it is not on it yet.
+    switch: Option<std::sync::Arc<super::tab::TabSwitch>>,
     pub devtools: Option<DevTools>,
     /// The session's WebDriver BiDi connection and its tab, once asked
     /// (`None` inside: the session has none).
     bidi: std::sync::Arc<tokio::sync::OnceCell<Option<(thirtyfour::bidi::BiDi, thirtyfour::bidi::BrowsingContextId)>>>,
+}
+
+/// The loader id of the tab's main document (it changes with each new document).
+async fn main_loader(d: &DevTools) -> anyhow::Result<String> {
+    let tree = d.send("Page.getFrameTree", json!({})).await?;
+    Ok(tree["frameTree"]["frame"]["loaderId"].as_str().unwrap_or_default().to_string())
 }
 
 /// The W3C key of an element reference.
@@ -168,7 +177,78 @@ fn role_tags(role: &str) -> Option<&'static str> {
 
 impl Page {
     pub fn new(driver: WebDriver, devtools: Option<DevTools>) -> Self {
-        Self { driver, devtools, bidi: Default::default() }
+        Self { wd: driver, switch: None, devtools, bidi: Default::default() }
+    }
+
+    /// This page, of a session that switches to its tab when a WebDriver
+    /// command first needs it (`None`: the session is on it).
+    pub fn switching(mut self, switch: Option<std::sync::Arc<super::tab::TabSwitch>>) -> Self {
+        self.switch = switch;
+        self
+    }
+
+    /// The WebDriver session on this page's tab (switched to it now if it
+    /// was not yet): for every WebDriver command on the page.
+    pub async fn driver(&self) -> anyhow::Result<&WebDriver> {
+        if let Some(switch) = &self.switch {
+            switch.ensure().await?;
+        }
+        Ok(&self.wd)
+    }
+
+    /// Opens `url` in the tab and waits, up to `timeout`, until its document
+    /// has loaded (ready state "complete", as WebDriver's navigation waits).
+    /// Over the tab's own DevTools connection when it has one (the WebDriver
+    /// session need not be on the tab), else WebDriver's.
+    pub async fn navigate(&self, url: &str, timeout: std::time::Duration, poll: std::time::Duration) -> anyhow::Result<()> {
+        let Some(d) = &self.devtools else { return Ok(self.driver().await?.goto(url).await?) };
+        let before = main_loader(d).await?;
+        let sent = d.send("Page.navigate", json!({ "url": url })).await?;
+        if let Some(error) = sent["errorText"].as_str() {
+            bail!("the browser could not open it: {error}");
+        }
+        // A same-document navigation (only the fragment changes) keeps its document.
+        let new_document = sent["loaderId"].is_string();
+        self.wait_loaded(d, new_document.then_some(before), &format!("{url} to load"), timeout, poll).await
+    }
+
+    /// Reloads the tab's page and waits, up to `timeout`, until the new
+    /// document has loaded (over DevTools when the tab has its connection).
+    pub async fn reload(&self, timeout: std::time::Duration, poll: std::time::Duration) -> anyhow::Result<()> {
+        let Some(d) = &self.devtools else { return Ok(self.driver().await?.refresh().await?) };
+        let before = main_loader(d).await?;
+        d.send("Page.reload", json!({})).await?;
+        self.wait_loaded(d, Some(before), "the reloaded page to load", timeout, poll).await
+    }
+
+    /// Waits until the tab's main document is not the one `replaced` named
+    /// (its loader id), when given, and has loaded.
+    async fn wait_loaded(&self, d: &DevTools, replaced: Option<String>, what: &str, timeout: std::time::Duration, poll: std::time::Duration) -> anyhow::Result<()> {
+        super::wait::until(what, timeout, poll, || async {
+            if replaced.is_some() && main_loader(d).await.ok() == replaced {
+                return Ok(None);
+            }
+            let state = self.eval(super::scripts::DOCUMENT_LOADED, vec![]).await?;
+            Ok((state["complete"] == true).then_some(()))
+        })
+        .await
+    }
+
+    /// The address of the tab's page (`(unknown)` when it cannot be read).
+    pub async fn url(&self) -> String {
+        let read = async {
+            match &self.devtools {
+                Some(_) => Ok(self.eval(super::scripts::DOCUMENT_LOADED, vec![]).await?["url"].as_str().unwrap_or_default().to_string()),
+                None => anyhow::Ok(self.driver().await?.current_url().await?.to_string()),
+            }
+        };
+        read.await.unwrap_or_else(|_| "(unknown)".into())
+    }
+
+    /// The WebDriver session wherever it is: for what is the session's, not
+    /// the tab's (its capabilities, its handle).
+    pub fn session(&self) -> &WebDriver {
+        &self.wd
     }
 
     /// The session's BiDi connection and its tab; `None` when it has none
@@ -182,8 +262,9 @@ impl Page {
             // Boxed: connecting is a deep future, and every find awaits this.
             .get_or_init(|| {
                 Box::pin(async {
-                    let bidi = self.driver.bidi().await.ok()?;
-                    let context = super::current_tab(&self.driver).await.ok()?;
+                    let driver = self.driver().await.ok()?;
+                    let bidi = driver.bidi().await.ok()?;
+                    let context = super::current_tab(driver).await.ok()?;
                     Some((bidi, context))
                 })
             })
@@ -202,7 +283,7 @@ impl Page {
 
     /// Firefox, reached without a DevTools connection.
     fn is_firefox(&self) -> bool {
-        self.devtools.is_none() && super::session_capabilities(&self.driver)["browserName"] == "firefox"
+        self.devtools.is_none() && super::session_capabilities(&self.wd)["browserName"] == "firefox"
     }
 
     /// Can [`Page::locate_ax`] ask this session?
@@ -326,7 +407,7 @@ impl Page {
             if !seen.insert(id.to_string()) {
                 continue;
             }
-            let el = WebElement::from_json(json!({ ELEMENT_KEY: id }), self.driver.handle().clone())?;
+            let el = WebElement::from_json(json!({ ELEMENT_KEY: id }), self.wd.handle().clone())?;
             out.push(Element::WebDriver(el));
         }
         Ok(Some(out))
@@ -345,7 +426,7 @@ impl Page {
     async fn computed(&self, el: &Element, what: &'static str) -> anyhow::Result<String> {
         let Element::WebDriver(e) = el else { bail!("computed {what}s are asked of WebDriver elements") };
         let cmd = thirtyfour::common::command::Command::ExtensionCommand(Box::new(Computed(e.element_id().to_string(), what)));
-        let reply = self.driver.handle().cmd(cmd).await?;
+        let reply = self.driver().await?.handle().cmd(cmd).await?;
         Ok(reply.value::<String>().unwrap_or_default())
     }
 
@@ -353,7 +434,7 @@ impl Page {
     pub async fn cdp(&self, method: &str, params: Value) -> anyhow::Result<Value> {
         match &self.devtools {
             Some(d) => d.send(method, params).await,
-            None => Ok(self.driver.cdp().send_raw(method, params).await?),
+            None => Ok(self.driver().await?.cdp().send_raw(method, params).await?),
         }
     }
 
@@ -365,8 +446,9 @@ impl Page {
                 futures::future::try_join_all(commands.into_iter().map(|(m, p)| d.send(m, p))).await?;
             }
             None => {
+                let driver = self.driver().await?;
                 for (m, p) in commands {
-                    self.driver.cdp().send_raw(m, p).await?;
+                    driver.cdp().send_raw(m, p).await?;
                 }
             }
         }
@@ -382,10 +464,10 @@ impl Page {
             if let Some((bidi, context)) = self.bidi().await {
                 let params = json!({ "partition": { "type": "context", "context": context.to_string() } });
                 let got = super::bidi_send(bidi, "storage.getCookies", params).await.map_err(|e| anyhow!("could not read the tab's cookies (WebDriver BiDi): {e}"))?;
-                let host = reqwest::Url::parse(&self.driver.current_url().await?.to_string())?.host_str().unwrap_or_default().to_string();
+                let host = reqwest::Url::parse(&self.driver().await?.current_url().await?.to_string())?.host_str().unwrap_or_default().to_string();
                 return Ok(got["cookies"].as_array().into_iter().flatten().filter_map(|c| cookie_from_bidi(c, &host)).collect());
             }
-            return Ok(self.driver.get_all_cookies().await?);
+            return Ok(self.driver().await?.get_all_cookies().await?);
         };
         let got = d.send("Network.getCookies", json!({})).await?;
         Ok(got["cookies"].as_array().into_iter().flatten().map(cookie_from_devtools).collect())
@@ -481,7 +563,7 @@ impl Page {
                         Arg::Element(Element::DevTools(..)) => bail!("a DevTools element was passed to a WebDriver script"),
                     });
                 }
-                let ret = self.driver.execute(js, wd_args).await?;
+                let ret = self.driver().await?.execute(js, wd_args).await?;
                 Ok(match want {
                     Want::Value => (ret.json().clone(), Vec::new()),
                     Want::Element if ret.json().is_null() => (Value::Null, Vec::new()),
@@ -536,7 +618,7 @@ impl Page {
         let result = &reply["result"];
         let element = |node: &Value| -> anyhow::Result<Option<Element>> {
             let Some(id) = node["sharedId"].as_str() else { return Ok(None) };
-            Ok(Some(Element::WebDriver(WebElement::from_json(json!({ ELEMENT_KEY: id }), self.driver.handle().clone())?)))
+            Ok(Some(Element::WebDriver(WebElement::from_json(json!({ ELEMENT_KEY: id }), self.wd.handle().clone())?)))
         };
         let value = match result["type"].as_str() {
             Some("string") => serde_json::from_str(result["value"].as_str().unwrap_or("null")).context("the page's script gave no JSON")?,

@@ -62,6 +62,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("screen_key", js_file!("screen_key")),
     ("focus_state", js_file!("focus_state")),
     ("date_order", js_file!("date_order")),
+    ("document_loaded", js_file!("document_loaded")),
 ];
 
 /// The libraries a test page loads to call their functions directly
@@ -94,6 +95,9 @@ pub const FINGERPRINT: &str = script!("fingerprint" in "fingerprint", needs "fla
 pub const SUGGEST: &str = script!("suggestCandidates" in "suggest", needs "flat_tree", "locate", "repair_props");
 
 // Reading the page.
+
+/// `documentLoaded()`: `{ complete, url }`, the document's ready state and address.
+pub const DOCUMENT_LOADED: &str = script!("documentLoaded" in "document_loaded");
 
 /// `flatInnerText(element)`: its rendered text, in the flat tree.
 pub const INNER_TEXT: &str = concat!(js_file!("flat_tree"), "\nreturn flatInnerText(...arguments);");
@@ -189,6 +193,7 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ("CONTROL_NAME", CONTROL_NAME),
     ("FINGERPRINT", FINGERPRINT),
     ("SUGGEST", SUGGEST),
+    ("DOCUMENT_LOADED", DOCUMENT_LOADED),
     ("INNER_TEXT", INNER_TEXT),
     ("PAINTED_BACKGROUND", PAINTED_BACKGROUND),
     ("PAGE_TEXT", PAGE_TEXT),

@@ -204,10 +204,10 @@ pub async fn capture(
 ) -> anyhow::Result<Captured> {
     // The token value inside the Token Created dialog, even before the suite has read it.
     let scoped = token_value_places(ui);
-    let example = example && freeze && ui.driver.execute(scripts::SHOW_EXAMPLE_TOKEN, vec![json!(scoped), json!(EXAMPLE_TOKEN)]).await?.json().as_u64().unwrap_or(0) > 0;
+    let example = example && freeze && ui.driver().await?.execute(scripts::SHOW_EXAMPLE_TOKEN, vec![json!(scoped), json!(EXAMPLE_TOKEN)]).await?.json().as_u64().unwrap_or(0) > 0;
     let captured = capture_frame(ui, path, secrets, &scoped, freeze, example, writes, previous).await;
     if example {
-        ui.driver.execute(scripts::RESTORE_EXAMPLE_TOKEN, vec![]).await.context("could not put the token back after showing the example one")?;
+        ui.driver().await?.execute(scripts::RESTORE_EXAMPLE_TOKEN, vec![]).await.context("could not put the token back after showing the example one")?;
     }
     captured
 }
@@ -225,10 +225,10 @@ async fn capture_frame(
 ) -> anyhow::Result<Captured> {
     let example = if example { json!(EXAMPLE_TOKEN) } else { json!(null) };
     if freeze {
-        ui.driver.execute(scripts::FREEZE, vec![]).await?;
+        ui.driver().await?.execute(scripts::FREEZE, vec![]).await?;
         // A settled frame: fonts loaded and two frames painted since the last change.
-        ui.driver.set_script_timeout(std::time::Duration::from_secs(5)).await?;
-        ui.driver.execute_async(scripts::SETTLED, vec![]).await.context("the page did not paint a settled frame")?;
+        ui.driver().await?.set_script_timeout(std::time::Duration::from_secs(5)).await?;
+        ui.driver().await?.execute_async(scripts::SETTLED, vec![]).await.context("the page did not paint a settled frame")?;
     }
     // Where the secrets are (with `true`: only that, the change watcher untouched).
     let look = |rects_only: bool| {
@@ -239,7 +239,7 @@ async fn capture_frame(
         serde_json::from_value(ret).context("could not tell where the secrets are on the page (no screenshot taken)")?;
     // Masks matter only to the docs pictures' comparison: not asked for otherwise.
     let masks: Vec<Rect> = if freeze {
-        let masks = ui.driver.execute(scripts::MASK_RECTS, vec![json!(ui.locator(key::VISUAL_MASK).xpath), json!(ui.page_specs(key::VISUAL_MASK, false))]).await?;
+        let masks = ui.driver().await?.execute(scripts::MASK_RECTS, vec![json!(ui.locator(key::VISUAL_MASK).xpath), json!(ui.page_specs(key::VISUAL_MASK, false))]).await?;
         serde_json::from_value(masks.json().clone()).unwrap_or_default()
     } else {
         Vec::new()
@@ -282,7 +282,7 @@ async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
         let data = shot["data"].as_str().context("the screenshot has no data")?;
         base64_decode(data)?
     } else {
-        ui.driver.screenshot_as_png().await.context("the browser could not take a screenshot")?
+        ui.driver().await?.screenshot_as_png().await.context("the browser could not take a screenshot")?
     })
 }
 

@@ -65,12 +65,12 @@ impl<'a> LoginPage<'a> {
         if !cookies_set {
             for c in cookies {
                 let name = c.name.clone();
-                self.ui.driver.add_cookie(c).await.with_context(|| format!("could not set the session cookie '{name}' on {here}"))?;
+                self.ui.driver().await?.add_cookie(c).await.with_context(|| format!("could not set the session cookie '{name}' on {here}"))?;
             }
         }
         if !storage_set {
             for (key, value) in entries {
-                self.ui.driver.execute("localStorage.setItem(arguments[0], arguments[1]);", vec![key.into(), value.into()]).await?;
+                self.ui.driver().await?.execute("localStorage.setItem(arguments[0], arguments[1]);", vec![key.into(), value.into()]).await?;
             }
         }
         Ok(())
@@ -85,7 +85,7 @@ impl<'a> LoginPage<'a> {
         }
         self.ui.goto(start_path).await?;
         for c in cookies {
-            self.ui.driver.add_cookie(c).await.context("could not restore the session cookie")?;
+            self.ui.driver().await?.add_cookie(c).await.context("could not restore the session cookie")?;
         }
         Ok(())
     }

@@ -40,7 +40,6 @@ use crate::locators::{Key, Locator};
 /// What every page object holds: the session, the locator table, the timeouts.
 #[derive(Clone)]
 pub struct Ui {
-    pub driver: WebDriver,
     pub config: Arc<Config>,
     pub base_url: String,
     /// How clicks and typing reach the page (DevTools events, or WebDriver's).
@@ -66,9 +65,21 @@ impl Ui {
         chromium: bool,
         devtools: Option<DevTools>,
     ) -> Self {
-        let page = Page::new(driver.clone(), devtools);
+        let page = Page::new(driver, devtools);
         let engine = config.locator_engine;
-        Self { driver, config, base_url, input, chromium, page, engine, resolved: Default::default(), repair: None }
+        Self { config, base_url, input, chromium, page, engine, resolved: Default::default(), repair: None }
+    }
+
+    /// This UI, of a session that switches to the page's tab when a
+    /// WebDriver command first needs it (see [`crate::browser::tab`]).
+    pub fn switching(mut self, switch: Option<Arc<crate::browser::tab::TabSwitch>>) -> Self {
+        self.page = self.page.switching(switch);
+        self
+    }
+
+    /// The WebDriver session, on the page's tab (for WebDriver commands).
+    pub async fn driver(&self) -> anyhow::Result<&WebDriver> {
+        self.page.driver().await
     }
 
     pub fn locator(&self, key: Key) -> &Locator {
@@ -79,13 +90,24 @@ impl Ui {
         self.config.wait
     }
 
+    /// Opens the target's `path` and waits for its document to load.
     pub async fn goto(&self, path: &str) -> anyhow::Result<()> {
         let url = format!("{}{}", self.base_url, path);
-        self.driver.goto(&url).await.with_context(|| format!("could not open {url}"))
+        self.goto_url(&url).await
+    }
+
+    /// Opens `url` and waits for its document to load.
+    pub async fn goto_url(&self, url: &str) -> anyhow::Result<()> {
+        self.page.navigate(url, self.config.page_load, self.config.poll).await.with_context(|| format!("could not open {url}"))
+    }
+
+    /// Reloads the page, as the browser's Reload does, and waits for it to load.
+    pub async fn refresh(&self) -> anyhow::Result<()> {
+        self.page.reload(self.config.page_load, self.config.poll).await.context("could not reload the page")
     }
 
     pub async fn current_url(&self) -> String {
-        self.driver.current_url().await.map(|u| u.to_string()).unwrap_or_else(|_| "(unknown)".into())
+        self.page.url().await
     }
 
     /// Waits for `check` like [`wait::until`]; when it timed out while `key`

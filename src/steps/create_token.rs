@@ -172,7 +172,7 @@ async fn nothing_created(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let name = w.token_name.clone().context("no name was typed")?;
         let ui = w.ui()?;
-        ui.driver.refresh().await?;
+        ui.refresh().await?;
         ProfilePage::new(ui).wait_loaded().await?;
         let n = ProfilePage::new(ui).rows_named_once_loaded(&name, w.rows_before).await?;
         ensure!(n == 0, "a token named '{name}' was created although the dialog was cancelled");

@@ -43,7 +43,7 @@ async fn click_copy(w: &mut AiSuiteWorld, step: &Step) {
 /// noting what the clipboard held before, so a Copy that writes nothing is caught.
 pub(super) async fn copy_token(w: &mut AiSuiteWorld, using: Using) -> anyhow::Result<()> {
     let ui = w.ui()?;
-    let before = clipboard::read(w.clipboard(), &ui.driver).await.unwrap_or_default();
+    let before = clipboard::read(w.clipboard(), ui.driver().await?).await.unwrap_or_default();
     let dialog = TokenCreatedDialog::wait_open(ui).await?;
     match using {
         Using::Mouse => dialog.copy().await?,
@@ -59,7 +59,7 @@ async fn clipboard_holds_token(w: &mut AiSuiteWorld, step: &Step) {
         let ui = w.ui()?;
         let shown = w.token.clone().context("no token value was shown")?;
         let before = w.clipboard_before.clone().map(|s| s.expose().to_string());
-        let copied = clipboard::read_after_copy(w.clipboard(), &ui.driver, before.as_deref(), ui.config.wait, ui.config.poll)
+        let copied = clipboard::read_after_copy(w.clipboard(), ui.driver().await?, before.as_deref(), ui.config.wait, ui.config.poll)
             .await
             .with_context(|| format!("after Copy (clipboard path: {})", w.clipboard().describe()))?;
         let copied = Secret::new(copied);
@@ -118,7 +118,7 @@ async fn api_rejects(w: &mut AiSuiteWorld, step: &Step) {
 async fn reload(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?;
-        ui.driver.refresh().await?;
+        ui.refresh().await?;
         // The avatar is back: the page has loaded again.
         ProfileMenu::new(ui).avatar_is_top_right().await?;
         Ok(())

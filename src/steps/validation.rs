@@ -189,7 +189,7 @@ async fn first_still_active(w: &mut AiSuiteWorld, step: &Step) {
     w.step(step, async |w| {
         let ui = w.ui()?.clone();
         let name = w.token_name.clone().context("no first token")?;
-        ui.driver.refresh().await?;
+        ui.refresh().await?;
         let page = ProfilePage::new(&ui);
         page.wait_loaded().await?;
         // Both tokens when the product took the name twice, else the first alone.
@@ -211,7 +211,7 @@ async fn cancel_and_reload(w: &mut AiSuiteWorld, step: &Step) {
         let ui = w.ui()?.clone();
         CreateTokenModal::wait_open(&ui).await?.cancel().await?;
         // After a reload, so a table that failed to refresh cannot hide a new row.
-        ui.driver.refresh().await?;
+        ui.refresh().await?;
         ProfilePage::new(&ui).wait_loaded().await?;
         Ok(())
     })
@@ -296,7 +296,7 @@ async fn plain_text(w: &mut AiSuiteWorld, step: &Step) {
         let name = w.token_name.clone().context("no token was created")?;
         let ui = w.ui()?;
         ProfilePage::new(ui).wait_for_row(&name, &format!("the row named exactly {name:?}"), |_| true).await?;
-        let ran: bool = ui.driver.execute("return window.__aiSuiteE2eInjected === true;", vec![]).await?.convert()?;
+        let ran = ui.page.eval("return window.__aiSuiteE2eInjected === true;", vec![]).await? == true;
         ensure!(!ran, "the token name's markup was executed by the page");
         Ok(())
     })
