@@ -208,7 +208,7 @@ fn compare_times() -> anyhow::Result<Vec<Duration>> {
 async fn whole_suite(runs: usize, display: &Display) -> anyhow::Result<()> {
     let mut walls: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut memory: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut setups = Vec::new();
+    let mut setups: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut browser_starts = Vec::new();
     let mut last = None;
     for _ in 0..runs.clamp(1, 3) {
@@ -220,7 +220,7 @@ async fn whole_suite(runs: usize, display: &Display) -> anyhow::Result<()> {
             let peak = memory.entry(c).or_default();
             *peak = (*peak).max(report.memory.unwrap_or(0));
             for r in &report.results {
-                if r.started_browser { browser_starts.push(r.session_start) } else { setups.push(r.session_start) }
+                if r.started_browser { browser_starts.push(r.session_start) } else { setups.entry(c).or_default().push(r.session_start) }
             }
             last = Some(report);
         }
@@ -236,14 +236,13 @@ async fn whole_suite(runs: usize, display: &Display) -> anyhow::Result<()> {
         );
     }
     println!("  2 slots are {:.2}× faster than 1", one.as_secs_f64() / two.as_secs_f64());
-    let (setup_count, start_count) = (setups.len(), browser_starts.len());
-    println!(
-        "  per-scenario setup (new context + page): median {} over {} scenarios; with a browser start: median {} ({} times)",
-        ms(median(setups)),
-        setup_count,
-        ms(median(browser_starts)),
-        start_count
-    );
+    for c in ["1", "2"] {
+        let setups = setups.get(c).cloned().unwrap_or_default();
+        let count = setups.len();
+        println!("  per-scenario setup (new context + page) at {c} slot(s): median {} over {count} scenarios", ms(median(setups)));
+    }
+    let starts = browser_starts.len();
+    println!("  setup with a browser start: median {} ({starts} times)", ms(median(browser_starts)));
     if let Some(report) = last {
         println!("  the last run at 2 slots, {}", report.phases.line());
         println!("  the last run at 2 slots, per scenario:");
