@@ -345,7 +345,7 @@ impl RunContext {
             let path = if os_clipboard { ClipboardPath::Os } else { ClipboardPath::Browser };
             // Firefox reads its clipboard without a permission (a preference set at its start).
             if path == ClipboardPath::Browser && chromium {
-                clipboard::grant_permissions(&driver, &self.base_url, context.as_deref()).await?;
+                clipboard::grant_permissions(&ui.page, &self.base_url, context.as_deref()).await?;
             }
             s.clipboard = Some(path);
         }

@@ -65,7 +65,7 @@ async fn grant(browser: BrowserName, lease: &Lease, site: &str) -> &'static str 
     let d = &lease.session.driver;
     match browser {
         BrowserName::Chromium => {
-            clipboard::grant_permissions(d, site, lease.session.browser_context.as_deref()).await.unwrap();
+            clipboard::grant_permissions(&lease.session.page(), site, lease.session.browser_context.as_deref()).await.unwrap();
             "clipboard-read"
         }
         BrowserName::Firefox => {
@@ -167,14 +167,25 @@ async fn each_scenario_gets_a_fresh_context(browser: BrowserName, remote: bool) 
     page.navigate(&site, Duration::from_secs(10), Duration::from_millis(20)).await.unwrap();
     let loaded = page.eval("return document.title;", vec![]).await.unwrap();
     assert_eq!(loaded, json!("site"), "navigated and loaded");
-    if let Some(switch) = &second.session.switch {
-        // A tab with its own DevTools connection: opened without ChromeDriver.
-        assert!(!switch.asked(), "a navigation over the tab's DevTools does not need the WebDriver session on the tab");
+    let own_devtools = browser == BrowserName::Chromium && !remote;
+    if own_devtools {
+        // Over the tab's DevTools: a fragment keeps the document; an error page is an error.
+        page.eval("window.before = 1;", vec![]).await.unwrap();
+        page.navigate(&format!("{site}#part"), Duration::from_secs(10), Duration::from_millis(20)).await.unwrap();
+        assert_eq!(page.eval("return window.before;", vec![]).await.unwrap(), json!(1), "a fragment keeps the document");
+        let refused = page.navigate("http://127.0.0.1:9/", Duration::from_secs(10), Duration::from_millis(20)).await.unwrap_err();
+        assert!(format!("{refused:#}").contains("could not load"), "a page the browser cannot load is an error: {refused:#}");
+        page.navigate(&site, Duration::from_secs(10), Duration::from_millis(20)).await.unwrap();
     }
     page.eval("window.before = 1;", vec![]).await.unwrap();
     page.reload(Duration::from_secs(10), Duration::from_millis(20)).await.unwrap();
     let reloaded = page.eval("return [document.readyState, window.before === undefined];", vec![]).await.unwrap();
     assert_eq!(reloaded, json!(["complete", true]), "a new document, loaded");
+    if own_devtools {
+        // A tab with its own DevTools connection: opened and reloaded without ChromeDriver.
+        let switch = second.session.switch.as_ref().expect("a local Chromium's tab is switched to when first needed");
+        assert!(!switch.asked(), "a navigation or reload over the tab's DevTools does not need the WebDriver session on the tab");
+    }
     let d = page.driver().await.unwrap().clone();
     assert_eq!(d.title().await.unwrap(), "site", "the first WebDriver command finds the session on the scenario's tab");
     let fresh: Value = d.execute(STATE, vec![json!(permission)]).await.unwrap().json().clone();

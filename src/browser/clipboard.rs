@@ -29,15 +29,13 @@ impl ClipboardPath {
 }
 
 /// Grants the page clipboard access (both permissions: CDP denies what is not listed).
-pub async fn grant_permissions(driver: &WebDriver, origin: &str, browser_context: Option<&str>) -> anyhow::Result<()> {
+pub async fn grant_permissions(page: &super::page::Page, origin: &str, browser_context: Option<&str>) -> anyhow::Result<()> {
     let mut params = json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] });
     // Granted to the scenario's own context only (the default one otherwise).
     if let Some(id) = browser_context {
         params["browserContextId"] = json!(id);
     }
-    driver
-        .cdp()
-        .send_raw("Browser.grantPermissions", params)
+    page.cdp("Browser.grantPermissions", params)
         .await
         .context("could not grant clipboard permissions through CDP (is this Chromium?)")?;
     Ok(())

@@ -30,12 +30,11 @@
 //! Chromium (its context, its tab, the tab's DevTools connection and
 //! emulation: 150-190 ms, most of it the new tab's renderer starting), once
 //! the running scenario's page is set up, so the next scenario finds it
-//! ready. Measured on 2
-//! cores, the whole suite as a process, debug, 3 interleaved pairs: at 1
-//! slot the setup's median went from 169-196 ms to 83-91 ms and the run
-//! took 0.98x the time; at 2 slots (no processor left over) the setups'
-//! 4 s saved came back as slower steps, 1.05x (0.97-1.10). The
-//! spare is untouched until then, as fresh as one made at that moment. Its
+//! ready: at 1 slot on 2 cores the setup's median is ~40 ms (104 ms when the
+//! tab was switched to at once). At 2 slots (no processor left over) the
+//! setup it saved came back as slower steps (1.05x, then 1.09x the whole
+//! suite's time), so there it is off. The spare is untouched until the
+//! next scenario takes it, as fresh as one made at that moment. Its
 //! window takes no focus from the running scenario's page (a headless
 //! browser's windows each keep theirs; tests/contexts.rs checks it), and
 //! nothing of it goes through the WebDriver session the running scenario
@@ -212,7 +211,15 @@ impl Browser {
             // A spare that failed (readied beside a scenario that broke the
             // browser, say) is made again below, or the browser replaced.
             if let Ok(Ok(ready)) = spare.await {
-                return Ok((ready.id, ready.session));
+                // Its tab still answers (a renderer that died meanwhile is not handed on).
+                let answers = match &ready.session.devtools {
+                    Some(d) => d.send("Runtime.evaluate", json!({ "expression": "1" })).await.is_ok(),
+                    None => true,
+                };
+                if answers {
+                    return Ok((ready.id, ready.session));
+                }
+                let _ = self.close_context(&ready.id, false).await;
             }
         }
         let id = match &self.engine {

@@ -2,11 +2,11 @@
 //!
 //! Every WebDriver command is an HTTP request that ChromeDriver turns into
 //! four to six DevTools calls (an `ExecuteScript` took ~11 ms here, the script
-//! itself ~2 ms). The hot path — finding, checking, clicking, typing,
-//! screenshots — therefore talks to the tab itself over the WebSocket that
-//! ChromeDriver reports as `goog:chromeOptions.debuggerAddress`, as Playwright
-//! and Puppeteer do (cookies too). Chromium accepts several DevTools clients
-//! at once, so ChromeDriver keeps working for navigation and everything else.
+//! itself ~2 ms). The hot path — opening pages, finding, checking, clicking,
+//! typing, screenshots — therefore talks to the tab itself over the WebSocket
+//! that ChromeDriver reports as `goog:chromeOptions.debuggerAddress`, as
+//! Playwright and Puppeteer do (cookies too). Chromium accepts several
+//! DevTools clients at once, so ChromeDriver keeps working for everything else.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -159,6 +159,12 @@ impl DevTools {
 
     /// Sends one command to the tab and returns its result.
     pub async fn send(&self, method: &str, params: Value) -> anyhow::Result<Value> {
+        self.send_within(method, params, self.inner.timeout).await
+    }
+
+    /// [`DevTools::send`], its answer awaited up to `timeout` (a navigation
+    /// answers once the server has).
+    pub async fn send_within(&self, method: &str, params: Value, timeout: Duration) -> anyhow::Result<Value> {
         let inner = &self.inner;
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
@@ -168,13 +174,13 @@ impl DevTools {
             crate::sync::lock(&inner.pending).remove(&id);
             bail!("the tab's DevTools connection is closed (did the browser quit?)");
         }
-        match tokio::time::timeout(inner.timeout, rx).await {
+        match tokio::time::timeout(timeout, rx).await {
             Ok(Ok(Ok(v))) => Ok(v),
             Ok(Ok(Err(message))) => bail!("DevTools {method}: {message}"),
             Ok(Err(_)) => bail!("the tab's DevTools connection closed before answering {method} (did the browser quit?)"),
             Err(_) => {
                 crate::sync::lock(&inner.pending).remove(&id);
-                bail!("the browser did not answer DevTools {method} within {:.0} s", inner.timeout.as_secs_f64())
+                bail!("the browser did not answer DevTools {method} within {:.0} s", timeout.as_secs_f64())
             }
         }
     }

@@ -97,10 +97,11 @@ pub struct Page {
     bidi: std::sync::Arc<tokio::sync::OnceCell<Option<(thirtyfour::bidi::BiDi, thirtyfour::bidi::BrowsingContextId)>>>,
 }
 
-/// The loader id of the tab's main document (it changes with each new document).
-async fn main_loader(d: &DevTools) -> anyhow::Result<String> {
-    let tree = d.send("Page.getFrameTree", json!({})).await?;
-    Ok(tree["frameTree"]["frame"]["loaderId"].as_str().unwrap_or_default().to_string())
+/// The tab's main frame (`Page.Frame`: its `loaderId` changes with each new
+/// document; `unreachableUrl` names a page the browser could not load).
+async fn main_frame(d: &DevTools) -> anyhow::Result<Value> {
+    let mut tree = d.send("Page.getFrameTree", json!({})).await?;
+    Ok(tree["frameTree"]["frame"].take())
 }
 
 /// The W3C key of an element reference.
@@ -197,59 +198,71 @@ impl Page {
     }
 
     /// Opens `url` in the tab and waits, up to `timeout`, until its document
-    /// has loaded (ready state "complete", as WebDriver's navigation waits).
-    /// Over the tab's own DevTools connection when it has one (the WebDriver
+    /// has loaded (ready state "complete", as WebDriver's navigation waits);
+    /// a page the browser could not load (its error page) is an error. Over
+    /// the tab's own DevTools connection when it has one (the WebDriver
     /// session need not be on the tab), else WebDriver's.
     pub async fn navigate(&self, url: &str, timeout: std::time::Duration, poll: std::time::Duration) -> anyhow::Result<()> {
         let Some(d) = &self.devtools else { return Ok(self.driver().await?.goto(url).await?) };
-        let before = main_loader(d).await?;
-        let sent = d.send("Page.navigate", json!({ "url": url })).await?;
+        let started = std::time::Instant::now();
+        let before = main_frame(d).await?["loaderId"].clone();
+        // Answered once the server has (or the load failed).
+        let sent = d.send_within("Page.navigate", json!({ "url": url }), timeout).await?;
         if let Some(error) = sent["errorText"].as_str() {
-            bail!("the browser could not open it: {error}");
+            bail!("the browser could not load it: {error}");
         }
         // A same-document navigation (only the fragment changes) keeps its document.
-        let new_document = sent["loaderId"].is_string();
-        self.wait_loaded(d, new_document.then_some(before), &format!("{url} to load"), timeout, poll).await
+        let replaced = sent["loaderId"].is_string().then_some(before);
+        self.wait_loaded(d, replaced, &format!("{url} to load"), timeout.saturating_sub(started.elapsed()), poll).await
     }
 
     /// Reloads the tab's page and waits, up to `timeout`, until the new
     /// document has loaded (over DevTools when the tab has its connection).
     pub async fn reload(&self, timeout: std::time::Duration, poll: std::time::Duration) -> anyhow::Result<()> {
         let Some(d) = &self.devtools else { return Ok(self.driver().await?.refresh().await?) };
-        let before = main_loader(d).await?;
+        let before = main_frame(d).await?["loaderId"].clone();
         d.send("Page.reload", json!({})).await?;
         self.wait_loaded(d, Some(before), "the reloaded page to load", timeout, poll).await
     }
 
-    /// Waits until the tab's main document is not the one `replaced` named
-    /// (its loader id), when given, and has loaded.
-    async fn wait_loaded(&self, d: &DevTools, replaced: Option<String>, what: &str, timeout: std::time::Duration, poll: std::time::Duration) -> anyhow::Result<()> {
+    /// Waits until the tab's main document is not the one whose loader id
+    /// is `replaced`, when given, and has loaded; fails if the browser could
+    /// not load it.
+    async fn wait_loaded(&self, d: &DevTools, replaced: Option<Value>, what: &str, timeout: std::time::Duration, poll: std::time::Duration) -> anyhow::Result<()> {
         super::wait::until(what, timeout, poll, || async {
-            if replaced.is_some() && main_loader(d).await.ok() == replaced {
+            // (A frame that cannot be read is not yet known to be the new one.)
+            if let Some(old) = &replaced
+                && main_frame(d).await?["loaderId"] == *old
+            {
                 return Ok(None);
             }
             let state = self.eval(super::scripts::DOCUMENT_LOADED, vec![]).await?;
-            Ok((state["complete"] == true).then_some(()))
+            Ok((state == true).then_some(()))
         })
-        .await
+        .await?;
+        match main_frame(d).await?["unreachableUrl"].as_str() {
+            Some(failed) => bail!("the browser could not load {failed} (it shows its error page)"),
+            None => Ok(()),
+        }
     }
 
-    /// The address of the tab's page (`(unknown)` when it cannot be read).
+    /// The address of the tab's page, as the browser's address bar has it
+    /// (`(unknown)` when it cannot be read).
     pub async fn url(&self) -> String {
         let read = async {
             match &self.devtools {
-                Some(_) => Ok(self.eval(super::scripts::DOCUMENT_LOADED, vec![]).await?["url"].as_str().unwrap_or_default().to_string()),
+                Some(d) => {
+                    // Answered by the browser, whatever the page is busy with.
+                    let history = d.send("Page.getNavigationHistory", json!({})).await?;
+                    let current = history["currentIndex"].as_u64().unwrap_or_default() as usize;
+                    Ok(history["entries"][current]["url"].as_str().unwrap_or("(unknown)").to_string())
+                }
                 None => anyhow::Ok(self.driver().await?.current_url().await?.to_string()),
             }
         };
         read.await.unwrap_or_else(|_| "(unknown)".into())
     }
 
-    /// The WebDriver session wherever it is: for what is the session's, not
-    /// the tab's (its capabilities, its handle).
-    pub fn session(&self) -> &WebDriver {
-        &self.wd
-    }
 
     /// The session's BiDi connection and its tab; `None` when it has none
     /// (no `webSocketUrl` asked or granted) or scripts go over DevTools

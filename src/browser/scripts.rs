@@ -96,7 +96,7 @@ pub const SUGGEST: &str = script!("suggestCandidates" in "suggest", needs "flat_
 
 // Reading the page.
 
-/// `documentLoaded()`: `{ complete, url }`, the document's ready state and address.
+/// `documentLoaded()`: whether the document has loaded (its ready state "complete").
 pub const DOCUMENT_LOADED: &str = script!("documentLoaded" in "document_loaded");
 
 /// `flatInnerText(element)`: its rendered text, in the flat tree.

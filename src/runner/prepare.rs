@@ -50,7 +50,7 @@ pub(super) async fn prepare(mut opts: Opts, display: &Display, started: &mut Sta
         }
         None => None,
     };
-    let docs = apply_flags(&opts, &mut config)?;
+    let docs = apply_flags(&mut opts, &mut config)?;
     let audits = audits(&opts, &config)?;
     let mut phases = Phases::default();
     // Prerequisites first: nothing is started if the browser is missing.
@@ -121,7 +121,7 @@ fn skip_destructive(opts: &mut Opts, config: &Config) -> anyhow::Result<()> {
 /// The suite's own flags over the configuration (`--headed`, `--video`,
 /// `--browser`, `--today`, and cucumber's `-c`), and docs mode's rules;
 /// returns docs mode when asked.
-fn apply_flags(opts: &Opts, config: &mut Config) -> anyhow::Result<Option<DocsMode>> {
+fn apply_flags(opts: &mut Opts, config: &mut Config) -> anyhow::Result<Option<DocsMode>> {
     // Cucumber runs this many scenarios at once: the browsers are one per slot.
     if let Some(slots) = opts.runner.concurrency {
         config.concurrency = slots.max(1);
@@ -145,6 +145,8 @@ fn apply_flags(opts: &Opts, config: &mut Config) -> anyhow::Result<Option<DocsMo
         };
         today.get_or_insert(NaiveDate::parse_from_str(DOCS_TODAY, "%Y-%m-%d")?);
         config.concurrency = 1;
+        // Cucumber's own `-c` would run more at once than the one slot.
+        opts.runner.concurrency = Some(1);
     }
     if let (Some(today), Target::Local { today: t }) = (opts.custom.today, &mut config.target) {
         *t = Some(today);
@@ -288,10 +290,10 @@ mod tests {
     fn the_command_lines_concurrency_sets_the_slots() {
         let mut c = config();
         assert_eq!(c.concurrency, 2, "the default this test changes");
-        apply_flags(&Opts::try_parse_from(["ai-suite-e2e", "-c", "1"]).unwrap(), &mut c).unwrap();
+        apply_flags(&mut Opts::try_parse_from(["ai-suite-e2e", "-c", "1"]).unwrap(), &mut c).unwrap();
         assert_eq!(c.concurrency, 1);
         let mut c = config();
-        apply_flags(&Opts::try_parse_from(["ai-suite-e2e"]).unwrap(), &mut c).unwrap();
+        apply_flags(&mut Opts::try_parse_from(["ai-suite-e2e"]).unwrap(), &mut c).unwrap();
         assert_eq!(c.concurrency, 2, "without -c the configuration's stands");
     }
 }

@@ -1,5 +1,5 @@
 // Has the document loaded, as WebDriver's navigation waits for it (its
-// ready state "complete")? And where is it.
+// ready state "complete")?
 function documentLoaded() {
-  return { complete: document.readyState === 'complete', url: location.href };
+  return document.readyState === 'complete';
 }
