@@ -287,9 +287,15 @@ impl Browser {
             return attach_chromium_tab(launcher, address, id, &tab, self.home.driver.clone(), self.home.input).await;
         }
         self.switch_to(&tab).await?;
-        let session = Session { driver: self.home.driver.clone(), input: self.home.input, chromium: true, devtools: None, browser_context: Some(id.to_string()), switch: None };
-        super::emulate(&launcher.config, &super::page::Page::new(session.driver.clone(), None)).await?;
+        let session = self.session_in(id);
+        super::emulate(&launcher.config, &session.page()).await?;
         Ok(session)
+    }
+
+    /// The session, on a tab of the context `id` it was switched to (a tab
+    /// without a DevTools connection of its own).
+    fn session_in(&self, id: &str) -> Session {
+        Session { devtools: None, browser_context: Some(id.to_string()), switch: None, ..self.home.clone() }
     }
 
     /// A tab in the WebDriver BiDi user context `id`. Window handles are the
@@ -302,14 +308,15 @@ impl Browser {
             .await
             .map_err(|e| anyhow::anyhow!("the browser could not open a tab in the scenario's user context (WebDriver BiDi): {e}"))?
             .context;
-        self.home.driver.switch_to_window(WindowHandle::from(tab.to_string())).await.context("WebDriver could not switch to the scenario's tab")?;
+        self.switch_to(&tab.to_string()).await?;
+        let session = self.session_in(id);
         // A remote Chromium's tab as its session's first one is set (DevTools through the driver).
         if self.home.chromium {
-            super::emulate(&launcher.config, &super::page::Page::new(self.home.driver.clone(), None)).await?;
+            super::emulate(&launcher.config, &session.page()).await?;
         } else {
             firefox::emulate_in(&launcher.config, bidi, tab).await?;
         }
-        Ok(Session { driver: self.home.driver.clone(), input: self.home.input, chromium: self.home.chromium, devtools: None, browser_context: Some(id.to_string()), switch: None })
+        Ok(session)
     }
 
     /// The browser's first tab, in its default context, for the scenario
@@ -390,7 +397,7 @@ async fn attach_chromium_tab(launcher: &Launcher, address: &str, id: &str, tab: 
     let devtools = DevTools::connect_url(&format!("ws://{address}/devtools/page/{tab}"), launcher.timeout()).await?;
     let switch = Some(super::tab::TabSwitch::new(driver.clone(), tab));
     let session = Session { driver, input, chromium: true, devtools: Some(devtools), browser_context: Some(id.to_string()), switch };
-    super::emulate(&launcher.config, &super::page::Page::new(session.driver.clone(), session.devtools.clone())).await?;
+    super::emulate(&launcher.config, &session.page()).await?;
     Ok(session)
 }
 
@@ -448,20 +455,6 @@ impl Browsers {
     /// A fresh context for one scenario, in an idle browser of the kind asked
     /// for, or in one started now.
     pub async fn open(&self, headed: bool) -> anyhow::Result<Lease> {
-        self.lease(headed).await
-    }
-
-    /// The next scenario's context readied in the lease's browser while its
-    /// scenario runs, when a processor is left over. Called once the
-    /// scenario's own page is set up, so the new tab's renderer does not
-    /// start while that page is readied.
-    pub fn ready_next(&self, lease: &mut Lease) {
-        if self.ready_ahead {
-            lease.browser.ready_spare(&self.launcher);
-        }
-    }
-
-    async fn lease(&self, headed: bool) -> anyhow::Result<Lease> {
         if let Some(mut browser) = self.take_idle(headed) {
             match browser.open_context(&self.launcher).await {
                 Ok((context, session)) => return Ok(Lease { browser, context: Some(context), session, started_browser: false }),
@@ -484,6 +477,16 @@ impl Browsers {
         self.live.fetch_add(1, Ordering::Relaxed);
         let (context, session) = browser.home_session();
         Ok(Lease { browser, context, session, started_browser: true })
+    }
+
+    /// The next scenario's context readied in the lease's browser while its
+    /// scenario runs, when a processor is left over. Called once the
+    /// scenario's own page is set up, so the new tab's renderer does not
+    /// start while that page is readied.
+    pub fn ready_next(&self, lease: &mut Lease) {
+        if self.ready_ahead {
+            lease.browser.ready_spare(&self.launcher);
+        }
     }
 
     /// Disposes the scenario's context; its browser waits for the next

@@ -263,7 +263,6 @@ impl Page {
         read.await.unwrap_or_else(|_| "(unknown)".into())
     }
 
-
     /// The session's BiDi connection and its tab; `None` when it has none
     /// (no `webSocketUrl` asked or granted) or scripts go over DevTools
     /// (whose element references BiDi cannot take).
@@ -494,11 +493,7 @@ impl Page {
         // Without the tab's own DevTools connection, WebDriver BiDi where the
         // session speaks it (a remote session's tab in a user context): it
         // names the jar of the tab's own user context.
-        let bidi = match self.devtools {
-            None => self.bidi().await,
-            Some(_) => None,
-        };
-        if let Some((bidi, context)) = bidi {
+        if let Some((bidi, context)) = self.bidi().await {
             let host = reqwest::Url::parse(url)?.host_str().unwrap_or_default().to_string();
             // The tab's user context: a partition named by a blank tab's
             // context is not the jar its pages later read (Firefox).
