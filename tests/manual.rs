@@ -33,6 +33,8 @@ const OTHER_PROGRAMS_FLAGS: &[(&str, &str)] = &[
     ("--test-threads", "libtest"),
     ("--enable-chrome-logs", "ChromeDriver"),
     ("--enable-blink-features", "Chromium"),
+    ("--disable-frame-rate-limit", "Chromium"),
+    ("--disable-gpu-vsync", "Chromium"),
     ("--grid-url", "a Selenium Grid node"),
     ("--keep", "scripts/newcomer.sh"),
 ];
