@@ -1,8 +1,8 @@
 //! `cargo run --release -- bench [--runs N]`: speed figures, printed (never a
 //! timed test). Runs the main scenario N times (a run of its own each time:
 //! its browser started, a screenshot per step), then the whole suite at 1
-//! and 2 slots, interleaved; Chromium's own floor under the main scenario
-//! beside them (see [`floor`]). `bench --repair` measures locator repair instead
+//! and 2 slots, interleaved; between the two, Chromium's own floor under
+//! the main scenario (see [`floor`]). `bench --repair` measures locator repair instead
 //! (see [`repair`]); `bench --processes` whole processes as users run them
 //! (see [`processes`]).
 
@@ -87,7 +87,7 @@ pub async fn run(runs: usize, main_only: bool, playwright: bool, display: &Displ
     });
     let times = main_scenario(runs, playwright_target.as_ref().map(|t| t.url.as_str()), firefox.is_ok(), display).await?;
     print_main_scenario(runs, times, playwright_target, &firefox).await?;
-    floor::print().await?;
+    floor::print().await;
     if main_only {
         return Ok(());
     }
