@@ -135,12 +135,7 @@ async fn frames(page: &Page, config: &crate::config::Config, url: &str) -> anyho
 /// axe-core loaded into a new context's page, its first audit and the next.
 async fn axe(page: &Page, config: &crate::config::Config, url: &str) -> anyhow::Result<(Duration, Duration, Duration)> {
     page.navigate(url, config.page_load, config.poll).await?;
-    let load = timed(async {
-        let loaded = page.eval(scripts::AXE_LOAD, vec![]).await?;
-        anyhow::ensure!(loaded == json!(scripts::AXE_VERSION), "axe-core {} did not load into the page (it answers {loaded})", scripts::AXE_VERSION);
-        Ok(())
-    })
-    .await?;
+    let load = timed(crate::evidence::aria::load_axe(page)).await?;
     let audit = || async {
         let answer = page.eval(scripts::AXE_AUDIT, vec![json!(scripts::AXE_VERSION).into(), json!(crate::evidence::audit::TAGS).into()]).await?;
         anyhow::ensure!(answer["violations"].is_array(), "axe-core answered no audit: {answer}");

@@ -55,15 +55,21 @@ pub async fn with_axe(ui: &Ui, script: &str, args: Vec<Value>) -> anyhow::Result
     if answer["needsAxe"] != json!(true) {
         return Ok(answer);
     }
-    let loaded = ui.page.eval(scripts::AXE_LOAD, vec![]).await.map_err(|e| anyhow::anyhow!("could not load axe-core into the page: {e:#}"))?;
-    if loaded != json!(scripts::AXE_VERSION) {
-        anyhow::bail!("axe-core {} did not load into the page (it answers {loaded})", scripts::AXE_VERSION);
-    }
+    load_axe(&ui.page).await?;
     let answer = call().await?;
     if answer["needsAxe"] == json!(true) {
         anyhow::bail!("axe-core was loaded into the page and gone at once (the page navigated?)");
     }
     Ok(answer)
+}
+
+/// Loads axe-core into the page's document; an error unless it then answers its version.
+pub async fn load_axe(page: &crate::browser::page::Page) -> anyhow::Result<()> {
+    let loaded = page.eval(scripts::AXE_LOAD, vec![]).await.map_err(|e| anyhow::anyhow!("could not load axe-core into the page: {e:#}"))?;
+    if loaded != json!(scripts::AXE_VERSION) {
+        anyhow::bail!("axe-core {} did not load into the page (it answers {loaded})", scripts::AXE_VERSION);
+    }
+    Ok(())
 }
 
 /// The page's snapshot as YAML: the region the page is about (its open
