@@ -116,8 +116,10 @@ async fn measure(browsers: &Browsers, config: &crate::config::Config, url: &str)
 /// each timed after a change on the page, [`FRAMES`] times.
 async fn frames(page: &Page, config: &crate::config::Config, url: &str) -> anyhow::Result<(Vec<Duration>, Vec<Duration>, Vec<Duration>)> {
     page.navigate(url, config.page_load, config.poll).await?;
-    let viewport = json!({ "format": "png", "optimizeForSpeed": true });
-    let clip = json!({ "format": "png", "optimizeForSpeed": true, "clip": { "x": 0, "y": 0, "width": 8, "height": 8, "scale": 1 } });
+    // As a step's evidence is captured, and the same for an 8×8 corner.
+    let viewport = crate::evidence::screenshot_params(false);
+    let mut clip = viewport.clone();
+    clip["clip"] = json!({ "x": 0, "y": 0, "width": 8, "height": 8, "scale": 1 });
     let two_frames = "return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));";
     let mut times = (Vec::new(), Vec::new(), Vec::new());
     let mut change = 0;

@@ -266,19 +266,23 @@ async fn capture_frame(
     Ok(Captured { masks, png })
 }
 
+/// `Page.captureScreenshot`'s parameters for a step's picture. Docs mode
+/// (`freeze`): a fresh full raster of the page (captureBeyondViewport
+/// re-renders everything), so partial repaints cannot leave a pixel
+/// anti-aliased differently from one run to the next. Evidence: the fastest
+/// encoding (larger files, same pixels).
+pub fn screenshot_params(freeze: bool) -> serde_json::Value {
+    if freeze {
+        json!({ "format": "png", "captureBeyondViewport": true })
+    } else {
+        json!({ "format": "png", "optimizeForSpeed": true })
+    }
+}
+
 /// The viewport as PNG bytes.
 async fn screenshot(ui: &Ui, freeze: bool) -> anyhow::Result<Vec<u8>> {
     Ok(if ui.chromium {
-        // Docs mode: a fresh full raster of the page (captureBeyondViewport
-        // re-renders everything), so partial repaints cannot leave a pixel
-        // anti-aliased differently from one run to the next. Evidence: the
-        // fastest encoding (larger files, same pixels).
-        let params = if freeze {
-            json!({ "format": "png", "captureBeyondViewport": true })
-        } else {
-            json!({ "format": "png", "optimizeForSpeed": true })
-        };
-        let shot = ui.page.cdp("Page.captureScreenshot", params).await.context("the browser could not take a screenshot")?;
+        let shot = ui.page.cdp("Page.captureScreenshot", screenshot_params(freeze)).await.context("the browser could not take a screenshot")?;
         let data = shot["data"].as_str().context("the screenshot has no data")?;
         base64_decode(data)?
     } else {
